@@ -1,0 +1,102 @@
+# gpupt — GPU passthrough that boots right.
+#
+# Each part of the tree adds itself through its own module.mk, appending to
+# the lists below; this file holds only the shared rules.
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+
+PREFIX ?= /usr
+DESTDIR ?=
+CC ?= cc
+CFLAGS ?= -O2 -g
+FUZZ_SECONDS ?= 20
+
+WARN := -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE
+ifeq ($(SANITIZE),1)
+SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+B := build-san
+else
+SAN :=
+B := build
+endif
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(SAN) -I.
+ALL_LDFLAGS = $(LDFLAGS) $(SAN)
+
+BINS :=			# programs built by `make`
+TESTS :=		# test programs run by `make check` (exit 0 = pass)
+TEST_SCRIPTS :=		# shell tests run by `make check`
+FUZZERS :=		# NAME: tests/fuzz/fuzz-NAME.c, corpus tests/fuzz/corpus/NAME/
+FUZZ_SRCS :=		# pure sources the fuzzers link against
+SHELL_SCRIPTS :=	# checked by `make lint` (shellcheck)
+INSTALL_TARGETS :=
+UNINSTALL_TARGETS :=
+BENCH_TARGETS :=
+
+PARSE_SRCS := $(sort $(wildcard cmdline/*.c conf/*.c))
+PARSE_OBJS := $(PARSE_SRCS:%.c=$(B)/%.o)
+PARSE_LIB := $(B)/libgpupt-parse.a
+FUZZ_SRCS += $(PARSE_SRCS)
+
+DEPS_STAMP := $(B)/.deps-build
+
+include $(sort $(wildcard */module.mk))
+
+.PHONY: all check lint fuzz fuzz-build bench size demo install uninstall clean deps check-e2e
+
+all: $(DEPS_STAMP) $(BINS)
+
+# Build dependencies install themselves (apt-get, as root) when missing.
+$(DEPS_STAMP): scripts/deps-build.txt scripts/install-deps
+	@sh scripts/install-deps scripts/deps-build.txt
+	@mkdir -p $(@D) && touch $@
+
+deps: $(DEPS_STAMP)
+
+$(B)/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(PARSE_LIB): $(PARSE_OBJS)
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+
+# Fuzzers replay their saved corpus in every `make check`, built without libFuzzer.
+FUZZ_REPLAYS := $(FUZZERS:%=$(B)/replay-%)
+$(B)/replay-%: tests/fuzz/fuzz-%.c tests/fuzz/replay.c $(FUZZ_SRCS) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS)
+
+check: all $(TESTS) $(FUZZ_REPLAYS)
+	@sh scripts/run-tests $(TESTS) $(TEST_SCRIPTS) $(foreach f,$(FUZZERS),"$(B)/replay-$(f) tests/fuzz/corpus/$(f)")
+
+FUZZ_BINS := $(FUZZERS:%=build-fuzz/fuzz-%)
+build-fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(FUZZ_SRCS) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	clang -std=c11 -D_GNU_SOURCE -I. -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: $(FUZZ_BINS)
+	@set -e; for f in $(FUZZERS); do \
+		mkdir -p build-fuzz/corpus-$$f; \
+		echo "fuzz $$f: $(FUZZ_SECONDS) s"; \
+		build-fuzz/fuzz-$$f -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -print_final_stats=1 \
+			build-fuzz/corpus-$$f tests/fuzz/corpus/$$f 2>build-fuzz/$$f.log || { tail -n 40 build-fuzz/$$f.log; exit 1; }; \
+		grep -E 'stat::number_of_executed_units' build-fuzz/$$f.log; \
+	done
+
+lint: $(DEPS_STAMP)
+	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
+		--inline-suppr --suppress=missingIncludeSystem -I. --std=c11 \
+		$(filter-out tests/fuzz/%,$(wildcard */*.c))
+	shellcheck -s sh $(SHELL_SCRIPTS) scripts/install-deps scripts/run-tests
+
+bench: $(BENCH_TARGETS)
+
+install: $(INSTALL_TARGETS)
+uninstall: $(UNINSTALL_TARGETS)
+
+clean:
+	rm -rf build build-san build-fuzz
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

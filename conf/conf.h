@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * /etc/gpupt.conf: "key = value" lines, keys ids, addrs, driver, debug, fb;
+ * '#' starts a comment; the values use the command line's grammar.
+ */
+#ifndef GPUPT_CONF_H
+#define GPUPT_CONF_H
+
+#include "../cmdline/selection.h"
+
+#define GPUPT_CONF_PATH "etc/gpupt.conf"	/* relative to the root */
+
+/*
+ * Parse buf into *out (initialised by the caller).  Problems, with line
+ * numbers, go to *diags (may be NULL).  Returns the number of settings read.
+ */
+int gpupt_conf_parse(const char *buf, size_t len, struct gpupt_config *out,
+		     struct gpupt_diags *diags);
+
+/*
+ * Precedence: gpupt.off on the command line wins over everything; if the
+ * command line selects anything (ids or addrs), the conf's selection is
+ * ignored; the command line's driver/debug/fb override the conf's.
+ */
+void gpupt_config_merge(const struct gpupt_config *cmdline, const struct gpupt_config *conf,
+			struct gpupt_config *out);
+
+/*
+ * Write c as conf text (a header comment, then one key per line) that
+ * gpupt_conf_parse reads back to an equal config.  Returns the length, or
+ * -ENOSPC.
+ */
+int gpupt_conf_write(const struct gpupt_config *c, char *buf, size_t size);
+
+#endif
