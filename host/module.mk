@@ -1,0 +1,28 @@
+# host/: the host tool `gpupt` (libpci, libkmod, libblkid).
+HOST_SRCS := $(sort $(wildcard host/*.c))
+HOST_OBJS := $(HOST_SRCS:%.c=$(B)/%.o)
+HOST_LIB_OBJS := $(filter-out $(B)/host/main.o,$(HOST_OBJS))
+HOST_LIBS = $(shell pkg-config --libs libpci libkmod blkid 2>/dev/null || echo -lpci -lkmod -lblkid)
+
+BINS += $(B)/gpupt
+
+$(B)/gpupt: $(HOST_OBJS) $(PARSE_LIB)
+	$(CC) -o $@ $^ $(ALL_LDFLAGS) $(HOST_LIBS)
+
+# Every tests/test_host_NAME.c is a cmocka test linked with the host objects
+# (not main.o).  Extra link flags for one test (e.g. -Wl,--wrap=fsync):
+# TEST_HOST_LDFLAGS_NAME.
+HOST_TEST_SRCS := $(sort $(wildcard tests/test_host_*.c))
+HOST_TESTS := $(HOST_TEST_SRCS:tests/test_host_%.c=$(B)/tests/test-host-%)
+TESTS += $(HOST_TESTS)
+
+$(B)/tests/test-host-%: $(B)/tests/test_host_%.o $(HOST_LIB_OBJS) $(PARSE_LIB)
+	$(CC) -o $@ $^ $(ALL_LDFLAGS) $(TEST_HOST_LDFLAGS_$*) $(HOST_LIBS) -lcmocka
+
+install-host: $(B)/gpupt
+	install -D -m 0755 $(B)/gpupt $(DESTDIR)$(PREFIX)/sbin/gpupt
+uninstall-host:
+	rm -f $(DESTDIR)$(PREFIX)/sbin/gpupt
+INSTALL_TARGETS += install-host
+UNINSTALL_TARGETS += uninstall-host
+.PHONY: install-host uninstall-host
