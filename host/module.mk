@@ -4,7 +4,9 @@ HOST_OBJS := $(HOST_SRCS:%.c=$(B)/%.o)
 HOST_LIB_OBJS := $(filter-out $(B)/host/main.o,$(HOST_OBJS))
 HOST_LIBS = $(shell pkg-config --libs libpci libkmod blkid 2>/dev/null || echo -lpci -lkmod -lblkid)
 
+ifneq ($(wildcard host/main.c),)
 BINS += $(B)/gpupt
+endif
 
 $(B)/gpupt: $(HOST_OBJS) $(PARSE_LIB)
 	$(CC) -o $@ $^ $(ALL_LDFLAGS) $(HOST_LIBS)
