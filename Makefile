@@ -37,6 +37,10 @@ PARSE_OBJS := $(PARSE_SRCS:%.c=$(B)/%.o)
 PARSE_LIB := $(B)/libgpupt-parse.a
 FUZZ_SRCS += $(PARSE_SRCS)
 
+# sysfs/: libc-only PCI sysfs helpers shared by the binder and the host tool.
+SYSFS_SRCS := $(sort $(wildcard sysfs/*.c))
+SYSFS_OBJS := $(SYSFS_SRCS:%.c=$(B)/%.o)
+
 DEPS_STAMP := $(B)/.deps-build
 
 include $(sort $(wildcard */module.mk))

@@ -8,7 +8,7 @@ ifneq ($(wildcard host/main.c),)
 BINS += $(B)/gpupt
 endif
 
-$(B)/gpupt: $(HOST_OBJS) $(PARSE_LIB)
+$(B)/gpupt: $(HOST_OBJS) $(SYSFS_OBJS) $(PARSE_LIB)
 	$(CC) -o $@ $^ $(ALL_LDFLAGS) $(HOST_LIBS)
 
 # Every tests/test_host_NAME.c is a cmocka test linked with the host objects
@@ -18,7 +18,7 @@ HOST_TEST_SRCS := $(sort $(wildcard tests/test_host_*.c))
 HOST_TESTS := $(HOST_TEST_SRCS:tests/test_host_%.c=$(B)/tests/test-host-%)
 TESTS += $(HOST_TESTS)
 
-$(B)/tests/test-host-%: $(B)/tests/test_host_%.o $(HOST_LIB_OBJS) $(PARSE_LIB)
+$(B)/tests/test-host-%: $(B)/tests/test_host_%.o $(HOST_LIB_OBJS) $(SYSFS_OBJS) $(PARSE_LIB)
 	$(CC) -o $@ $^ $(ALL_LDFLAGS) $(TEST_HOST_LDFLAGS_$*) $(HOST_LIBS) -lcmocka
 
 install-host: $(B)/gpupt
