@@ -21,16 +21,15 @@ HOOKS_FILES = \
 	initramfs-hook/mkinitcpio/hook:$(PREFIX)/lib/initcpio/hooks/gpupt:0644
 
 HOOKS_SRCS = $(foreach f,$(HOOKS_FILES),$(firstword $(subst :, ,$(f))))
-HOOKS_EXISTING = $(foreach f,$(HOOKS_FILES),$(if $(wildcard $(firstword $(subst :, ,$(f)))),$(f)))
 
-SHELL_SCRIPTS += $(filter-out %.conf,$(wildcard $(HOOKS_SRCS))) \
+SHELL_SCRIPTS += $(filter-out %.conf,$(HOOKS_SRCS)) \
 	$(wildcard initramfs-hook/tests/*.sh)
 TEST_SCRIPTS += $(sort $(wildcard initramfs-hook/tests/test-*.sh))
 
 # Each file is written to a temporary name and renamed, so an interrupted
 # install never leaves a half-written hook for the next update-initramfs.
 install-hooks:
-	@set -e; for f in $(HOOKS_EXISTING); do \
+	@set -e; for f in $(HOOKS_FILES); do \
 		src=$${f%%:*}; rest=$${f#*:}; dst="$(DESTDIR)$${rest%:*}"; mode=$${rest##*:}; \
 		mkdir -p "$${dst%/*}"; \
 		sed 's|@BINDER@|$(HOOKS_BINDER)|g' "$$src" >"$$dst.tmp"; \
