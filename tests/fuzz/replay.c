@@ -13,11 +13,11 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-enum { MAX_INPUT = 1 << 20 };
+enum { REPLAY_MAX_INPUT = 1 << 20 };
 
 static int replay_file(const char *path)
 {
-	static uint8_t buf[MAX_INPUT];
+	static uint8_t buf[REPLAY_MAX_INPUT];
 	FILE *f = fopen(path, "rb");
 	size_t n;
 
