@@ -28,3 +28,8 @@ uninstall-host:
 INSTALL_TARGETS += install-host
 UNINSTALL_TARGETS += uninstall-host
 .PHONY: install-host uninstall-host
+
+# gpupt rom: the option ROM walker is pure and fuzzed.
+FUZZERS += rom
+FUZZ_SRCS += host/rom.c
+SHELL_SCRIPTS += tests/fixtures/host/rom-images.sh
