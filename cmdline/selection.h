@@ -131,4 +131,11 @@ bool gpupt_id_matches(const struct gpupt_pci_id *sel, uint16_t vendor, uint16_t 
 bool gpupt_addr_matches(const struct gpupt_pci_addr *sel, uint16_t domain, uint8_t bus,
 			uint8_t slot, uint8_t func);
 
+/* Equality of the meaningful fields (func is ignored for a whole slot). */
+bool gpupt_id_equal(const struct gpupt_pci_id *a, const struct gpupt_pci_id *b);
+bool gpupt_addr_equal(const struct gpupt_pci_addr *a, const struct gpupt_pci_addr *b);
+
+/* Equal selections and settings; the *_dropped counters are not compared. */
+bool gpupt_config_equal(const struct gpupt_config *a, const struct gpupt_config *b);
+
 #endif

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A bounded string builder for the formatters: appends never write past the
+ * caller's buffer, keep it NUL-terminated, and remember that something did
+ * not fit, so the formatter can return -ENOSPC as its contract says.
+ * Internal to the parsers.
+ */
+#ifndef GPUPT_STRBUF_H
+#define GPUPT_STRBUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct gpupt_strbuf {
+	char *buf;
+	size_t size;
+	size_t len;		/* bytes written, without the NUL */
+	bool overflow;		/* something did not fit */
+};
+
+void gpupt_strbuf_init(struct gpupt_strbuf *b, char *buf, size_t size);
+void gpupt_strbuf_put(struct gpupt_strbuf *b, const char *s, size_t len);
+void gpupt_strbuf_puts(struct gpupt_strbuf *b, const char *s);
+void gpupt_strbuf_putc(struct gpupt_strbuf *b, char c);
+void gpupt_strbuf_printf(struct gpupt_strbuf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* The length written, or -ENOSPC when it did not all fit. */
+int gpupt_strbuf_result(const struct gpupt_strbuf *b);
+
+#endif
