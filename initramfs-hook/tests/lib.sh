@@ -1,0 +1,92 @@
+#!/bin/sh
+# Shared helpers of the initramfs-hook tests: a scratch directory, the hooks
+# installed into it by the real install rule, and assertions that count
+# failures.  Sourced by every test-*.sh, run from anywhere.
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/gpupt-hooks.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+failures=0
+checks=0
+
+fail()
+{
+	failures=$((failures + 1))
+	echo "FAIL: $*"
+}
+
+# assert_eq WHAT EXPECTED ACTUAL
+assert_eq()
+{
+	checks=$((checks + 1))
+	[ "$2" = "$3" ] || fail "$1: expected '$2', got '$3'"
+}
+
+# assert_contains WHAT FILE FIXED-STRING
+assert_contains()
+{
+	checks=$((checks + 1))
+	grep -q -F -e "$3" "$2" 2>/dev/null || fail "$1: '$3' not in $2"
+}
+
+# assert_lacks WHAT FILE FIXED-STRING
+assert_lacks()
+{
+	checks=$((checks + 1))
+	if grep -q -F -e "$3" "$2" 2>/dev/null; then
+		fail "$1: '$3' unexpectedly in $2"
+	fi
+}
+
+# install_hooks DESTDIR [PREFIX]: the real `make install-hooks`.
+install_hooks()
+{
+	make -s -C "$top" install-hooks DESTDIR="$1" PREFIX="${2:-/usr}" >/dev/null ||
+		fail "make install-hooks DESTDIR=$1 failed"
+}
+
+# fake_binder PATH LOG STATUS: an executable that appends its argv and
+# GPUPT_PASS to LOG, then exits with STATUS.
+fake_binder()
+{
+	mkdir -p "${1%/*}"
+	cat >"$1" <<FAKE
+#!/bin/sh
+echo "argv=\$* pass=\${GPUPT_PASS:-}" >>"$2"
+exit $3
+FAKE
+	chmod 0755 "$1"
+}
+
+# modules_tree DIR VERSION-STYLE: a /lib/modules/<version> with the index
+# files the hooks read.  "6.1": plain .ko, vfio_virqfd separate, pci-stub
+# built in.  "6.12": .ko.xz, no vfio_virqfd (part of vfio), no pci-stub.
+modules_tree()
+{
+	mkdir -p "$1"
+	case "$2" in
+	6.1)
+		cat >"$1/modules.dep" <<'DEP'
+kernel/drivers/vfio/vfio.ko: kernel/drivers/iommu/iommufd/iommufd.ko
+kernel/drivers/vfio/vfio_iommu_type1.ko: kernel/drivers/vfio/vfio.ko
+kernel/drivers/vfio/vfio_virqfd.ko:
+kernel/drivers/vfio/pci/vfio-pci.ko: kernel/drivers/vfio/pci/vfio-pci-core.ko kernel/drivers/vfio/vfio_virqfd.ko kernel/drivers/vfio/vfio.ko
+DEP
+		echo kernel/drivers/pci/pci-stub.ko >"$1/modules.builtin"
+		;;
+	6.12)
+		cat >"$1/modules.dep" <<'DEP'
+kernel/drivers/vfio/vfio.ko.xz: kernel/drivers/iommu/iommufd/iommufd.ko.xz
+kernel/drivers/vfio/vfio_iommu_type1.ko.xz: kernel/drivers/vfio/vfio.ko.xz
+kernel/drivers/vfio/pci/vfio-pci.ko.xz: kernel/drivers/vfio/pci/vfio-pci-core.ko.xz kernel/drivers/vfio/vfio.ko.xz
+DEP
+		echo kernel/drivers/pci/pcieportdrv.ko >"$1/modules.builtin"
+		;;
+	esac
+}
+
+finish()
+{
+	echo "$checks checks, $failures failed"
+	[ "$failures" -eq 0 ]
+}
