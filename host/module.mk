@@ -33,3 +33,10 @@ UNINSTALL_TARGETS += uninstall-host
 FUZZERS += rom
 FUZZ_SRCS += host/rom.c
 SHELL_SCRIPTS += tests/fixtures/host/rom-images.sh
+
+# gpupt enable/disable: the GRUB-file and /etc/kernel/cmdline editors are
+# pure and fuzzed (edit then revert gives the original bytes back); the
+# atomic layer is tested with write/fsync/renameat failing in turn.
+FUZZERS += grubedit
+FUZZ_SRCS += host/grubedit.c host/kcmdline.c
+TEST_HOST_LDFLAGS_atomic := -Wl,--wrap=write,--wrap=fsync,--wrap=renameat

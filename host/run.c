@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/* fork/execvp with a close-on-exec pipe that reports a failed exec. */
+#include "run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int gpupt_argv_format(const char *const *argv, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	if (size > 0)
+		buf[0] = '\0';
+	for (size_t i = 0; argv[i]; i++) {
+		int m = snprintf(buf + (n < size ? n : size), n < size ? size - n : 0, "%s%s",
+				 i ? " " : "", argv[i]);
+		if (m < 0)
+			return -EINVAL;
+		n += (size_t)m;
+	}
+	return (int)n;
+}
+
+/* In the child: exec, or send errno through the pipe and exit 127. */
+static void run_child(const char *const *argv, int report)
+{
+	int e;
+
+	execvp(argv[0], (char *const *)argv);
+	e = errno;
+	if (write(report, &e, sizeof(e)) < 0)
+		_exit(127);
+	_exit(127);
+}
+
+static int wait_child(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 128 + WTERMSIG(status);
+}
+
+int gpupt_run(const char *const *argv)
+{
+	int pipefd[2], exec_errno = 0, status;
+	ssize_t n;
+	pid_t pid;
+
+	fflush(NULL);
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		status = -errno;
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return status;
+	}
+	if (pid == 0)
+		run_child(argv, pipefd[1]);
+	close(pipefd[1]);
+	do
+		n = read(pipefd[0], &exec_errno, sizeof(exec_errno));
+	while (n < 0 && errno == EINTR);
+	close(pipefd[0]);
+	status = wait_child(pid);
+	if (n == (ssize_t)sizeof(exec_errno))
+		return -exec_errno;
+	return status;
+}

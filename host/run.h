@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+/* Running external programs (update-grub, update-initramfs, ...): fork/execve, no shell. */
+#ifndef GPUPT_RUN_H
+#define GPUPT_RUN_H
+
+#include <stddef.h>
+
+/*
+ * Run argv[0], looked up in PATH, with argv (NULL-terminated); its output
+ * goes straight to ours.  Returns its exit status (0-255), 128 + signal
+ * when killed, or -errno when it could not be started (-ENOENT: not in PATH).
+ */
+int gpupt_run(const char *const *argv);
+
+/* argv joined with spaces ("update-initramfs -u -k all").  Like snprintf. */
+int gpupt_argv_format(const char *const *argv, char *buf, size_t size);
+
+#endif
