@@ -38,10 +38,17 @@ assert_lacks()
 	fi
 }
 
-# install_hooks DESTDIR [PREFIX]: the real `make install-hooks`.
+# hooks_make TARGET DESTDIR [PREFIX]: the real install rules, read from
+# initramfs-hook/module.mk alone so the rest of the tree cannot disturb them.
+hooks_make()
+{
+	make -s -C "$top" -f initramfs-hook/module.mk "$1" DESTDIR="$2" PREFIX="${3:-/usr}"
+}
+
+# install_hooks DESTDIR [PREFIX]: `make install-hooks`.
 install_hooks()
 {
-	make -s -C "$top" install-hooks DESTDIR="$1" PREFIX="${2:-/usr}" >/dev/null ||
+	hooks_make install-hooks "$1" "${2:-/usr}" >/dev/null ||
 		fail "make install-hooks DESTDIR=$1 failed"
 }
 

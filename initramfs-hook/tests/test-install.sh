@@ -65,7 +65,7 @@ mkdir -p "$dest/etc"
 echo "ids = 10de:1381" >"$dest/etc/gpupt.conf"
 install_hooks "$dest"
 assert_eq "admin conf after install" "ids = 10de:1381" "$(cat "$dest/etc/gpupt.conf")"
-make -s -C "$top" uninstall-hooks DESTDIR="$dest" PREFIX=/usr >"$scratch/out" ||
+hooks_make uninstall-hooks "$dest" >"$scratch/out" ||
 	fail "make uninstall-hooks failed"
 assert_eq "admin conf after uninstall" "ids = 10de:1381" "$(cat "$dest/etc/gpupt.conf")"
 assert_contains "uninstall says it kept the conf" "$scratch/out" "kept $dest/etc/gpupt.conf"
@@ -75,7 +75,7 @@ assert_eq "dracut module directory removed" no \
 
 # An untouched sample goes with uninstall.
 dest="$scratch/root_usr"
-make -s -C "$top" uninstall-hooks DESTDIR="$dest" PREFIX=/usr >/dev/null ||
+hooks_make uninstall-hooks "$dest" >/dev/null ||
 	fail "make uninstall-hooks failed"
 assert_eq "files left after uninstalling the sample" "" "$(find "$dest" -type f)"
 
