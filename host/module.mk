@@ -40,3 +40,5 @@ SHELL_SCRIPTS += tests/fixtures/host/rom-images.sh
 FUZZERS += grubedit
 FUZZ_SRCS += host/grubedit.c host/kcmdline.c
 TEST_HOST_LDFLAGS_atomic := -Wl,--wrap=write,--wrap=fsync,--wrap=renameat
+# The rom tests record sysfs writes: a fixture's rom file must not be overwritten.
+TEST_HOST_LDFLAGS_rom := -Wl,--wrap=gpupt_sysfs_write

@@ -159,7 +159,7 @@ bool gpupt_rom_image_matches(const struct gpupt_rom_image *img, uint16_t vendor,
 
 bool gpupt_rom_image_uefi_x64(const struct gpupt_rom_image *img)
 {
-	return img->code_type == GPUPT_ROM_CODE_EFI && img->efi_signature_ok &&
+	return img->code_type == GPUPT_ROM_CODE_EFI && img->efi_signature_ok && !img->truncated &&
 	       (img->efi_subsystem == GPUPT_ROM_EFI_BOOT_SERVICE_DRIVER ||
 		img->efi_subsystem == GPUPT_ROM_EFI_RUNTIME_DRIVER) &&
 	       (img->efi_machine == GPUPT_ROM_MACHINE_X64 || img->efi_machine == GPUPT_ROM_MACHINE_EBC) &&

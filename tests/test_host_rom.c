@@ -5,11 +5,16 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
+#include "host/host.h"
 #include "host/rom.h"
 
 enum { UNIT = 512, PCIR_AT = 0x1c };
@@ -201,6 +206,7 @@ static void test_truncated_image(void **state)
 	assert_int_equal(rom.stop, GPUPT_ROM_STOP_TRUNCATED);
 	assert_true(rom.img[1].truncated);
 	assert_int_equal(rom.stop_offset, UNIT);
+	assert_false(gpupt_rom_uefi_x64(&rom));	/* a cut-off driver cannot load */
 	free(full);
 	free(b);
 }
@@ -395,6 +401,246 @@ static void test_names(void **state)
 	assert_string_equal(gpupt_rom_stop_name((enum gpupt_rom_stop)99), "unknown");
 }
 
+/* ---- gpupt rom on a fixture root -------------------------------------- */
+
+/*
+ * sysfs writes are wrapped (TEST_HOST_LDFLAGS_rom): a fixture's "rom" file
+ * is a plain file that writing "1" would overwrite, and the tests must see
+ * that the ROM is switched on and off again, in that order.
+ */
+int __real_gpupt_sysfs_write(int dirfd, const char *path, const char *val, size_t len);
+int __wrap_gpupt_sysfs_write(int dirfd, const char *path, const char *val, size_t len);
+
+static char written[512];	/* "PATH=VAL;" for every write */
+static int fail_enable;		/* -errno returned for writing "1" */
+
+int __wrap_gpupt_sysfs_write(int dirfd, const char *path, const char *val, size_t len)
+{
+	size_t have = strlen(written);
+
+	(void)dirfd;
+	snprintf(written + have, sizeof(written) - have, "%s=%.*s;", path, (int)len, val);
+	if (len == 1 && val[0] == '1' && fail_enable)
+		return fail_enable;
+	return 0;
+}
+
+struct fixture {
+	char root[64];
+	int rootfd;
+	char *out, *err;
+	size_t out_len, err_len;
+	struct gpupt_host h;
+};
+
+static void write_file(int dirfd, const char *path, const void *data, size_t len)
+{
+	int fd = openat(dirfd, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, len), (ssize_t)len);
+	close(fd);
+}
+
+static void mkdirs(int dirfd, const char *path)
+{
+	char p[256];
+
+	snprintf(p, sizeof(p), "%s", path);
+	for (char *s = strchr(p, '/'); s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		mkdirat(dirfd, p, 0755);
+		*s = '/';
+	}
+	mkdirat(dirfd, p, 0755);
+}
+
+#define DEV "sys/bus/pci/devices/0000:01:00.0"
+
+/* A root with the seed GPU at 01:00.0 (10de:1381); rom gets len bytes of rom. */
+static void fixture_setup(struct fixture *f, const uint8_t *rom, size_t len, bool has_rom)
+{
+	memset(f, 0, sizeof(*f));
+	snprintf(f->root, sizeof(f->root), "/tmp/gpupt-rom-XXXXXX");
+	assert_non_null(mkdtemp(f->root));
+	f->rootfd = open(f->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_true(f->rootfd >= 0);
+	mkdirs(f->rootfd, DEV);
+	write_file(f->rootfd, DEV "/vendor", "0x10de\n", 7);
+	write_file(f->rootfd, DEV "/device", "0x1381\n", 7);
+	if (has_rom)
+		write_file(f->rootfd, DEV "/rom", rom, len);
+	f->h.root = f->root;
+	f->h.rootfd = f->rootfd;
+	f->h.out = open_memstream(&f->out, &f->out_len);
+	f->h.err = open_memstream(&f->err, &f->err_len);
+	written[0] = '\0';
+	fail_enable = 0;
+}
+
+static int run_rom(struct fixture *f, const char *a1, const char *a2)
+{
+	char *argv[] = { "rom", (char *)a1, (char *)a2, NULL };
+	int ret = gpupt_cmd_rom(&f->h, a2 ? 3 : a1 ? 2 : 1, argv);
+
+	fflush(f->h.out);
+	fflush(f->h.err);
+	return ret;
+}
+
+static void fixture_teardown(struct fixture *f)
+{
+	char cmd[128];
+
+	fclose(f->h.out);
+	fclose(f->h.err);
+	free(f->out);
+	free(f->err);
+	close(f->rootfd);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->root);
+	assert_int_equal(system(cmd), 0);	/* test cleanup only */
+}
+
+static void test_cmd_device_uefi(void **state)
+{
+	uint8_t rom[3 * UNIT] = { 0 };
+	struct fixture f;
+	(void)state;
+
+	put_image(rom, &X86);
+	put_image(rom + UNIT, &EFI_X64);
+	fixture_setup(&f, rom, sizeof(rom), true);
+	assert_int_equal(run_rom(&f, "01:00", NULL), 0);
+	assert_string_equal(written, DEV "/rom=1;" DEV "/rom=0;");
+	assert_non_null(strstr(f.out, "0000:01:00.0: option ROM, 1536 bytes, 2 images\n"));
+	assert_non_null(strstr(f.out, "image 1 at 0x200: EFI (code type 3), 10de:1381, 1024 bytes\n"
+				      "    EFI boot service driver for x64, compression: none (last)\n"));
+	assert_non_null(strstr(f.out, "UEFI-bootable: yes\n"));
+	assert_null(strstr(f.out, "built for"));
+	assert_string_equal(f.err, "");
+	fixture_teardown(&f);
+}
+
+static void test_cmd_device_legacy_only_json(void **state)
+{
+	struct img_spec s = X86;
+	uint8_t rom[UNIT] = { 0 };
+	struct fixture f;
+	(void)state;
+
+	s.last = 1;
+	s.device = 0x1380;	/* a ROM for a sibling model */
+	put_image(rom, &s);
+	fixture_setup(&f, rom, sizeof(rom), true);
+	f.h.json = true;
+	assert_int_equal(run_rom(&f, "0000:01:00.0", NULL), 0);
+	assert_non_null(strstr(f.out, "\"address\":\"0000:01:00.0\""));
+	assert_non_null(strstr(f.out, "\"matches_device\":false"));
+	assert_non_null(strstr(f.out, "\"uefi_bootable\":false"));
+	assert_non_null(strstr(f.out, "\"legacy_bootable\":true"));
+	fixture_teardown(&f);
+}
+
+static void test_cmd_no_efi_explains(void **state)
+{
+	struct img_spec s = X86;
+	uint8_t rom[UNIT] = { 0 };
+	struct fixture f;
+	(void)state;
+
+	s.last = 1;
+	put_image(rom, &s);
+	fixture_setup(&f, rom, sizeof(rom), true);
+	assert_int_equal(run_rom(&f, "01:00.0", NULL), 0);
+	assert_non_null(strstr(f.out, "UEFI-bootable: no\n  The ROM has no EFI image.\n"));
+	assert_non_null(strstr(f.out, "--bios seabios"));
+	assert_non_null(strstr(f.out, "romfile="));
+	fixture_teardown(&f);
+}
+
+/* No rom attribute (as on emulated devices): a clear message, exit 1. */
+static void test_cmd_no_rom(void **state)
+{
+	struct fixture f;
+	(void)state;
+
+	fixture_setup(&f, NULL, 0, false);
+	fail_enable = -ENOENT;
+	assert_int_equal(run_rom(&f, "01:00.0", NULL), 1);
+	assert_string_equal(f.err, "gpupt: rom: 0000:01:00.0 has no option ROM (or the kernel cannot read it)\n");
+	assert_string_equal(f.out, "");
+	fixture_teardown(&f);
+}
+
+/* The kernel gives 0 bytes: same message, and the ROM is switched off again. */
+static void test_cmd_empty_rom_switched_off(void **state)
+{
+	struct fixture f;
+	(void)state;
+
+	fixture_setup(&f, NULL, 0, true);
+	assert_int_equal(run_rom(&f, "01:00.0", NULL), 1);
+	assert_string_equal(written, DEV "/rom=1;" DEV "/rom=0;");
+	assert_non_null(strstr(f.err, "has no option ROM"));
+	fixture_teardown(&f);
+}
+
+/* A read error after enabling still writes "0". */
+static void test_cmd_read_error_switched_off(void **state)
+{
+	struct fixture f;
+	(void)state;
+
+	fixture_setup(&f, NULL, 0, false);
+	assert_int_equal(mkdirat(f.rootfd, DEV "/rom", 0755), 0);	/* read() gives EISDIR */
+	assert_int_equal(run_rom(&f, "01:00.0", NULL), 1);
+	assert_string_equal(written, DEV "/rom=1;" DEV "/rom=0;");
+	assert_non_null(strstr(f.err, "cannot read the option ROM"));
+	fixture_teardown(&f);
+}
+
+static void test_cmd_bad_arguments(void **state)
+{
+	struct fixture f;
+	(void)state;
+
+	fixture_setup(&f, NULL, 0, false);
+	assert_int_equal(run_rom(&f, "01:00.0=10de:1381", NULL), 2);
+	assert_int_equal(run_rom(&f, "../../etc", NULL), 2);
+	assert_int_equal(run_rom(&f, "02:00.0", NULL), 2);
+	assert_non_null(strstr(f.err, "0000:02:00.0: no such PCI device"));
+	assert_int_equal(run_rom(&f, NULL, NULL), 2);
+	assert_int_equal(run_rom(&f, "--file", NULL), 2);
+	assert_string_equal(written, "");
+	fixture_teardown(&f);
+}
+
+static void test_cmd_file(void **state)
+{
+	uint8_t rom[2 * UNIT] = { 0 };
+	char path[128];
+	struct fixture f;
+	(void)state;
+
+	put_image(rom, &EFI_X64);
+	fixture_setup(&f, NULL, 0, false);
+	write_file(f.rootfd, "efi.rom", rom, sizeof(rom));
+	snprintf(path, sizeof(path), "%s/efi.rom", f.root);
+	assert_int_equal(run_rom(&f, "--file", path), 0);
+	assert_non_null(strstr(f.out, "UEFI-bootable: yes\n"));
+	assert_string_equal(written, "");
+
+	/* Not a ROM at all. */
+	memset(rom, 0xff, sizeof(rom));
+	write_file(f.rootfd, "efi.rom", rom, sizeof(rom));
+	assert_int_equal(run_rom(&f, "--file", path), 1);
+	assert_non_null(strstr(f.err, "is not a PCI option ROM: no 55 AA signature"));
+	snprintf(path, sizeof(path), "%s/missing.rom", f.root);
+	assert_int_equal(run_rom(&f, "--file", path), 1);
+	assert_non_null(strstr(f.err, "missing.rom: No such file or directory"));
+	fixture_teardown(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -415,6 +661,14 @@ int main(void)
 		cmocka_unit_test(test_too_many_images),
 		cmocka_unit_test(test_device_list),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_cmd_device_uefi),
+		cmocka_unit_test(test_cmd_device_legacy_only_json),
+		cmocka_unit_test(test_cmd_no_efi_explains),
+		cmocka_unit_test(test_cmd_no_rom),
+		cmocka_unit_test(test_cmd_empty_rom_switched_off),
+		cmocka_unit_test(test_cmd_read_error_switched_off),
+		cmocka_unit_test(test_cmd_bad_arguments),
+		cmocka_unit_test(test_cmd_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
