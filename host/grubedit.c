@@ -146,6 +146,10 @@ static long append_line(const char *buf, size_t len, const char *var,
 	/* A file that did not end in a newline still does not: undo stays exact. */
 	if (!newline_before)
 		out[at++] = '\n';
+	/* A dangling backslash or quote before it would swallow the new line. */
+	struct gpupt_grub_var v;
+	if (gpupt_grub_find(out, at, var, &v) < 0 || v.line_start != len + newline_before)
+		return -ENOTSUP;
 	return (long)at;
 }
 
