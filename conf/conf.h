@@ -28,7 +28,8 @@ void gpupt_config_merge(const struct gpupt_config *cmdline, const struct gpupt_c
 /*
  * Write c as conf text (a header comment, then one key per line) that
  * gpupt_conf_parse reads back to an equal config.  Returns the length, or
- * -ENOSPC.
+ * -ENOSPC.  (Also -EINVAL for a config no conf file can hold: off set, a bad
+ * driver name, an address out of range; the *_dropped counters are not kept.)
  */
 int gpupt_conf_write(const struct gpupt_config *c, char *buf, size_t size);
 
