@@ -16,7 +16,7 @@
 #include "host.h"
 
 enum {
-	GPUPT_ADDR_LEN = 13,		/* "0000:01:00.0" + NUL */
+	GPUPT_ADDR_LEN = 16,		/* "0000:01:00.0" + NUL, with room */
 	GPUPT_NAME_MAX = 128,		/* names from pci.ids, truncated */
 	GPUPT_DRVNAME_MAX = 64,
 };

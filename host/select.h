@@ -57,4 +57,11 @@ bool gpupt_selection_has(const struct gpupt_selection *s, size_t idx);
 /* Does config c select device d (same rules as gpupt_select_from_config)? */
 bool gpupt_config_selects(const struct gpupt_config *c, const struct gpupt_dev *d);
 
+/*
+ * Which source selects d at the next boot under gpupt_config_merge's
+ * precedence: "cmdline", "conf", or NULL (not selected, or gpupt.off).
+ */
+const char *gpupt_select_source(const struct gpupt_config *conf, const struct gpupt_config *cmdline,
+				const struct gpupt_dev *d);
+
 #endif
