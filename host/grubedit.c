@@ -99,7 +99,8 @@ int gpupt_grub_find(const char *buf, size_t len, const char *var, struct gpupt_g
 			if (ve > len)
 				return -EINVAL;
 			r = one_quoted && segs == 1 ? 0 : -ENOTSUP;
-			*v = (struct gpupt_grub_var){ i, vs, ve, vs + 1, ve - 1, buf[vs] };
+			if (r == 0)
+				*v = (struct gpupt_grub_var){ i, vs, ve, vs + 1, ve - 1, buf[vs] };
 			i = ve;
 		}
 		i = skip_command(buf, len, i);
