@@ -42,3 +42,8 @@ FUZZ_SRCS += host/grubedit.c host/kcmdline.c
 TEST_HOST_LDFLAGS_atomic := -Wl,--wrap=write,--wrap=fsync,--wrap=renameat
 # The rom tests record sysfs writes: a fixture's rom file must not be overwritten.
 TEST_HOST_LDFLAGS_rom := -Wl,--wrap=gpupt_sysfs_write
+# The vm tests let the ROM check read a fixture's rom file without writing to it.
+TEST_HOST_LDFLAGS_vm := -Wl,--wrap=gpupt_sysfs_write
+# gpupt vm: the Proxmox config editor is pure and fuzzed too.
+FUZZERS += vmconf
+FUZZ_SRCS += host/vmconf.c

@@ -57,6 +57,14 @@ out:
 	return 0;
 }
 
+/* "sys/bus/pci/devices/ADDR/ATTR" (attr may be ""); -ENAMETOOLONG if it does not fit. */
+static int dev_path(char *buf, size_t size, const char *addr, const char *attr)
+{
+	int n = snprintf(buf, size, GPUPT_SYSFS_PCI_DEVICES "/%s%s%s", addr, *attr ? "/" : "", attr);
+
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
 int gpupt_rom_read_file(int dirfd, const char *path, uint8_t **buf, size_t *len)
 {
 	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
@@ -74,8 +82,7 @@ int gpupt_rom_read_device(int rootfd, const char *addr, uint8_t **buf, size_t *l
 	char path[128];
 	int ret;
 
-	if (!gpupt_sysfs_name_ok(addr) ||
-	    gpupt_sysfs_path(path, sizeof(path), GPUPT_SYSFS_PCI_DEVICES, addr, "rom", NULL) < 0)
+	if (!gpupt_sysfs_name_ok(addr) || dev_path(path, sizeof(path), addr, "rom") < 0)
 		return -EINVAL;
 	/* The kernel refuses to read the ROM until it is enabled. */
 	ret = gpupt_sysfs_write(rootfd, path, "1", 1);
@@ -143,14 +150,14 @@ static int load_device(struct rom_cmd *c)
 	unsigned long v, d;
 	int ret;
 
-	gpupt_sysfs_path(path, sizeof(path), GPUPT_SYSFS_PCI_DEVICES, c->addr, NULL);
+	dev_path(path, sizeof(path), c->addr, "");
 	if (gpupt_sysfs_exists(c->h->rootfd, path) != 1) {
 		fprintf(c->h->err, "gpupt: rom: %s: no such PCI device (see `gpupt list`)\n", c->addr);
 		return 2;
 	}
-	gpupt_sysfs_path(path, sizeof(path), GPUPT_SYSFS_PCI_DEVICES, c->addr, "vendor", NULL);
+	dev_path(path, sizeof(path), c->addr, "vendor");
 	ret = gpupt_sysfs_read_ulong(c->h->rootfd, path, &v);
-	gpupt_sysfs_path(path, sizeof(path), GPUPT_SYSFS_PCI_DEVICES, c->addr, "device", NULL);
+	dev_path(path, sizeof(path), c->addr, "device");
 	if (ret == 0 && gpupt_sysfs_read_ulong(c->h->rootfd, path, &d) == 0) {
 		c->have_ids = true;
 		c->vendor = (uint16_t)v;

@@ -163,13 +163,15 @@ static int parse_args(struct vm_cmd *c, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int o, ret;
+	int o;
 
 	c->req.ovmf = c->req.pcie = c->req.primary = true;
 	optind = 0;
-	while ((o = getopt_long(argc, argv, "jh", opts, NULL)) != -1)
-		if ((ret = parse_option(c, o)) != 0)
+	while ((o = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+		int ret = parse_option(c, o);
+		if (ret != 0)
 			return ret;
+	}
 	if (argc - optind != 2) {
 		fputs("gpupt: vm: give a VMID and a DEVICE (gpupt vm 100 01:00)\n\n", c->h->err);
 		return usage(c->h->err, 2);
@@ -228,8 +230,9 @@ static int check_selected(struct vm_cmd *c)
 			     d.addr, d.vendor, d.device);
 		else
 			note(c, NOTE_WARN,
-			     "%s (%04x:%04x) is not selected by gpupt (/etc/gpupt.conf): the host keeps its "
-			     "driver and the VM will not start; run `gpupt enable %s` and reboot",
+			     "%s (%04x:%04x) is not selected by gpupt (/etc/gpupt.conf): a host driver takes "
+			     "it at boot and the VM's start must tear it away (GPUs often fail there); "
+			     "run `gpupt enable %s` and reboot",
 			     d.addr, d.vendor, d.device, c->dev_name);
 	}
 	if (devsfd >= 0)

@@ -329,7 +329,9 @@ static int hostpci_value(const struct gpupt_vm_request *req, const struct gpupt_
 		return -EINVAL;
 	ok = (!req->pcie || value_append(v, ",pcie=1", 7)) &&
 	     (!req->primary || value_append(v, ",x-vga=on", 9));
-	p = old->s ? memchr(old->s, ',', old->len) : NULL;
+	if (!ok || !old->s)
+		return ok ? 0 : -ENOSPC;
+	p = memchr(old->s, ',', old->len);
 	end = old->s + old->len;
 	while (ok && p && p < end) {
 		const char *o = p + 1;
