@@ -145,6 +145,18 @@ int gpupt_rom_parse(const uint8_t *buf, size_t len, struct gpupt_rom *out)
 	return (int)out->n;
 }
 
+long gpupt_rom_find_start(const uint8_t *buf, size_t len, size_t limit)
+{
+	if (!buf)
+		return -ENOENT;
+	for (size_t off = 0; off < len && off < limit; off++) {
+		struct gpupt_rom_image img = { 0 };
+		if (buf[off] == 0x55 && read_image(buf + off, len - off, &img) == GPUPT_ROM_STOP_LAST_IMAGE)
+			return (long)off;
+	}
+	return -ENOENT;
+}
+
 bool gpupt_rom_image_matches(const struct gpupt_rom_image *img, uint16_t vendor, uint16_t device)
 {
 	if (img->vendor != vendor)

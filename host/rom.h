@@ -87,6 +87,14 @@ struct gpupt_rom {
 /* Walk the chain.  Returns the number of images found (0..MAX), or -EINVAL. */
 int gpupt_rom_parse(const uint8_t *buf, size_t len, struct gpupt_rom *out);
 
+/*
+ * The first offset at which a ROM image starts (55 AA, and its PCIR pointer
+ * leads to "PCIR" inside the data), looking at no more than limit bytes:
+ * dumps made by some flash tools carry a header before the ROM, which a VM's
+ * romfile= must not have.  Returns the offset, or -ENOENT.
+ */
+long gpupt_rom_find_start(const uint8_t *buf, size_t len, size_t limit);
+
 /* Whether the image is meant for vendor:device (PCIR IDs or device list). */
 bool gpupt_rom_image_matches(const struct gpupt_rom_image *img, uint16_t vendor, uint16_t device);
 

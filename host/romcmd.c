@@ -108,8 +108,12 @@ struct rom_cmd {
 	uint16_t vendor, device;
 	uint8_t *buf;
 	size_t len;
+	size_t header;			/* bytes before the first image (a tool's dump header) */
 	struct gpupt_rom rom;
 };
+
+/* How far into a dump to look for a ROM behind a header. */
+enum { HEADER_SCAN_LIMIT = 1 << 20 };
 
 static int usage(FILE *f, int status)
 {
@@ -242,6 +246,11 @@ static void print_text(const struct rom_cmd *c)
 
 	fprintf(f, "%s: option ROM, %zu bytes, %u image%s\n", source_name(c), c->len, c->rom.n,
 		c->rom.n == 1 ? "" : "s");
+	if (c->header)
+		fprintf(f, "warning: the ROM starts at offset 0x%zx, after a %zu-byte header (as some flash\n"
+			"  tools write; offsets below are from the ROM start).  A romfile= must start with\n"
+			"  the ROM: tail -c +%zu %s > NEW.rom\n", c->header, c->header, c->header + 1,
+			source_name(c));
 	for (unsigned i = 0; i < c->rom.n; i++)
 		print_image(c, i);
 	if (c->rom.stop != GPUPT_ROM_STOP_LAST_IMAGE)
@@ -301,6 +310,7 @@ static int print_json(const struct rom_cmd *c)
 		json_hex16(&j, "device", c->device);
 	}
 	gpupt_json_kv_int(&j, "size", (long long)c->len);
+	gpupt_json_kv_int(&j, "header", (long long)c->header);
 	gpupt_json_key(&j, "images");
 	gpupt_json_begin_array(&j);
 	for (unsigned i = 0; i < c->rom.n; i++)
@@ -356,6 +366,13 @@ int gpupt_cmd_rom(struct gpupt_host *h, int argc, char **argv)
 	if (ret != 0)
 		goto out;
 	gpupt_rom_parse(c.buf, c.len, &c.rom);
+	if (c.rom.n == 0) {
+		long start = gpupt_rom_find_start(c.buf, c.len, HEADER_SCAN_LIMIT);
+		if (start > 0) {
+			c.header = (size_t)start;
+			gpupt_rom_parse(c.buf + c.header, c.len - c.header, &c.rom);
+		}
+	}
 	if (h->json)
 		ret = print_json(&c) < 0 ? 1 : 0;
 	else if (c.rom.n > 0)

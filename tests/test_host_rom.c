@@ -387,6 +387,24 @@ static void test_device_list(void **state)
 	free(b);
 }
 
+/* A flash tool's header before the ROM: found, and nothing before it is taken for one. */
+static void test_find_start(void **state)
+{
+	const size_t header = 0x1f3;
+	uint8_t *b = rom_alloc(header + 2 * UNIT);
+	(void)state;
+
+	memset(b, 0x55, header);	/* 55 bytes everywhere, but no PCIR behind them */
+	b[header - 1] = 0xaa;
+	put_image(b + header, &EFI_X64);
+	assert_int_equal(gpupt_rom_find_start(b, header + 2 * UNIT, 1 << 20), (long)header);
+	assert_int_equal(gpupt_rom_find_start(b, header + 2 * UNIT, header), -ENOENT);
+	assert_int_equal(gpupt_rom_find_start(b + header, 2 * UNIT, 1 << 20), 0);
+	assert_int_equal(gpupt_rom_find_start(b, header + 0x20, 1 << 20), -ENOENT);
+	assert_int_equal(gpupt_rom_find_start(NULL, 0, 1 << 20), -ENOENT);
+	free(b);
+}
+
 static void test_names(void **state)
 {
 	(void)state;
@@ -630,6 +648,18 @@ static void test_cmd_file(void **state)
 	assert_non_null(strstr(f.out, "UEFI-bootable: yes\n"));
 	assert_string_equal(written, "");
 
+	/* The same ROM behind a 0x400-byte header. */
+	{
+		uint8_t dump[0x400 + sizeof(rom)] = { 0 };
+		memcpy(dump + 0x400, rom, sizeof(rom));
+		write_file(f.rootfd, "dump.rom", dump, sizeof(dump));
+		snprintf(path, sizeof(path), "%s/dump.rom", f.root);
+		assert_int_equal(run_rom(&f, "--file", path), 0);
+		assert_non_null(strstr(f.out, "warning: the ROM starts at offset 0x400, after a 1024-byte header"));
+		assert_non_null(strstr(f.out, "tail -c +1025 "));
+		snprintf(path, sizeof(path), "%s/efi.rom", f.root);
+	}
+
 	/* Not a ROM at all. */
 	memset(rom, 0xff, sizeof(rom));
 	write_file(f.rootfd, "efi.rom", rom, sizeof(rom));
@@ -660,6 +690,7 @@ int main(void)
 		cmocka_unit_test(test_chain_without_last_flag),
 		cmocka_unit_test(test_too_many_images),
 		cmocka_unit_test(test_device_list),
+		cmocka_unit_test(test_find_start),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_cmd_device_uefi),
 		cmocka_unit_test(test_cmd_device_legacy_only_json),

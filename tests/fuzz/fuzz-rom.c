@@ -37,6 +37,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 	(void)gpupt_rom_uefi_x64(&rom);
+	long start = gpupt_rom_find_start(data, size, 1 << 20);
+	if (start >= 0 && ((size_t)start >= size || data[start] != 0x55 || data[start + 1] != 0xaa))
+		abort();
 	if (!gpupt_rom_stop_reason(rom.stop))
 		abort();
 	return 0;
