@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "../cmdline/cmdline.h"
+#include "bootloader.h"
 #include "devices.h"
 #include "grubedit.h"
 #include "host.h"
@@ -289,31 +290,29 @@ static void grub_configured(struct check_ctx *c)
 }
 
 /*
- * Which file holds the command line of the next boot.  Proxmox's
- * proxmox-boot-tool with systemd-boot (UEFI, /etc/kernel/proxmox-boot-uuids,
- * /etc/kernel/cmdline) reads /etc/kernel/cmdline; everything else here is
- * GRUB (proxmox-boot-tool on a BIOS boot also runs update-grub).
+ * The boot loader as `gpupt enable` detects it (the same table), and the
+ * file that holds the command line of the next boot: /etc/kernel/cmdline
+ * for proxmox-boot-tool with systemd-boot, the GRUB files otherwise
+ * (proxmox-boot-tool on GRUB ESPs or a BIOS boot also runs update-grub).
  */
 static void find_loader(struct check_ctx *c)
 {
-	int fd = c->h->rootfd;
+	const struct gpupt_bootloader *b = gpupt_bootloader_detect(c->h->rootfd);
 	char line[CMDLINE_MAX];
 
-	if (gpupt_exists_rel(fd, "etc/kernel/proxmox-boot-uuids") &&
-	    gpupt_exists_rel(fd, "sys/firmware/efi") && gpupt_exists_rel(fd, "etc/kernel/cmdline")) {
-		c->loader = "systemd-boot (proxmox-boot-tool)";
-		c->loader_file = "/etc/kernel/cmdline";
-		if (gpupt_read_rel(fd, "etc/kernel/cmdline", line, sizeof(line)) >= 0) {
+	if (!b)
+		return;
+	c->loader = b->name;
+	if (strstr(b->name, "systemd-boot")) {
+		c->loader_file = "/" GPUPT_KERNEL_CMDLINE;
+		if (gpupt_read_rel(c->h->rootfd, GPUPT_KERNEL_CMDLINE, line, sizeof(line)) >= 0) {
 			line[strcspn(line, "\n")] = '\0';
 			snprintf(c->configured, sizeof(c->configured), "%s", line);
 		}
 		return;
 	}
-	if (gpupt_exists_rel(fd, "etc/default/grub")) {
-		c->loader = "GRUB";
-		c->loader_file = "/etc/default/grub";
-		grub_configured(c);
-	}
+	c->loader_file = "/" GPUPT_GRUB_DEFAULT " and /etc/default/grub.d/";
+	grub_configured(c);
 }
 
 /* ---- the checks ------------------------------------------------------------ */

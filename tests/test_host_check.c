@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: MIT
+/* gpupt check on fixture roots: exact lines and exit codes. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <errno.h>
+
+#include <cmocka.h>
+
+#include "tests/fixtures/host/devroot.h"
+
+#define OK_CPU "PASS  CPU virtualization: vmx (Intel VT-x)\n"
+#define OK_IR "PASS  interrupt remapping: active (IR- interrupt chips)\n"
+#define OK_GRUB "PASS  boot loader: GRUB: the command line comes from /etc/default/grub and /etc/default/grub.d/\n"
+#define OK_MOD61 "PASS  vfio modules: 6.1.0-18-amd64: vfio, vfio_iommu_type1, vfio_pci, vfio_virqfd\n"
+#define OK_NOSEL "PASS  selected devices: nothing selected yet (`gpupt enable SEL` selects devices)\n"
+#define OK_CMDLINE "PASS  kernel command line: the configured one is in effect\n"
+#define BOOT_VGA_WARN "WARN  selected 0000:01:00.0: is the boot VGA: the host's console goes dark once" \
+	" vfio-pci takes it (manage the host over the network or a serial console)"
+
+static int check(struct devroot *r, int json)
+{
+	return devroot_run(r, gpupt_cmd_check, json, "check", NULL);
+}
+
+static void test_seed_all_pass(void **state)
+{
+	struct devroot r;
+
+	(void)state;
+	devroot_make(&r, "seed");
+	assert_int_equal(check(&r, 0), 0);
+	assert_string_equal(r.out,
+		OK_CPU
+		"PASS  IOMMU: active: 1 IOMMU unit(s), 5 group(s)\n"
+		OK_IR
+		"PASS  boot mode: UEFI\n"
+		OK_GRUB
+		OK_MOD61
+		"PASS  vfio modules: 6.12.9-amd64: vfio, vfio_iommu_type1, vfio_pci\n"
+		"PASS  GPUs: 2 display-class PCI device(s) (`gpupt list` shows them)\n"
+		OK_NOSEL
+		OK_CMDLINE);
+	assert_string_equal(r.err, "");
+	devroot_free(&r);
+}
+
+static void test_broken_host(void **state)
+{
+	struct devroot r;
+
+	(void)state;
+	devroot_make(&r, "broken");
+	assert_int_equal(check(&r, 0), 2);
+	assert_string_equal(r.out,
+		"FAIL  CPU virtualization: no vmx or svm flag in /proc/cpuinfo; fix: enable Intel VT-x or"
+		" AMD SVM in the firmware (BIOS/UEFI) setup\n"
+		"FAIL  IOMMU: not active (no /sys/class/iommu entries); fix: enable VT-d (Intel) or"
+		" AMD-Vi/IOMMU (AMD) in the firmware setup; on Intel `gpupt enable` also adds intel_iommu=on\n"
+		"WARN  interrupt remapping: not active (no IR- interrupt chips in /proc/interrupts): vfio"
+		" refuses devices whose MSIs are not isolated; fix: enable interrupt remapping (x2APIC/VT-d)"
+		" in the firmware setup; or, only if every guest is trusted, `gpupt enable"
+		" --allow-unsafe-interrupts` (vfio_iommu_type1.allow_unsafe_interrupts=1 lets a guest forge"
+		" interrupts to the host)\n"
+		"PASS  boot mode: BIOS (legacy)\n"
+		OK_GRUB
+		OK_MOD61
+		"FAIL  vfio modules: 6.12.9-amd64: missing: vfio_pci; fix: install a kernel built with"
+		" CONFIG_VFIO_PCI\n"
+		"PASS  GPUs: 1 display-class PCI device(s) (`gpupt list` shows them)\n"
+		OK_NOSEL
+		OK_CMDLINE
+		"WARN  stale token: amd_iommu=on (in effect and configured) is not a valid value; the kernel"
+		" ignores it; fix: remove amd_iommu=on: the AMD IOMMU is on by default\n"
+		"WARN  stale token: pcie_acs_override= (in effect and configured) does nothing on kernel"
+		" 6.12.9-amd64: only kernels with the ACS override patch (Proxmox -pve) know it; fix: remove"
+		" pcie_acs_override=, or run a Proxmox (-pve) kernel\n"
+		"WARN  stale module: vfio_virqfd is listed in /etc/modules, but from kernel 6.2 on"
+		" (6.12.9-amd64 here) it is part of vfio: loading it fails with \"module not found\"; fix:"
+		" remove the vfio_virqfd line\n");
+	devroot_free(&r);
+}
+
+static void test_proxmox_builtin_vfio(void **state)
+{
+	struct devroot r;
+
+	(void)state;
+	devroot_make(&r, "twin");
+	/* The -pve kernel carries the ACS override patch: no warning for it. */
+	devroot_write(&r, "proc/cmdline", "initrd=\\EFI\\x root=ZFS=rpool/ROOT/pve-1 boot=zfs"
+		      " intel_iommu=on pcie_acs_override=downstream\n", 0);
+	devroot_write(&r, "etc/kernel/cmdline", "root=ZFS=rpool/ROOT/pve-1 boot=zfs intel_iommu=on"
+		      " pcie_acs_override=downstream\n", 0);
+	assert_int_equal(check(&r, 0), 0);
+	assert_line(r.out, "PASS  boot loader: proxmox-boot-tool (systemd-boot): the command line"
+		    " comes from /etc/kernel/cmdline");
+	assert_line(r.out, "PASS  vfio modules: 6.8.12-4-pve: vfio, vfio_iommu_type1, vfio_pci"
+		    " (built in: vfio vfio_iommu_type1 vfio_pci)");
+	assert_null(strstr(r.out, "stale"));
+	devroot_free(&r);
+}
+
+static void test_reboot_pending(void **state)
+{
+	struct devroot r;
+
+	(void)state;
+	devroot_make(&r, "seed");
+	devroot_write(&r, "etc/default/grub.d/gpupt.cfg",
+		      "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT iommu=pt gpupt.fb=keep\"\n", 0);
+	devroot_write(&r, "proc/cmdline", "BOOT_IMAGE=/boot/vmlinuz root=/dev/nvme0n1p2 ro quiet"
+		      " intel_iommu=on vfio-pci.ids=10de:1381\n", 0);
+	assert_int_equal(check(&r, 0), 1);
+	assert_line(r.out, "WARN  kernel command line: reboot pending: configured, not in effect:"
+		    " iommu=pt gpupt.fb=keep; in effect, no longer configured: vfio-pci.ids=10de:1381;"
+		    " fix: reboot (after `update-grub` or `proxmox-boot-tool refresh` if you edited the"
+		    " file by hand)");
+	devroot_free(&r);
+}
+
+static void test_selected_group_with_root_nvme(void **state)
+{
+	struct devroot r;
+
+	(void)state;
+	devroot_make(&r, "nvme");
+	devroot_write(&r, "etc/gpupt.conf", "addrs = 0000:01:00.0=10de:1381, 0000:01:00.1=10de:0fbc\n", 0);
+	assert_int_equal(check(&r, 0), 2);
+	assert_line(r.out, "FAIL  selected 0000:01:00.0: IOMMU group 12 also holds 0000:02:00.0"
+		    " [144d:a808], the storage controller of /: the whole group would go to vfio-pci and"
+		    " the host would not boot; move the card to another slot");
+	devroot_free(&r);
+}
+
+static void test_selected_clean(void **state)
+{
+	struct devroot r;
+
+	(void)state;
+	devroot_make(&r, "seed");
+	devroot_write(&r, "etc/gpupt.conf", "addrs = 01:00\n", 0);
+	assert_int_equal(check(&r, 0), 0);
+	assert_line(r.out, "PASS  selected devices: 2 function(s), each IOMMU group holds only selected"
+		    " devices and bridges");
+	devroot_free(&r);
+}
+
+static void test_boot_vga_framebuffer(void **state)
+{
+	struct devroot r;
+
+	(void)state;
+	devroot_make(&r, "headless");
+	devroot_write(&r, "etc/gpupt.conf", "addrs = 01:00\n", 0);
+	assert_int_equal(check(&r, 0), 1);
+	assert_line(r.out, BOOT_VGA_WARN);
+	assert_line(r.out, "PASS  boot framebuffer: 0000:01:00.0 is the boot VGA; kernel 6.1.0-18-amd64:"
+		    " vfio-pci removes the conflicting boot framebuffer itself");
+	/* Older kernels leave the framebuffer: the fix depends on the kernel's config. */
+	devroot_write(&r, "proc/sys/kernel/osrelease", "5.15.0-91-generic\n", 0);
+	assert_int_equal(check(&r, 0), 1);
+	assert_line(r.out, "WARN  boot framebuffer: 0000:01:00.0 is the boot VGA and the firmware"
+		    " framebuffer stays on it (kernel 5.15.0-91-generic); fix: add video=efifb:off");
+	devroot_write(&r, "boot/config-5.15.0-91-generic", "#\nCONFIG_DRM_SIMPLEDRM=y\n", 0);
+	assert_int_equal(check(&r, 0), 1);
+	assert_line(r.out, "WARN  boot framebuffer: 0000:01:00.0 is the boot VGA and the firmware"
+		    " framebuffer stays on it (kernel 5.15.0-91-generic); fix: add"
+		    " initcall_blacklist=sysfb_init");
+	devroot_write(&r, "etc/default/grub", "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet intel_iommu=on"
+		      " initcall_blacklist=foo,sysfb_init\"\n", 0);
+	devroot_write(&r, "proc/cmdline", "root=/dev/nvme0n1p2 quiet intel_iommu=on"
+		      " initcall_blacklist=foo,sysfb_init\n", 0);
+	assert_int_equal(check(&r, 0), 1);
+	assert_line(r.out, "PASS  boot framebuffer: 0000:01:00.0 is the boot VGA;"
+		    " initcall_blacklist=sysfb_init keeps the firmware framebuffer off it");
+	assert_line(r.out, "PASS  kernel command line: the configured one is in effect");
+	devroot_free(&r);
+}
+
+static void test_virqfd_in_modules_load_d(void **state)
+{
+	struct devroot r;
+
+	(void)state;
+	devroot_make(&r, "seed");
+	assert_int_equal(mkdirat(r.h.rootfd, "etc/modules-load.d", 0755), 0);
+	devroot_write(&r, "etc/modules-load.d/vfio.conf", "# passthrough\nvfio\n  vfio_virqfd\nvfio_pci\n", 0);
+	assert_int_equal(check(&r, 0), 1);
+	assert_line(r.out, "WARN  stale module: vfio_virqfd is listed in /etc/modules-load.d/vfio.conf,"
+		    " but from kernel 6.2 on (6.12.9-amd64 here) it is part of vfio: loading it fails"
+		    " with \"module not found\"; fix: remove the vfio_virqfd line");
+	/* Only 6.1 installed: vfio_virqfd is a module there. */
+	devroot_write(&r, "etc/modules-load.d/vfio.conf", "vfio_virqfdx\n", 0);
+	assert_int_equal(check(&r, 0), 0);
+	devroot_free(&r);
+}
+
+static void test_no_iommu_groups_and_json(void **state)
+{
+	struct devroot r;
+
+	(void)state;
+	devroot_make(&r, "nogpu");
+	assert_int_equal(unlinkat(r.h.rootfd, "sys/kernel/iommu_groups/0/devices/0000:00:00.0", 0), 0);
+	assert_int_equal(check(&r, 1), 1);
+	assert_true(strstr(r.out, "{\"check\":\"GPUs\",\"result\":\"warn\",\"message\":\"no display-class"
+			   " PCI devices found (class 0x03xx): nothing to pass through\",\"fix\":\"install"
+			   " the card, or check that the slot is enabled in the firmware setup\"}"));
+	assert_true(strstr(r.out, "],\"result\":\"warn\"}\n"));
+	assert_int_equal(devroot_run(&r, gpupt_cmd_check, 0, "check", "--help", NULL), 0);
+	assert_true(strstr(r.out, "Exit status: 0 all passed, 1 warnings, 2 failures.\n"));
+	devroot_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_seed_all_pass),
+		cmocka_unit_test(test_broken_host),
+		cmocka_unit_test(test_proxmox_builtin_vfio),
+		cmocka_unit_test(test_reboot_pending),
+		cmocka_unit_test(test_selected_group_with_root_nvme),
+		cmocka_unit_test(test_selected_clean),
+		cmocka_unit_test(test_boot_vga_framebuffer),
+		cmocka_unit_test(test_virqfd_in_modules_load_d),
+		cmocka_unit_test(test_no_iommu_groups_and_json),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
