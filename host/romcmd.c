@@ -335,15 +335,19 @@ static int parse_options(struct rom_cmd *c, int argc, char **argv)
 	int o;
 
 	optind = 0;
-	while ((o = getopt_long(argc, argv, "+f:jh", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((o = getopt_long(argc, argv, "f:jh", opts, NULL)) != -1) {
 		if (o == 'f')
 			c->file = optarg;
 		else if (o == 'j')
 			c->h->json = true;
 		else if (o == 'h')
 			return usage(c->h->out, 0) - 1;
-		else
+		else {
+			fprintf(c->h->err, "gpupt: rom: unknown option or missing value: \"%s\"\n\n",
+				argv[optind - 1]);
 			return usage(c->h->err, 2);
+		}
 	}
 	if (argc - optind != (c->file ? 0 : 1)) {
 		fputs(c->file ? "gpupt: rom: give either DEVICE or --file, not both\n\n"

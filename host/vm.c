@@ -29,12 +29,14 @@ struct vm_cmd {
 	struct gpupt_host *h;
 	unsigned long vmid;
 	const char *vmid_arg;
+	char **argv;				/* for messages about options */
 	struct gpupt_vm_request req;
 	char dev_name[GPUPT_ADDR_LEN];		/* "0000:01:00" or "0000:01:00.0" */
 	bool one_function;
 	bool dry_run;
 	bool force;
 	bool use_qm;
+	bool running;				/* refused: the VM runs (no --force) */
 	char conf_path[CONF_PATH_LEN];		/* "etc/pve/qemu-server/100.conf" */
 	char *conf;
 	size_t conf_len;
@@ -144,6 +146,7 @@ static int parse_option(struct vm_cmd *c, int o)
 	case 'h':
 		return usage(c->h->out, 0) - 1;
 	default:
+		fprintf(c->h->err, "gpupt: vm: unknown option or missing value: \"%s\"\n\n", c->argv[optind - 1]);
 		return usage(c->h->err, 2);
 	}
 }
@@ -165,8 +168,10 @@ static int parse_args(struct vm_cmd *c, int argc, char **argv)
 	};
 	int o;
 
+	c->argv = argv;
 	c->req.ovmf = c->req.pcie = c->req.primary = true;
 	optind = 0;
+	opterr = 0;
 	while ((o = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
 		int ret = parse_option(c, o);
 		if (ret != 0)
@@ -501,6 +506,7 @@ static int print_json(const struct vm_cmd *c, bool applied)
 	gpupt_json_kv_str(&j, "method", c->use_qm ? "qm" : "file");
 	gpupt_json_kv_bool(&j, "dry_run", c->dry_run);
 	gpupt_json_kv_bool(&j, "applied", applied);
+	gpupt_json_kv_bool(&j, "refused_running", c->running);
 	gpupt_json_kv_bool(&j, "replaces", c->plan.replaces);
 	gpupt_json_key(&j, "set");
 	gpupt_json_begin_object(&j);
@@ -561,12 +567,14 @@ static int run(struct vm_cmd *c)
 		print_plan(c);
 		print_notes(c);
 	}
-	if (!c->dry_run && !c->force && vm_running(c)) {
+	c->running = !c->dry_run && !c->force && vm_running(c);
+	if (c->running) {
 		fprintf(c->h->err, "gpupt: vm: VM %lu is running: stop it first (qm shutdown %lu), "
 			"or use --force to change its configuration anyway\n", c->vmid, c->vmid);
-		return 1;
+		ret = 1;
+	} else {
+		ret = c->use_qm ? apply_qm(c, &applied) : apply_file(c, &applied);
 	}
-	ret = c->use_qm ? apply_qm(c, &applied) : apply_file(c, &applied);
 	if (c->h->json && print_json(c, applied) < 0)
 		ret = 1;
 	return ret;

@@ -629,6 +629,8 @@ static void test_cmd_bad_arguments(void **state)
 	assert_non_null(strstr(f.err, "0000:02:00.0: no such PCI device"));
 	assert_int_equal(run_rom(&f, NULL, NULL), 2);
 	assert_int_equal(run_rom(&f, "--file", NULL), 2);
+	assert_non_null(strstr(f.err, "gpupt: rom: unknown option or missing value: \"--file\""));
+	assert_int_equal(run_rom(&f, "01:00.0", "--bogus"), 2);
 	assert_string_equal(written, "");
 	fixture_teardown(&f);
 }

@@ -404,6 +404,10 @@ static void test_cmd_refuses_running_vm(void **state)
 	write_file(f.rootfd, "var/run/qemu-server/100.pid", "4243\n", 5, 0644);
 	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--dry-run", NULL }), 0);
 	write_file(f.rootfd, "var/run/qemu-server/100.pid", "4242\n", 5, 0644);
+	f.h.json = true;
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 1);
+	assert_non_null(strstr(f.out, "\"applied\":false,\"refused_running\":true"));
+	f.h.json = false;
 	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--force", NULL }), 0);
 	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.expected"));
 	fixture_teardown(&f);
