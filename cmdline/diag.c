@@ -17,21 +17,20 @@ enum { ENTRY_SHOWN = 64 };
 
 static void put_escaped(struct gpupt_strbuf *b, const char *s, size_t len)
 {
-	size_t shown = len < ENTRY_SHOWN ? len : ENTRY_SHOWN;
-
-	for (size_t i = 0; i < shown; i++) {
+	for (size_t i = 0; i < len && i < ENTRY_SHOWN; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		if (c == '"' || c == '\\') {
 			gpupt_strbuf_putc(b, '\\');
 			gpupt_strbuf_putc(b, (char)c);
 		} else if (c < 0x20 || c >= 0x7f) {
-			gpupt_strbuf_printf(b, "\\x%02x", c);
+			gpupt_strbuf_puts(b, "\\x");
+			gpupt_strbuf_hex(b, c, 2);
 		} else {
 			gpupt_strbuf_putc(b, (char)c);
 		}
 	}
-	if (shown < len)
+	if (len > ENTRY_SHOWN)
 		gpupt_strbuf_puts(b, "...");
 }
 
@@ -47,11 +46,15 @@ static void put_where(struct gpupt_strbuf *b, const struct gpupt_diag *d, const 
 {
 	if (origin) {
 		gpupt_strbuf_puts(b, origin);
-		if (d->line)
-			gpupt_strbuf_printf(b, ":%u", d->line);
+		if (d->line) {
+			gpupt_strbuf_putc(b, ':');
+			gpupt_strbuf_uint(b, d->line);
+		}
 		gpupt_strbuf_puts(b, ": ");
 	} else if (d->line) {
-		gpupt_strbuf_printf(b, "line %u: ", d->line);
+		gpupt_strbuf_puts(b, "line ");
+		gpupt_strbuf_uint(b, d->line);
+		gpupt_strbuf_puts(b, ": ");
 	}
 	if (d->key_len) {
 		put_escaped(b, d->key, d->key_len);
@@ -110,12 +113,16 @@ static void put_problem(struct gpupt_strbuf *b, const struct gpupt_diag *d)
 					  " (known: ids, addrs, driver, off, debug, fb)");
 		break;
 	case GPUPT_DIAG_TOO_MANY_IDS:
-		gpupt_strbuf_printf(b, "more than %d ids; ", GPUPT_MAX_IDS);
+		gpupt_strbuf_puts(b, "more than ");
+		gpupt_strbuf_uint(b, GPUPT_MAX_IDS);
+		gpupt_strbuf_puts(b, " ids; ");
 		put_quoted(b, d);
 		gpupt_strbuf_puts(b, " dropped");
 		break;
 	case GPUPT_DIAG_TOO_MANY_ADDRS:
-		gpupt_strbuf_printf(b, "more than %d addresses; ", GPUPT_MAX_ADDRS);
+		gpupt_strbuf_puts(b, "more than ");
+		gpupt_strbuf_uint(b, GPUPT_MAX_ADDRS);
+		gpupt_strbuf_puts(b, " addresses; ");
 		put_quoted(b, d);
 		gpupt_strbuf_puts(b, " dropped");
 		break;
@@ -129,7 +136,8 @@ static void put_problem(struct gpupt_strbuf *b, const struct gpupt_diag *d)
 		gpupt_strbuf_puts(b, setting_result(d));
 		break;
 	default:
-		gpupt_strbuf_printf(b, "unknown problem %d", (int)d->code);
+		gpupt_strbuf_puts(b, "unknown problem ");
+		gpupt_strbuf_uint(b, (unsigned)d->code);
 		break;
 	}
 }

@@ -186,9 +186,15 @@ int gpupt_parse_bool(const char *s, size_t len, bool *out)
 
 static void put_id(struct gpupt_strbuf *b, const struct gpupt_pci_id *id)
 {
-	gpupt_strbuf_printf(b, "%04x:%04x", id->vendor, id->device);
-	if (id->has_subsys)
-		gpupt_strbuf_printf(b, ":%04x:%04x", id->subvendor, id->subdevice);
+	gpupt_strbuf_hex(b, id->vendor, 4);
+	gpupt_strbuf_putc(b, ':');
+	gpupt_strbuf_hex(b, id->device, 4);
+	if (id->has_subsys) {
+		gpupt_strbuf_putc(b, ':');
+		gpupt_strbuf_hex(b, id->subvendor, 4);
+		gpupt_strbuf_putc(b, ':');
+		gpupt_strbuf_hex(b, id->subdevice, 4);
+	}
 }
 
 int gpupt_format_id(const struct gpupt_pci_id *id, char *buf, size_t size)
@@ -205,9 +211,15 @@ int gpupt_format_addr(const struct gpupt_pci_addr *a, char *buf, size_t size)
 	struct gpupt_strbuf b;
 
 	gpupt_strbuf_init(&b, buf, size);
-	gpupt_strbuf_printf(&b, "%04x:%02x:%02x", a->domain, a->bus, a->slot);
-	if (!a->whole_slot)
-		gpupt_strbuf_printf(&b, ".%x", a->func);
+	gpupt_strbuf_hex(&b, a->domain, 4);
+	gpupt_strbuf_putc(&b, ':');
+	gpupt_strbuf_hex(&b, a->bus, 2);
+	gpupt_strbuf_putc(&b, ':');
+	gpupt_strbuf_hex(&b, a->slot, 2);
+	if (!a->whole_slot) {
+		gpupt_strbuf_putc(&b, '.');
+		gpupt_strbuf_hex(&b, a->func, 1);
+	}
 	if (a->has_fingerprint) {
 		gpupt_strbuf_putc(&b, '=');
 		put_id(&b, &a->fingerprint);

@@ -29,7 +29,8 @@ struct gpupt_pci_id {
 /*
  * "DDDD:BB:SS.F", "BB:SS.F" (domain 0000), or a slot "[DDDD:]BB:SS" meaning
  * every function of that slot.  Optionally "=VVVV:DDDD[:SVVV:SDDD]": the IDs
- * the device at that address must have (its fingerprint).
+ * the device at that address must have (its fingerprint).  On a slot the
+ * fingerprint is checked on each function of the slot on its own.
  */
 struct gpupt_pci_addr {
 	uint16_t domain;

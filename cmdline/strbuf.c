@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "strbuf.h"
@@ -41,20 +39,26 @@ void gpupt_strbuf_putc(struct gpupt_strbuf *b, char c)
 	gpupt_strbuf_put(b, &c, 1);
 }
 
-void gpupt_strbuf_printf(struct gpupt_strbuf *b, const char *fmt, ...)
+void gpupt_strbuf_hex(struct gpupt_strbuf *b, unsigned v, unsigned digits)
 {
-	char tmp[64];	/* the formatters print numbers and short words only */
-	va_list ap;
-	int n;
+	char tmp[8];
 
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(tmp)) {
-		b->overflow = true;	/* cannot happen with our formats; fail loudly */
-		return;
-	}
-	gpupt_strbuf_put(b, tmp, (size_t)n);
+	if (digits > sizeof(tmp))
+		digits = sizeof(tmp);
+	for (unsigned i = digits; i-- > 0; v >>= 4)
+		tmp[i] = "0123456789abcdef"[v & 0xf];
+	gpupt_strbuf_put(b, tmp, digits);
+}
+
+void gpupt_strbuf_uint(struct gpupt_strbuf *b, unsigned v)
+{
+	char tmp[16];
+	size_t i = sizeof(tmp);
+
+	do
+		tmp[--i] = (char)('0' + v % 10);
+	while (v /= 10);
+	gpupt_strbuf_put(b, tmp + i, sizeof(tmp) - i);
 }
 
 int gpupt_strbuf_result(const struct gpupt_strbuf *b)

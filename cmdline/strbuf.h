@@ -22,8 +22,9 @@ void gpupt_strbuf_init(struct gpupt_strbuf *b, char *buf, size_t size);
 void gpupt_strbuf_put(struct gpupt_strbuf *b, const char *s, size_t len);
 void gpupt_strbuf_puts(struct gpupt_strbuf *b, const char *s);
 void gpupt_strbuf_putc(struct gpupt_strbuf *b, char c);
-void gpupt_strbuf_printf(struct gpupt_strbuf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+/* Lower-case hex, zero-padded to `digits`; and decimal.  No stdio: the binder is static. */
+void gpupt_strbuf_hex(struct gpupt_strbuf *b, unsigned v, unsigned digits);
+void gpupt_strbuf_uint(struct gpupt_strbuf *b, unsigned v);
 /* The length written, or -ENOSPC when it did not all fit. */
 int gpupt_strbuf_result(const struct gpupt_strbuf *b);
 
