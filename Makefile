@@ -103,4 +103,4 @@ uninstall: $(UNINSTALL_TARGETS)
 clean:
 	rm -rf build build-san build-fuzz
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -path $(B)/e2e -prune -o -name '*.d' -type f -print 2>/dev/null)

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* One PCI device in sysfs: its name, identity, driver, override. */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -62,33 +62,65 @@ int gpupt_sysfs_pci_devices_open(int rootfd)
 	return fd < 0 ? -errno : fd;
 }
 
-int gpupt_sysfs_foreach_pci_entry(int dirfd, gpupt_sysfs_visit_fn fn, void *ctx)
-{
-	struct gpupt_pci_dev probe;
-	struct dirent *de;
-	DIR *dir;
-	int fd, n = 0, r = 0;
+/* The kernel's record for getdents64(2). */
+struct linux_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
 
-	/* A fresh open file description: dirfd's offset stays where it was. */
-	fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	dir = fdopendir(fd);
-	if (!dir) {
-		r = -errno;
-		close(fd);
-		return r;
-	}
-	while ((de = readdir(dir))) {
-		if (gpupt_sysfs_parse_pci_name(de->d_name, &probe) < 0)
+/*
+ * Visit the entries of the directory at fd (closed here); all, or PCI names
+ * only.  getdents64 straight into a stack buffer, not readdir(): no malloc
+ * in the static binder, and a big machine's PCI list in a few calls.
+ */
+static int foreach_in(int fd, bool pci_only, gpupt_sysfs_visit_fn fn, void *ctx)
+{
+	_Alignas(8) char buf[8192];
+	struct gpupt_pci_dev probe;
+	int n = 0, r = 0;
+
+	for (;;) {
+		long got = syscall(SYS_getdents64, fd, buf, sizeof(buf));
+
+		if (got < 0 && errno == EINTR)
 			continue;
-		r = fn(dirfd, de->d_name, ctx);
+		if (got <= 0) {
+			r = got < 0 ? -errno : 0;
+			break;
+		}
+		for (long off = 0; off < got && r >= 0;) {
+			const struct linux_dirent64 *de = (const void *)(buf + off);
+
+			off += de->d_reclen;
+			if (pci_only ? gpupt_sysfs_parse_pci_name(de->d_name, &probe) < 0
+				     : !gpupt_sysfs_name_ok(de->d_name))
+				continue;
+			r = fn(fd, de->d_name, ctx);
+			n += r >= 0;
+		}
 		if (r < 0)
 			break;
-		n++;
 	}
-	closedir(dir);
+	close(fd);
 	return r < 0 ? r : n;
+}
+
+int gpupt_sysfs_foreach_pci_entry(int dirfd, gpupt_sysfs_visit_fn fn, void *ctx)
+{
+	/* A fresh open file description: dirfd's offset stays where it was. */
+	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	return fd < 0 ? -errno : foreach_in(fd, true, fn, ctx);
+}
+
+int gpupt_sysfs_foreach_entry(int dirfd, const char *path, gpupt_sysfs_visit_fn fn, void *ctx)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	return fd < 0 ? -errno : foreach_in(fd, false, fn, ctx);
 }
 
 int gpupt_sysfs_pci_foreach(int devsfd, gpupt_sysfs_visit_fn fn, void *ctx)

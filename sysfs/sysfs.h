@@ -114,6 +114,13 @@ int gpupt_sysfs_exists(int dirfd, const char *path);
  */
 typedef int (*gpupt_sysfs_visit_fn)(int dirfd, const char *name, void *ctx);
 
+/*
+ * Call fn(fd of dirfd/path, entry, ctx) for every entry of dirfd/path but
+ * "." and "..", in directory order.  Returns the number of entries, fn's
+ * negative value, or -errno.
+ */
+int gpupt_sysfs_foreach_entry(int dirfd, const char *path, gpupt_sysfs_visit_fn fn, void *ctx);
+
 /* O_RDONLY|O_DIRECTORY|O_CLOEXEC fd of rootfd/sys/bus/pci/devices, or -errno. */
 int gpupt_sysfs_pci_devices_open(int rootfd);
 

@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Messages without stdio (it would be most of the binary's size): a fixed
+ * buffer filled by small appenders, written to dev/kmsg as one record.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "binder.h"
+
+void msg_init(struct msg *m)
+{
+	m->len = 0;
+	m->truncated = false;
+	m->s[0] = '\0';
+}
+
+void msg_mem(struct msg *m, const char *s, size_t n)
+{
+	size_t room = sizeof(m->s) - 1 - m->len;
+
+	if (n > room) {
+		n = room;
+		m->truncated = true;
+	}
+	memcpy(m->s + m->len, s, n);
+	m->len += n;
+	m->s[m->len] = '\0';
+}
+
+void msg_str(struct msg *m, const char *s)
+{
+	msg_mem(m, s, strlen(s));
+}
+
+void msg_cat(struct msg *m, ...)
+{
+	va_list ap;
+
+	va_start(ap, m);
+	for (const char *s = va_arg(ap, const char *); s; s = va_arg(ap, const char *))
+		msg_str(m, s);
+	va_end(ap);
+}
+
+void msg_hex(struct msg *m, unsigned long v, int width)
+{
+	char buf[2 * sizeof(v)];
+	int i = (int)sizeof(buf);
+
+	do {
+		buf[--i] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while ((v || (int)sizeof(buf) - i < width) && i > 0);
+	msg_mem(m, buf + i, sizeof(buf) - (size_t)i);
+}
+
+void msg_dec(struct msg *m, unsigned long v)
+{
+	char buf[24];
+	int i = (int)sizeof(buf);
+
+	do {
+		buf[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v && i > 0);
+	msg_mem(m, buf + i, sizeof(buf) - (size_t)i);
+}
+
+void msg_id(struct msg *m, unsigned vendor, unsigned device)
+{
+	msg_hex(m, vendor, 4);
+	msg_str(m, ":");
+	msg_hex(m, device, 4);
+}
+
+void out_write(int fd, const char *s, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, s, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		s += n;
+		len -= (size_t)n;
+	}
+}
+
+/*
+ * O_APPEND so that a fixture's dev/kmsg (a regular file) keeps every line;
+ * the real /dev/kmsg ignores it.  No O_CREAT: a missing dev/kmsg means
+ * stderr, as in an initramfs without devtmpfs.
+ */
+void binder_log_open(struct binder *b)
+{
+	b->kmsgfd = -1;
+	if (b->dry_run)
+		return;
+	b->kmsgfd = openat(b->rootfd, "dev/kmsg", O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY);
+}
+
+static const char *level_word(int level)
+{
+	switch (level) {
+	case LOG_ERR:
+		return "error: ";
+	case LOG_WARNING:
+		return "warning: ";
+	case LOG_DEBUG:
+		return "debug: ";
+	default:
+		return "";
+	}
+}
+
+static void write_line(int fd, const char *prefix, const char *word, const struct msg *m)
+{
+	struct msg line;
+
+	msg_init(&line);
+	msg_cat(&line, prefix, "gpupt: ", word, m->s, m->truncated ? "..." : "", (const char *)NULL);
+	/* The newline survives truncation: kmsg and terminals need it. */
+	line.s[line.len < sizeof(line.s) - 1 ? line.len++ : line.len - 1] = '\n';
+	out_write(fd, line.s, line.len);
+}
+
+void binder_log(struct binder *b, int level, const struct msg *m)
+{
+	static const char *const kprefix[8] = { "<0>", "<1>", "<2>", "<3>", "<4>", "<5>", "<6>", "<7>" };
+
+	if (level == LOG_DEBUG && !b->debug && !b->verbose)
+		return;
+	if (b->dry_run || b->verbose)
+		write_line(STDOUT_FILENO, "", level_word(level), m);
+	if (b->dry_run)
+		return;
+	if (b->kmsgfd >= 0)
+		write_line(b->kmsgfd, kprefix[level & 7], "", m);
+	else if (!b->verbose)
+		write_line(STDERR_FILENO, "", level_word(level), m);
+}
+
+void binder_logs(struct binder *b, int level, ...)
+{
+	struct msg m;
+	va_list ap;
+
+	msg_init(&m);
+	va_start(ap, level);
+	for (const char *s = va_arg(ap, const char *); s; s = va_arg(ap, const char *))
+		msg_str(&m, s);
+	va_end(ap);
+	binder_log(b, level, &m);
+}
+
+void binder_say(struct binder *b, const struct msg *m)
+{
+	if (b->dry_run || b->verbose)
+		write_line(STDOUT_FILENO, "", "", m);
+}

@@ -1,0 +1,384 @@
+#!/bin/sh
+# gpupt-bind on fixture roots (tests/fixtures/pciroot.sh): each case builds
+# a root, runs the binder on it, and checks exactly what it wrote to which
+# file, what it logged to the root's dev/kmsg, and its exit status.
+#   usage: test-binder.sh path/to/gpupt-bind
+set -u
+[ $# -eq 1 ] || { echo "usage: test-binder.sh GPUPT_BIND" >&2; exit 2; }
+BIND=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+[ -x "$BIND" ] || { echo "test-binder.sh: $BIND is not built" >&2; exit 1; }
+PCIROOT_LIB=1
+export PCIROOT_LIB
+# shellcheck disable=SC1091 # the fixture builder, checked on its own
+. "$(dirname "$0")/../fixtures/pciroot.sh"
+set +e
+
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+fails=0
+checks=0
+case_name=
+T=
+rc=
+
+GPU=0000:01:00.0
+AUDIO=0000:01:00.1
+DEVS=sys/bus/pci/devices
+
+fail() {
+	echo "FAIL [$case_name] $*"
+	fails=$((fails + 1))
+}
+
+# begin NAME: a fresh root in $R and a modprobe that records its argv.
+begin() {
+	case_name=$1
+	T="$TMP/$1"
+	mkdir -p "$T"
+	fx_init "$T/root"
+	{
+		echo '#!/bin/sh'
+		echo "echo \"\$*\" >>'$T/modprobe.args'"
+	} >"$T/modprobe"
+	chmod +x "$T/modprobe"
+}
+
+# A modprobe that also does what the kernel does when vfio-pci registers:
+# it attaches to every unbound device whose driver_override names it.
+kernel_like_modprobe() {
+	cat >>"$T/modprobe" <<EOS
+R='$R'
+mkdir -p "\$R/sys/bus/pci/drivers/vfio-pci"
+for d in "\$R"/$DEVS/*; do
+	[ "\$(cat "\$d/driver_override")" = vfio-pci ] || continue
+	if [ -e "\$d/driver" ]; then
+		grep -qx "\${d##*/}" "\$d/driver/unbind" || continue
+		rm "\$d/driver"
+	fi
+	ln -s ../../../bus/pci/drivers/vfio-pci "\$d/driver"
+done
+EOS
+}
+
+# seed_host: the GTX 750 Ti with its audio function, nouveau and snd_hda_intel.
+seed_host() {
+	fx_dev 0000:00:01.0 8086 1901 060400 1043 8694 pcieport 2
+	fx_dev $GPU 10de 1381 030000 1043 8416 nouveau 14 0
+	fx_dev $AUDIO 10de 0fbc 040300 1043 8416 snd_hda_intel 14
+	fx_dev 0000:02:00.0 144d a808 010802 144d a801 nvme 15
+}
+
+run() {
+	"$BIND" --root "$R" --modprobe "$T/modprobe" "$@" >"$T/out" 2>"$T/err"
+	rc=$?
+}
+
+check_rc() {
+	checks=$((checks + 1))
+	[ "$rc" -eq "$1" ] || fail "exit status $rc, expected $1 (log: $(cat "$R/dev/kmsg" "$T/out" "$T/err"))"
+}
+
+# check_file PATH CONTENT: PATH (below the root) holds exactly CONTENT.
+check_file() {
+	checks=$((checks + 1))
+	printf '%s' "$2" | cmp -s - "$R/$1" ||
+		fail "$1 holds '$(cat "$R/$1" 2>&1)', expected '$2'"
+}
+
+check_untouched() {
+	check_file "$DEVS/$1/driver_override" "(null)
+"
+}
+
+# check_log TEXT: a line of dev/kmsg contains TEXT.
+check_log() {
+	checks=$((checks + 1))
+	grep -qF -- "$1" "$R/dev/kmsg" || fail "no log line with '$1'; log:
+$(cat "$R/dev/kmsg")"
+}
+
+check_no_log() {
+	checks=$((checks + 1))
+	! grep -qF -- "$1" "$R/dev/kmsg" || fail "unexpected log line with '$1'"
+}
+
+check_modprobe() {
+	checks=$((checks + 1))
+	if [ "$1" = none ]; then
+		[ ! -e "$T/modprobe.args" ] || fail "modprobe ran: $(cat "$T/modprobe.args")"
+	else
+		[ "$(cat "$T/modprobe.args" 2>/dev/null)" = "$1" ] ||
+			fail "modprobe argv '$(cat "$T/modprobe.args" 2>/dev/null)', expected '$1'"
+	fi
+}
+
+# The whole tree: names, link targets and file contents.
+snapshot() {
+	(cd "$R" && find . | LC_ALL=C sort &&
+		find . -type l -exec ls -l {} + | sed 's/.* \(\..*\)/\1/' | LC_ALL=C sort &&
+		find . -type f -exec cksum {} + | LC_ALL=C sort)
+}
+
+# ---- the seed host, selected by ID; vfio-pci not loaded ----
+begin seed
+seed_host
+fx_cmdline "root=/dev/mapper/pve-root ro quiet gpupt.ids=10de:1381,10de:0fbc"
+run --verbose
+check_rc 1	# a fixture does not bind: the read-back says not bound
+check_file $DEVS/$GPU/driver_override vfio-pci
+check_file $DEVS/$AUDIO/driver_override vfio-pci
+check_file sys/bus/pci/drivers/nouveau/unbind $GPU
+check_file sys/bus/pci/drivers/snd_hda_intel/unbind $AUDIO
+check_file sys/bus/pci/drivers_probe $AUDIO	# the last of the two probes
+check_log "<7>gpupt: $GPU 10de:1381: did ask the kernel to probe it (drivers_probe)"
+check_log "<7>gpupt: $AUDIO 10de:0fbc: did ask the kernel to probe it (drivers_probe)"
+check_modprobe "-q vfio-pci"
+check_log "<6>gpupt: $GPU 10de:1381 (class 030000, on nouveau): selected by gpupt.ids"
+check_log "<3>gpupt: $GPU 10de:1381: not bound to vfio-pci (driver now: nouveau)"
+check_untouched 0000:02:00.0
+check_file sys/bus/pci/drivers/nvme/unbind ""
+check_no_log "shares IOMMU group"
+check_log "IOMMU group 14 holds only selected devices"
+
+# ---- the same, with a modprobe that binds like the kernel: exit 0 ----
+begin seed-bound
+seed_host
+fx_cmdline "gpupt.ids=10de:1381,10de:0fbc"
+kernel_like_modprobe
+run
+check_rc 0
+check_log "<6>gpupt: $GPU 10de:1381: bound to vfio-pci (was on nouveau)"
+check_log "<6>gpupt: $AUDIO 10de:0fbc: bound to vfio-pci (was on snd_hda_intel)"
+check_log "<6>gpupt: 2 of 2 selected device(s) on vfio-pci, 0 problem(s)"
+check_no_log "<7>"	# no debug lines without gpupt.debug/--verbose
+
+# ---- already on vfio-pci (the second pass on a good boot): nothing written ----
+begin already
+fx_dev $GPU 10de 1381 030000 1043 8416 vfio-pci 14 0
+fx_cmdline "gpupt.ids=10de:1381"
+GPUPT_PASS=late run
+check_rc 0
+check_untouched $GPU
+check_file sys/bus/pci/drivers_probe ""
+check_modprobe none
+check_log "$GPU 10de:1381: already on vfio-pci; left alone"
+
+# ---- driver loaded: no modprobe; vfio_pci spelled with '_' ----
+begin loaded
+seed_host
+fx_driver vfio-pci
+fx_cmdline "gpupt.ids=10de:1381 gpupt.driver=vfio_pci"
+run
+check_rc 1
+check_modprobe none
+check_file $DEVS/$GPU/driver_override vfio-pci
+check_file sys/bus/pci/drivers_probe $GPU
+check_untouched $AUDIO
+
+# ---- two identical GPUs, one selected by address ----
+begin twins
+fx_dev $GPU 10de 1381 030000 1043 8416 nouveau 14 0
+fx_dev $AUDIO 10de 0fbc 040300 1043 8416 snd_hda_intel 14
+fx_dev 0000:02:00.0 10de 1381 030000 1043 8416 nouveau 15 0
+fx_dev 0000:02:00.1 10de 0fbc 040300 1043 8416 snd_hda_intel 15
+fx_cmdline "gpupt.addrs=0000:02:00.0"
+run
+check_rc 1
+check_file $DEVS/0000:02:00.0/driver_override vfio-pci
+check_file sys/bus/pci/drivers/nouveau/unbind 0000:02:00.0
+check_untouched $GPU
+check_untouched $AUDIO
+check_untouched 0000:02:00.1
+check_log "<4>gpupt: 0000:02:00.0 shares IOMMU group 15 with 0000:02:00.1 10de:0fbc (snd_hda_intel)"
+
+# ---- a slot: every function ----
+begin slot
+seed_host
+fx_cmdline "gpupt.addrs=01:00"
+run
+check_rc 1
+check_file $DEVS/$GPU/driver_override vfio-pci
+check_file $DEVS/$AUDIO/driver_override vfio-pci
+check_untouched 0000:02:00.0
+check_log "selected by gpupt.addrs"
+
+# ---- fingerprint mismatch: the card in 01:00.0 is not the one asked for ----
+begin fingerprint
+fx_dev $GPU 10de 1b80 030000 1043 85aa nouveau 14 0
+fx_cmdline "gpupt.addrs=01:00.0=10de:1381"
+run
+check_rc 1
+check_untouched $GPU
+check_file sys/bus/pci/drivers/nouveau/unbind ""
+check_log "<3>gpupt: $GPU is 10de:1b80, gpupt.addrs wants 10de:1381 (card moved?); not bound"
+
+# ---- an address with no device ----
+begin noaddr
+seed_host
+fx_cmdline "gpupt.addrs=0000:05:00.0"
+run
+check_rc 1
+check_log "<3>gpupt: gpupt.addrs: no PCI device at 0000:05:00.0"
+
+# ---- a GPU sharing its IOMMU group with an NVMe ----
+begin nvme-group
+fx_dev 0000:00:01.0 8086 1901 060400 1043 8694 pcieport 1
+fx_dev $GPU 10de 1381 030000 1043 8416 nouveau 1 0
+fx_dev 0000:02:00.0 144d a808 010802 144d a801 nvme 1
+fx_cmdline "gpupt.ids=10de:1381"
+run
+check_rc 1
+check_log "<4>gpupt: $GPU shares IOMMU group 1 with 0000:02:00.0 144d:a808 (nvme), which is not selected"
+check_no_log "with 0000:00:01.0"	# the bridge is fine
+check_untouched 0000:02:00.0
+check_file sys/bus/pci/drivers/nvme/unbind ""
+
+# ---- headless: the only GPU is the boot VGA, efifb holds it ----
+headless() {
+	begin "headless-$1"
+	fx_dev 0000:00:01.0 1022 1453 060400 1022 1453 pcieport 2
+	fx_dev $GPU 10de 1381 030000 1043 8416 - 14 1
+	fx_platform_fb efi-framebuffer.0 efi-framebuffer
+	fx_vtcon 0 "(S) dummy device" 1
+	fx_vtcon 1 "(M) frame buffer device" 1
+	fx_kernel "$2"
+	fx_cmdline "gpupt.ids=10de:1381 $3"
+	run
+	check_rc 1
+	check_file $DEVS/$GPU/driver_override "$4"
+	check_file sys/bus/pci/drivers_probe $GPU
+}
+released() {
+	check_file sys/bus/platform/drivers/efi-framebuffer/unbind efi-framebuffer.0
+	check_file sys/class/vtconsole/vtcon1/bind "0"
+	check_file sys/class/vtconsole/vtcon0/bind "1
+"
+	check_log "<6>gpupt: released the boot framebuffer: unbind efi-framebuffer.0 from efi-framebuffer"
+	check_log "<6>gpupt: unbound vtcon1 ((M) frame buffer device) from the console"
+}
+kept() {
+	check_file sys/bus/platform/drivers/efi-framebuffer/unbind ""
+	check_file sys/class/vtconsole/vtcon1/bind "1
+"
+	check_no_log "released the boot framebuffer"
+}
+headless old-kernel 5.15.143-1-pve "" vfio-pci
+released
+check_log "$GPU is the boot VGA; kernel 5.15.143-1-pve with vfio-pci: releasing the boot framebuffer first"
+headless new-kernel 6.1.0-18-amd64 "" vfio-pci
+kept
+check_log "$GPU is the boot VGA; kernel 6.1.0-18-amd64: vfio-pci releases the boot framebuffer itself"
+headless pci-stub 6.1.0-18-amd64 gpupt.driver=pci-stub pci-stub
+released
+check_modprobe "-q pci-stub"
+headless keep 5.15.143-1-pve gpupt.fb=keep vfio-pci
+kept
+check_log "gpupt.fb=keep: the boot framebuffer is kept"
+
+# ---- a bridge selected by mistake ----
+begin bridge
+seed_host
+fx_cmdline "gpupt.addrs=0000:00:01.0"
+run
+check_rc 1
+check_untouched 0000:00:01.0
+check_file sys/bus/pci/drivers/pcieport/unbind ""
+check_file sys/bus/pci/drivers_probe ""
+check_log "<3>gpupt: 0000:00:01.0 8086:1901: is a PCI bridge, which cannot be passed through; refused"
+
+# ---- /etc/gpupt.conf alone ----
+begin conf-only
+seed_host
+fx_cmdline "root=/dev/sda1 ro quiet"
+fx_conf "# passthrough for the Windows VM
+ids = 10de:1381, 10de:0fbc"
+kernel_like_modprobe
+run
+check_rc 0
+check_file $DEVS/$GPU/driver_override vfio-pci
+check_file $DEVS/$AUDIO/driver_override vfio-pci
+check_log "selected by ids in /etc/gpupt.conf"
+
+# ---- gpupt.off: nothing at all ----
+begin off
+seed_host
+fx_cmdline "gpupt.ids=10de:1381 gpupt.off"
+fx_conf "ids = 10de:0fbc"
+run
+check_rc 0
+check_untouched $GPU
+check_untouched $AUDIO
+check_file sys/bus/pci/drivers_probe ""
+check_modprobe none
+check_log "<6>gpupt: gpupt.off: binding nothing"
+
+# ---- malformed tokens: logged, the good entries still used ----
+begin malformed
+seed_host
+fx_cmdline 'gpupt.ids=10de:13,10de:0fbc gpupt.addrs=zz:00.0 gpupt.driver=Bad/Name gpupt.frobnicate=1'
+kernel_like_modprobe
+run
+check_rc 0
+check_log '<3>gpupt: gpupt.ids: "10de:13" is not'
+check_log '<3>gpupt: gpupt.addrs: "zz:00.0"'
+check_log '<3>gpupt: gpupt.driver: "Bad/Name"'
+check_log 'gpupt.frobnicate'
+check_untouched $GPU
+check_file $DEVS/$AUDIO/driver_override vfio-pci
+
+begin malformed-only
+seed_host
+fx_cmdline 'gpupt.ids=10de:13'
+run
+check_rc 0
+check_log '<3>gpupt: gpupt.ids: "10de:13" is not'
+check_untouched $GPU
+check_file sys/bus/pci/drivers_probe ""
+
+# ---- --dry-run writes nothing at all ----
+begin dry-run
+seed_host
+fx_platform_fb efi-framebuffer.0 efi-framebuffer
+fx_cmdline "gpupt.ids=10de:1381,10de:0fbc"
+snapshot >"$T/before"
+run --dry-run
+check_rc 0
+snapshot >"$T/after"
+checks=$((checks + 1))
+cmp -s "$T/before" "$T/after" || fail "the tree changed: $(diff "$T/before" "$T/after")"
+check_modprobe none
+checks=$((checks + 1))
+grep -qF "$GPU 10de:1381: would unbind it from nouveau" "$T/out" || fail "no plan on stdout: $(cat "$T/out")"
+
+# ---- no dev/kmsg: the log goes to stderr ----
+begin no-kmsg
+seed_host
+rm "$R/dev/kmsg"
+fx_cmdline "gpupt.ids=10de:1381 gpupt.addrs=0000:09:00.0"
+run
+check_rc 1
+checks=$((checks + 1))
+grep -qF "gpupt: error: gpupt.addrs: no PCI device at 0000:09:00.0" "$T/err" || fail "stderr: $(cat "$T/err")"
+
+# ---- nothing selected ----
+begin nothing
+seed_host
+run
+check_rc 0
+check_untouched $GPU
+checks=$((checks + 1))
+[ ! -s "$R/dev/kmsg" ] || fail "logged without a selection: $(cat "$R/dev/kmsg")"
+
+# ---- usage ----
+begin usage
+"$BIND" --bogus >"$T/out" 2>"$T/err"
+rc=$?
+check_rc 2
+"$BIND" --help >"$T/out" 2>"$T/err"
+rc=$?
+check_rc 0
+checks=$((checks + 1))
+grep -q "^usage: gpupt-bind" "$T/out" || fail "--help: $(cat "$T/out")"
+
+echo "test-binder: $checks checks, $fails failed"
+[ "$fails" -eq 0 ]
