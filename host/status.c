@@ -35,6 +35,7 @@ struct status_ctx {
 	char *kmsg;		/* the kernel log's gpupt lines, malloc'd, or NULL */
 	int kmsg_err;		/* why the log could not be read (-errno), 0 */
 	char pending[512];	/* files changed since boot, "" none */
+	bool conf_changed;	/* /etc/gpupt.conf is one of them */
 	int problems;
 };
 
@@ -64,6 +65,7 @@ static void note_if_newer(struct status_ctx *c, const char *rel, long bt)
 
 	if (fstatat(c->h->rootfd, rel, &st, 0) != 0 || st.st_mtim.tv_sec <= bt)
 		return;
+	c->conf_changed |= strcmp(rel, GPUPT_CONF_PATH) == 0;
 	snprintf(c->pending + used, sizeof(c->pending) - used, "%s/%s", used ? ", " : "", rel);
 }
 
@@ -145,6 +147,11 @@ static bool shown(const struct status_ctx *c, const struct gpupt_dev *d)
 	return gpupt_config_selects(&c->conf, d) || gpupt_config_selects(&c->cmdline, d);
 }
 
+static bool kmsg_mentions(const struct status_ctx *c, const struct gpupt_dev *d)
+{
+	return c->kmsg && strstr(c->kmsg, d->addr);
+}
+
 /* Why d is not on its target driver, in one line. */
 static const char *why_not(const struct status_ctx *c, const struct gpupt_dev *d, const char *src,
 			   char *buf, size_t size)
@@ -153,14 +160,23 @@ static const char *why_not(const struct status_ctx *c, const struct gpupt_dev *d
 		return "gpupt.off is on the kernel command line";
 	if (!src)
 		return "the kernel command line's gpupt selection overrides /etc/gpupt.conf";
-	if (c->pending[0] && strcmp(src, "conf") == 0)
-		return "selected after this boot: reboot";
+	if (c->conf_changed && strcmp(src, "conf") == 0)
+		return "/etc/gpupt.conf changed after this boot: reboot";
 	if (d->iommu_group < 0)
 		return "no IOMMU group: vfio-pci cannot probe without the IOMMU (see `gpupt check`)";
 	if (strcmp(d->driver_override, target_driver(c)) == 0 && !d->driver[0])
 		return "driver_override is set but the driver did not bind (module not loaded?)";
-	snprintf(buf, size, "bound to %s at boot before gpupt could act (see the kernel log below)",
-		 d->driver[0] ? d->driver : "no driver");
+	if (c->kmsg_err == -EACCES || c->kmsg_err == -EPERM)
+		snprintf(buf, size, "on %s (run as root to read gpupt's kernel log lines)",
+			 d->driver[0] ? d->driver : "no driver");
+	else if (c->kmsg_err)
+		snprintf(buf, size, "on %s (/dev/kmsg: %s)", d->driver[0] ? d->driver : "no driver",
+			 strerror(-c->kmsg_err));
+	else if (!kmsg_mentions(c, d))
+		snprintf(buf, size, "on %s, and the kernel log has no gpupt line for it: is gpupt in"
+			 " the initramfs? (update-initramfs -u -k all)", d->driver[0] ? d->driver : "no driver");
+	else
+		snprintf(buf, size, "on %s; gpupt's kernel log lines:", d->driver[0] ? d->driver : "no driver");
 	return buf;
 }
 
@@ -222,7 +238,7 @@ static void print_kmsg_for(const struct status_ctx *c, const struct gpupt_dev *d
 
 static void print_devices(struct status_ctx *c)
 {
-	char why[160];
+	char why[256];
 	bool any = false;
 
 	for (size_t i = 0; i < c->l.n; i++) {
@@ -263,8 +279,6 @@ static void print_text(struct status_ctx *c)
 	}
 	print_unmatched(c);
 	print_devices(c);
-	if (c->kmsg_err == -EACCES || c->kmsg_err == -EPERM)
-		fputs("(run as root to see gpupt's kernel log lines)\n", f);
 }
 
 static void json_config(struct gpupt_json *j, const char *key, const struct gpupt_config *cfg)
@@ -294,7 +308,7 @@ static void json_device(struct status_ctx *c, struct gpupt_json *j, const struct
 {
 	const char *src = gpupt_select_source(&c->conf, &c->cmdline, d);
 	bool ok = src && strcmp(d->driver, target_driver(c)) == 0;
-	char why[160];
+	char why[256];
 
 	c->problems += !ok;
 	gpupt_json_begin_object(j);
