@@ -296,7 +296,6 @@ static struct gpupt_backup_entry *backup_find(struct gpupt_backup *b, const char
 static int backup_save(struct gpupt_backup *b, const char *path, struct gpupt_backup_entry **out)
 {
 	struct gpupt_backup_entry *e = backup_find(b, path);
-	char copy[GPUPT_PATH_MAX];
 	struct stat st;
 	char *old = NULL;
 	size_t len = 0;
@@ -323,6 +322,7 @@ static int backup_save(struct gpupt_backup *b, const char *path, struct gpupt_ba
 		e->old_existed = true;
 		e->old_size = len;
 		e->old_sum = gpupt_checksum(old, len);
+		char copy[GPUPT_PATH_MAX];
 		r = fstatat(b->rootfd, path, &st, 0) < 0 ? -errno : 0;
 		if (r == 0)
 			r = backup_copy_path(b, path, copy, sizeof(copy));

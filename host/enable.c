@@ -710,7 +710,6 @@ int gpupt_cmd_enable(struct gpupt_host *h, int argc, char **argv)
 	c->h = h;
 	c->command = "enable";
 	r = parse_opts(c, argc, argv, true);
-	status = 2;
 	if (r != 0 || optind >= argc) {
 		if (r == 0 && optind >= argc)
 			fprintf(h->err, "gpupt enable: which devices? e.g. `gpupt enable 01:00` "

@@ -40,6 +40,7 @@ SHELL_SCRIPTS += tests/fixtures/host/rom-images.sh
 FUZZERS += grubedit
 FUZZ_SRCS += host/grubedit.c host/kcmdline.c
 TEST_HOST_LDFLAGS_atomic := -Wl,--wrap=write,--wrap=fsync,--wrap=renameat
+SHELL_SCRIPTS += tests/fixtures/host/boot-root.sh
 # The rom tests record sysfs writes: a fixture's rom file must not be overwritten.
 TEST_HOST_LDFLAGS_rom := -Wl,--wrap=gpupt_sysfs_write
 # The vm tests let the ROM check read a fixture's rom file without writing to it.

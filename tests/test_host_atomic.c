@@ -83,12 +83,14 @@ static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 
+	if (!f)
+		return -1;
 	snprintf(f->root, sizeof(f->root), "/tmp/gpupt-atomic-XXXXXX");
-	if (!mkdtemp(f->root))
+	if (!mkdtemp(f->root) || (f->rootfd = open(f->root, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+	    mkdirat(f->rootfd, "etc", 0755) < 0) {
+		free(f);
 		return -1;
-	f->rootfd = open(f->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (mkdirat(f->rootfd, "etc", 0755) < 0)
-		return -1;
+	}
 	reset_faults();
 	*state = f;
 	return 0;
@@ -100,8 +102,8 @@ static int rm_tree(const char *path)
 	int n = scandir(path, &names, NULL, NULL);
 
 	for (int i = 0; i < n; i++) {
-		char sub[512];
 		if (strcmp(names[i]->d_name, ".") && strcmp(names[i]->d_name, "..")) {
+			char sub[512];
 			snprintf(sub, sizeof(sub), "%s/%s", path, names[i]->d_name);
 			if (names[i]->d_type == DT_DIR)
 				rm_tree(sub);
