@@ -113,6 +113,7 @@ static void test_tokenizer(void **state)
 		{ "\"gpupt.off\"", 0, "gpupt.off", (size_t)-1 },
 		{ "a=b\"c d\"e", 0, "a=b\"c d\"e", (size_t)-1 },	/* inner quotes kept */
 		{ "a=\"\"", 0, "a=", (size_t)-1 },
+		{ "a=\"x\ty\nz\" b", 0, "a=x\ty\nz|b", (size_t)-1 },
 		{ "a=\"", 0, "a=", (size_t)-1 },
 		{ "\"", 0, "", (size_t)-1 },
 		{ "\"\"", 0, "", (size_t)-1 },

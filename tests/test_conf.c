@@ -280,6 +280,53 @@ static void test_merge_keeps_dropped_counts(void **state)
 	assert_int_equal(m.addrs_dropped, 0);
 }
 
+/* The round-trip tests rely on gpupt_config_equal: it must see every field. */
+static void test_config_equal(void **state)
+{
+	static const char *const variants[] = {
+		"ids = 10de:1381\n",
+		"ids = 10de:1382\n",
+		"ids = 10de:1381:0000:0000\n",
+		"ids = 10de:1381,10de:0fbc\n",
+		"ids = 10de:0fbc,10de:1381\n",
+		"addrs = 01:00.0\n",
+		"addrs = 01:00.1\n",
+		"addrs = 01:00\n",
+		"addrs = 0001:01:00.0\n",
+		"addrs = 02:00.0\n",
+		"addrs = 01:01.0\n",
+		"addrs = 01:00.0=10de:1381\n",
+		"addrs = 01:00.0=10de:1381:0000:0000\n",
+		"driver = pci-stub\n",
+		"driver = pci-stu\n",
+		"debug = 0\n",
+		"debug = 1\n",
+		"fb = keep\n",
+		"fb = release\n",
+		"",
+	};
+	struct gpupt_config a, b;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(variants); i++)
+		for (size_t j = 0; j < ARRAY_SIZE(variants); j++) {
+			parse(variants[i], &a, NULL);
+			parse(variants[j], &b, NULL);
+			if (gpupt_config_equal(&a, &b) != (i == j))
+				fail_msg("equal(\"%s\", \"%s\") wrong", variants[i], variants[j]);
+		}
+	parse("", &a, NULL);
+	parse("", &b, NULL);
+	b.off = true;
+	assert_false(gpupt_config_equal(&a, &b));
+	/* func means nothing on a slot, the dropped counters are not settings */
+	parse("addrs = 01:00\n", &a, NULL);
+	parse("addrs = 01:00\n", &b, NULL);
+	b.addrs[0].func = 5;
+	b.addrs_dropped = 2;
+	assert_true(gpupt_config_equal(&a, &b));
+}
+
 /* ---- writer ---- */
 
 static void round_trip(const struct gpupt_config *c)
@@ -428,6 +475,7 @@ int main(void)
 		cmocka_unit_test(test_diag_text),
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_merge_keeps_dropped_counts),
+		cmocka_unit_test(test_config_equal),
 		cmocka_unit_test(test_write_round_trip),
 		cmocka_unit_test(test_write_text),
 		cmocka_unit_test(test_write_enospc),
