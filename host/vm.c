@@ -420,6 +420,8 @@ static int apply_qm(struct vm_cmd *c, bool *applied)
 			fprintf(c->h->out, "would run: %s\n", line);
 		return 0;
 	}
+	if (!c->h->json)
+		fprintf(c->h->out, "running: %s\n", line);
 	ret = gpupt_run(argv);
 	if (ret != 0) {
 		fprintf(c->h->err, "gpupt: vm: `%s` failed (%s %d); nothing else was changed\n", line,

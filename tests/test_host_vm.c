@@ -146,6 +146,31 @@ static void test_edit_variants(void **state)
 				 "machine: q35\nbios: ovmf\n\n\n[s]\nmachine: pc\n");
 }
 
+/* The guide's four setups (firmware × bus), primary or not, on a fresh i440fx SeaBIOS VM. */
+static void test_plan_configurations(void **state)
+{
+	static const struct {
+		bool ovmf, pcie, primary;
+		const char *out;
+	} cases[] = {
+		{ true, true, true, "name: a\nmachine: q35\nhostpci0: 0000:01:00,pcie=1,x-vga=on\nbios: ovmf\n" },
+		{ false, true, true, "name: a\nmachine: q35\nhostpci0: 0000:01:00,pcie=1,x-vga=on\n" },
+		{ true, false, true, "name: a\nmachine: pc-i440fx-8.1\nhostpci0: 0000:01:00,x-vga=on\nbios: ovmf\n" },
+		{ false, false, true, "name: a\nmachine: pc-i440fx-8.1\nhostpci0: 0000:01:00,x-vga=on\n" },
+		{ true, true, false, "name: a\nmachine: q35\nhostpci0: 0000:01:00,pcie=1\nbios: ovmf\n" },
+		{ false, false, false, "name: a\nmachine: pc-i440fx-8.1\nhostpci0: 0000:01:00\n" },
+	};
+	char out[512];
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct gpupt_vm_request req = { addr("01:00"), cases[i].ovmf, cases[i].pcie, cases[i].primary };
+
+		assert_true(apply_text("name: a\nmachine: pc-i440fx-8.1\n", &req, out, sizeof(out)) > 0);
+		assert_string_equal(out, cases[i].out);
+	}
+}
+
 static void test_edit_limits(void **state)
 {
 	struct gpupt_vm_request req = DEFAULT_REQ;
@@ -484,6 +509,7 @@ static void test_cmd_uses_qm(void **state)
 	assert_int_equal(faccessat(f.rootfd, "bin/qm.log", F_OK, 0), -1);
 
 	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 0);
+	assert_non_null(strstr(f.out, "running: qm set 100 --hostpci1 "));
 	log = slurp(root_path(&f, "bin/qm.log"), &len);
 	assert_string_equal(log, "status 100\nset 100 --hostpci1 0000:01:00,pcie=1,x-vga=on --machine q35 --bios ovmf\n");
 	free(log);
@@ -509,6 +535,7 @@ int main(void)
 		cmocka_unit_test(test_edit_same_device_replaced),
 		cmocka_unit_test(test_edit_no_trailing_newline),
 		cmocka_unit_test(test_edit_variants),
+		cmocka_unit_test(test_plan_configurations),
 		cmocka_unit_test(test_edit_limits),
 		cmocka_unit_test(test_hostpci_names),
 		cmocka_unit_test(test_vmid),
