@@ -258,7 +258,7 @@ static int name_cmp(const void *a, const void *b)
 /* grub-mkconfig sources /etc/default/grub, then /etc/default/grub.d/NAME.cfg in name order. */
 static void grub_configured(struct check_ctx *c)
 {
-	char lin[CMDLINE_MAX] = "", def[CMDLINE_MAX] = "", *names[64], rel[PATH_MAX];
+	char lin[CMDLINE_MAX] = "", def[CMDLINE_MAX] = "", *names[64] = { NULL }, rel[PATH_MAX];
 	size_t n = 0;
 	struct dirent *e;
 	DIR *dir = NULL;
@@ -298,12 +298,13 @@ static void grub_configured(struct check_ctx *c)
 static void find_loader(struct check_ctx *c)
 {
 	const struct gpupt_bootloader *b = gpupt_bootloader_detect(c->h->rootfd);
-	char line[CMDLINE_MAX];
 
 	if (!b)
 		return;
 	c->loader = b->name;
 	if (strstr(b->name, "systemd-boot")) {
+		char line[CMDLINE_MAX];
+
 		c->loader_file = "/" GPUPT_KERNEL_CMDLINE;
 		if (gpupt_read_rel(c->h->rootfd, GPUPT_KERNEL_CMDLINE, line, sizeof(line)) >= 0) {
 			line[strcspn(line, "\n")] = '\0';

@@ -146,7 +146,7 @@ static void dev_attr(int rootfd, const char *addr, const char *attr, char *buf, 
 	char rel[PATH_MAX];
 
 	buf[0] = '\0';
-	if (gpupt_sysfs_path(rel, sizeof(rel), SYSFS_PCI_DEVICES, addr, attr, NULL) < 0 ||
+	if (gpupt_sysfs_path(rel, sizeof(rel), SYSFS_PCI_DEVICES, addr, attr, (const char *)NULL) < 0 ||
 	    gpupt_sysfs_read(rootfd, rel, buf, size) < 0)
 		buf[0] = '\0';
 }
@@ -157,7 +157,7 @@ static void dev_link_base(int rootfd, const char *addr, const char *link, char *
 	char rel[PATH_MAX];
 
 	buf[0] = '\0';
-	if (gpupt_sysfs_path(rel, sizeof(rel), SYSFS_PCI_DEVICES, addr, link, NULL) < 0 ||
+	if (gpupt_sysfs_path(rel, sizeof(rel), SYSFS_PCI_DEVICES, addr, link, (const char *)NULL) < 0 ||
 	    gpupt_sysfs_link_name(rootfd, rel, buf, size) < 0)
 		buf[0] = '\0';
 }

@@ -50,7 +50,7 @@ static void mark_slaves(struct gpupt_host *h, const struct gpupt_devlist *l, con
 	DIR *dir;
 	int fd;
 
-	if (gpupt_sysfs_path(path, sizeof(path), rel, "slaves", NULL) < 0)
+	if (gpupt_sysfs_path(path, sizeof(path), rel, "slaves", (const char *)NULL) < 0)
 		return;
 	fd = openat(h->rootfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
@@ -63,7 +63,7 @@ static void mark_slaves(struct gpupt_host *h, const struct gpupt_devlist *l, con
 	while ((e = readdir(dir)) != NULL) {
 		if (e->d_name[0] == '.' || !gpupt_sysfs_name_ok(e->d_name))
 			continue;
-		if (gpupt_sysfs_path(path, sizeof(path), "sys/class/block", e->d_name, NULL) >= 0)
+		if (gpupt_sysfs_path(path, sizeof(path), "sys/class/block", e->d_name, (const char *)NULL) >= 0)
 			mark_block_node(h, l, path, what, held, depth + 1);
 	}
 	closedir(dir);
@@ -121,10 +121,10 @@ static int find_mapper(struct gpupt_host *h, const char *name, char *rel, size_t
 	}
 	while (ret != 0 && (e = readdir(dir)) != NULL) {
 		if (strncmp(e->d_name, "dm-", 3) != 0 ||
-		    gpupt_sysfs_path(path, sizeof(path), "sys/block", e->d_name, "dm/name", NULL) < 0 ||
+		    gpupt_sysfs_path(path, sizeof(path), "sys/block", e->d_name, "dm/name", (const char *)NULL) < 0 ||
 		    gpupt_sysfs_read(h->rootfd, path, val, sizeof(val)) < 0 || strcmp(val, name) != 0)
 			continue;
-		ret = gpupt_sysfs_path(rel, size, "sys/block", e->d_name, NULL) < 0 ? -ENAMETOOLONG : 0;
+		ret = gpupt_sysfs_path(rel, size, "sys/block", e->d_name, (const char *)NULL) < 0 ? -ENAMETOOLONG : 0;
 	}
 	closedir(dir);
 	return ret;
@@ -147,7 +147,7 @@ static void mark_dev_path(struct gpupt_host *h, const struct gpupt_devlist *l, c
 			mark_block_node(h, l, rel, what, held, 0);
 		return;
 	}
-	if (gpupt_sysfs_path(rel, sizeof(rel), "sys/class/block", base, NULL) >= 0)
+	if (gpupt_sysfs_path(rel, sizeof(rel), "sys/class/block", base, (const char *)NULL) >= 0)
 		mark_block_node(h, l, rel, what, held, 0);
 }
 

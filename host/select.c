@@ -16,7 +16,7 @@ static void print_quoted(FILE *f, const char *s)
 	size_t i;
 
 	fputc('"', f);
-	for (i = 0; s[i] && i < 64; i++) {
+	for (i = 0; i < 64 && s[i]; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		if (c == '"' || c == '\\')
@@ -26,7 +26,7 @@ static void print_quoted(FILE *f, const char *s)
 		else
 			fprintf(f, "\\x%02x", c);
 	}
-	if (s[i])
+	if (i == 64 && s[i])
 		fputs("...", f);
 	fputc('"', f);
 }
@@ -92,7 +92,7 @@ static int sel_match(const struct gpupt_devlist *l, const struct gpupt_pci_id *i
 	return matched;
 }
 
-static void no_match(FILE *err, const char *s, const struct gpupt_pci_id *id,
+static void no_match(FILE *err, const struct gpupt_pci_id *id,
 		     const struct gpupt_pci_addr *addr)
 {
 	char buf[64];
@@ -105,7 +105,6 @@ static void no_match(FILE *err, const char *s, const struct gpupt_pci_id *id,
 			" (see `gpupt list`)\n", buf);
 		return;
 	}
-	(void)s;
 	gpupt_format_addr(addr, buf, sizeof(buf));
 	fprintf(err, "gpupt: %s: no such PCI %s on this host (see `gpupt list`)\n", buf,
 		addr->whole_slot ? "slot" : "device");
@@ -160,7 +159,7 @@ static int resolve_one(const struct gpupt_devlist *l, const char *s, struct gpup
 		return m;
 	}
 	if (m == 0) {
-		no_match(err, s, is_id ? &id : NULL, is_id ? NULL : &addr);
+		no_match(err, is_id ? &id : NULL, is_id ? NULL : &addr);
 		return -EINVAL;
 	}
 	return 0;

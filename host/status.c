@@ -89,12 +89,12 @@ static size_t keep_gpupt_records(char *buf, size_t len)
 	while (line < end) {
 		char *nl = memchr(line, '\n', (size_t)(end - line));
 		char *msg = memchr(line, ';', (size_t)((nl ? nl : end) - line));
-		size_t n;
 
 		if (!nl)
 			nl = end;
 		if (msg && (size_t)(nl - msg - 1) >= 6 && strncmp(msg + 1, "gpupt:", 6) == 0) {
-			n = (size_t)(nl - msg - 1);
+			size_t n = (size_t)(nl - msg - 1);
+
 			memmove(buf + out, msg + 1, n);
 			out += n;
 			buf[out++] = '\n';

@@ -21,7 +21,7 @@
 
 static int check(struct devroot *r, int json)
 {
-	return devroot_run(r, gpupt_cmd_check, json, "check", NULL);
+	return devroot_run(r, gpupt_cmd_check, json, "check", (char *)NULL);
 }
 
 static void test_seed_all_pass(void **state)
@@ -209,7 +209,7 @@ static void test_no_iommu_groups_and_json(void **state)
 			   " PCI devices found (class 0x03xx): nothing to pass through\",\"fix\":\"install"
 			   " the card, or check that the slot is enabled in the firmware setup\"}"));
 	assert_true(strstr(r.out, "],\"result\":\"warn\"}\n"));
-	assert_int_equal(devroot_run(&r, gpupt_cmd_check, 0, "check", "--help", NULL), 0);
+	assert_int_equal(devroot_run(&r, gpupt_cmd_check, 0, "check", "--help", (char *)NULL), 0);
 	assert_true(strstr(r.out, "Exit status: 0 all passed, 1 warnings, 2 failures.\n"));
 	devroot_free(&r);
 }

@@ -28,7 +28,7 @@ static void test_seed(void **state)
 
 	(void)state;
 	devroot_make(&r, "seed");
-	assert_int_equal(devroot_run(&r, gpupt_cmd_list, 0, "list", NULL), 0);
+	assert_int_equal(devroot_run(&r, gpupt_cmd_list, 0, "list", (char *)NULL), 0);
 	assert_string_equal(r.out,
 		HEADER
 		IGPU_ROW("-         ")
@@ -48,24 +48,24 @@ static void test_selection_sources(void **state)
 	(void)state;
 	devroot_make(&r, "seed");
 	devroot_write(&r, "etc/gpupt.conf", "addrs = 0000:01:00.0=10de:1381, 0000:01:00.1=10de:0fbc\n", 0);
-	assert_int_equal(devroot_run(&r, gpupt_cmd_list, 0, "list", NULL), 0);
+	assert_int_equal(devroot_run(&r, gpupt_cmd_list, 0, "list", (char *)NULL), 0);
 	assert_line(r.out, "0000:01:00.0  10de:1381  nouveau        -         12     no        flr,bus  conf"
 		    "      VGA compatible controller: NVIDIA Corporation GM107 [GeForce GTX 750]"
 		    " (subsystem 1043:8416 ASUSTeK Computer Inc. GeForce GTX 750 OC)");
 	/* A selection on the command line replaces the conf's. */
 	devroot_write(&r, "proc/cmdline", "root=/dev/nvme0n1p2 gpupt.ids=10de:0fbc\n", 0);
-	assert_int_equal(devroot_run(&r, gpupt_cmd_list, 0, "list", NULL), 0);
+	assert_int_equal(devroot_run(&r, gpupt_cmd_list, 0, "list", (char *)NULL), 0);
 	assert_true(strstr(r.out, "0000:01:00.0  10de:1381  nouveau        -         12     no        flr,bus  -    "));
 	assert_true(strstr(r.out, "0000:01:00.1  10de:0fbc  snd_hda_intel  -         12     -         flr,bus  cmdline  "));
 	/* gpupt.off wins over everything. */
 	devroot_write(&r, "proc/cmdline", "root=/dev/nvme0n1p2 gpupt.ids=10de:0fbc gpupt.off\n", 0);
-	assert_int_equal(devroot_run(&r, gpupt_cmd_list, 0, "list", NULL), 0);
+	assert_int_equal(devroot_run(&r, gpupt_cmd_list, 0, "list", (char *)NULL), 0);
 	assert_line(r.out, "gpupt.off is on the kernel command line: nothing is bound this boot.");
 	assert_null(strstr(r.out, "cmdline "));
 	/* A bad conf entry is reported, and the rest still counts. */
 	devroot_write(&r, "etc/gpupt.conf", "ids = 10de:13, 10de:1381\n", 0);
 	devroot_write(&r, "proc/cmdline", "root=/dev/nvme0n1p2\n", 0);
-	assert_int_equal(devroot_run(&r, gpupt_cmd_list, 0, "list", NULL), 0);
+	assert_int_equal(devroot_run(&r, gpupt_cmd_list, 0, "list", (char *)NULL), 0);
 	assert_true(strstr(r.err, "/etc/gpupt.conf:1: ids: \"10de:13\""));
 	assert_true(strstr(r.out, "0000:01:00.0  10de:1381  nouveau        -         12     no        flr,bus  conf "));
 	devroot_free(&r);
@@ -77,7 +77,7 @@ static void test_twin(void **state)
 
 	(void)state;
 	devroot_make(&r, "twin");
-	assert_int_equal(devroot_run(&r, gpupt_cmd_list, 0, "list", NULL), 0);
+	assert_int_equal(devroot_run(&r, gpupt_cmd_list, 0, "list", (char *)NULL), 0);
 	assert_string_equal(r.out,
 		HEADER
 		GPU_ROW("0000:01:00.0", "nouveau        -         ", "12     ", "yes       ", "-         ")
@@ -97,7 +97,7 @@ static void test_group_shows_other_members(void **state)
 	(void)state;
 	devroot_make(&r, "nvme");
 	devroot_write(&r, "sys/bus/pci/devices/0000:01:00.0/driver_override", "vfio-pci\n", 0);
-	assert_int_equal(devroot_run(&r, gpupt_cmd_list, 0, "list", NULL), 0);
+	assert_int_equal(devroot_run(&r, gpupt_cmd_list, 0, "list", (char *)NULL), 0);
 	assert_line(r.out, "IOMMU group 12: 0000:01:00.0 [10de:1381] nouveau, 0000:01:00.1 [10de:0fbc]"
 		    " snd_hda_intel, 0000:02:00.0 [144d:a808] nvme");
 	assert_true(strstr(r.out, "0000:01:00.0  10de:1381  nouveau        vfio-pci  12 "));
@@ -110,11 +110,11 @@ static void test_no_gpu(void **state)
 
 	(void)state;
 	devroot_make(&r, "nogpu");
-	assert_int_equal(devroot_run(&r, gpupt_cmd_list, 0, "list", NULL), 0);
+	assert_int_equal(devroot_run(&r, gpupt_cmd_list, 0, "list", (char *)NULL), 0);
 	assert_string_equal(r.out, "No display-class PCI devices found (class 0x03xx): nothing to pass through.\n");
-	assert_int_equal(devroot_run(&r, gpupt_cmd_list, 1, "list", NULL), 0);
+	assert_int_equal(devroot_run(&r, gpupt_cmd_list, 1, "list", (char *)NULL), 0);
 	assert_string_equal(r.out, "{\"gpupt_off\":false,\"devices\":[]}\n");
-	assert_int_equal(devroot_run(&r, gpupt_cmd_list, 0, "list", "extra", NULL), 2);
+	assert_int_equal(devroot_run(&r, gpupt_cmd_list, 0, "list", "extra", (char *)NULL), 2);
 	assert_true(strstr(r.err, "gpupt: list: unexpected argument \"extra\"\n"));
 	devroot_free(&r);
 }
@@ -129,7 +129,7 @@ static void test_no_sysfs_at_all(void **state)
 	unlinkat(r.h.rootfd, "sys/bus/pci/devices/0000:00:01.0", 0);
 	unlinkat(r.h.rootfd, "sys/bus/pci/devices/0000:02:00.0", 0);
 	assert_int_equal(unlinkat(r.h.rootfd, "sys/bus/pci/devices", AT_REMOVEDIR), 0);
-	assert_int_equal(devroot_run(&r, gpupt_cmd_list, 0, "list", NULL), 0);
+	assert_int_equal(devroot_run(&r, gpupt_cmd_list, 0, "list", (char *)NULL), 0);
 	assert_string_equal(r.out, "No display-class PCI devices found (class 0x03xx): nothing to pass through.\n");
 	devroot_free(&r);
 }
@@ -141,7 +141,7 @@ static void test_json(void **state)
 	(void)state;
 	devroot_make(&r, "seed");
 	devroot_write(&r, "etc/gpupt.conf", "addrs = 01:00\n", 0);
-	assert_int_equal(devroot_run(&r, gpupt_cmd_list, 1, "list", NULL), 0);
+	assert_int_equal(devroot_run(&r, gpupt_cmd_list, 1, "list", (char *)NULL), 0);
 	assert_true(strstr(r.out,
 		"{\"address\":\"0000:01:00.1\",\"vendor\":\"10de\",\"device\":\"0fbc\",\"subvendor\":\"1043\","
 		"\"subdevice\":\"8416\",\"class\":\"040300\",\"class_name\":\"Audio device\","

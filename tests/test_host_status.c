@@ -14,9 +14,9 @@
 #define AFTER_BOOT 1710000000L
 #define TABLE_HEADER "DEVICE        ID         SELECTED_BY  TARGET     BOUND           STATE"
 
-static int status(struct devroot *r, int json)
+static int run_status(struct devroot *r, int json)
 {
-	return devroot_run(r, gpupt_cmd_status, json, "status", NULL);
+	return devroot_run(r, gpupt_cmd_status, json, "status", (char *)NULL);
 }
 
 static void test_nothing_selected(void **state)
@@ -25,7 +25,7 @@ static void test_nothing_selected(void **state)
 
 	(void)state;
 	devroot_make(&r, "seed");
-	assert_int_equal(status(&r, 0), 0);
+	assert_int_equal(run_status(&r, 0), 0);
 	assert_string_equal(r.out,
 		"Configured (/etc/gpupt.conf): (nothing)\n"
 		"Kernel command line in effect (gpupt.*): (nothing)\n"
@@ -43,7 +43,7 @@ static void test_twin_all_bound(void **state)
 	devroot_make(&r, "twin");
 	devroot_write(&r, "etc/gpupt.conf", "addrs = 0000:03:00.0=10de:1381, 0000:03:00.1=10de:0fbc\n",
 		      BEFORE_BOOT);
-	assert_int_equal(status(&r, 0), 0);
+	assert_int_equal(run_status(&r, 0), 0);
 	assert_string_equal(r.out,
 		"Configured (/etc/gpupt.conf): addrs=0000:03:00.0=10de:1381 addrs=0000:03:00.1=10de:0fbc\n"
 		"Kernel command line in effect (gpupt.*): (nothing)\n"
@@ -52,7 +52,7 @@ static void test_twin_all_bound(void **state)
 		TABLE_HEADER "\n"
 		"0000:03:00.0  10de:1381  conf         vfio-pci   vfio-pci        ok\n"
 		"0000:03:00.1  10de:0fbc  conf         vfio-pci   vfio-pci        ok\n");
-	assert_int_equal(status(&r, 1), 0);
+	assert_int_equal(run_status(&r, 1), 0);
 	assert_string_equal(r.out,
 		"{\"configured\":{\"off\":false,\"ids\":[],\"addrs\":[\"0000:03:00.0=10de:1381\","
 		"\"0000:03:00.1=10de:0fbc\"],\"driver\":null},\"cmdline\":{\"off\":false,\"ids\":[],"
@@ -73,7 +73,7 @@ static void test_reboot_pending(void **state)
 	devroot_write(&r, "etc/gpupt.conf", "addrs = 01:00\n", AFTER_BOOT);
 	devroot_write(&r, "etc/default/grub", "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet intel_iommu=on\"\n",
 		      AFTER_BOOT);
-	assert_int_equal(status(&r, 0), 1);
+	assert_int_equal(run_status(&r, 0), 1);
 	assert_line(r.out, "Reboot pending: changed since this boot: /etc/gpupt.conf, /etc/default/grub");
 	assert_line(r.out, "0000:01:00.0  10de:1381  conf         vfio-pci   nouveau         "
 		    "/etc/gpupt.conf changed after this boot: reboot");
@@ -94,7 +94,7 @@ static void test_why_from_kernel_log(void **state)
 		      "3,813,5000200,-;gpupt: error: 0000:01:00.0: vfio-pci did not take it\n"
 		      "6,814,5000300,-;nouveau 0000:01:00.0: bios: version 82.07\n"
 		      "6,815,5000400,-;gpupt: 0000:03:00.0: bound to vfio-pci\n", 0);
-	assert_int_equal(status(&r, 0), 1);
+	assert_int_equal(run_status(&r, 0), 1);
 	assert_string_equal(r.out,
 		"Configured (/etc/gpupt.conf): ids=10de:1381 ids=10de:0fbc\n"
 		"Kernel command line in effect (gpupt.*): (nothing)\n"
@@ -119,7 +119,7 @@ static void test_cmdline_overrides_and_off(void **state)
 	devroot_make(&r, "twin");
 	devroot_write(&r, "etc/gpupt.conf", "addrs = 01:00.0\ndriver = pci-stub\n", BEFORE_BOOT);
 	devroot_write(&r, "proc/cmdline", "root=/dev/nvme0n1p2 gpupt.addrs=03:00.0\n", 0);
-	assert_int_equal(status(&r, 0), 1);
+	assert_int_equal(run_status(&r, 0), 1);
 	assert_line(r.out, "Configured (/etc/gpupt.conf): addrs=0000:01:00.0 driver=pci-stub");
 	assert_line(r.out, "Kernel command line in effect (gpupt.*): addrs=0000:03:00.0");
 	assert_line(r.out, "0000:01:00.0  10de:1381  -            pci-stub   nouveau         "
@@ -129,7 +129,7 @@ static void test_cmdline_overrides_and_off(void **state)
 		    " (update-initramfs -u -k all)");
 	devroot_write(&r, "proc/cmdline", "root=/dev/nvme0n1p2 gpupt.off\n", 0);
 	devroot_write(&r, "etc/gpupt.conf", "addrs = 03:00\n", BEFORE_BOOT);
-	assert_int_equal(status(&r, 0), 1);
+	assert_int_equal(run_status(&r, 0), 1);
 	assert_line(r.out, "Kernel command line in effect (gpupt.*): gpupt.off");
 	assert_line(r.out, "0000:03:00.0  10de:1381  -            vfio-pci   vfio-pci        "
 		    "gpupt.off is on the kernel command line");
@@ -145,11 +145,11 @@ static void test_card_moved(void **state)
 	devroot_write(&r, "etc/gpupt.conf", "addrs = 0000:01:00.0=10de:1381, 0000:04:00.0=10de:1381\n",
 		      BEFORE_BOOT);
 	devroot_symlink(&r, "../../../bus/pci/drivers/vfio-pci", "sys/devices/pci0000:00/0000:01:00.0/driver");
-	assert_int_equal(status(&r, 0), 1);
+	assert_int_equal(run_status(&r, 0), 1);
 	assert_line(r.out, "0000:04:00.0=10de:1381: no such device now (moved or replaced?): the binder"
 		    " skips it; run `gpupt enable` again for the card's new address");
 	assert_line(r.out, "0000:01:00.0  10de:1381  conf         vfio-pci   vfio-pci        ok");
-	assert_int_equal(devroot_run(&r, gpupt_cmd_status, 0, "status", "now", NULL), 2);
+	assert_int_equal(devroot_run(&r, gpupt_cmd_status, 0, "status", "now", (char *)NULL), 2);
 	assert_true(strstr(r.err, "gpupt: status: unexpected argument \"now\"\n"));
 	devroot_free(&r);
 }
