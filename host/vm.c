@@ -36,7 +36,8 @@ struct vm_cmd {
 	bool dry_run;
 	bool force;
 	bool use_qm;
-	bool running;				/* refused: the VM runs (no --force) */
+	bool running;				/* the VM runs now */
+	bool refused;				/* ... and no --force (nor --dry-run) */
 	char conf_path[CONF_PATH_LEN];		/* "etc/pve/qemu-server/100.conf" */
 	char *conf;
 	size_t conf_len;
@@ -508,7 +509,8 @@ static int print_json(const struct vm_cmd *c, bool applied)
 	gpupt_json_kv_str(&j, "method", c->use_qm ? "qm" : "file");
 	gpupt_json_kv_bool(&j, "dry_run", c->dry_run);
 	gpupt_json_kv_bool(&j, "applied", applied);
-	gpupt_json_kv_bool(&j, "refused_running", c->running);
+	gpupt_json_kv_bool(&j, "running", c->running);
+	gpupt_json_kv_bool(&j, "refused_running", c->refused);
 	gpupt_json_kv_bool(&j, "replaces", c->plan.replaces);
 	gpupt_json_key(&j, "set");
 	gpupt_json_begin_object(&j);
@@ -562,15 +564,20 @@ static int run(struct vm_cmd *c)
 
 	if ((ret = load_config(c)) != 0 || (ret = check_selected(c)) != 0)
 		return ret;
-	check_rom(c);
-	check_firmware(c);
 	c->use_qm = qm_available(c->h);
+	c->running = vm_running(c);
+	/* A running guest owns the card: leave its ROM BAR alone. */
+	if (c->running && c->req.ovmf)
+		note(c, NOTE_INFO, "VM %lu is running: the GPU's option ROM is not read now", c->vmid);
+	else
+		check_rom(c);
+	check_firmware(c);
 	if (!c->h->json) {
 		print_plan(c);
 		print_notes(c);
 	}
-	c->running = !c->dry_run && !c->force && vm_running(c);
-	if (c->running) {
+	c->refused = c->running && !c->dry_run && !c->force;
+	if (c->refused) {
 		fprintf(c->h->err, "gpupt: vm: VM %lu is running: stop it first (qm shutdown %lu), "
 			"or use --force to change its configuration anyway\n", c->vmid, c->vmid);
 		ret = 1;

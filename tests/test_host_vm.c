@@ -431,7 +431,8 @@ static void test_cmd_refuses_running_vm(void **state)
 	write_file(f.rootfd, "var/run/qemu-server/100.pid", "4242\n", 5, 0644);
 	f.h.json = true;
 	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 1);
-	assert_non_null(strstr(f.out, "\"applied\":false,\"refused_running\":true"));
+	assert_non_null(strstr(f.out, "\"applied\":false,\"running\":true,\"refused_running\":true"));
+	assert_non_null(strstr(f.out, "the GPU's option ROM is not read now"));
 	f.h.json = false;
 	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--force", NULL }), 0);
 	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.expected"));
@@ -506,7 +507,10 @@ static void test_cmd_uses_qm(void **state)
 	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--dry-run", NULL }), 0);
 	assert_non_null(strstr(f.out, "would run: qm set 100 --hostpci1 0000:01:00,pcie=1,x-vga=on "
 				      "--machine q35 --bios ovmf\n"));
-	assert_int_equal(faccessat(f.rootfd, "bin/qm.log", F_OK, 0), -1);
+	log = slurp(root_path(&f, "bin/qm.log"), &len);
+	assert_string_equal(log, "status 100\n");	/* asked, never set */
+	free(log);
+	unlinkat(f.rootfd, "bin/qm.log", 0);
 
 	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 0);
 	assert_non_null(strstr(f.out, "running: qm set 100 --hostpci1 "));
@@ -522,6 +526,16 @@ static void test_cmd_uses_qm(void **state)
 	log = slurp(root_path(&f, "bin/qm.log"), &len);
 	assert_string_equal(log, "status 100\n");
 	free(log);
+
+	/* qm set fails: reported, exit 1. */
+	write_file(f.rootfd, "bin/qm.status", "status: stopped\n", 16, 0644);
+	{
+		static const char failing_qm[] = "#!/bin/sh\n[ \"$1\" = set ] && exit 25\nexit 0\n";
+		write_file(f.rootfd, "bin/qm", failing_qm, sizeof(failing_qm) - 1, 0755);
+	}
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 1);
+	assert_non_null(strstr(f.err, "gpupt: vm: `qm set 100 --hostpci1 0000:01:00,pcie=1,x-vga=on --machine q35 "
+				      "--bios ovmf` failed (exit status 25)"));
 
 	setenv("PATH", saved, 1);
 	free(saved);
