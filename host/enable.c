@@ -449,7 +449,7 @@ static int write_change(struct run_ctx *c, struct gpupt_backup *b, struct gpupt_
 		gpupt_backup_note(b, ch->path, tok);
 		t = nl + 1;
 	}
-	if (c->h->verbose)
+	if (!c->h->json)
 		fprintf(c->h->out, "gpupt: %s /%s\n", ch->new_exists ? "wrote" : "removed", ch->path);
 	return 0;
 }
@@ -673,6 +673,25 @@ static int load_common(struct run_ctx *c)
 	return journal_read(c->h, &c->journal) < 0 ? -EINVAL : 0;
 }
 
+/* The editors refuse shapes they cannot edit exactly; say which and how to fix it. */
+static void explain_plan_error(struct run_ctx *c, int r)
+{
+	bool kcmdline = c->boot && c->boot->apply == gpupt_bootloaders[0].apply;
+	const char *file = kcmdline ? "/" GPUPT_KERNEL_CMDLINE : "/" GPUPT_GRUB_DEFAULT;
+
+	if (r == -ENOTSUP)
+		fprintf(c->h->err, "gpupt: %s: GRUB_CMDLINE_LINUX_DEFAULT is not one quoted string "
+				   "(or a line ends in a backslash); write it as "
+				   "GRUB_CMDLINE_LINUX_DEFAULT=\"...\", or leave out --grub-in-place "
+				   "to use the drop-in /%s\n", file, GPUPT_GRUB_DROPIN);
+	else if (r == -EINVAL)
+		fprintf(c->h->err, "gpupt: %s: the kernel command line leaves a double quote open "
+				   "(or a quote in the file is never closed); close it, then run "
+				   "`gpupt %s` again\n", file, c->command);
+	else
+		fprintf(c->h->err, "gpupt: cannot prepare the changes: %s\n", strerror(-r));
+}
+
 static int enable_checks(struct run_ctx *c, const struct gpupt_devlist *l,
 			 const struct gpupt_selection *s)
 {
@@ -746,7 +765,7 @@ int gpupt_cmd_enable(struct gpupt_host *h, int argc, char **argv)
 	if (r == 0)
 		r = plan_enable(c, s, w);
 	if (r < 0) {
-		fprintf(h->err, "gpupt: cannot prepare the changes: %s\n", strerror(-r));
+		explain_plan_error(c, r);
 		goto out;
 	}
 	status = carry_out(c);

@@ -48,3 +48,13 @@ TEST_HOST_LDFLAGS_vm := -Wl,--wrap=gpupt_sysfs_write
 # gpupt vm: the Proxmox config editor is pure and fuzzed too.
 FUZZERS += vmconf
 FUZZ_SRCS += host/vmconf.c
+
+# make bench: gpupt enable --dry-run on fixture roots (median wall time).
+SHELL_SCRIPTS += tests/fixtures/host/boot-bench.sh
+BENCH_TARGETS += bench-enable
+bench-enable: $(B)/gpupt
+	@sh tests/fixtures/host/boot-bench.sh $(B)/gpupt $(B)/bench-enable
+.PHONY: bench-enable
+
+# gpupt list benchmark (host/bench.mk).
+include host/bench.mk
