@@ -294,6 +294,11 @@ static void check_firmware(struct vm_cmd *c)
 	if (c->plan.replaces)
 		note(c, NOTE_INFO, "hostpci%d already passes %s: it is replaced, not added again",
 		     c->plan.index, c->dev_name);
+	for (int i = 0; i < GPUPT_VM_MAX_HOSTPCI; i++)
+		if (i != c->plan.index && (c->info.same_device_all & 1u << i))
+			note(c, NOTE_WARN, "hostpci%d also passes (part of) %s: a function given twice "
+			     "stops the VM from starting; remove it: qm set %lu --delete hostpci%d",
+			     i, c->dev_name, c->vmid, i);
 }
 
 /* ---- is the VM running? --------------------------------------------------- */

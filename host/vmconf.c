@@ -103,7 +103,10 @@ static void scan_line(const struct line *l, const struct gpupt_pci_addr *dev,
 		if (v->s || !line_value(l, key, v))
 			return;		/* a repeated key: Proxmox uses the first */
 		out->hostpci_used |= 1u << idx;
-		if (dev && out->same_device < 0 && gpupt_vmconf_hostpci_names(v->s, v->len, dev))
+		if (!dev || !gpupt_vmconf_hostpci_names(v->s, v->len, dev))
+			return;
+		out->same_device_all |= 1u << idx;
+		if (out->same_device < 0)
 			out->same_device = idx;
 		return;
 	}

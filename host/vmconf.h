@@ -37,7 +37,8 @@ struct gpupt_vmconf_info {
 	size_t main_end;		/* offset of the first '[' line, or len */
 	bool has_sections;		/* snapshots, [PENDING], ... follow the main section */
 	uint32_t hostpci_used;		/* bit N: hostpciN is set in the main section */
-	int same_device;		/* hostpciN that already passes the device, or -1 */
+	int same_device;		/* first hostpciN that already passes the device, or -1 */
+	uint32_t same_device_all;	/* bit N: hostpciN passes (part of) the device */
 	struct gpupt_vmconf_slice hostpci[GPUPT_VM_MAX_HOSTPCI];
 	struct gpupt_vmconf_slice machine;
 	struct gpupt_vmconf_slice bios;

@@ -171,6 +171,20 @@ static void test_plan_configurations(void **state)
 	}
 }
 
+/* The device split over two entries: the first is replaced, the other reported. */
+static void test_scan_device_twice(void **state)
+{
+	static const char conf[] = "hostpci0: 0000:03:00.0\nhostpci1: 01:00.0,x-vga=1\nhostpci2: 01:00.1\n";
+	struct gpupt_pci_addr slot = addr("01:00");
+	struct gpupt_vmconf_info info;
+	(void)state;
+
+	assert_int_equal(gpupt_vmconf_scan(conf, strlen(conf), &slot, &info), 0);
+	assert_int_equal(info.same_device, 1);
+	assert_int_equal(info.same_device_all, 0x6);
+	assert_int_equal(info.hostpci_used, 0x7);
+}
+
 static void test_edit_limits(void **state)
 {
 	struct gpupt_vm_request req = DEFAULT_REQ;
@@ -263,6 +277,11 @@ static void write_file(int dirfd, const char *path, const void *data, size_t len
 	close(fd);
 }
 
+static void write_str(int dirfd, const char *path, const char *s, mode_t mode)
+{
+	write_file(dirfd, path, s, strlen(s), mode);
+}
+
 static void mkdirs(int dirfd, const char *path)
 {
 	char p[256];
@@ -305,8 +324,7 @@ static void fixture_setup(struct fixture *f)
 	add_function(f->rootfd, "0000:01:00.1", "DRIVER=vfio-pci\nPCI_CLASS=40300\nPCI_ID=10DE:0FBC\n"
 		     "PCI_SUBSYS_ID=1043:8416\nPCI_SLOT_NAME=0000:01:00.1\n");
 	mkdirs(f->rootfd, "etc/pve/qemu-server");
-	write_file(f->rootfd, "etc/gpupt.conf", "addrs = 0000:01:00.0=10de:1381,0000:01:00.1=10de:0fbc\n",
-		   55, 0644);
+	write_str(f->rootfd, "etc/gpupt.conf", "addrs = 0000:01:00.0=10de:1381,0000:01:00.1=10de:0fbc\n", 0644);
 	write_file(f->rootfd, CONF100, conf, len, 0640);
 	free(conf);
 	f->h.root = f->root;
@@ -421,14 +439,14 @@ static void test_cmd_refuses_running_vm(void **state)
 	fixture_setup(&f);
 	mkdirs(f.rootfd, "var/run/qemu-server");
 	mkdirs(f.rootfd, "proc/4242");
-	write_file(f.rootfd, "var/run/qemu-server/100.pid", "4242\n", 5, 0644);
+	write_str(f.rootfd, "var/run/qemu-server/100.pid", "4242\n", 0644);
 	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 1);
 	assert_non_null(strstr(f.err, "gpupt: vm: VM 100 is running: stop it first"));
 	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.conf"));
 	/* A stale pid file (no such process) does not block. */
-	write_file(f.rootfd, "var/run/qemu-server/100.pid", "4243\n", 5, 0644);
+	write_str(f.rootfd, "var/run/qemu-server/100.pid", "4243\n", 0644);
 	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--dry-run", NULL }), 0);
-	write_file(f.rootfd, "var/run/qemu-server/100.pid", "4242\n", 5, 0644);
+	write_str(f.rootfd, "var/run/qemu-server/100.pid", "4242\n", 0644);
 	f.h.json = true;
 	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 1);
 	assert_non_null(strstr(f.out, "\"applied\":false,\"running\":true,\"refused_running\":true"));
@@ -450,7 +468,7 @@ static void test_cmd_checks(void **state)
 	(void)state;
 
 	fixture_setup(&f);
-	write_file(f.rootfd, "etc/gpupt.conf", "addrs = 0000:01:00.0\n", 21, 0644);
+	write_str(f.rootfd, "etc/gpupt.conf", "addrs = 0000:01:00.0\n", 0644);
 	write_file(f.rootfd, DEVS "0000:01:00.0/rom", efi_rom, sizeof(efi_rom), 0600);
 	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--dry-run", NULL }), 0);
 	assert_non_null(strstr(f.out, "warning  0000:01:00.1 (10de:0fbc) is not selected by gpupt"));
@@ -461,6 +479,13 @@ static void test_cmd_checks(void **state)
 	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--bios", "seabios", "--dry-run", NULL }), 0);
 	assert_int_equal(run_vm(&f, (const char *[]){ "100", "05:00", NULL }), 1);
 	assert_non_null(strstr(f.err, "gpupt: vm: 0000:05:00: no such PCI device"));
+
+	/* The audio function already sits in another entry. */
+	write_str(f.rootfd, CONF100, "hostpci0: 01:00.0\nhostpci3: 0000:01:00.1\n", 0640);
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--dry-run", NULL }), 0);
+	assert_non_null(strstr(f.out, "+hostpci0: 0000:01:00,pcie=1,x-vga=on\n"));
+	assert_non_null(strstr(f.out, "warning  hostpci3 also passes (part of) 0000:01:00"));
+	assert_non_null(strstr(f.out, "qm set 100 --delete hostpci3"));
 	fixture_teardown(&f);
 }
 
@@ -499,7 +524,7 @@ static void test_cmd_uses_qm(void **state)
 	fixture_setup(&f);
 	mkdirs(f.rootfd, "bin");
 	write_file(f.rootfd, "bin/qm", qm, sizeof(qm) - 1, 0755);
-	write_file(f.rootfd, "bin/qm.status", "status: stopped\n", 16, 0644);
+	write_str(f.rootfd, "bin/qm.status", "status: stopped\n", 0644);
 	snprintf(path, sizeof(path), "%s/bin:%s", f.root, saved);
 	setenv("PATH", path, 1);
 	f.h.root = "/";		/* the live system, as far as the mode is concerned */
@@ -520,7 +545,7 @@ static void test_cmd_uses_qm(void **state)
 	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.conf"));
 
 	/* qm says running: refused, qm set not run. */
-	write_file(f.rootfd, "bin/qm.status", "status: running\n", 16, 0644);
+	write_str(f.rootfd, "bin/qm.status", "status: running\n", 0644);
 	unlinkat(f.rootfd, "bin/qm.log", 0);
 	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 1);
 	log = slurp(root_path(&f, "bin/qm.log"), &len);
@@ -528,7 +553,7 @@ static void test_cmd_uses_qm(void **state)
 	free(log);
 
 	/* qm set fails: reported, exit 1. */
-	write_file(f.rootfd, "bin/qm.status", "status: stopped\n", 16, 0644);
+	write_str(f.rootfd, "bin/qm.status", "status: stopped\n", 0644);
 	{
 		static const char failing_qm[] = "#!/bin/sh\n[ \"$1\" = set ] && exit 25\nexit 0\n";
 		write_file(f.rootfd, "bin/qm", failing_qm, sizeof(failing_qm) - 1, 0755);
@@ -550,6 +575,7 @@ int main(void)
 		cmocka_unit_test(test_edit_no_trailing_newline),
 		cmocka_unit_test(test_edit_variants),
 		cmocka_unit_test(test_plan_configurations),
+		cmocka_unit_test(test_scan_device_twice),
 		cmocka_unit_test(test_edit_limits),
 		cmocka_unit_test(test_hostpci_names),
 		cmocka_unit_test(test_vmid),
