@@ -33,4 +33,7 @@ void gpupt_config_merge(const struct gpupt_config *cmdline, const struct gpupt_c
  */
 int gpupt_conf_write(const struct gpupt_config *c, char *buf, size_t size);
 
+/* A buffer this big always holds gpupt_conf_write's text and its NUL. */
+enum { GPUPT_CONF_WRITE_MAX = 4096 };
+
 #endif

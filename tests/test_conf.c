@@ -385,6 +385,32 @@ static void test_write_round_trip(void **state)
 	round_trip(&c);
 }
 
+/* The largest config there is: full lists, subsystem ids everywhere, longest driver. */
+static void test_write_max(void **state)
+{
+	struct gpupt_config c;
+	char text[2 * GPUPT_CONF_WRITE_MAX];
+	int n;
+
+	(void)state;
+	gpupt_config_init(&c);
+	for (unsigned i = 0; i < GPUPT_MAX_IDS; i++)
+		c.ids[c.n_ids++] = (struct gpupt_pci_id){ 0xffff, (uint16_t)i, 0xffff, 0xffff, true };
+	for (unsigned i = 0; i < GPUPT_MAX_ADDRS; i++)
+		c.addrs[c.n_addrs++] = (struct gpupt_pci_addr){
+			.domain = 0xffff, .bus = (uint8_t)i, .slot = 0x1f, .func = 7,
+			.has_fingerprint = true,
+			.fingerprint = { 0xffff, 0xffff, 0xffff, 0xffff, true },
+		};
+	memset(c.driver, 'x', GPUPT_DRIVER_MAX);
+	c.debug = 1;
+	c.fb = GPUPT_FB_RELEASE;
+	n = gpupt_conf_write(&c, text, sizeof(text));
+	assert_true(n > 0);
+	assert_true(n < GPUPT_CONF_WRITE_MAX);
+	round_trip(&c);
+}
+
 static void test_write_text(void **state)
 {
 	struct gpupt_config c;
@@ -477,6 +503,7 @@ int main(void)
 		cmocka_unit_test(test_merge_keeps_dropped_counts),
 		cmocka_unit_test(test_config_equal),
 		cmocka_unit_test(test_write_round_trip),
+		cmocka_unit_test(test_write_max),
 		cmocka_unit_test(test_write_text),
 		cmocka_unit_test(test_write_enospc),
 		cmocka_unit_test(test_write_einval),

@@ -74,7 +74,7 @@ static void fuzz_check_round_trip(const struct gpupt_config *c)
 		FUZZ_CHECK(n == -EINVAL);
 		return;
 	}
-	FUZZ_CHECK(n > 0 && (size_t)n == strlen(text));
+	FUZZ_CHECK(n > 0 && n < GPUPT_CONF_WRITE_MAX && (size_t)n == strlen(text));
 	gpupt_config_init(&back);
 	gpupt_diags_init(&d);
 	gpupt_conf_parse(text, (size_t)n, &back, &d);
