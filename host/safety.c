@@ -38,69 +38,81 @@ static const char *boot_mount(const char *mnt)
 	return NULL;
 }
 
-/* Mark the deepest PCI device on the sysfs path behind the block node rel. */
-static void mark_block_node(struct gpupt_host *h, const struct gpupt_devlist *l, const char *rel,
-			    const char *what, const char **held, int depth);
+/* What holds the boot mounts: held[i] is the mount point device i holds, or NULL. */
+struct storage {
+	struct gpupt_host *h;
+	const struct gpupt_devlist *l;
+	const char **held;
+	char unresolved[256];	/* boot mounts traced to no PCI device, e.g. "/ (zfs rpool/ROOT/pve-1)" */
+};
 
-static void mark_slaves(struct gpupt_host *h, const struct gpupt_devlist *l, const char *rel,
-			const char *what, const char **held, int depth)
+static bool mark_block_node(struct storage *st, const char *rel, const char *what, int depth);
+
+/* Device-mapper and md devices: the block devices below them. */
+static bool mark_slaves(struct storage *st, const char *rel, const char *what, int depth)
 {
 	char path[PATH_MAX];
 	struct dirent *e;
+	bool found = false;
 	DIR *dir;
 	int fd;
 
 	if (gpupt_sysfs_path(path, sizeof(path), rel, "slaves", (const char *)NULL) < 0)
-		return;
-	fd = openat(h->rootfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		return false;
+	fd = openat(st->h->rootfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		return;
+		return false;
 	dir = fdopendir(fd);
 	if (!dir) {
 		close(fd);
-		return;
+		return false;
 	}
 	while ((e = readdir(dir)) != NULL) {
 		if (e->d_name[0] == '.' || !gpupt_sysfs_name_ok(e->d_name))
 			continue;
-		if (gpupt_sysfs_path(path, sizeof(path), "sys/class/block", e->d_name, (const char *)NULL) >= 0)
-			mark_block_node(h, l, path, what, held, depth + 1);
+		if (gpupt_sysfs_path(path, sizeof(path), "sys/class/block", e->d_name,
+				     (const char *)NULL) >= 0)
+			found |= mark_block_node(st, path, what, depth + 1);
 	}
 	closedir(dir);
+	return found;
 }
 
-static void mark_block_node(struct gpupt_host *h, const struct gpupt_devlist *l, const char *rel,
-			    const char *what, const char **held, int depth)
+/* Mark the deepest PCI device on the sysfs path behind the block node rel. */
+static bool mark_block_node(struct storage *st, const char *rel, const char *what, int depth)
 {
 	char target[PATH_MAX], *comp, *save = NULL;
 	struct gpupt_pci_dev pci, found = { .name = "" };
+	bool marked;
 	ssize_t n;
+	long i;
 
 	if (depth > SLAVE_DEPTH)
-		return;
-	mark_slaves(h, l, rel, what, held, depth);
-	n = readlinkat(h->rootfd, rel, target, sizeof(target) - 1);
+		return false;
+	marked = mark_slaves(st, rel, what, depth);
+	n = readlinkat(st->h->rootfd, rel, target, sizeof(target) - 1);
 	if (n < 0)
-		return;
+		return marked;
 	target[n] = '\0';
 	for (comp = strtok_r(target, "/", &save); comp; comp = strtok_r(NULL, "/", &save))
 		if (gpupt_sysfs_parse_pci_name(comp, &pci) == 0)
 			found = pci;
-	if (found.name[0]) {
-		long i = gpupt_devices_find(l, found.domain, found.bus, found.slot, found.func);
-
-		if (i >= 0 && !held[i])
-			held[i] = what;
-	}
+	if (!found.name[0])
+		return marked;
+	i = gpupt_devices_find(st->l, found.domain, found.bus, found.slot, found.func);
+	if (i < 0)
+		return marked;
+	if (!st->held[i])
+		st->held[i] = what;
+	return true;
 }
 
-static void mark_devnum(struct gpupt_host *h, const struct gpupt_devlist *l, unsigned maj,
-			unsigned min, const char *what, const char **held)
+static bool mark_devnum(struct storage *st, unsigned maj, unsigned min, const char *what)
 {
 	char rel[64];
 
 	snprintf(rel, sizeof(rel), "sys/dev/block/%u:%u", maj, min);
-	mark_block_node(h, l, rel, what, held, 0);
+	return mark_block_node(st, rel, what, 0);
 }
 
 /* The sys/block entry (dm-N) whose dm/name is name, into rel; 0 or -ENOENT. */
@@ -121,41 +133,47 @@ static int find_mapper(struct gpupt_host *h, const char *name, char *rel, size_t
 	}
 	while (ret != 0 && (e = readdir(dir)) != NULL) {
 		if (strncmp(e->d_name, "dm-", 3) != 0 ||
-		    gpupt_sysfs_path(path, sizeof(path), "sys/block", e->d_name, "dm/name", (const char *)NULL) < 0 ||
+		    gpupt_sysfs_path(path, sizeof(path), "sys/block", e->d_name, "dm/name",
+				     (const char *)NULL) < 0 ||
 		    gpupt_sysfs_read(h->rootfd, path, val, sizeof(val)) < 0 || strcmp(val, name) != 0)
 			continue;
-		ret = gpupt_sysfs_path(rel, size, "sys/block", e->d_name, (const char *)NULL) < 0 ? -ENAMETOOLONG : 0;
+		ret = gpupt_sysfs_path(rel, size, "sys/block", e->d_name, (const char *)NULL) < 0 ?
+			      -ENAMETOOLONG : 0;
 	}
 	closedir(dir);
 	return ret;
 }
 
 /* "/dev/nvme0n1p2", "/dev/dm-0" or "/dev/mapper/pve-root" → its sysfs node. */
-static void mark_dev_path(struct gpupt_host *h, const struct gpupt_devlist *l, const char *dev,
-			  const char *what, const char **held)
+static bool mark_dev_path(struct storage *st, const char *dev, const char *what)
 {
 	char rel[PATH_MAX];
 	const char *base;
 
 	if (strncmp(dev, "/dev/", 5) != 0)
-		return;
+		return false;
 	base = strrchr(dev, '/') + 1;
 	if (!gpupt_sysfs_name_ok(base))
-		return;
-	if (strncmp(dev, "/dev/mapper/", 12) == 0) {
-		if (find_mapper(h, base, rel, sizeof(rel)) == 0)
-			mark_block_node(h, l, rel, what, held, 0);
-		return;
-	}
-	if (gpupt_sysfs_path(rel, sizeof(rel), "sys/class/block", base, (const char *)NULL) >= 0)
-		mark_block_node(h, l, rel, what, held, 0);
+		return false;
+	if (strncmp(dev, "/dev/mapper/", 12) == 0)
+		return find_mapper(st->h, base, rel, sizeof(rel)) == 0 && mark_block_node(st, rel, what, 0);
+	return gpupt_sysfs_path(rel, sizeof(rel), "sys/class/block", base, (const char *)NULL) >= 0 &&
+	       mark_block_node(st, rel, what, 0);
+}
+
+static void note_unresolved(struct storage *st, const char *what, const char *fstype,
+			    const char *source)
+{
+	size_t used = strlen(st->unresolved);
+
+	snprintf(st->unresolved + used, sizeof(st->unresolved) - used, "%s%s (%s %s)",
+		 used ? ", " : "", what, fstype, source);
 }
 
 /* One mountinfo line: "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS ... - FSTYPE SOURCE SUPER". */
-static void mark_mountinfo_line(struct gpupt_host *h, const struct gpupt_devlist *l, char *line,
-				const char **held)
+static void mark_mountinfo_line(struct storage *st, char *line)
 {
-	char mnt[PATH_MAX], *sep, source[PATH_MAX] = "";
+	char mnt[PATH_MAX], *sep, fstype[64] = "", source[PATH_MAX] = "";
 	unsigned maj, min;
 	const char *what;
 
@@ -165,17 +183,17 @@ static void mark_mountinfo_line(struct gpupt_host *h, const struct gpupt_devlist
 	if (!what)
 		return;
 	sep = strstr(line, " - ");
-	if (sep && sscanf(sep, " - %*s %4095s", source) != 1)
-		source[0] = '\0';
-	if (maj != 0)
-		mark_devnum(h, l, maj, min, what, held);
-	else
-		mark_dev_path(h, l, source, what, held);
+	if (!sep || sscanf(sep, " - %63s %4095s", fstype, source) != 2)
+		return;
+	if (maj != 0 ? mark_devnum(st, maj, min, what) : mark_dev_path(st, source, what))
+		return;
+	/* autofs: the ESP is not mounted yet; fstab tells where it is. */
+	if (strcmp(fstype, "autofs") != 0)
+		note_unresolved(st, what, fstype, source);
 }
 
 /* fstab specs by tag are evaluated on the live system only (see the top comment). */
-static void mark_fstab_line(struct gpupt_host *h, const struct gpupt_devlist *l, const char *line,
-			    const char **held)
+static void mark_fstab_line(struct storage *st, char *line)
 {
 	char spec[PATH_MAX], mnt[PATH_MAX];
 	const char *what;
@@ -187,62 +205,56 @@ static void mark_fstab_line(struct gpupt_host *h, const struct gpupt_devlist *l,
 	if (!what)
 		return;
 	if (spec[0] == '/') {
-		mark_dev_path(h, l, spec, what, held);
+		mark_dev_path(st, spec, what);
 		return;
 	}
-	if (strcmp(h->root, "/") != 0 || !strchr(spec, '='))
+	if (strcmp(st->h->root, "/") != 0 || !strchr(spec, '='))
 		return;
 	dev = blkid_evaluate_tag(spec, NULL, NULL);
 	if (dev) {
-		mark_dev_path(h, l, dev, what, held);
+		mark_dev_path(st, dev, what);
 		free(dev);
 	}
 }
 
-static void for_each_line(struct gpupt_host *h, const char *rel, const struct gpupt_devlist *l,
-			  const char **held,
-			  void (*fn)(struct gpupt_host *, const struct gpupt_devlist *, char *,
-				     const char **))
+static void for_each_line(struct storage *st, const char *rel, void (*fn)(struct storage *, char *))
 {
 	char *buf, *line, *save = NULL;
 	size_t len;
 
-	if (gpupt_slurp_rel(h->rootfd, rel, &buf, &len) < 0)
+	if (gpupt_slurp_rel(st->h->rootfd, rel, &buf, &len) < 0)
 		return;
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-		fn(h, l, line, held);
+		fn(st, line);
 	free(buf);
 }
 
-static void fstab_adapter(struct gpupt_host *h, const struct gpupt_devlist *l, char *line,
-			  const char **held)
+/* Fill st->held (calloc'd, l->n entries) and st->unresolved; 0 or -ENOMEM. */
+static int storage_scan(struct storage *st, struct gpupt_host *h, const struct gpupt_devlist *l)
 {
-	mark_fstab_line(h, l, line, held);
-}
-
-/* held[i]: the mount point device i holds ("/", "/boot", ...) or NULL. */
-static int boot_storage_held(struct gpupt_host *h, const struct gpupt_devlist *l, const char **held)
-{
-	for (size_t i = 0; i < l->n; i++)
-		held[i] = NULL;
-	for_each_line(h, "proc/self/mountinfo", l, held, mark_mountinfo_line);
-	for_each_line(h, "etc/fstab", l, held, fstab_adapter);
+	memset(st, 0, sizeof(*st));
+	st->h = h;
+	st->l = l;
+	st->held = calloc(l->n + 1, sizeof(*st->held));
+	if (!st->held)
+		return -ENOMEM;
+	for_each_line(st, "proc/self/mountinfo", mark_mountinfo_line);
+	for_each_line(st, "etc/fstab", mark_fstab_line);
 	return 0;
 }
 
 int gpupt_safety_boot_storage(struct gpupt_host *h, const struct gpupt_devlist *l,
 			      bool *is_boot_storage)
 {
-	const char **held = calloc(l->n + 1, sizeof(*held));
-	int ret;
+	struct storage st;
+	int ret = storage_scan(&st, h, l);
 
-	if (!held)
-		return -ENOMEM;
-	ret = boot_storage_held(h, l, held);
+	if (ret < 0)
+		return ret;
 	for (size_t i = 0; i < l->n; i++)
-		is_boot_storage[i] = held[i] != NULL;
-	free(held);
-	return ret;
+		is_boot_storage[i] = st.held[i] != NULL;
+	free(st.held);
+	return 0;
 }
 
 static void add(struct gpupt_safety_report *r, enum gpupt_safety_level level,
@@ -335,8 +347,41 @@ static void check_siblings(const struct gpupt_devlist *l, const struct gpupt_sel
 	}
 }
 
+static bool is_storage(const struct gpupt_dev *d)
+{
+	return (d->class >> 16) == 0x01;
+}
+
+/*
+ * A boot mount traced to no PCI device (zfs, btrfs on several disks, a
+ * network root) might live on any storage controller: say so for each one
+ * the selection would take.
+ */
+static void check_untraced(const struct gpupt_devlist *l, const struct gpupt_selection *s,
+			   const struct storage *st, size_t i, struct gpupt_safety_report *r)
+{
+	const struct gpupt_dev *d = &l->dev[i];
+
+	if (!st->unresolved[0])
+		return;
+	for (size_t k = 0; k < l->n; k++) {
+		const struct gpupt_dev *o = &l->dev[k];
+
+		if (!is_storage(o) || st->held[k])
+			continue;
+		if (k == i)
+			add(r, GPUPT_SAFETY_WARN, d, "is a storage controller, and gpupt cannot tell"
+			    " which disks hold %s: make sure none of them is behind it", st->unresolved);
+		else if (d->iommu_group >= 0 && o->iommu_group == d->iommu_group &&
+			 first_selected_in_group(l, s, i))
+			add(r, GPUPT_SAFETY_WARN, d, "IOMMU group %d also holds the storage controller"
+			    " %s, and gpupt cannot tell which disks hold %s: make sure none of them is"
+			    " behind it", d->iommu_group, o->addr, st->unresolved);
+	}
+}
+
 static void check_device(const struct gpupt_devlist *l, const struct gpupt_selection *s,
-			 const char **held, size_t i, struct gpupt_safety_report *r)
+			 const struct storage *st, size_t i, struct gpupt_safety_report *r)
 {
 	const struct gpupt_dev *d = &l->dev[i];
 
@@ -344,10 +389,11 @@ static void check_device(const struct gpupt_devlist *l, const struct gpupt_selec
 		add(r, GPUPT_SAFETY_REFUSE, d, "is a bridge (class %06x): vfio-pci does not take"
 		    " bridges, and the devices behind it would go with it; select the device"
 		    " behind it instead", (unsigned)d->class);
-	if (held[i])
+	if (st->held[i])
 		add(r, GPUPT_SAFETY_REFUSE, d, "is the storage controller of %s: the host would"
-		    " not boot without it", held[i]);
-	check_group(l, s, held, i, r);
+		    " not boot without it", st->held[i]);
+	check_group(l, s, st->held, i, r);
+	check_untraced(l, s, st, i, r);
 	check_siblings(l, s, i, r);
 	if (d->boot_vga == 1)
 		add(r, GPUPT_SAFETY_WARN, d, "is the boot VGA: the host's console goes dark once"
@@ -357,20 +403,17 @@ static void check_device(const struct gpupt_devlist *l, const struct gpupt_selec
 int gpupt_safety_check(struct gpupt_host *h, const struct gpupt_devlist *l,
 		       const struct gpupt_selection *s, struct gpupt_safety_report *r)
 {
-	const char **held = calloc(l->n + 1, sizeof(*held));
+	struct storage st;
 	int ret;
 
 	memset(r, 0, sizeof(*r));
-	if (!held)
-		return -ENOMEM;
-	ret = boot_storage_held(h, l, held);
+	ret = storage_scan(&st, h, l);
 	if (ret < 0)
-		goto out;
+		return ret;
 	for (size_t k = 0; k < s->n; k++)
-		check_device(l, s, held, s->idx[k], r);
-out:
-	free(held);
-	return ret;
+		check_device(l, s, &st, s->idx[k], r);
+	free(st.held);
+	return 0;
 }
 
 void gpupt_safety_print(const struct gpupt_safety_report *r, FILE *f)

@@ -347,6 +347,37 @@ static void test_safety_root_on_lvm(void **state)
 		    "is the storage controller of /: the host would not boot without it");
 }
 
+static void test_safety_root_on_zfs(void **state)
+{
+	struct fx *f = *state;
+	struct gpupt_safety_report r;
+
+	/* A zfs root has no block device: any storage controller might hold the pool. */
+	devroot_write(&f->r, "proc/self/mountinfo",
+		      "22 1 0:25 / / rw,relatime shared:1 - zfs rpool/ROOT/pve-1 rw,xattr,noacl\n"
+		      "23 22 0:41 / /boot/efi rw,relatime shared:2 - autofs systemd-1 rw,fd=50\n", 0);
+	devroot_write(&f->r, "etc/fstab", "# zfs root, ESP via systemd automount\n", 0);
+	safety(f, "01:00", &r);
+	assert_int_equal(r.n_refuse, 0);
+	assert_int_equal(r.n_warn, 2);
+	assert_item(&r, 0, GPUPT_SAFETY_WARN, "0000:01:00.0",
+		    "IOMMU group 12 also holds 0000:02:00.0 [144d:a808] (nvme), which is not selected:"
+		    " a VM can only be given the whole group; select it too, or move the card to a slot"
+		    " with its own group");
+	assert_item(&r, 1, GPUPT_SAFETY_WARN, "0000:01:00.0",
+		    "IOMMU group 12 also holds the storage controller 0000:02:00.0, and gpupt cannot"
+		    " tell which disks hold / (zfs rpool/ROOT/pve-1): make sure none of them is behind it");
+	safety(f, "02:00.0", &r);
+	assert_int_equal(r.n_refuse, 0);
+	assert_item(&r, 0, GPUPT_SAFETY_WARN, "0000:02:00.0",
+		    "IOMMU group 12 also holds 0000:01:00.0 [10de:1381] (nouveau), which is not selected:"
+		    " a VM can only be given the whole group; select it too, or move the card to a slot"
+		    " with its own group");
+	assert_item(&r, 2, GPUPT_SAFETY_WARN, "0000:02:00.0",
+		    "is a storage controller, and gpupt cannot tell which disks hold / (zfs"
+		    " rpool/ROOT/pve-1): make sure none of them is behind it");
+}
+
 static void test_safety_boot_vga(void **state)
 {
 	struct gpupt_safety_report r;
@@ -375,6 +406,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_safety_refuses_bridge, setup_seed, teardown),
 		cmocka_unit_test_setup_teardown(test_safety_refuses_group_with_root_nvme, setup_nvme, teardown),
 		cmocka_unit_test_setup_teardown(test_safety_root_on_lvm, setup_seed, teardown),
+		cmocka_unit_test_setup_teardown(test_safety_root_on_zfs, setup_nvme, teardown),
 		cmocka_unit_test_setup_teardown(test_safety_boot_vga, setup_headless, teardown),
 	};
 
