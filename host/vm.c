@@ -21,7 +21,8 @@
 #include "sysfs/sysfs.h"
 #include "vmconf.h"
 
-enum { MAX_NOTES = 16, NOTE_LEN = 320, CONF_PATH_LEN = 64 };
+/* Up to 8 functions, the ROM, 4 firmware notes and 15 other hostpci entries fit. */
+enum { MAX_NOTES = 32, NOTE_LEN = 320, CONF_PATH_LEN = 64 };
 
 enum note_level { NOTE_OK, NOTE_INFO, NOTE_WARN };
 
@@ -61,7 +62,8 @@ static void note(struct vm_cmd *c, enum note_level level, const char *fmt, ...)
 		return;
 	c->note[c->n_notes].level = level;
 	va_start(ap, fmt);
-	vsnprintf(c->note[c->n_notes].text, NOTE_LEN, fmt, ap);
+	if (vsnprintf(c->note[c->n_notes].text, NOTE_LEN, fmt, ap) >= NOTE_LEN)
+		memcpy(c->note[c->n_notes].text + NOTE_LEN - 4, "...", 4);	/* show the cut */
 	va_end(ap);
 	c->n_notes++;
 }
@@ -229,9 +231,13 @@ static int check_selected(struct vm_cmd *c)
 	struct gpupt_dev d;
 	unsigned found = 0;
 	int devsfd = gpupt_sysfs_pci_devices_open(c->h->rootfd);
+	int ret = gpupt_config_load(c->h, &conf, NULL, NULL, c->h->err);
 
-	if (gpupt_config_load(c->h, &conf, NULL, NULL, c->h->err) < 0)
+	if (ret < 0) {
+		note(c, NOTE_WARN, "cannot read /etc/gpupt.conf (%s): taken as selecting nothing",
+		     strerror(-ret));
 		gpupt_config_init(&conf);
+	}
 	for (unsigned f = 0; devsfd >= 0 && f < 8; f++) {
 		if ((!c->req.dev.whole_slot && f != c->req.dev.func) || !read_function(c, devsfd, f, &d))
 			continue;
