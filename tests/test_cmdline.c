@@ -204,6 +204,9 @@ static void test_parse_id(void **state)
 		{ "10de:1381:1043", NULL },
 		{ "10de:1381:1043:841", NULL },
 		{ "10de:1381:1043:8416:0", NULL },
+		{ "10de:1381:104x:8416", NULL },
+		{ "10de:1381:1043-8416", NULL },
+		{ "10de:1381-1043:8416", NULL },
 		{ "10de:1381,1043:8416", NULL },
 		{ "", NULL },
 	};
@@ -648,6 +651,10 @@ static void test_diag_text_origin(void **state)
 	assert_true(gpupt_diag_format(&d, NULL, msg, sizeof(msg)) > 0);
 	assert_string_equal(msg, "line 3: ids: \"10de:13\" is not VVVV:DDDD"
 			    " (4 hex digits each); entry ignored");
+	d.code = (enum gpupt_diag_code)99;	/* from a newer library, say */
+	assert_true(gpupt_diag_format(&d, NULL, msg, sizeof(msg)) > 0);
+	assert_string_equal(msg, "line 3: ids: unknown problem 99");
+	d.code = GPUPT_DIAG_BAD_ID;
 	d.line = 0;
 	assert_true(gpupt_diag_format(&d, "/proc/cmdline", msg, sizeof(msg)) > 0);
 	assert_string_equal(msg, "/proc/cmdline: ids: \"10de:13\" is not VVVV:DDDD"
