@@ -70,8 +70,13 @@ static int run_modprobe(struct binder *b)
 {
 	char *const argv[] = { (char *)b->modprobe, (char *)"-q", b->driver, NULL };
 	char *const envp[] = { (char *)"PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
-	pid_t pid = fork();
+	pid_t pid;
 
+	/*
+	 * vfork: the child only calls execve or _exit, and fork() would pull
+	 * musl's fork handlers and locks into the static binary.
+	 */
+	pid = vfork();
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {

@@ -62,11 +62,14 @@ int gpupt_sysfs_pci_devices_open(int rootfd)
 	return fd < 0 ? -errno : fd;
 }
 
-/* The kernel's record for getdents64(2). */
+/* The kernel's record for getdents64(2); only d_reclen and d_name are read. */
 struct linux_dirent64 {
+	/* cppcheck-suppress unusedStructMember */
 	uint64_t d_ino;
+	/* cppcheck-suppress unusedStructMember */
 	int64_t d_off;
 	unsigned short d_reclen;
+	/* cppcheck-suppress unusedStructMember */
 	unsigned char d_type;
 	char d_name[];
 };
