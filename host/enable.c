@@ -503,8 +503,10 @@ static int run_regen(struct run_ctx *c, const char *const *argv)
 	int st;
 
 	gpupt_argv_format(argv, cmd, sizeof(cmd));
-	fprintf(c->h->out, "gpupt: running %s\n", cmd);
-	st = gpupt_run(argv);
+	if (!c->h->json)
+		fprintf(c->h->out, "gpupt: running %s\n", cmd);
+	fflush(c->h->out);
+	st = gpupt_run_to(argv, c->h->json ? STDERR_FILENO : -1);
 	if (st == 0)
 		return 0;
 	if (st < 0)
@@ -799,7 +801,11 @@ int gpupt_cmd_disable(struct gpupt_host *h, int argc, char **argv)
 	if (load_common(c) < 0)
 		goto out;
 	if (c->journal.n == 0) {
-		fprintf(h->out, "gpupt: disable: gpupt has not enabled anything here; nothing to change\n");
+		if (h->json)
+			print_summary_json(c, false);
+		else
+			fprintf(h->out, "gpupt: disable: gpupt has not enabled anything here; "
+					"nothing to change\n");
 		status = 0;
 		goto out;
 	}

@@ -27,10 +27,12 @@ int gpupt_argv_format(const char *const *argv, char *buf, size_t size)
 }
 
 /* In the child: exec, or send errno through the pipe and exit 127. */
-static void run_child(const char *const *argv, int report)
+static void run_child(const char *const *argv, int report, int out_fd)
 {
 	int e;
 
+	if (out_fd >= 0 && out_fd != STDOUT_FILENO && dup2(out_fd, STDOUT_FILENO) < 0)
+		_exit(127);
 	execvp(argv[0], (char *const *)argv);
 	e = errno;
 	if (write(report, &e, sizeof(e)) < 0)
@@ -52,6 +54,11 @@ static int wait_child(pid_t pid)
 
 int gpupt_run(const char *const *argv)
 {
+	return gpupt_run_to(argv, -1);
+}
+
+int gpupt_run_to(const char *const *argv, int out_fd)
+{
 	int pipefd[2], exec_errno = 0, status;
 	ssize_t n;
 	pid_t pid;
@@ -67,7 +74,7 @@ int gpupt_run(const char *const *argv)
 		return status;
 	}
 	if (pid == 0)
-		run_child(argv, pipefd[1]);
+		run_child(argv, pipefd[1], out_fd);
 	close(pipefd[1]);
 	do
 		n = read(pipefd[0], &exec_errno, sizeof(exec_errno));

@@ -12,6 +12,10 @@
  */
 int gpupt_run(const char *const *argv);
 
+/* The same, with the program's standard output sent to out_fd (-1: ours),
+ * e.g. to stderr so that it cannot mix into --json output. */
+int gpupt_run_to(const char *const *argv, int out_fd);
+
 /* argv joined with spaces ("update-initramfs -u -k all").  Like snprintf. */
 int gpupt_argv_format(const char *const *argv, char *buf, size_t size);
 
