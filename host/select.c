@@ -72,18 +72,27 @@ static int sel_add(struct gpupt_selection *out, size_t idx)
 	return 0;
 }
 
-/* Add every device of l matching the parsed SEL; the number added or -E2BIG. */
-static int sel_match(const struct gpupt_devlist *l, const struct gpupt_pci_id *id,
-		     const struct gpupt_pci_addr *addr, struct gpupt_selection *out)
+/* A parsed SEL: an ID or an address/slot. */
+struct sel {
+	bool is_id;
+	struct gpupt_pci_id id;
+	struct gpupt_pci_addr addr;
+};
+
+static bool sel_hits(const struct sel *sel, const struct gpupt_dev *d)
+{
+	if (sel->is_id)
+		return gpupt_id_matches(&sel->id, d->vendor, d->device, d->subvendor, d->subdevice);
+	return gpupt_addr_matches(&sel->addr, d->domain, d->bus, d->slot, d->func);
+}
+
+/* Add every device of l matching sel; the number added or -E2BIG. */
+static int sel_match(const struct gpupt_devlist *l, const struct sel *sel, struct gpupt_selection *out)
 {
 	int matched = 0;
 
 	for (size_t i = 0; i < l->n; i++) {
-		const struct gpupt_dev *d = &l->dev[i];
-		bool hit = id ? gpupt_id_matches(id, d->vendor, d->device, d->subvendor, d->subdevice)
-			      : gpupt_addr_matches(addr, d->domain, d->bus, d->slot, d->func);
-
-		if (!hit)
+		if (!sel_hits(sel, &l->dev[i]))
 			continue;
 		if (sel_add(out, i) < 0)
 			return -E2BIG;
@@ -92,22 +101,37 @@ static int sel_match(const struct gpupt_devlist *l, const struct gpupt_pci_id *i
 	return matched;
 }
 
-static void no_match(FILE *err, const struct gpupt_pci_id *id,
-		     const struct gpupt_pci_addr *addr)
+static void no_match(FILE *err, const struct sel *sel)
 {
 	char buf[64];
 
 	if (!err)
 		return;
-	if (id) {
-		gpupt_format_id(id, buf, sizeof(buf));
+	if (sel->is_id) {
+		gpupt_format_id(&sel->id, buf, sizeof(buf));
 		fprintf(err, "gpupt: %s: no PCI device with this vendor:device ID on this host"
 			" (see `gpupt list`)\n", buf);
 		return;
 	}
-	gpupt_format_addr(addr, buf, sizeof(buf));
+	gpupt_format_addr(&sel->addr, buf, sizeof(buf));
 	fprintf(err, "gpupt: %s: no such PCI %s on this host (see `gpupt list`)\n", buf,
-		addr->whole_slot ? "slot" : "device");
+		sel->addr.whole_slot ? "slot" : "device");
+}
+
+/* Parse s strictly into *sel; 0 or -EINVAL. */
+static int sel_parse(const char *s, struct sel *sel)
+{
+	size_t len = strlen(s);
+
+	memset(sel, 0, sizeof(*sel));
+	if (!sel_chars_ok(s, len))
+		return -EINVAL;
+	sel->is_id = gpupt_parse_id(s, len, &sel->id) == 0;
+	if (sel->is_id)	/* subsystem IDs select nothing an address would not */
+		return sel->id.has_subsys ? -EINVAL : 0;
+	if (gpupt_parse_addr(s, len, &sel->addr) != 0 || sel->addr.has_fingerprint)
+		return -EINVAL;
+	return 0;
 }
 
 /* The conf entry for one matched function: its address and ID, as read from sysfs. */
@@ -132,26 +156,14 @@ static void config_from_devices(const struct gpupt_devlist *l, struct gpupt_sele
 static int resolve_one(const struct gpupt_devlist *l, const char *s, struct gpupt_selection *out,
 		       FILE *err)
 {
-	struct gpupt_pci_id id;
-	struct gpupt_pci_addr addr;
-	size_t len = strlen(s);
-	bool is_id;
+	struct sel sel;
 	int m;
 
-	if (!sel_chars_ok(s, len)) {
+	if (sel_parse(s, &sel) < 0) {
 		bad_sel(err, s);
 		return -EINVAL;
 	}
-	is_id = gpupt_parse_id(s, len, &id) == 0;
-	if (is_id && id.has_subsys) {
-		bad_sel(err, s);	/* subsystem IDs select nothing an address would not */
-		return -EINVAL;
-	}
-	if (!is_id && (gpupt_parse_addr(s, len, &addr) != 0 || addr.has_fingerprint)) {
-		bad_sel(err, s);
-		return -EINVAL;
-	}
-	m = sel_match(l, is_id ? &id : NULL, is_id ? NULL : &addr, out);
+	m = sel_match(l, &sel, out);
 	if (m == -E2BIG) {
 		if (err)
 			fprintf(err, "gpupt: more than %d PCI functions selected; select fewer\n",
@@ -159,7 +171,7 @@ static int resolve_one(const struct gpupt_devlist *l, const char *s, struct gpup
 		return m;
 	}
 	if (m == 0) {
-		no_match(err, is_id ? &id : NULL, is_id ? NULL : &addr);
+		no_match(err, &sel);
 		return -EINVAL;
 	}
 	return 0;
