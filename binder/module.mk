@@ -60,3 +60,8 @@ uninstall-binder:
 INSTALL_TARGETS += install-binder
 UNINSTALL_TARGETS += uninstall-binder
 .PHONY: bench-binder install-binder uninstall-binder
+
+# Unit tests of the sysfs helpers, on a tree built by the test itself.
+TESTS += $(B)/tests/test-binder-sysfs
+$(B)/tests/test-binder-sysfs: $(B)/tests/test_binder_sysfs.o $(SYSFS_OBJS)
+	$(CC) -o $@ $^ $(ALL_LDFLAGS) -lcmocka
