@@ -23,7 +23,11 @@ struct gpupt_token {
 /*
  * Next token at or after *pos.  Returns 1 and advances *pos past it, or 0 at
  * the end of buf (or at a bare "--", which ends the kernel's part; *pos is
- * then left at the "--").  Never reads past len.
+ * then left at the "--").  Never reads past len.  A NUL byte ends the line
+ * too, since the kernel reads its command line as a C string; 0xa0
+ * separates tokens like a space, as the kernel's isspace() says.  A value
+ * whose '"' is never closed runs to the end of the line, as in the kernel;
+ * gpupt_cmdline_parse reports such a token and uses none of it.
  */
 int gpupt_cmdline_next(const char *buf, size_t len, size_t *pos, struct gpupt_token *tok);
 
