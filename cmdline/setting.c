@@ -65,11 +65,14 @@ static bool is_blank(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
-/* A repeated entry is kept once: it would only use up capacity. */
+/*
+ * A repeated entry is kept once: it would only use up capacity.  The field
+ * most likely to differ is compared first, to keep a full list cheap.
+ */
 static bool have_id(const struct gpupt_config *c, const struct gpupt_pci_id *id)
 {
 	for (unsigned i = 0; i < c->n_ids; i++)
-		if (gpupt_id_equal(&c->ids[i], id))
+		if (c->ids[i].device == id->device && gpupt_id_equal(&c->ids[i], id))
 			return true;
 	return false;
 }
@@ -77,7 +80,7 @@ static bool have_id(const struct gpupt_config *c, const struct gpupt_pci_id *id)
 static bool have_addr(const struct gpupt_config *c, const struct gpupt_pci_addr *a)
 {
 	for (unsigned i = 0; i < c->n_addrs; i++)
-		if (gpupt_addr_equal(&c->addrs[i], a))
+		if (c->addrs[i].bus == a->bus && gpupt_addr_equal(&c->addrs[i], a))
 			return true;
 	return false;
 }
