@@ -2,6 +2,7 @@
 /* Boot-loader detection, and the planned edits of each one's command line. */
 #include "bootloader.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -240,14 +241,38 @@ static int apply_kernel_cmdline(struct gpupt_boot_edit *e)
 	return apply_tokens(e, GPUPT_KERNEL_CMDLINE, GPUPT_CHANGE_KCMDLINE, e->want);
 }
 
+#define EFIVARS "sys/firmware/efi/efivars"
+/* Set by systemd-boot (the Boot Loader Interface), never by GRUB. */
+#define LOADER_INFO EFIVARS "/LoaderInfo-4a67b082-0a4c-41cf-b6c7-440b29bb8c4f"
+
+/* Does the efivars directory list anything (efivarfs mounted)? */
+static bool efivars_visible(int rootfd)
+{
+	struct dirent **names;
+	int n = scandirat(rootfd, EFIVARS, &names, NULL, NULL);
+	bool any = false;
+
+	for (int i = 0; i < n; i++) {
+		any = any || names[i]->d_name[0] != '.';
+		free(names[i]);
+	}
+	if (n >= 0)
+		free(names);
+	return any;
+}
+
 /*
  * proxmox-boot-tool keeps the ESPs it manages in proxmox-boot-uuids; on a
- * UEFI boot with /etc/kernel/cmdline they hold systemd-boot.
+ * UEFI boot with /etc/kernel/cmdline they hold systemd-boot, unless the
+ * firmware variables show this boot came through another loader (no
+ * LoaderInfo while other variables are visible: GRUB).
  */
 static bool detect_pbt_systemd_boot(int rootfd)
 {
-	return exists(rootfd, "etc/kernel/proxmox-boot-uuids") &&
-	       exists(rootfd, GPUPT_KERNEL_CMDLINE) && exists(rootfd, "sys/firmware/efi");
+	if (!exists(rootfd, "etc/kernel/proxmox-boot-uuids") ||
+	    !exists(rootfd, GPUPT_KERNEL_CMDLINE) || !exists(rootfd, "sys/firmware/efi"))
+		return false;
+	return exists(rootfd, LOADER_INFO) || !efivars_visible(rootfd);
 }
 
 /* Otherwise its ESPs hold GRUB (EFI/proxmox/grubx64.efi) or it is a BIOS boot. */

@@ -23,6 +23,9 @@
 #include <cmocka.h>
 
 #include "host/atomic.h"
+#include "host/bootloader.h"
+#include "host/diff.h"
+#include "host/initramfs.h"
 #include "host/host.h"
 #include "host/run.h"
 
@@ -491,6 +494,105 @@ static void test_existing_conf_put_back(void **state)
 	free_fixture(f);
 }
 
+static void touch(struct fx *f, const char *rel)
+{
+	assert_int_equal(gpupt_file_write_atomic(f->h.rootfd, rel, "x\n", 2, 0644), 0);
+}
+
+static void test_boot_loader_detection(void **state)
+{
+	struct fx *f = make_fixture("seed", "pve-sdboot", NULL);
+	int fd = f->h.rootfd;
+
+	(void)state;
+	/* No efivars visible: /etc/kernel/cmdline on UEFI means systemd-boot. */
+	assert_string_equal(gpupt_bootloader_detect(fd)->name, "proxmox-boot-tool (systemd-boot)");
+	/* Firmware variables visible, but no LoaderInfo: GRUB booted this. */
+	touch(f, "sys/firmware/efi/efivars/BootCurrent-8be4df61-93ca-11d2-aa0d-00e098032b8c");
+	assert_string_equal(gpupt_bootloader_detect(fd)->name, "proxmox-boot-tool (GRUB)");
+	touch(f, "sys/firmware/efi/efivars/LoaderInfo-4a67b082-0a4c-41cf-b6c7-440b29bb8c4f");
+	assert_string_equal(gpupt_bootloader_detect(fd)->name, "proxmox-boot-tool (systemd-boot)");
+	assert_string_equal(gpupt_bootloader_detect(fd)->regen[0], "proxmox-boot-tool");
+	assert_int_equal(gpupt_file_remove(fd, "etc/kernel/proxmox-boot-uuids"), 0);
+	assert_string_equal(gpupt_bootloader_detect(fd)->name, "GRUB");
+	assert_string_equal(gpupt_bootloader_detect(fd)->regen[0], "update-grub");
+	assert_int_equal(gpupt_file_remove(fd, "etc/default/grub"), 0);
+	assert_int_equal(unlinkat(fd, "etc/default/grub.d", AT_REMOVEDIR), 0);
+	assert_null(gpupt_bootloader_detect(fd));
+	free_fixture(f);
+}
+
+static void test_initramfs_detection(void **state)
+{
+	struct fx *f = make_fixture("seed", "debian", NULL);
+	int fd = f->h.rootfd;
+	const struct gpupt_initramfs_gen *g;
+
+	(void)state;
+	assert_string_equal(gpupt_initramfs_detect(fd)->name, "initramfs-tools");
+	assert_int_equal(gpupt_file_remove(fd, "etc/initramfs-tools/initramfs.conf"), 0);
+	assert_null(gpupt_initramfs_detect(fd));
+	touch(f, "etc/mkinitcpio.conf");
+	g = gpupt_initramfs_detect(fd);
+	assert_string_equal(g->name, "mkinitcpio");
+	assert_string_equal(g->argv[1], "-P");
+	touch(f, "etc/dracut.conf");
+	g = gpupt_initramfs_detect(fd);
+	assert_string_equal(g->name, "dracut");
+	assert_string_equal(g->argv[1], "--regenerate-all");
+	free_fixture(f);
+}
+
+static void test_runner(void **state)
+{
+	const char *missing[] = { "gpupt-test-no-such-program", NULL };
+	const char *seven[] = { "sh", "-c", "exit 7", NULL };
+	const char *killed[] = { "sh", "-c", "kill -TERM $$", NULL };
+	char buf[64];
+
+	(void)state;
+	assert_int_equal(gpupt_run(missing), -ENOENT);
+	assert_int_equal(gpupt_run(seven), 7);
+	assert_int_equal(gpupt_run(killed), 128 + 15);
+	assert_int_equal(gpupt_argv_format(seven, buf, sizeof(buf)), 12);
+	assert_string_equal(buf, "sh -c exit 7");
+}
+
+static void diff_to_string(const char *a, const char *b, char **out)
+{
+	size_t len;
+	FILE *f = open_memstream(out, &len);
+
+	assert_int_equal(gpupt_diff_print(f, "etc/x", a, a ? strlen(a) : 0, b, b ? strlen(b) : 0), 0);
+	fclose(f);
+}
+
+static void test_unified_diff(void **state)
+{
+	char *d;
+
+	(void)state;
+	diff_to_string("1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12\n13\n14\n15\n16\n",
+		       "1\n2\nTWO\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12\n13\n14\n15\n", &d);
+	assert_string_equal(d, "--- a/etc/x\n+++ b/etc/x\n"
+			       "@@ -1,5 +1,6 @@\n 1\n 2\n+TWO\n 3\n 4\n 5\n"
+			       "@@ -13,4 +14,3 @@\n 13\n 14\n 15\n-16\n");
+	free(d);
+	diff_to_string("a\nb", "a\nc\n", &d);
+	assert_string_equal(d, "--- a/etc/x\n+++ b/etc/x\n@@ -1,2 +1,2 @@\n a\n-b\n"
+			       "\\ No newline at end of file\n+c\n");
+	free(d);
+	diff_to_string(NULL, "new\n", &d);
+	assert_string_equal(d, "--- /dev/null\n+++ b/etc/x\n@@ -0,0 +1,1 @@\n+new\n");
+	free(d);
+	diff_to_string("old\n", NULL, &d);
+	assert_string_equal(d, "--- a/etc/x\n+++ /dev/null\n@@ -1,1 +0,0 @@\n-old\n");
+	free(d);
+	diff_to_string("same\n", "same\n", &d);
+	assert_string_equal(d, "");
+	free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -507,6 +609,10 @@ int main(void)
 		cmocka_unit_test(test_safety_refusal_and_force),
 		cmocka_unit_test(test_unsafe_interrupts),
 		cmocka_unit_test(test_existing_conf_put_back),
+		cmocka_unit_test(test_boot_loader_detection),
+		cmocka_unit_test(test_initramfs_detection),
+		cmocka_unit_test(test_runner),
+		cmocka_unit_test(test_unified_diff),
 	};
 	return cmocka_run_group_tests(tests, setup_stdin, NULL);
 }
