@@ -46,7 +46,7 @@ static int step(struct binder *b, struct binder_dev *d, int r, const char *what)
 		return 0;
 	}
 	if (r < 0) {
-		dev_log(b, LOG_ERR, d, "cannot ", what, ": ", strerror(-r), "; not bound",
+		dev_log(b, LOG_ERR, d, "cannot ", what, ": ", binder_strerror(-r), "; not bound",
 			(const char *)NULL);
 		d->state = DEV_FAILED;
 		return r;

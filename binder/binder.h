@@ -78,6 +78,8 @@ void binder_logs(struct binder *b, int level, ...);
 /* Print to stdout (the plan); no-op unless dry-run or verbose. */
 void binder_say(struct binder *b, const struct msg *m);
 void out_write(int fd, const char *s, size_t len);
+/* strerror() for the errors the binder meets; "error N" for the rest. */
+const char *binder_strerror(int err);
 
 /* select.c */
 int binder_select(struct binder *b);

@@ -67,7 +67,7 @@ static int visit_vtcon(int dirfd, const char *name, void *ctx)
 	}
 	r = b->dry_run ? 0 : gpupt_sysfs_write_str(dirfd, path, "0");
 	if (r < 0)
-		binder_logs(b, LOG_WARNING, "cannot unbind ", name, " (", desc, "): ", strerror(-r),
+		binder_logs(b, LOG_WARNING, "cannot unbind ", name, " (", desc, "): ", binder_strerror(-r),
 			    (const char *)NULL);
 	else
 		binder_logs(b, LOG_INFO, b->dry_run ? "would unbind " : "unbound ", name, " (", desc,
@@ -102,7 +102,7 @@ static int visit_platform(int dirfd, const char *name, void *ctx)
 	r = b->dry_run ? 0 : gpupt_sysfs_write_str(dirfd, path, name);
 	if (r < 0)
 		binder_logs(b, LOG_WARNING, "cannot unbind the boot framebuffer ", name, " from ", drv,
-			    ": ", strerror(-r), (const char *)NULL);
+			    ": ", binder_strerror(-r), (const char *)NULL);
 	else
 		binder_logs(b, LOG_INFO, b->dry_run ? "would release" : "released",
 			    " the boot framebuffer: unbind ", name, " from ", drv, (const char *)NULL);

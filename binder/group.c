@@ -2,8 +2,8 @@
 /*
  * IOMMU groups: a VM gets a whole group or nothing, so a selected GPU that
  * shares its group with an endpoint left on the host (an NVMe, a NIC) is
- * worth a warning at boot, naming the device and its driver.  Bridges in a
- * group are normal and never passed through.
+ * worth a warning at boot, naming the device and its driver.  PCI bridges
+ * in a group are normal and never passed through.
  */
 #include <string.h>
 
@@ -35,7 +35,12 @@ static int visit_member(int dirfd, const char *name, void *ctx)
 	if (gpupt_sysfs_pci_read_uevent(dirfd, name, &d) < 0) {
 		memset(&d, 0, sizeof(d));
 		memcpy(d.name, name, sizeof(d.name) - 1);
-	} else if (gpupt_pci_is_bridge(&d)) {
+	} else if (gpupt_pci_is_unbindable_bridge(&d)) {
+		/*
+		 * Host and PCI-to-PCI bridges only: VFIO accepts them in a
+		 * group, while an ISA/LPC "bridge" on its driver is an
+		 * endpoint like any other.
+		 */
 		return 0;
 	}
 	msg_init(&m);

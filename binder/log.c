@@ -77,6 +77,37 @@ void msg_id(struct msg *m, unsigned vendor, unsigned device)
 	msg_hex(m, device, 4);
 }
 
+/*
+ * The errors sysfs, /proc and execve give, in words.  musl's strerror()
+ * table would be a twentieth of the binary for messages mostly unused.
+ */
+const char *binder_strerror(int err)
+{
+	static const struct {
+		int err;
+		const char *text;
+	} known[] = {
+		{ ENOENT, "no such file or directory" }, { EACCES, "permission denied" },
+		{ EPERM, "operation not permitted" }, { EINVAL, "invalid argument" },
+		{ ENODEV, "no such device" }, { ENXIO, "no such device or address" },
+		{ EBUSY, "device or resource busy" }, { EEXIST, "already exists" },
+		{ EIO, "I/O error" }, { ENOSPC, "no space left on device" },
+		{ ENAMETOOLONG, "name too long" }, { EFBIG, "file too large" },
+		{ ENOTDIR, "not a directory" }, { ENOMEM, "out of memory" },
+		{ EROFS, "read-only file system" }, { ENOEXEC, "exec format error" },
+		{ ETIMEDOUT, "timed out" }, { EAGAIN, "resource temporarily unavailable" },
+	};
+	static struct msg other;
+
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (known[i].err == err)
+			return known[i].text;
+	msg_init(&other);
+	msg_str(&other, "error ");
+	msg_dec(&other, (unsigned long)err);
+	return other.s;
+}
+
 void out_write(int fd, const char *s, size_t len)
 {
 	while (len > 0) {

@@ -132,7 +132,7 @@ static const char *read_input(struct binder *b, const char *path, char *buf, siz
 		struct msg m;
 
 		msg_init(&m);
-		msg_cat(&m, "cannot read /", path, ": ", r == -EFBIG ? "larger than " : strerror(-r),
+		msg_cat(&m, "cannot read /", path, ": ", r == -EFBIG ? "larger than " : binder_strerror(-r),
 			(const char *)NULL);
 		if (r == -EFBIG)
 			msg_dec(&m, size - 1);
@@ -232,11 +232,13 @@ static int run(struct binder *b)
 	}
 	say_selection(b);
 	b->devsfd = gpupt_sysfs_pci_devices_open(b->rootfd);
-	if (b->devsfd < 0 || binder_select(b) < 0) {
-		binder_logs(b, LOG_ERR, "cannot scan PCI devices: ", strerror(b->devsfd < 0 ? -b->devsfd : EIO),
-			    "; nothing bound", (const char *)NULL);
+	if (b->devsfd < 0) {
+		binder_logs(b, LOG_ERR, "cannot open /", GPUPT_SYSFS_PCI_DEVICES, ": ",
+			    binder_strerror(-b->devsfd), "; nothing bound", (const char *)NULL);
 		return 1;
 	}
+	if (binder_select(b) < 0)
+		return 1;
 	binder_check_groups(b);
 	binder_release_boot_fb(b);
 	binder_bind_all(b);

@@ -95,7 +95,7 @@ static void log_status(struct binder *b, int st)
 	if (st == -ETIMEDOUT) {
 		msg_str(&m, " still runs after 1 s; going on (the driver binds the devices when it loads)");
 	} else if (st < 0) {
-		msg_cat(&m, " could not run: ", strerror(-st), (const char *)NULL);
+		msg_cat(&m, " could not run: ", binder_strerror(-st), (const char *)NULL);
 	} else {
 		msg_str(&m, " failed with status ");
 		msg_dec(&m, (unsigned long)st);

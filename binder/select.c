@@ -52,7 +52,7 @@ static int read_ids(struct binder *b, int dirfd, const char *name, struct gpupt_
 		struct msg m;
 
 		msg_init(&m);
-		msg_cat(&m, name, ": cannot read its uevent (", strerror(-r), "); skipped",
+		msg_cat(&m, name, ": cannot read its uevent (", binder_strerror(-r), "); skipped",
 			(const char *)NULL);
 		binder_log(b, LOG_WARNING, &m);
 	}
@@ -170,7 +170,7 @@ int binder_select(struct binder *b)
 
 	if (r < 0) {
 		binder_logs(b, LOG_ERR, "cannot list ", GPUPT_SYSFS_PCI_DEVICES, " under ", b->root,
-			    ": ", strerror(-r), "; nothing bound", (const char *)NULL);
+			    ": ", binder_strerror(-r), "; nothing bound", (const char *)NULL);
 		return r;
 	}
 	report_unmatched_addrs(b);

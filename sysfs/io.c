@@ -172,9 +172,14 @@ int gpupt_sysfs_link_name(int dirfd, const char *path, char *buf, size_t size)
 	return (int)len;
 }
 
+/* openat(O_PATH) rather than faccessat(): musl's faccessat carries a fallback. */
 int gpupt_sysfs_exists(int dirfd, const char *path)
 {
-	if (faccessat(dirfd, path, F_OK, 0) == 0)
+	int fd = openat(dirfd, path, O_PATH | O_CLOEXEC);
+
+	if (fd >= 0) {
+		close(fd);
 		return 1;
+	}
 	return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
 }
