@@ -58,3 +58,6 @@ bench-enable: $(B)/gpupt
 
 # gpupt list benchmark (host/bench.mk).
 include host/bench.mk
+# gpupt rom and vm through the binary, on fixture roots.
+TEST_SCRIPTS += "sh tests/fixtures/host/vm-rom-cli.sh $(B)/gpupt"
+SHELL_SCRIPTS += tests/fixtures/host/vm-rom-cli.sh
