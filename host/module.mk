@@ -61,3 +61,9 @@ include host/bench.mk
 # gpupt rom and vm through the binary, on fixture roots.
 TEST_SCRIPTS += "sh tests/fixtures/host/vm-rom-cli.sh $(B)/gpupt"
 SHELL_SCRIPTS += tests/fixtures/host/vm-rom-cli.sh
+# make bench: gpupt rom on a 16 MiB ROM, gpupt vm --dry-run on a fixture root.
+SHELL_SCRIPTS += tests/fixtures/host/vm-rom-bench.sh
+BENCH_TARGETS += bench-vm-rom
+bench-vm-rom: $(B)/gpupt
+	@sh tests/fixtures/host/vm-rom-bench.sh $(B)/gpupt $(B)/bench-vm-rom
+.PHONY: bench-vm-rom

@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmdline/selection.h"
@@ -13,10 +14,24 @@
 #include "rom.h"
 #include "sysfs/sysfs.h"
 
+/*
+ * The first buffer size: the file's size and one byte more (to see EOF in one
+ * go) when it tells one; sysfs gives a rom attribute the ROM BAR's size.
+ */
+static size_t first_capacity(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    st.st_size <= GPUPT_ROM_MAX_SIZE)
+		return (size_t)st.st_size + 1;
+	return 64 << 10;
+}
+
 /* Read all of fd, at most GPUPT_ROM_MAX_SIZE bytes (one more tells "too big"). */
 static int read_all(int fd, uint8_t **bufp, size_t *lenp)
 {
-	size_t cap = 64 << 10, len = 0;
+	size_t cap = first_capacity(fd), len = 0;
 	uint8_t *buf = malloc(cap);
 	int ret = 0;
 
