@@ -132,6 +132,11 @@ static void test_edit_variants(void **state)
 	/* ... but an explicit OVMF is switched back. */
 	assert_true(apply_text("bios: ovmf\nname: a\n", &req, out, sizeof(out)) > 0);
 	assert_string_equal(out, "bios: seabios\nname: a\nhostpci0: 0000:01:00.0\n");
+	/* An explicit SeaBIOS becomes OVMF where it stands. */
+	req = DEFAULT_REQ;
+	req.dev = addr("01:00");
+	assert_true(apply_text("bios: seabios\nmachine: q35\nname: a\n", &req, out, sizeof(out)) > 0);
+	assert_string_equal(out, "bios: ovmf\nmachine: q35\nname: a\nhostpci0: 0000:01:00,pcie=1,x-vga=on\n");
 	/* An empty file, and one that is only a snapshot section. */
 	req = DEFAULT_REQ;
 	req.dev = addr("01:00");
