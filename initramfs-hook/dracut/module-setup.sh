@@ -37,12 +37,14 @@ gpupt_kernel_has_module() {
 		"${srcmods:-${dracutsysrootdir-}/lib/modules/${kernel-}}/modules.builtin" 2>/dev/null
 }
 
-# The value of the last "driver = NAME" line of the conf, if it is a valid
-# module name; nothing otherwise.
+# The value of the last valid "driver = NAME" line of the conf, read as the binder
+# reads it: '#' starts a comment at the line start or after a blank or a
+# closing quote; a value may be quoted; NAME is [a-z0-9_-]{1,31}.
 gpupt_conf_driver() {
 	[ -f "${dracutsysrootdir-}$gpupt_conf" ] || return 0
-	sed -n -e 's/#.*//' \
-		-e 's/^[[:space:]]*driver[[:space:]]*=[[:space:]]*"\{0,1\}\([a-z0-9_-]\{1,31\}\)"\{0,1\}[[:space:]]*$/\1/p' \
+	sed -n -e 's/^[[:space:]]*#.*//' -e 's/\([[:space:]"]\)#.*/\1/' \
+		-e 's/^[[:space:]]*driver[[:space:]]*=[[:space:]]*\([a-z0-9_-]\{1,31\}\)[[:space:]]*$/\1/p' \
+		-e 's/^[[:space:]]*driver[[:space:]]*=[[:space:]]*"\([a-z0-9_-]\{1,31\}\)"[[:space:]]*$/\1/p' \
 		"${dracutsysrootdir-}$gpupt_conf" | tail -n 1
 }
 
