@@ -27,7 +27,7 @@
 enum {
 	GPUPT_PATH_MAX = 256,
 	GPUPT_BACKUP_MAX_FILES = 16,
-	GPUPT_NOTES_MAX = 1024,		/* tokens noted per file, '\n'-separated */
+	GPUPT_NOTES_MAX = 4096,		/* tokens noted per file, '\n'-separated */
 	GPUPT_FILE_MAX = 1 << 20,	/* larger files are refused (-EFBIG) */
 };
 

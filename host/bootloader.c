@@ -106,14 +106,20 @@ void gpupt_notes_split(char *notes, struct gpupt_tokens *t)
 }
 
 /* ours <- the tokens of add flagged in added, one per line. */
-static void set_ours(struct gpupt_change *c, const struct gpupt_tokens *add, const bool *added)
+static int set_ours(struct gpupt_change *c, const struct gpupt_tokens *add, const bool *added)
 {
 	size_t n = 0;
 
 	c->ours[0] = '\0';
-	for (size_t i = 0; i < add->n; i++)
-		if (added[i] && n < sizeof(c->ours))
-			n += (size_t)snprintf(c->ours + n, sizeof(c->ours) - n, "%s\n", add->tok[i]);
+	for (size_t i = 0; i < add->n; i++) {
+		if (!added[i])
+			continue;
+		n += (size_t)snprintf(c->ours + n, sizeof(c->ours) - n, "%s\n", add->tok[i]);
+		/* A token cut short could never be found and removed again. */
+		if (n >= sizeof(c->ours))
+			return -ENOSPC;
+	}
+	return 0;
 }
 
 /* The journal's tokens for path, split (copied into buf). */
@@ -162,9 +168,8 @@ static int apply_tokens(struct gpupt_boot_edit *e, const char *path, enum gpupt_
 	free(out);
 	if (r < 0)
 		return r;
-	set_ours(c, want, added);
 	c->line_added = line_added || prev_line;
-	return 0;
+	return set_ours(c, want, added);
 }
 
 /*
@@ -222,8 +227,8 @@ static int apply_grub_dropin(struct gpupt_boot_edit *e)
 		n += (size_t)snprintf(text + n, sizeof(text) - n, "\"\n");
 	if (n >= sizeof(text))
 		return -ENOSPC;
-	set_ours(c, &want, all);
-	return gpupt_change_set_new(c, text, n);
+	r = set_ours(c, &want, all);
+	return r < 0 ? r : gpupt_change_set_new(c, text, n);
 }
 
 static int apply_grub(struct gpupt_boot_edit *e)

@@ -169,17 +169,19 @@ static size_t journal_format(const struct gpupt_plan *j, char *buf, size_t size)
 }
 
 /* The journal after this run: the old one updated by the plan's changes. */
-static void journal_merge(const struct gpupt_plan *old, const struct gpupt_plan *plan,
-			  bool disabling, struct gpupt_plan *out)
+static int journal_merge(const struct gpupt_plan *old, const struct gpupt_plan *plan,
+			 bool disabling, struct gpupt_plan *out)
 {
 	out->n = 0;
 	if (disabling)
-		return;
+		return 0;
 	for (unsigned i = 0; i < old->n; i++)
 		out->c[out->n++] = old->c[i];
 	for (unsigned i = 0; i < plan->n; i++) {
 		struct gpupt_change *e = gpupt_plan_find(out, plan->c[i].path);
 		if (!e) {
+			if (out->n >= GPUPT_PLAN_MAX)
+				return -ENOSPC;
 			e = &out->c[out->n++];
 			*e = plan->c[i];
 		}
@@ -195,6 +197,7 @@ static void journal_merge(const struct gpupt_plan *old, const struct gpupt_plan 
 			i++;
 	for (unsigned i = 0; i < out->n; i++)
 		out->c[i].old = out->c[i].new = NULL;
+	return 0;
 }
 
 /* ---- planning enable ---- */
@@ -470,10 +473,10 @@ static int write_journal(struct run_ctx *c, struct gpupt_backup *b)
 				memcpy(c->plan.c[i].prior, j->prior, sizeof(j->prior));
 			}
 		}
-		journal_merge(&c->journal, &c->plan, strcmp(c->command, "disable") == 0, next);
-		if (next->n == 0) {
+		r = journal_merge(&c->journal, &c->plan, strcmp(c->command, "disable") == 0, next);
+		if (r == 0 && next->n == 0) {
 			r = gpupt_backup_remove(b, JOURNAL_PATH);
-		} else {
+		} else if (r == 0) {
 			size_t n = journal_format(next, buf, size);
 			r = n < size ? gpupt_backup_edit(b, JOURNAL_PATH, buf, n, 0644) : -ENOSPC;
 		}
