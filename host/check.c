@@ -699,7 +699,7 @@ static int check_usage(FILE *f, int status)
 
 static int load_state(struct check_ctx *c)
 {
-	int r = gpupt_devices_scan(c->h, &c->l);
+	int r = gpupt_devices_scan_flags(c->h, &c->l, GPUPT_SCAN_NO_NAMES);
 
 	if (r < 0) {
 		fprintf(c->h->err, "gpupt: cannot enumerate PCI devices under %s: %s\n", c->h->root,

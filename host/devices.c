@@ -214,7 +214,7 @@ static void dev_fill_names(struct pci_access *pacc, struct gpupt_dev *d)
 				d->vendor, d->device, d->subvendor, d->subdevice);
 }
 
-static void dev_from_pci(struct pci_access *pacc, int rootfd, struct pci_dev *p, struct gpupt_dev *d)
+static void dev_from_pci(int rootfd, struct pci_dev *p, struct gpupt_dev *d)
 {
 	memset(d, 0, sizeof(*d));
 	pci_fill_info(p, PCI_FILL_IDENT | PCI_FILL_CLASS | PCI_FILL_SUBSYS);
@@ -230,7 +230,6 @@ static void dev_from_pci(struct pci_access *pacc, int rootfd, struct pci_dev *p,
 	d->class = dev_class(rootfd, d->addr, p->device_class);
 	d->header_type = pci_read_byte(p, PCI_HEADER_TYPE) & 0x7f;
 	dev_fill_sysfs(rootfd, d);
-	dev_fill_names(pacc, d);
 }
 
 static int dev_cmp(const void *a, const void *b)
@@ -287,10 +286,34 @@ static size_t count_devices(struct pci_access *pacc)
 	return n;
 }
 
-int gpupt_devices_scan(struct gpupt_host *h, struct gpupt_devlist *out)
+/* A libpci context on the sysfs below the root, with the root's pci.ids; NULL on ENOMEM. */
+static struct pci_access *libpci_open(struct gpupt_host *h)
 {
 	struct pci_access *pacc;
-	char *syspath = NULL;
+	char *syspath;
+
+	if (asprintf(&syspath, "%s/" SYSFS_PCI, h->root) < 0)
+		return NULL;
+	pacc = pci_alloc();
+	if (!pacc) {
+		free(syspath);
+		return NULL;
+	}
+	pacc->error = libpci_fatal;
+	pacc->warning = libpci_quiet;
+	pacc->debug = libpci_quiet;
+	pacc->method = PCI_ACCESS_SYS_BUS_PCI;
+	pacc->id_lookup_mode = PCI_LOOKUP_NO_HWDB;	/* udev's hwdb is not below the root */
+	pci_set_param(pacc, "sysfs.path", syspath);	/* copied by libpci */
+	free(syspath);
+	set_ids_file(h, pacc);
+	pci_init(pacc);
+	return pacc;
+}
+
+int gpupt_devices_scan_flags(struct gpupt_host *h, struct gpupt_devlist *out, unsigned flags)
+{
+	struct pci_access *pacc;
 	size_t n = 0;
 	int ret = 0;
 
@@ -299,36 +322,49 @@ int gpupt_devices_scan(struct gpupt_host *h, struct gpupt_devlist *out)
 	/* libpci treats a missing directory as fatal; no PCI is an empty list here. */
 	if (!gpupt_exists_rel(h->rootfd, SYSFS_PCI_DEVICES))
 		return 0;
-	if (asprintf(&syspath, "%s/" SYSFS_PCI, h->root) < 0)
+	pacc = libpci_open(h);
+	if (!pacc)
 		return -ENOMEM;
-	pacc = pci_alloc();
-	if (!pacc) {
-		free(syspath);
-		return -ENOMEM;
-	}
-	pacc->error = libpci_fatal;
-	pacc->warning = libpci_quiet;
-	pacc->debug = libpci_quiet;
-	pacc->method = PCI_ACCESS_SYS_BUS_PCI;
-	pacc->id_lookup_mode = PCI_LOOKUP_NO_HWDB;	/* udev's hwdb is not below the root */
-	pci_set_param(pacc, "sysfs.path", syspath);
-	set_ids_file(h, pacc);
-	pci_init(pacc);
 	pci_scan_bus(pacc);
-
 	out->dev = calloc(count_devices(pacc) + 1, sizeof(*out->dev));
 	if (!out->dev) {
 		ret = -ENOMEM;
 		goto out;
 	}
 	for (struct pci_dev *p = pacc->devices; p; p = p->next)
-		dev_from_pci(pacc, h->rootfd, p, &out->dev[n++]);
+		dev_from_pci(h->rootfd, p, &out->dev[n++]);
 	out->n = n;
 	qsort(out->dev, out->n, sizeof(*out->dev), dev_cmp);
+	/* Names cost most of a scan (parsing pci.ids): only when asked. */
+	if (!(flags & GPUPT_SCAN_NO_NAMES))
+		for (size_t i = 0; i < out->n; i++)
+			dev_fill_names(pacc, &out->dev[i]);
 out:
 	pci_cleanup(pacc);
-	free(syspath);
 	return ret;
+}
+
+int gpupt_devices_scan(struct gpupt_host *h, struct gpupt_devlist *out)
+{
+	return gpupt_devices_scan_flags(h, out, 0);
+}
+
+int gpupt_devices_fill_names(struct gpupt_host *h, struct gpupt_devlist *l, const bool *which)
+{
+	struct pci_access *pacc = NULL;
+
+	for (size_t i = 0; i < l->n; i++) {
+		if (which && !which[i])
+			continue;
+		if (!pacc)
+			pacc = libpci_open(h);
+		if (!pacc)
+			return -ENOMEM;
+		dev_fill_names(pacc, &l->dev[i]);
+	}
+	if (pacc)
+		pci_cleanup(pacc);
+	return 0;
 }
 
 void gpupt_devices_free(struct gpupt_devlist *l)

@@ -55,6 +55,16 @@ struct gpupt_devlist {
 int gpupt_devices_scan(struct gpupt_host *h, struct gpupt_devlist *out);
 void gpupt_devices_free(struct gpupt_devlist *l);
 
+/*
+ * The same, with flags: GPUPT_SCAN_NO_NAMES leaves the *_name fields ""
+ * (reading pci.ids is most of a scan's time); gpupt_devices_fill_names then
+ * fills them for the devices with which[i] set (every device when which is
+ * NULL).  Both return 0 or -errno.
+ */
+enum { GPUPT_SCAN_NO_NAMES = 1 };
+int gpupt_devices_scan_flags(struct gpupt_host *h, struct gpupt_devlist *out, unsigned flags);
+int gpupt_devices_fill_names(struct gpupt_host *h, struct gpupt_devlist *l, const bool *which);
+
 /* Index of the device at that address, or -1. */
 long gpupt_devices_find(const struct gpupt_devlist *l, uint16_t domain, uint8_t bus,
 			uint8_t slot, uint8_t func);

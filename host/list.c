@@ -241,6 +241,7 @@ int gpupt_cmd_list(struct gpupt_host *h, int argc, char **argv)
 	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
 	struct list_ctx c = { .h = h };
 	int ret = 1, opt, r;
+	size_t n_shown;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1)
@@ -249,7 +250,7 @@ int gpupt_cmd_list(struct gpupt_host *h, int argc, char **argv)
 		fprintf(h->err, "gpupt: list: unexpected argument \"%s\"\n", argv[optind]);
 		return list_usage(h, h->err, 2);
 	}
-	r = gpupt_devices_scan(h, &c.l);
+	r = gpupt_devices_scan_flags(h, &c.l, GPUPT_SCAN_NO_NAMES);
 	if (r < 0) {
 		fprintf(h->err, "gpupt: cannot enumerate PCI devices under %s: %s\n", h->root,
 			strerror(-r));
@@ -260,12 +261,14 @@ int gpupt_cmd_list(struct gpupt_host *h, int argc, char **argv)
 	c.shown = calloc(c.l.n + 1, sizeof(*c.shown));
 	if (!c.shown)
 		goto out;
+	n_shown = mark_shown(&c);
+	if (n_shown && gpupt_devices_fill_names(h, &c.l, c.shown) < 0)
+		goto out;
 	if (h->json) {
-		mark_shown(&c);
 		ret = print_json(&c) < 0 ? 1 : 0;
 		goto out;
 	}
-	if (mark_shown(&c) == 0)
+	if (n_shown == 0)
 		fputs("No display-class PCI devices found (class 0x03xx): nothing to pass through.\n",
 		      h->out);
 	else

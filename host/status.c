@@ -373,7 +373,7 @@ int gpupt_cmd_status(struct gpupt_host *h, int argc, char **argv)
 	if (!c)
 		return 1;
 	c->h = h;
-	r = gpupt_devices_scan(h, &c->l);
+	r = gpupt_devices_scan_flags(h, &c->l, GPUPT_SCAN_NO_NAMES);
 	if (r < 0) {
 		fprintf(h->err, "gpupt: cannot enumerate PCI devices under %s: %s\n", h->root,
 			strerror(-r));
