@@ -63,6 +63,9 @@ static void read_efi_header(const uint8_t *img, struct gpupt_rom_image *out)
 	out->efi_compression = le16(img + HDR_EFI_COMPRESSION);
 }
 
+/* read_image's "the headers are sound": whether the chain goes on is decided after. */
+#define IMAGE_READ GPUPT_ROM_STOP_LAST_IMAGE
+
 /* Fill *out from the headers of the image at img (avail bytes to the end). */
 static enum gpupt_rom_stop read_image(const uint8_t *img, size_t avail, struct gpupt_rom_image *out)
 {
@@ -90,10 +93,10 @@ static enum gpupt_rom_stop read_image(const uint8_t *img, size_t avail, struct g
 	read_device_list(img, avail, out);
 	if (out->code_type == GPUPT_ROM_CODE_EFI)
 		read_efi_header(img, out);
-	return GPUPT_ROM_STOP_LAST_IMAGE;	/* "read fine"; the caller decides what follows */
+	return IMAGE_READ;
 }
 
-/* After a readable image: does the chain go on?  LAST_IMAGE here means "stop, normally". */
+/* After a sound image: does the chain end here, and why? */
 static bool image_ends_chain(const struct gpupt_rom_image *img, enum gpupt_rom_stop *stop)
 {
 	if (img->length == 0)
@@ -118,7 +121,7 @@ int gpupt_rom_parse(const uint8_t *buf, size_t len, struct gpupt_rom *out)
 	memset(out, 0, sizeof(*out));
 	out->stop = GPUPT_ROM_STOP_EMPTY;
 	while (len > 0) {
-		struct gpupt_rom_image *img = &out->img[out->n];
+		struct gpupt_rom_image *img;
 		enum gpupt_rom_stop stop;
 
 		out->stop_offset = off;
@@ -130,10 +133,10 @@ int gpupt_rom_parse(const uint8_t *buf, size_t len, struct gpupt_rom *out)
 			out->stop = GPUPT_ROM_STOP_TOO_MANY_IMAGES;
 			break;
 		}
-		memset(img, 0, sizeof(*img));
+		img = &out->img[out->n];
 		img->offset = off;
 		stop = read_image(buf + off, len - off, img);
-		if (stop != GPUPT_ROM_STOP_LAST_IMAGE) {
+		if (stop != IMAGE_READ) {
 			out->stop = stop;
 			break;
 		}
@@ -151,7 +154,7 @@ long gpupt_rom_find_start(const uint8_t *buf, size_t len, size_t limit)
 		return -ENOENT;
 	for (size_t off = 0; off < len && off < limit; off++) {
 		struct gpupt_rom_image img = { 0 };
-		if (buf[off] == 0x55 && read_image(buf + off, len - off, &img) == GPUPT_ROM_STOP_LAST_IMAGE)
+		if (buf[off] == 0x55 && read_image(buf + off, len - off, &img) == IMAGE_READ)
 			return (long)off;
 	}
 	return -ENOENT;
