@@ -23,13 +23,13 @@ static const char *const col_title[NCOLS] = {
 	"ADDRESS", "ID", "DRIVER", "OVERRIDE", "GROUP", "BOOT_VGA", "RESET", "SELECTED",
 };
 
-/* Every function in the slot of a display-class device. */
+/* Every function in the slot of a display-class device (--verbose: every device). */
 static size_t mark_shown(struct list_ctx *c)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; i < c->l.n; i++) {
-		if (!gpupt_dev_is_display(&c->l.dev[i]))
+		if (!gpupt_dev_is_display(&c->l.dev[i]) && !c->h->verbose)
 			continue;
 		for (size_t k = 0; k < c->l.n; k++)
 			if (gpupt_dev_same_slot(&c->l.dev[k], &c->l.dev[i]))
@@ -226,13 +226,14 @@ static int print_json(const struct list_ctx *c)
 static int list_usage(struct gpupt_host *h, FILE *f, int status)
 {
 	(void)h;
-	fputs("Usage: gpupt [--root DIR] [--json] list\n"
+	fputs("Usage: gpupt [--root DIR] [--json] [--verbose] list\n"
 	      "\n"
 	      "Show every display-class PCI device (class 0x03xx) with all functions of its\n"
 	      "slot: address, [vendor:device], bound driver, driver_override, IOMMU group,\n"
 	      "boot_vga, reset methods, and which configuration selects it at the next boot\n"
 	      "(\"conf\" = /etc/gpupt.conf, \"cmdline\" = gpupt.* on the kernel command line).\n"
-	      "Then every IOMMU group involved, with all its members and their drivers.\n", f);
+	      "Then every IOMMU group involved, with all its members and their drivers.\n"
+	      "With --verbose (before the command), every PCI device is listed.\n", f);
 	return status;
 }
 

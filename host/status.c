@@ -200,26 +200,46 @@ static void print_config_line(FILE *f, const char *label, const struct gpupt_con
 	fputc('\n', f);
 }
 
-/* Configured addrs entries that match no device now (card moved or replaced). */
+/* Does configured addrs entry i match no device now (card moved or replaced)? */
+static bool addr_unmatched(const struct status_ctx *c, unsigned i)
+{
+	struct gpupt_config one;
+
+	gpupt_config_init(&one);
+	one.addrs[0] = c->conf.addrs[i];
+	one.n_addrs = 1;
+	for (size_t k = 0; k < c->l.n; k++)
+		if (gpupt_config_selects(&one, &c->l.dev[k]))
+			return false;
+	return true;
+}
+
 static void print_unmatched(struct status_ctx *c)
 {
 	char buf[64];
 
 	for (unsigned i = 0; i < c->conf.n_addrs; i++) {
-		struct gpupt_config one;
-		bool any = false;
-
-		gpupt_config_init(&one);
-		one.addrs[0] = c->conf.addrs[i];
-		one.n_addrs = 1;
-		for (size_t k = 0; k < c->l.n && !any; k++)
-			any = gpupt_config_selects(&one, &c->l.dev[k]);
-		if (any || gpupt_format_addr(&c->conf.addrs[i], buf, sizeof(buf)) < 0)
+		if (!addr_unmatched(c, i) || gpupt_format_addr(&c->conf.addrs[i], buf, sizeof(buf)) < 0)
 			continue;
 		c->problems++;
 		fprintf(c->h->out, "%s: no such device now (moved or replaced?): the binder skips it;"
 			" run `gpupt enable` again for the card's new address\n", buf);
 	}
+}
+
+static void json_unmatched(struct status_ctx *c, struct gpupt_json *j)
+{
+	char buf[64];
+
+	gpupt_json_key(j, "missing");
+	gpupt_json_begin_array(j);
+	for (unsigned i = 0; i < c->conf.n_addrs; i++) {
+		if (!addr_unmatched(c, i) || gpupt_format_addr(&c->conf.addrs[i], buf, sizeof(buf)) < 0)
+			continue;
+		c->problems++;
+		gpupt_json_str(j, buf);
+	}
+	gpupt_json_end_array(j);
 }
 
 static void print_kmsg_for(const struct status_ctx *c, const struct gpupt_dev *d)
@@ -332,6 +352,7 @@ static int print_json(struct status_ctx *c)
 	json_config(&j, "cmdline", &c->cmdline);
 	gpupt_json_kv_bool(&j, "reboot_pending", c->pending[0] != '\0');
 	c->problems += c->pending[0] != '\0';
+	json_unmatched(c, &j);
 	gpupt_json_key(&j, "devices");
 	gpupt_json_begin_array(&j);
 	for (size_t i = 0; i < c->l.n; i++)

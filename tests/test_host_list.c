@@ -104,6 +104,32 @@ static void test_group_shows_other_members(void **state)
 	devroot_free(&r);
 }
 
+static void test_verbose_lists_everything(void **state)
+{
+	struct devroot r;
+
+	(void)state;
+	devroot_make(&r, "nogpu");
+	r.h.verbose = true;
+	assert_int_equal(devroot_run(&r, gpupt_cmd_list, 0, "list", (char *)NULL), 0);
+	assert_string_equal(r.out,
+		"ADDRESS       ID         DRIVER    OVERRIDE  GROUP  BOOT_VGA  RESET    SELECTED  DEVICE\n"
+		"0000:00:00.0  8086:3e30  -         -         0      -         flr,bus  -         Host bridge:"
+		" Intel Corporation 8th/9th Gen Core 8-core Desktop Processor Host Bridge/DRAM Registers"
+		" (subsystem 8086:3e30 Intel Corporation 8th/9th Gen Core 8-core Desktop Processor Host"
+		" Bridge/DRAM Registers)\n"
+		"0000:00:01.0  8086:1901  pcieport  -         1      -         flr,bus  -         PCI bridge:"
+		" Intel Corporation Xeon E3-1200 v5/E3-1500 v5/6th Gen Core Processor PCIe Controller (x16)\n"
+		"0000:02:00.0  144d:a808  nvme      -         13     -         flr,bus  -         Non-Volatile"
+		" memory controller: Samsung Electronics Co Ltd NVMe SSD Controller SM981/PM981/PM983"
+		" (subsystem 144d:a801 Samsung Electronics Co Ltd SSD 970 EVO)\n"
+		"\n"
+		"IOMMU group 0: 0000:00:00.0 [8086:3e30] (no driver)\n"
+		"IOMMU group 1: 0000:00:01.0 [8086:1901] pcieport\n"
+		"IOMMU group 13: 0000:02:00.0 [144d:a808] nvme\n");
+	devroot_free(&r);
+}
+
 static void test_no_gpu(void **state)
 {
 	struct devroot r;
@@ -219,6 +245,7 @@ int main(void)
 		cmocka_unit_test(test_selection_sources),
 		cmocka_unit_test(test_twin),
 		cmocka_unit_test(test_group_shows_other_members),
+		cmocka_unit_test(test_verbose_lists_everything),
 		cmocka_unit_test(test_no_gpu),
 		cmocka_unit_test(test_no_sysfs_at_all),
 		cmocka_unit_test(test_json),
