@@ -120,6 +120,7 @@ struct rom_cmd {
 	const char *file;		/* --file, or NULL */
 	char addr[GPUPT_PCI_NAME_LEN + 1];	/* the device, "" with --file */
 	bool have_ids;			/* the device's vendor/device are known */
+	bool boot_vga;			/* the firmware's boot GPU (sysfs boot_vga is 1) */
 	uint16_t vendor, device;
 	uint8_t *buf;
 	size_t len;
@@ -182,6 +183,8 @@ static int load_device(struct rom_cmd *c)
 		c->vendor = (uint16_t)v;
 		c->device = (uint16_t)d;
 	}
+	dev_path(path, sizeof(path), c->addr, "boot_vga");
+	c->boot_vga = gpupt_sysfs_read_ulong(c->h->rootfd, path, &v) == 0 && v == 1;
 	ret = gpupt_rom_read_device(c->h->rootfd, c->addr, &c->buf, &c->len);
 	if (ret == -ENOENT || ret == -EIO || ret == -EINVAL || (ret == 0 && c->len == 0)) {
 		fprintf(c->h->err, "gpupt: rom: %s has no option ROM (or the kernel cannot read it)\n",
@@ -247,6 +250,10 @@ static void print_verdict(const struct rom_cmd *c)
 		fputs("  The ROM has an EFI image, but not one an x86-64 OVMF can run (see above).\n", f);
 	else
 		fputs("  The ROM has no EFI image.\n", f);
+	if (c->boot_vga)
+		fputs("  This is the host's boot GPU: the kernel may hand out the copy of the legacy\n"
+		      "  BIOS image the firmware left in memory, not the card's whole ROM.  Read it\n"
+		      "  again with another GPU as the boot GPU, or check the card's ROM version.\n", f);
 	fputs("  OVMF (UEFI) cannot show this GPU's boot screen; the guest's own driver\n"
 	      "  still takes the card once it has booted.  To see firmware and boot loader:\n"
 	      "    - use SeaBIOS: gpupt vm VMID DEVICE --bios seabios\n"
@@ -335,6 +342,8 @@ static int print_json(const struct rom_cmd *c)
 	gpupt_json_kv_int(&j, "stop_offset", (long long)c->rom.stop_offset);
 	gpupt_json_kv_bool(&j, "legacy_bootable", gpupt_rom_has_code_type(&c->rom, GPUPT_ROM_CODE_X86));
 	gpupt_json_kv_bool(&j, "uefi_bootable", gpupt_rom_uefi_x64(&c->rom));
+	if (!c->file)
+		gpupt_json_kv_bool(&j, "boot_vga", c->boot_vga);
 	gpupt_json_end_object(&j);
 	return gpupt_json_finish(&j);
 }

@@ -573,6 +573,12 @@ static void test_cmd_no_efi_explains(void **state)
 	assert_non_null(strstr(f.out, "UEFI-bootable: no\n  The ROM has no EFI image.\n"));
 	assert_non_null(strstr(f.out, "--bios seabios"));
 	assert_non_null(strstr(f.out, "romfile="));
+	assert_null(strstr(f.out, "boot GPU"));
+
+	/* The boot GPU's ROM may be the legacy copy in memory: say so. */
+	write_file(f.rootfd, DEV "/boot_vga", "1\n", 2);
+	assert_int_equal(run_rom(&f, "01:00.0", NULL), 0);
+	assert_non_null(strstr(f.out, "This is the host's boot GPU: the kernel may hand out the copy"));
 	fixture_teardown(&f);
 }
 
