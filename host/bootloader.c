@@ -216,8 +216,10 @@ static int apply_grub_dropin(struct gpupt_boot_edit *e)
 	r = gpupt_plan_add(e->plan, e->rootfd, GPUPT_GRUB_DROPIN, GPUPT_CHANGE_WHOLE, &c);
 	if (r < 0)
 		return r;
+	/* Nothing left to add: only a drop-in gpupt wrote goes away. */
 	if (want.n == 0)
-		return gpupt_change_set_new(c, NULL, 0);
+		return e->journal && gpupt_plan_find(e->journal, GPUPT_GRUB_DROPIN)
+			       ? gpupt_change_set_new(c, NULL, 0) : 0;
 	n = (size_t)snprintf(text, sizeof(text), "%s", head);
 	for (size_t i = 0; i < want.n && n < sizeof(text); i++) {
 		n += (size_t)snprintf(text + n, sizeof(text) - n, " %s", want.tok[i]);

@@ -634,7 +634,7 @@ static int parse_opts(struct run_ctx *c, int argc, char **argv, bool enable)
 
 	optind = 0;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+nyh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "nyh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'n': c->o.dry_run = true; break;
 		case 'y': c->o.yes = true; break;
