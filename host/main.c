@@ -52,6 +52,10 @@ static int usage(FILE *f, int status)
 	      "  gpupt check           fix every FAIL it reports first\n"
 	      "  gpupt enable 01:00    select every function of slot 01:00, then reboot\n"
 	      "  gpupt status          after the reboot: both functions on vfio-pci?\n"
+	      "  gpupt disable         undo it all (then reboot)\n"
+	      "\n"
+	      "Host does not come up right?  At the boot menu, add gpupt.off to the kernel\n"
+	      "command line: nothing is bound for that one boot.\n"
 	      "\n"
 	      "Exit status: 0 success; 1 failure or problems found; 2 usage error\n"
 	      "(`gpupt check`: 0 all passed, 1 warnings, 2 failures).\n", f);
