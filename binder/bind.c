@@ -78,7 +78,9 @@ static void skip_already_bound(struct binder *b)
 		if (d->state != DEV_TO_BIND || strcmp(d->pci.driver, b->driver) != 0)
 			continue;
 		d->state = DEV_ALREADY_BOUND;
-		dev_log(b, LOG_INFO, d, "already on ", b->driver, "; left alone", (const char *)NULL);
+		/* The second pass finds this on every good boot: not worth an info line. */
+		dev_log(b, b->late ? LOG_DEBUG : LOG_INFO, d, "already on ", b->driver, "; left alone",
+			(const char *)NULL);
 	}
 }
 

@@ -80,9 +80,9 @@ int gpupt_sysfs_path(char *buf, size_t size, const char *first, ...);
 /* ---- generic attribute I/O ------------------------------------------------ */
 
 /*
- * Read the file dirfd/path (one read(2), as sysfs returns an attribute in
- * one go; regular files are read until full or EOF) into buf, NUL-terminate
- * it and strip one trailing newline.  Returns the length, -ENOENT etc., or
+ * Read the file dirfd/path into buf with one read(2) (sysfs returns an
+ * attribute in one go, and so does a small regular file), NUL-terminate it
+ * and strip one trailing newline.  Returns the length, -ENOENT etc., or
  * -EFBIG when the content does not fit in size - 1 bytes.
  */
 int gpupt_sysfs_read(int dirfd, const char *path, char *buf, size_t size);

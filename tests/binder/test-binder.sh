@@ -161,7 +161,12 @@ check_rc 0
 check_untouched $GPU
 check_file sys/bus/pci/drivers_probe ""
 check_modprobe none
-check_log "$GPU 10de:1381: already on vfio-pci; left alone"
+check_no_log "already on vfio-pci"	# a debug line in the second pass
+GPUPT_PASS=late run --verbose
+check_rc 0
+check_log "<7>gpupt: $GPU 10de:1381: already on vfio-pci; left alone"
+run
+check_log "<6>gpupt: $GPU 10de:1381: already on vfio-pci; left alone"
 
 # ---- driver loaded: no modprobe; vfio_pci spelled with '_' ----
 begin loaded
