@@ -6,7 +6,8 @@
  *
  * A reboot is pending when /etc/gpupt.conf or a boot-loader file changed
  * after this boot (mtime later than btime in /proc/stat): the binder ran
- * from the initramfs copy made before.  Why a device is not on its target
+ * from the initramfs copy made before.  An initramfs of the running kernel
+ * older than /etc/gpupt.conf still holds the old copy: said too.  Why a device is not on its target
  * driver comes from the binder's own kernel log lines ("gpupt: ..."), read
  * without blocking from <root>/dev/kmsg: one record per read() on the live
  * file (reading needs root), plain "PRI,SEQ,TIME,-;MESSAGE" lines in a
@@ -36,6 +37,7 @@ struct status_ctx {
 	int kmsg_err;		/* why the log could not be read (-errno), 0 */
 	char pending[512];	/* files changed since boot, "" none */
 	bool conf_changed;	/* /etc/gpupt.conf is one of them */
+	char stale_initrd[160];	/* initramfs older than /etc/gpupt.conf, "" none */
 	int problems;
 };
 
@@ -67,6 +69,31 @@ static void note_if_newer(struct status_ctx *c, const char *rel, long bt)
 		return;
 	c->conf_changed |= strcmp(rel, GPUPT_CONF_PATH) == 0;
 	snprintf(c->pending + used, sizeof(c->pending) - used, "%s/%s", used ? ", " : "", rel);
+}
+
+/*
+ * The initramfs carries a copy of /etc/gpupt.conf: one built before the
+ * conf's last change boots with the old selection.  Checked for the running
+ * kernel's image under the names initramfs-tools and dracut give it.
+ */
+static void find_stale_initrd(struct status_ctx *c)
+{
+	static const char *const names[] = { "boot/initrd.img-%s", "boot/initramfs-%s.img" };
+	char ver[64], rel[128];
+	struct stat conf, img;
+
+	if (fstatat(c->h->rootfd, GPUPT_CONF_PATH, &conf, 0) != 0 ||
+	    gpupt_read_rel(c->h->rootfd, "proc/sys/kernel/osrelease", ver, sizeof(ver)) <= 0)
+		return;
+	ver[strcspn(ver, "\n")] = '\0';
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(rel, sizeof(rel), names[i], ver);
+		if (fstatat(c->h->rootfd, rel, &img, 0) != 0)
+			continue;
+		if (img.st_mtim.tv_sec < conf.st_mtim.tv_sec)
+			snprintf(c->stale_initrd, sizeof(c->stale_initrd), "/%s", rel);
+		return;
+	}
 }
 
 static void find_pending(struct status_ctx *c)
@@ -297,6 +324,12 @@ static void print_text(struct status_ctx *c)
 	} else {
 		fputs("Reboot pending: no\n", f);
 	}
+	if (c->stale_initrd[0]) {
+		fprintf(f, "Initramfs: %s is older than /etc/gpupt.conf and boots with the old"
+			" selection: run `update-initramfs -u -k all` (or `dracut -f --regenerate-all`)\n",
+			c->stale_initrd);
+		c->problems++;
+	}
 	print_unmatched(c);
 	print_devices(c);
 }
@@ -352,6 +385,8 @@ static int print_json(struct status_ctx *c)
 	json_config(&j, "cmdline", &c->cmdline);
 	gpupt_json_kv_bool(&j, "reboot_pending", c->pending[0] != '\0');
 	c->problems += c->pending[0] != '\0';
+	gpupt_json_kv_str(&j, "stale_initramfs", c->stale_initrd[0] ? c->stale_initrd : NULL);
+	c->problems += c->stale_initrd[0] != '\0';
 	json_unmatched(c, &j);
 	gpupt_json_key(&j, "devices");
 	gpupt_json_begin_array(&j);
@@ -403,6 +438,7 @@ int gpupt_cmd_status(struct gpupt_host *h, int argc, char **argv)
 	if (gpupt_config_load(h, &c->conf, &c->cmdline, &c->merged, h->err) < 0)
 		goto out;
 	find_pending(c);
+	find_stale_initrd(c);
 	read_kmsg(c);
 	if (h->json) {
 		if (print_json(c) < 0)

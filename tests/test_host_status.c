@@ -56,7 +56,7 @@ static void test_twin_all_bound(void **state)
 	assert_string_equal(r.out,
 		"{\"configured\":{\"off\":false,\"ids\":[],\"addrs\":[\"0000:03:00.0=10de:1381\","
 		"\"0000:03:00.1=10de:0fbc\"],\"driver\":null},\"cmdline\":{\"off\":false,\"ids\":[],"
-		"\"addrs\":[],\"driver\":null},\"reboot_pending\":false,\"missing\":[],\"devices\":[{\"address\":"
+		"\"addrs\":[],\"driver\":null},\"reboot_pending\":false,\"stale_initramfs\":null,\"missing\":[],\"devices\":[{\"address\":"
 		"\"0000:03:00.0\",\"selected_by\":\"conf\",\"target_driver\":\"vfio-pci\",\"driver\":"
 		"\"vfio-pci\",\"driver_override\":null,\"ok\":true,\"reason\":null},{\"address\":"
 		"\"0000:03:00.1\",\"selected_by\":\"conf\",\"target_driver\":\"vfio-pci\",\"driver\":"
@@ -79,6 +79,26 @@ static void test_reboot_pending(void **state)
 		    "/etc/gpupt.conf changed after this boot: reboot");
 	assert_line(r.out, "0000:01:00.1  10de:0fbc  conf         vfio-pci   snd_hda_intel   "
 		    "/etc/gpupt.conf changed after this boot: reboot");
+	devroot_free(&r);
+}
+
+static void test_stale_initramfs(void **state)
+{
+	struct devroot r;
+
+	(void)state;
+	devroot_make(&r, "twin");
+	devroot_write(&r, "etc/gpupt.conf", "addrs = 03:00\n", BEFORE_BOOT);
+	devroot_write(&r, "boot/initrd.img-6.8.12-4-pve", "", BEFORE_BOOT - 100);
+	assert_int_equal(run_status(&r, 0), 1);
+	assert_line(r.out, "Initramfs: /boot/initrd.img-6.8.12-4-pve is older than /etc/gpupt.conf and"
+		    " boots with the old selection: run `update-initramfs -u -k all` (or `dracut -f"
+		    " --regenerate-all`)");
+	assert_int_equal(run_status(&r, 1), 1);
+	assert_true(strstr(r.out, "\"stale_initramfs\":\"/boot/initrd.img-6.8.12-4-pve\""));
+	devroot_write(&r, "boot/initrd.img-6.8.12-4-pve", "", BEFORE_BOOT + 100);
+	assert_int_equal(run_status(&r, 0), 0);
+	assert_null(strstr(r.out, "Initramfs:"));
 	devroot_free(&r);
 }
 
@@ -150,7 +170,7 @@ static void test_card_moved(void **state)
 		    " skips it; run `gpupt enable` again for the card's new address");
 	assert_line(r.out, "0000:01:00.0  10de:1381  conf         vfio-pci   vfio-pci        ok");
 	assert_int_equal(run_status(&r, 1), 1);
-	assert_true(strstr(r.out, "\"reboot_pending\":false,\"missing\":[\"0000:04:00.0=10de:1381\"],"
+	assert_true(strstr(r.out, "\"reboot_pending\":false,\"stale_initramfs\":null,\"missing\":[\"0000:04:00.0=10de:1381\"],"
 			   "\"devices\":[{\"address\":\"0000:01:00.0\",\"selected_by\":\"conf\","));
 	assert_int_equal(devroot_run(&r, gpupt_cmd_status, 0, "status", "now", (char *)NULL), 2);
 	assert_true(strstr(r.err, "gpupt: status: unexpected argument \"now\"\n"));
@@ -163,6 +183,7 @@ int main(void)
 		cmocka_unit_test(test_nothing_selected),
 		cmocka_unit_test(test_twin_all_bound),
 		cmocka_unit_test(test_reboot_pending),
+		cmocka_unit_test(test_stale_initramfs),
 		cmocka_unit_test(test_why_from_kernel_log),
 		cmocka_unit_test(test_cmdline_overrides_and_off),
 		cmocka_unit_test(test_card_moved),
