@@ -37,6 +37,7 @@ struct vm_cmd {
 	bool dry_run;
 	bool force;
 	bool use_qm;
+	bool has_display;			/* a passed function is a display controller */
 	bool running;				/* the VM runs now */
 	bool refused;				/* ... and no --force (nor --dry-run) */
 	char conf_path[CONF_PATH_LEN];		/* "etc/pve/qemu-server/100.conf" */
@@ -242,6 +243,7 @@ static int check_selected(struct vm_cmd *c)
 		if ((!c->req.dev.whole_slot && f != c->req.dev.func) || !read_function(c, devsfd, f, &d))
 			continue;
 		found++;
+		c->has_display |= d.class >> 16 == GPUPT_PCI_CLASS_DISPLAY;
 		if (!conf.off && gpupt_config_selects(&conf, &d))
 			note(c, NOTE_OK, "%s (%04x:%04x) is selected by gpupt: vfio-pci gets it at boot",
 			     d.addr, d.vendor, d.device);
@@ -291,6 +293,9 @@ static void check_rom(struct vm_cmd *c)
 
 static void check_firmware(struct vm_cmd *c)
 {
+	if (c->req.primary && !c->has_display)
+		note(c, NOTE_WARN, "%s is not a display controller: x-vga=on is meant for GPUs; "
+		     "use --no-primary", c->dev_name);
 	if (c->plan.needs_efidisk)
 		note(c, NOTE_WARN, "VM %lu has no EFI disk (efidisk0), where OVMF keeps its settings; "
 		     "add one: qm set %lu --efidisk0 local-lvm:1,efitype=4m", c->vmid, c->vmid);

@@ -485,6 +485,14 @@ static void test_cmd_checks(void **state)
 	assert_int_equal(run_vm(&f, (const char *[]){ "100", "05:00", NULL }), 1);
 	assert_non_null(strstr(f.err, "gpupt: vm: 0000:05:00: no such PCI device"));
 
+	assert_null(strstr(f.out, "not a display controller"));
+
+	/* An NVMe drive as the "primary GPU". */
+	add_function(f.rootfd, "0000:02:00.0", "DRIVER=nvme\nPCI_CLASS=10802\nPCI_ID=144D:A808\n"
+		     "PCI_SUBSYS_ID=144D:A801\nPCI_SLOT_NAME=0000:02:00.0\n");
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "02:00", "--dry-run", NULL }), 0);
+	assert_non_null(strstr(f.out, "0000:02:00 is not a display controller: x-vga=on is meant for GPUs"));
+
 	/* The audio function already sits in another entry. */
 	write_str(f.rootfd, CONF100, "hostpci0: 01:00.0\nhostpci3: 0000:01:00.1\n", 0640);
 	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--dry-run", NULL }), 0);
