@@ -121,6 +121,7 @@ struct rom_cmd {
 	char addr[GPUPT_PCI_NAME_LEN + 1];	/* the device, "" with --file */
 	bool have_ids;			/* the device's vendor/device are known */
 	bool boot_vga;			/* the firmware's boot GPU (sysfs boot_vga is 1) */
+	bool no_rom;			/* the device has no ROM the kernel can read */
 	uint16_t vendor, device;
 	uint8_t *buf;
 	size_t len;
@@ -189,6 +190,7 @@ static int load_device(struct rom_cmd *c)
 	if (ret == -ENOENT || ret == -EIO || ret == -EINVAL || (ret == 0 && c->len == 0)) {
 		fprintf(c->h->err, "gpupt: rom: %s has no option ROM (or the kernel cannot read it)\n",
 			c->addr);
+		c->no_rom = true;
 		return 1;
 	}
 	if (ret < 0) {
@@ -331,6 +333,7 @@ static int print_json(const struct rom_cmd *c)
 		json_hex16(&j, "vendor", c->vendor);
 		json_hex16(&j, "device", c->device);
 	}
+	gpupt_json_kv_bool(&j, "has_rom", !c->no_rom);
 	gpupt_json_kv_int(&j, "size", (long long)c->len);
 	gpupt_json_kv_int(&j, "header", (long long)c->header);
 	gpupt_json_key(&j, "images");
@@ -391,8 +394,14 @@ int gpupt_cmd_rom(struct gpupt_host *h, int argc, char **argv)
 	if (ret != 0)
 		return ret < 0 ? 0 : ret;
 	ret = c.file ? load_file(&c) : load_device(&c);
-	if (ret != 0)
+	if (ret != 0) {
+		if (c.no_rom && h->json) {
+			/* Machines get an answer too: no ROM, not UEFI-bootable. */
+			gpupt_rom_parse(NULL, 0, &c.rom);
+			print_json(&c);
+		}
 		goto out;
+	}
 	gpupt_rom_parse(c.buf, c.len, &c.rom);
 	if (c.rom.n == 0) {
 		long start = gpupt_rom_find_start(c.buf, c.len, HEADER_SCAN_LIMIT);

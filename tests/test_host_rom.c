@@ -593,6 +593,12 @@ static void test_cmd_no_rom(void **state)
 	assert_int_equal(run_rom(&f, "01:00.0", NULL), 1);
 	assert_string_equal(f.err, "gpupt: rom: 0000:01:00.0 has no option ROM (or the kernel cannot read it)\n");
 	assert_string_equal(f.out, "");
+	f.h.json = true;
+	assert_int_equal(run_rom(&f, "01:00.0", NULL), 1);
+	assert_non_null(strstr(f.out, "\"address\":\"0000:01:00.0\""));
+	assert_non_null(strstr(f.out, "\"has_rom\":false"));
+	assert_non_null(strstr(f.out, "\"stop\":\"empty\""));
+	assert_non_null(strstr(f.out, "\"uefi_bootable\":false"));
 	fixture_teardown(&f);
 }
 
