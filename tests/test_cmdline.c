@@ -11,12 +11,26 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "cmdline/cmdline.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * An exact-size heap copy of s: under SANITIZE=1, ASan then catches any
+ * read past the length the parser was given.
+ */
+static char *exact_copy(const char *s, size_t len)
+{
+	char *p = malloc(len ? len : 1);
+
+	assert_non_null(p);
+	memcpy(p, s, len);
+	return p;
+}
 #define SLICE(lit) lit, sizeof(lit) - 1
 
 /* "ids=A,B addrs=C driver=D debug=N fb=N off" with empty parts left out. */
@@ -135,8 +149,10 @@ static void test_tokenizer(void **state)
 		const struct token_case *tc = &cases[i];
 		size_t len = tc->len ? tc->len : strlen(tc->in), pos;
 		char got[256];
+		char *in = exact_copy(tc->in, len);
 
-		render_tokens(tc->in, len, got, sizeof(got), &pos);
+		render_tokens(in, len, got, sizeof(got), &pos);
+		free(in);
 		if (strcmp(got, tc->tokens) != 0)
 			fail_msg("case %zu \"%s\": tokens \"%s\", want \"%s\"", i, tc->in, got, tc->tokens);
 		if (pos != (tc->end_pos == (size_t)-1 ? len : tc->end_pos))
@@ -470,11 +486,15 @@ static void test_parse_table(void **state)
 		char got[1024], got_diags[1024];
 		int seen;
 
+		size_t len = strlen(pc->line);
+		char *line = exact_copy(pc->line, len);
+
 		gpupt_config_init(&c);
 		gpupt_diags_init(&d);
-		seen = gpupt_cmdline_parse(pc->line, strlen(pc->line), &c, &d);
+		seen = gpupt_cmdline_parse(line, len, &c, &d);
 		render(&c, got, sizeof(got));
 		render_diags(&d, got_diags, sizeof(got_diags));
+		free(line);
 		if (strcmp(got, pc->config) || strcmp(got_diags, pc->diags) || seen != pc->seen)
 			fail_msg("case %zu \"%s\": config \"%s\" diags \"%s\" seen %d; "
 				 "want \"%s\" \"%s\" %d", i, pc->line, got, got_diags, seen,

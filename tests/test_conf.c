@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -17,6 +18,19 @@
 #include "conf/conf.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * An exact-size heap copy of s: under SANITIZE=1, ASan then catches any
+ * read past the length the parser was given.
+ */
+static char *exact_copy(const char *s, size_t len)
+{
+	char *p = malloc(len ? len : 1);
+
+	assert_non_null(p);
+	memcpy(p, s, len);
+	return p;
+}
 
 /* "ids=A,B addrs=C driver=D debug=N fb=N off" with empty parts left out. */
 static void render(const struct gpupt_config *c, char *out, size_t size)
@@ -65,12 +79,18 @@ static void render_diags(const struct gpupt_diags *d, char *out, size_t size)
 	}
 }
 
+/* The diagnostics point into the text: it lives until the next parse(). */
 static int parse(const char *text, struct gpupt_config *c, struct gpupt_diags *d)
 {
+	static char *copy;
+	size_t len = strlen(text);
+
+	free(copy);
+	copy = exact_copy(text, len);
 	gpupt_config_init(c);
 	if (d)
 		gpupt_diags_init(d);
-	return gpupt_conf_parse(text, strlen(text), c, d);
+	return gpupt_conf_parse(copy, len, c, d);
 }
 
 struct conf_case {
