@@ -1,7 +1,9 @@
 #!/bin/sh
 # Time `gpupt list` against `lspci -nnk` on this machine: RUNS batches of
 # BATCH runs each, alternating, and print the median batch time per run of
-# each and their ratio (gpupt / lspci; the target is <= 1.0).
+# each and their ratio (gpupt / lspci; the target is <= 1.0).  Also
+# `gpupt --verbose list`, which names every device (reads all of pci.ids,
+# as lspci does): the cost on a host with GPUs is between the two.
 # usage: bench-list.sh GPUPT [RUNS [BATCH]]
 set -eu
 
@@ -36,11 +38,16 @@ n=0
 while [ "$n" -lt "$runs" ]; do
 	batch_ns "$gpupt" list >>"$tmp/gpupt"
 	batch_ns lspci -nnk >>"$tmp/lspci"
+	batch_ns "$gpupt" --verbose list >>"$tmp/verbose"
 	n=$((n + 1))
 done
-g=$(median <"$tmp/gpupt")
 l=$(median <"$tmp/lspci")
-awk -v g="$g" -v l="$l" -v b="$batch" -v r="$runs" 'BEGIN {
-	printf "gpupt list: %.3f ms/run, lspci -nnk: %.3f ms/run (median of %d batches of %d); ratio %.2f\n",
-		g / b / 1e6, l / b / 1e6, r, b, g / l
-}'
+for what in gpupt verbose; do
+	g=$(median <"$tmp/$what")
+	label="gpupt list"
+	[ "$what" = verbose ] && label="gpupt --verbose list"
+	awk -v g="$g" -v l="$l" -v b="$batch" -v r="$runs" -v label="$label" 'BEGIN {
+		printf "%s: %.3f ms/run, lspci -nnk: %.3f ms/run (median of %d batches of %d); ratio %.2f\n",
+			label, g / b / 1e6, l / b / 1e6, r, b, g / l
+	}'
+done
