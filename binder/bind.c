@@ -16,7 +16,6 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <string.h>
-#include <time.h>
 
 #include "binder.h"
 
@@ -121,13 +120,6 @@ static unsigned count(const struct binder *b, enum binder_state s)
 	return n;
 }
 
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { 0, ms * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
 /* drivers_probe is synchronous; the short retry covers a slow probe. */
 static void verify(struct binder *b)
 {
@@ -146,7 +138,7 @@ static void verify(struct binder *b)
 		}
 		if (count(b, DEV_PROBED) == 0 || waited >= VERIFY_WAIT_MS)
 			break;
-		sleep_ms(VERIFY_POLL_MS);
+		binder_sleep_ms(VERIFY_POLL_MS);
 	}
 }
 
@@ -193,7 +185,6 @@ static void summarize(struct binder *b)
 void binder_bind_all(struct binder *b)
 {
 	refuse_bridges(b);
-	binder_resolve_driver(b);
 	skip_already_bound(b);
 	for (unsigned i = 0; i < b->n_devs; i++)
 		if (b->devs[i].state == DEV_TO_BIND)

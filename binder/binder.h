@@ -97,5 +97,6 @@ void binder_bind_all(struct binder *b);
 int binder_load_driver(struct binder *b);
 /* Settle b->driver on the spelling sysfs uses (vfio_pci -> vfio-pci); 1 when loaded. */
 int binder_resolve_driver(struct binder *b);
+void binder_sleep_ms(long ms);
 
 #endif

@@ -114,7 +114,9 @@ static const struct binder_dev *boot_vga(struct binder *b)
 	for (unsigned i = 0; i < b->n_devs; i++) {
 		const struct binder_dev *d = &b->devs[i];
 
-		if (d->state == DEV_TO_BIND && gpupt_pci_is_display(&d->pci) &&
+		/* Already on the driver (the second pass): released back then. */
+		if (d->state == DEV_TO_BIND && strcmp(d->pci.driver, b->driver) != 0 &&
+		    gpupt_pci_is_display(&d->pci) &&
 		    gpupt_sysfs_pci_boot_vga(b->devsfd, d->pci.name) == 1)
 			return d;
 	}

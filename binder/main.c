@@ -239,6 +239,7 @@ static int run(struct binder *b)
 	}
 	if (binder_select(b) < 0)
 		return 1;
+	binder_resolve_driver(b);
 	binder_check_groups(b);
 	binder_release_boot_fb(b);
 	binder_bind_all(b);

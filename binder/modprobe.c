@@ -41,7 +41,7 @@ int binder_resolve_driver(struct binder *b)
 	return 0;
 }
 
-static void sleep_ms(long ms)
+void binder_sleep_ms(long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 
@@ -61,7 +61,7 @@ static int wait_bounded(pid_t pid)
 			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 		if (r < 0 && errno != EINTR)
 			return -errno;
-		sleep_ms(POLL_MS);
+		binder_sleep_ms(POLL_MS);
 	}
 	return -ETIMEDOUT;
 }

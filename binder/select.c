@@ -109,6 +109,8 @@ static int visit(int dirfd, const char *name, void *ctx)
 	a = match_addr(b, &d);
 	if (a < 0 && b->cfg.n_ids == 0)
 		return 0;	/* nothing asked by ID: no I/O for this device */
+	if (a >= 0)
+		b->addr_hits[a]++;
 	if (read_ids(b, dirfd, name, &d) < 0) {
 		b->failures += a >= 0;
 		return 0;
@@ -116,7 +118,6 @@ static int visit(int dirfd, const char *name, void *ctx)
 	if (a >= 0) {
 		const struct gpupt_pci_addr *sel = &b->cfg.addrs[a];
 
-		b->addr_hits[a]++;
 		if (sel->has_fingerprint &&
 		    !gpupt_id_matches(&sel->fingerprint, d.vendor, d.device, d.subvendor,
 				      d.subdevice)) {

@@ -238,6 +238,14 @@ check_no_log "with 0000:00:01.0"	# the bridge is fine
 check_untouched 0000:02:00.0
 check_file sys/bus/pci/drivers/nvme/unbind ""
 
+# ---- an ISA bridge on its driver is an endpoint for VFIO: warned ----
+begin isa-group
+fx_dev 0000:00:1f.0 8086 a305 060100 1043 8694 lpc_ich 7
+fx_dev 0000:00:1f.3 8086 a348 040300 1043 8694 snd_hda_intel 7
+fx_cmdline "gpupt.addrs=00:1f.3"
+run
+check_log "<4>gpupt: 0000:00:1f.3 shares IOMMU group 7 with 0000:00:1f.0 8086:a305 (lpc_ich)"
+
 # ---- headless: the only GPU is the boot VGA, efifb holds it ----
 headless() {
 	begin "headless-$1"
@@ -279,6 +287,18 @@ check_modprobe "-q pci-stub"
 headless keep 5.15.143-1-pve gpupt.fb=keep vfio-pci
 kept
 check_log "gpupt.fb=keep: the boot framebuffer is kept"
+
+# The second pass, the boot VGA already on vfio-pci: nothing to release again.
+begin headless-second-pass
+fx_dev $GPU 10de 1381 030000 1043 8416 vfio-pci 14 1
+fx_platform_fb efi-framebuffer.0 efi-framebuffer
+fx_vtcon 1 "(M) frame buffer device" 1
+fx_kernel 5.15.143-1-pve
+fx_cmdline "gpupt.ids=10de:1381"
+GPUPT_PASS=late run
+check_rc 0
+kept
+check_no_log "boot VGA"
 
 # ---- a bridge selected by mistake ----
 begin bridge
