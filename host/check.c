@@ -495,12 +495,37 @@ static void check_modules(struct check_ctx *c)
 		check_kernel_modules(c, &c->kernels[i]);
 }
 
+/* An endpoint outside d's slot sharing d's IOMMU group, or NULL. */
+static const struct gpupt_dev *group_stranger(const struct check_ctx *c, const struct gpupt_dev *d)
+{
+	for (size_t k = 0; k < c->l.n && d->iommu_group >= 0; k++) {
+		const struct gpupt_dev *o = &c->l.dev[k];
+
+		if (o->iommu_group == d->iommu_group && !gpupt_dev_same_slot(o, d) &&
+		    !gpupt_dev_is_bridge(o))
+			return o;
+	}
+	return NULL;
+}
+
 static void check_gpus(struct check_ctx *c)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < c->l.n; i++)
-		n += gpupt_dev_is_display(&c->l.dev[i]);
+	for (size_t i = 0; i < c->l.n; i++) {
+		const struct gpupt_dev *d = &c->l.dev[i], *o;
+
+		if (!gpupt_dev_is_display(d))
+			continue;
+		n++;
+		o = group_stranger(c, d);
+		/* Selected devices get the full safety check below. */
+		if (o && !gpupt_selection_has(&c->sel, i))
+			report(c, WARN, "GPUs", "put the card in another slot (one with its own IOMMU group)",
+			       "%s: IOMMU group %d also holds %s [%04x:%04x] (%s), so the card cannot be"
+			       " passed through alone", d->addr, d->iommu_group, o->addr, o->vendor,
+			       o->device, o->driver[0] ? o->driver : "no driver");
+	}
 	if (n)
 		report(c, PASS, "GPUs", NULL, "%zu display-class PCI device(s) (`gpupt list` shows them)", n);
 	else

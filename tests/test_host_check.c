@@ -134,6 +134,20 @@ static void test_selected_group_with_root_nvme(void **state)
 	devroot_free(&r);
 }
 
+static void test_gpu_sharing_a_group(void **state)
+{
+	struct devroot r;
+
+	(void)state;
+	devroot_make(&r, "nvme");
+	assert_int_equal(check(&r, 0), 1);
+	assert_line(r.out, "WARN  GPUs: 0000:01:00.0: IOMMU group 12 also holds 0000:02:00.0 [144d:a808]"
+		    " (nvme), so the card cannot be passed through alone; fix: put the card in another"
+		    " slot (one with its own IOMMU group)");
+	assert_line(r.out, "PASS  GPUs: 2 display-class PCI device(s) (`gpupt list` shows them)");
+	devroot_free(&r);
+}
+
 static void test_selected_clean(void **state)
 {
 	struct devroot r;
@@ -222,6 +236,7 @@ int main(void)
 		cmocka_unit_test(test_proxmox_builtin_vfio),
 		cmocka_unit_test(test_reboot_pending),
 		cmocka_unit_test(test_selected_group_with_root_nvme),
+		cmocka_unit_test(test_gpu_sharing_a_group),
 		cmocka_unit_test(test_selected_clean),
 		cmocka_unit_test(test_boot_vga_framebuffer),
 		cmocka_unit_test(test_virqfd_in_modules_load_d),
