@@ -4,6 +4,8 @@
 # the lists below; this file holds only the shared rules.
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
+# Keep test objects between runs: they are intermediate files otherwise.
+.SECONDARY:
 
 PREFIX ?= /usr
 DESTDIR ?=
