@@ -429,12 +429,27 @@ static void qm_argv(const struct vm_cmd *c, const char **argv, char opts[][GPUPT
 	argv[n] = NULL;
 }
 
+/* The plan only rewrites the device's hostpci entry with the value it has. */
+static bool plan_changes_nothing(const struct vm_cmd *c)
+{
+	const struct gpupt_vmconf_slice *old = &c->info.hostpci[c->plan.index];
+	const char *v = c->plan.set[0].value;
+
+	return c->plan.n_set == 1 && c->plan.replaces && old->len == strlen(v) &&
+	       memcmp(old->s, v, old->len) == 0;
+}
+
 static int apply_qm(struct vm_cmd *c, bool *applied)
 {
 	const char *argv[4 + 2 * 3 + 1];
 	char opts[3][GPUPT_VM_KEY_MAX + 2], line[1024];
 	int ret;
 
+	if (plan_changes_nothing(c)) {
+		if (!c->h->json)
+			fprintf(c->h->out, "VM %lu already has these settings: nothing to change\n", c->vmid);
+		return 0;
+	}
 	qm_argv(c, argv, opts);
 	gpupt_argv_format(argv, line, sizeof(line));
 	if (c->dry_run) {

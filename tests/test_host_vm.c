@@ -557,6 +557,21 @@ static void test_cmd_uses_qm(void **state)
 	free(log);
 	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.conf"));
 
+	/* Settings already in place: qm set is not run again. */
+	write_str(f.rootfd, CONF100, "bios: ovmf\nhostpci0: 0000:01:00,pcie=1,x-vga=on\nmachine: q35\n", 0640);
+	unlinkat(f.rootfd, "bin/qm.log", 0);
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 0);
+	assert_non_null(strstr(f.out, "VM 100 already has these settings: nothing to change\n"));
+	log = slurp(root_path(&f, "bin/qm.log"), &len);
+	assert_string_equal(log, "status 100\n");
+	free(log);
+	{
+		size_t n;
+		char *conf = slurp(FIXTURES "vm-100.conf", &n);
+		write_file(f.rootfd, CONF100, conf, n, 0640);
+		free(conf);
+	}
+
 	/* qm says running: refused, qm set not run. */
 	write_str(f.rootfd, "bin/qm.status", "status: running\n", 0644);
 	unlinkat(f.rootfd, "bin/qm.log", 0);
