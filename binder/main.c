@@ -191,12 +191,12 @@ static void say_selection(struct binder *b)
 	for (unsigned i = 0; i < b->cfg.n_ids; i++) {
 		if (gpupt_format_id(&b->cfg.ids[i], item, sizeof(item)) < 0)
 			continue;
-		msg_cat(&m, i ? "," : "; ", i ? "" : b->sel_ids, i ? "" : " ", item, (const char *)NULL);
+		msg_cat(&m, i ? "," : "; ", i ? "" : b->sel_ids, i ? "" : ": ", item, (const char *)NULL);
 	}
 	for (unsigned i = 0; i < b->cfg.n_addrs; i++) {
 		if (gpupt_format_addr(&b->cfg.addrs[i], item, sizeof(item)) < 0)
 			continue;
-		msg_cat(&m, i ? "," : "; ", i ? "" : b->sel_addrs, i ? "" : " ", item, (const char *)NULL);
+		msg_cat(&m, i ? "," : "; ", i ? "" : b->sel_addrs, i ? "" : ": ", item, (const char *)NULL);
 	}
 	binder_log(b, LOG_INFO, &m);
 }

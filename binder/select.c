@@ -10,6 +10,24 @@
 
 #include "binder.h"
 
+/* A word for the classes an admin meets here; the code says the rest. */
+static const char *class_word(uint32_t class)
+{
+	static const struct {
+		uint16_t class;
+		const char *word;
+	} words[] = {
+		{ 0x0300, "VGA " }, { 0x0302, "3D " }, { 0x0380, "display " }, { 0x0403, "audio " },
+		{ 0x0108, "NVMe " }, { 0x0106, "SATA " }, { 0x0200, "Ethernet " }, { 0x0280, "wireless " },
+		{ 0x0c03, "USB " }, { 0x0604, "PCI bridge " }, { 0x0600, "host bridge " },
+	};
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (words[i].class == class >> 8)
+			return words[i].word;
+	return "";
+}
+
 static void log_dev(struct binder *b, int level, const struct gpupt_pci_dev *d, const char *what)
 {
 	struct msg m;
@@ -17,7 +35,7 @@ static void log_dev(struct binder *b, int level, const struct gpupt_pci_dev *d, 
 	msg_init(&m);
 	msg_cat(&m, d->name, " ", (const char *)NULL);
 	msg_id(&m, d->vendor, d->device);
-	msg_str(&m, " (class ");
+	msg_cat(&m, " (", class_word(d->class), "class ", (const char *)NULL);
 	msg_hex(&m, d->class, 6);
 	msg_cat(&m, ", ", d->driver[0] ? "on " : "no driver", d->driver, "): ", what,
 		(const char *)NULL);

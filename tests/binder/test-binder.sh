@@ -133,7 +133,9 @@ check_file sys/bus/pci/drivers_probe $AUDIO	# the last of the two probes
 check_log "<7>gpupt: $GPU 10de:1381: did ask the kernel to probe it (drivers_probe)"
 check_log "<7>gpupt: $AUDIO 10de:0fbc: did ask the kernel to probe it (drivers_probe)"
 check_modprobe "-q vfio-pci"
-check_log "<6>gpupt: $GPU 10de:1381 (class 030000, on nouveau): selected by gpupt.ids"
+check_log "<6>gpupt: driver vfio-pci; gpupt.ids: 10de:1381,10de:0fbc"
+check_log "<6>gpupt: $GPU 10de:1381 (VGA class 030000, on nouveau): selected by gpupt.ids"
+check_log "<6>gpupt: $AUDIO 10de:0fbc (audio class 040300, on snd_hda_intel): selected by gpupt.ids"
 check_log "<3>gpupt: $GPU 10de:1381: not bound to vfio-pci (driver now: nouveau)"
 check_untouched 0000:02:00.0
 check_file sys/bus/pci/drivers/nvme/unbind ""
