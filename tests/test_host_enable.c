@@ -494,6 +494,54 @@ static void test_existing_conf_put_back(void **state)
 	free_fixture(f);
 }
 
+/* stdin becomes a terminal that has answer typed into it; returns the saved stdin. */
+static int stdin_from_tty(const char *answer, int *master)
+{
+	int saved = dup(STDIN_FILENO), slave;
+
+	*master = posix_openpt(O_RDWR | O_NOCTTY);
+	assert_true(*master >= 0);
+	assert_int_equal(grantpt(*master), 0);
+	assert_int_equal(unlockpt(*master), 0);
+	slave = open(ptsname(*master), O_RDWR | O_NOCTTY);
+	assert_true(slave >= 0);
+	assert_int_equal(write(*master, answer, strlen(answer)), (ssize_t)strlen(answer));
+	dup2(slave, STDIN_FILENO);
+	close(slave);
+	return saved;
+}
+
+static void stdin_restore(int saved, int master)
+{
+	dup2(saved, STDIN_FILENO);
+	close(saved);
+	close(master);
+}
+
+static void test_terminal_asks_first(void **state)
+{
+	struct fx *f = make_fixture("seed", "debian", NULL);
+	char *before = snapshot(f, NULL), *s;
+	int master, saved;
+
+	(void)state;
+	saved = stdin_from_tty("n\n", &master);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "01:00"), 1);
+	stdin_restore(saved, master);
+	assert_non_null(strstr(f->out, "[y/N]"));
+	assert_non_null(strstr(f->err, "nothing written"));
+	assert_snapshot(f, before, NULL);
+
+	saved = stdin_from_tty("y\n", &master);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "01:00"), 0);
+	stdin_restore(saved, master);
+	s = read_rel(f, "etc/default/grub.d/gpupt.cfg");
+	assert_non_null(s);
+	free(s);
+	free(before);
+	free_fixture(f);
+}
+
 static void touch(struct fx *f, const char *rel)
 {
 	assert_int_equal(gpupt_file_write_atomic(f->h.rootfd, rel, "x\n", 2, 0644), 0);
@@ -609,6 +657,7 @@ int main(void)
 		cmocka_unit_test(test_safety_refusal_and_force),
 		cmocka_unit_test(test_unsafe_interrupts),
 		cmocka_unit_test(test_existing_conf_put_back),
+		cmocka_unit_test(test_terminal_asks_first),
 		cmocka_unit_test(test_boot_loader_detection),
 		cmocka_unit_test(test_initramfs_detection),
 		cmocka_unit_test(test_runner),
