@@ -20,6 +20,8 @@
 #include <cmocka.h>
 
 #include "host/atomic.h"
+#include "host/host.h"
+#include "host/run.h"
 
 ssize_t __real_write(int fd, const void *buf, size_t n);
 int __real_fsync(int fd);
@@ -137,15 +139,20 @@ static void put(struct fixture *f, const char *path, const char *text, mode_t mo
 	close(fd);
 }
 
-static void assert_content(struct fixture *f, const char *path, const char *text)
+static void assert_content_fd(int rootfd, const char *path, const char *text)
 {
 	char *buf;
 	size_t len;
 
-	assert_int_equal(gpupt_file_read(f->rootfd, path, &buf, &len), 0);
+	assert_int_equal(gpupt_file_read(rootfd, path, &buf, &len), 0);
 	assert_int_equal(len, strlen(text));
 	assert_memory_equal(buf, text, len);
 	free(buf);
+}
+
+static void assert_content(struct fixture *f, const char *path, const char *text)
+{
+	assert_content_fd(f->rootfd, path, text);
 }
 
 /* Only the expected names in etc/: no ".grub.gpupt-*" temp file left. */
@@ -287,6 +294,47 @@ static void test_read_limits(void **state)
 	assert_int_equal(gpupt_file_remove(f->rootfd, "etc/missing"), 0);
 }
 
+/* The whole command: a failing rename in the middle of enable. */
+static void test_enable_reports_and_rolls_back(void **state)
+{
+	struct fixture *f = *state;
+	char root[128], bin[128], path[4096], *out = NULL, *err = NULL;
+	const char *build[] = { "sh", "tests/fixtures/host/boot-root.sh", "seed", "debian", root,
+				bin, NULL };
+	char *argv[] = { "enable", "--yes", "01:00", NULL };
+	struct gpupt_host h = { .root = root };
+	size_t out_len, err_len;
+	char *grub_before;
+	size_t grub_len;
+
+	snprintf(root, sizeof(root), "%s/host", f->root);
+	snprintf(bin, sizeof(bin), "%s/bin", f->root);
+	assert_int_equal(gpupt_run(build), 0);
+	snprintf(path, sizeof(path), "%s:%s", bin, getenv("PATH"));
+	setenv("PATH", path, 1);
+	h.rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	assert_int_equal(gpupt_file_read(h.rootfd, "etc/default/grub", &grub_before, &grub_len), 0);
+	h.out = open_memstream(&out, &out_len);
+	h.err = open_memstream(&err, &err_len);
+	reset_faults();
+	fail_at[OP_RENAME] = 2;	/* 1: etc/gpupt.conf, 2: the GRUB drop-in */
+	assert_int_equal(gpupt_cmd_enable(&h, 3, argv), 1);
+	reset_faults();
+	fclose(h.out);
+	fclose(h.err);
+	assert_non_null(strstr(err, "gpupt: cannot write /etc/default/grub.d/gpupt.cfg: "
+				    "Invalid cross-device link\n"));
+	assert_non_null(strstr(err, "every file enable changed is restored"));
+	assert_int_equal(faccessat(h.rootfd, "etc/gpupt.conf", F_OK, 0), -1);
+	assert_int_equal(faccessat(h.rootfd, "etc/default/grub.d/gpupt.cfg", F_OK, 0), -1);
+	assert_int_equal(faccessat(h.rootfd, "var/lib/gpupt/journal", F_OK, 0), -1);
+	assert_content_fd(h.rootfd, "etc/default/grub", grub_before);
+	free(grub_before);
+	free(out);
+	free(err);
+	close(h.rootfd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -295,6 +343,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_backup_journal_and_rollback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failed_run_rolls_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_limits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_enable_reports_and_rolls_back, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
