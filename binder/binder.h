@@ -41,6 +41,7 @@ struct binder {
 	int rootfd;
 	int devsfd;
 	int kmsgfd;		/* -1: log to stderr */
+	unsigned kmsg_lines;	/* written since kmsgfd was opened */
 	bool debug;
 	struct gpupt_config cfg;
 	const char *sel_ids;	/* how the log names the selection keys */

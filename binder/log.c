@@ -122,19 +122,6 @@ void out_write(int fd, const char *s, size_t len)
 	}
 }
 
-/*
- * O_APPEND so that a fixture's dev/kmsg (a regular file) keeps every line;
- * the real /dev/kmsg ignores it.  No O_CREAT: a missing dev/kmsg means
- * stderr, as in an initramfs without devtmpfs.
- */
-void binder_log_open(struct binder *b)
-{
-	b->kmsgfd = -1;
-	if (b->dry_run)
-		return;
-	b->kmsgfd = openat(b->rootfd, "dev/kmsg", O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY);
-}
-
 static const char *level_word(int level)
 {
 	switch (level) {
@@ -160,6 +147,40 @@ static void write_line(int fd, const char *prefix, const char *word, const struc
 	out_write(fd, line.s, line.len);
 }
 
+/*
+ * O_APPEND so that a fixture's dev/kmsg (a regular file) keeps every line;
+ * the real /dev/kmsg ignores it.  No O_CREAT: a missing dev/kmsg means
+ * stderr, as in an initramfs without devtmpfs.
+ */
+void binder_log_open(struct binder *b)
+{
+	b->kmsgfd = -1;
+	b->kmsg_lines = 0;
+	if (b->dry_run)
+		return;
+	b->kmsgfd = openat(b->rootfd, "dev/kmsg", O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY);
+}
+
+/*
+ * The kernel rate-limits writes to /dev/kmsg per open file (printk.devkmsg=
+ * ratelimit, the default: 10 lines per 5 s, the rest silently dropped).  A
+ * run with warnings or debug lines says more than that, so the file is
+ * opened afresh every KMSG_BURST lines.
+ */
+enum { KMSG_BURST = 10 };
+
+static void kmsg_write(struct binder *b, const char *prefix, const struct msg *m)
+{
+	if (b->kmsg_lines == KMSG_BURST) {
+		close(b->kmsgfd);
+		binder_log_open(b);
+		if (b->kmsgfd < 0)
+			return;
+	}
+	write_line(b->kmsgfd, prefix, "", m);
+	b->kmsg_lines++;
+}
+
 void binder_log(struct binder *b, int level, const struct msg *m)
 {
 	static const char *const kprefix[8] = { "<0>", "<1>", "<2>", "<3>", "<4>", "<5>", "<6>", "<7>" };
@@ -171,7 +192,7 @@ void binder_log(struct binder *b, int level, const struct msg *m)
 	if (b->dry_run)
 		return;
 	if (b->kmsgfd >= 0)
-		write_line(b->kmsgfd, kprefix[level & 7], "", m);
+		kmsg_write(b, kprefix[level & 7], m);
 	else if (!b->verbose)
 		write_line(STDERR_FILENO, "", level_word(level), m);
 }

@@ -45,14 +45,19 @@ begin() {
 
 # A modprobe that also does what the kernel does when vfio-pci registers:
 # it attaches to every unbound device whose driver_override names it.
+# Shell builtins where possible: the binder waits for modprobe only 1 s,
+# and a loaded test machine must not make that look like a hang.
 kernel_like_modprobe() {
 	cat >>"$T/modprobe" <<EOS
 R='$R'
 mkdir -p "\$R/sys/bus/pci/drivers/vfio-pci"
 for d in "\$R"/$DEVS/*; do
-	[ "\$(cat "\$d/driver_override")" = vfio-pci ] || continue
+	read -r override <"\$d/driver_override"
+	[ "\$override" = vfio-pci ] || continue
 	if [ -e "\$d/driver" ]; then
-		grep -qx "\${d##*/}" "\$d/driver/unbind" || continue
+		unbound=
+		read -r unbound <"\$d/driver/unbind"
+		[ "\$unbound" = "\${d##*/}" ] || continue
 		rm "\$d/driver"
 	fi
 	ln -s ../../../bus/pci/drivers/vfio-pci "\$d/driver"
