@@ -37,6 +37,7 @@ static const char usage_text[] =
 	"  --cmdline STRING  use STRING instead of DIR/proc/cmdline\n"
 	"  --help            show this text\n"
 	"\n"
+	"GPUPT_PASS=late in the environment marks the second pass, after udev.\n"
 	"Exit status: 0 all selected devices bound (or none selected), 1 some\n"
 	"could not be bound, 2 usage error.\n";
 
