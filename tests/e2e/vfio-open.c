@@ -3,7 +3,7 @@
  * Guest-side check of the end-to-end test: open one PCI device through VFIO
  * the way QEMU does at VM start (container, group, device fd), then read its
  * config space and BAR 0.  Prints one line:
- *   E2E-VFIO 0000:00:03.0 ok vendor=1234 device=1111 bar0-size=16777216 bar0-read=ok
+ *   E2E-VFIO 0000:00:03.0 ok vendor=1234 device=1111 bar0-size=16777216
  *   E2E-VFIO 0000:00:03.0 fail VFIO_GROUP_GET_STATUS: group not viable
  * Usage: gpupt-e2e-vfio GROUP ADDRESS.  Built static: the guest root has no
  * compiler and the helper must not depend on its libraries.
