@@ -68,5 +68,6 @@ UNINSTALL_TARGETS += uninstall-binder
 
 # Unit tests of the sysfs helpers, on a tree built by the test itself.
 TESTS += $(B)/tests/test-binder-sysfs
-$(B)/tests/test-binder-sysfs: $(B)/tests/test_binder_sysfs.o $(SYSFS_OBJS)
+# (sysfs/ reads hex with gpupt_parse_hex() from the parsers' library.)
+$(B)/tests/test-binder-sysfs: $(B)/tests/test_binder_sysfs.o $(SYSFS_OBJS) $(PARSE_LIB)
 	$(CC) -o $@ $^ $(ALL_LDFLAGS) -lcmocka

@@ -35,8 +35,7 @@ static int hex_digit(char c)
 	return -1;
 }
 
-/* Exactly `digits` hex digits at s; no sign, no "0x", no white space. */
-static int parse_hex(const char *s, size_t digits, unsigned *out)
+int gpupt_parse_hex(const char *s, size_t digits, unsigned *out)
 {
 	unsigned v = 0;
 
@@ -56,7 +55,7 @@ static int parse_id_field(const char *s, bool last, uint16_t *out)
 {
 	unsigned v;
 
-	if (parse_hex(s, 4, &v) < 0 || (!last && s[4] != ':'))
+	if (gpupt_parse_hex(s, 4, &v) < 0 || (!last && s[4] != ':'))
 		return -EINVAL;
 	*out = (uint16_t)v;
 	return 0;
@@ -86,14 +85,14 @@ static int parse_bus_slot(const char *s, size_t len, struct gpupt_pci_addr *a)
 	unsigned domain = 0, bus, slot;
 
 	if (len == 10) {
-		if (parse_hex(s, 4, &domain) < 0 || s[4] != ':')
+		if (gpupt_parse_hex(s, 4, &domain) < 0 || s[4] != ':')
 			return -EINVAL;
 		s += 5;
 	} else if (len != 5) {
 		return -EINVAL;
 	}
-	if (parse_hex(s, 2, &bus) < 0 || s[2] != ':' || parse_hex(s + 3, 2, &slot) < 0 ||
-	    slot > 0x1f)
+	if (gpupt_parse_hex(s, 2, &bus) < 0 || s[2] != ':' ||
+	    gpupt_parse_hex(s + 3, 2, &slot) < 0 || slot > 0x1f)
 		return -EINVAL;
 	a->domain = (uint16_t)domain;
 	a->bus = (uint8_t)bus;
@@ -111,7 +110,7 @@ static int parse_bare_addr(const char *s, size_t len, struct gpupt_pci_addr *a)
 		a->whole_slot = true;
 		return parse_bus_slot(s, len, a);
 	}
-	if ((size_t)(dot - s) + 2 != len || parse_hex(dot + 1, 1, &func) < 0 || func > 7)
+	if ((size_t)(dot - s) + 2 != len || gpupt_parse_hex(dot + 1, 1, &func) < 0 || func > 7)
 		return -EINVAL;
 	a->func = (uint8_t)func;
 	return parse_bus_slot(s, (size_t)(dot - s), a);

@@ -106,6 +106,11 @@ int gpupt_parse_id(const char *s, size_t len, struct gpupt_pci_id *out);
 int gpupt_parse_addr(const char *s, size_t len, struct gpupt_pci_addr *out);
 int gpupt_check_driver_name(const char *s, size_t len);
 int gpupt_parse_bool(const char *s, size_t len, bool *out);
+/*
+ * Exactly `digits` (at most 8) hex digits at s, any case; no sign, no "0x",
+ * no white space.  sysfs/ reads PCI names and uevent fields with it too.
+ */
+int gpupt_parse_hex(const char *s, size_t digits, unsigned *out);
 
 /*
  * Formatting.  Return the length written (like snprintf, without the NUL),

@@ -6,46 +6,19 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "cmdline/selection.h"
 #include "internal.h"
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Exactly n hex digits at s; -1 otherwise. */
-static long hexn(const char *s, size_t n)
-{
-	long v = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		int d = hexval(s[i]);
-
-		if (d < 0)
-			return -1;
-		v = v * 16 + d;
-	}
-	return v;
-}
 
 int gpupt_sysfs_parse_pci_name(const char *name, struct gpupt_pci_dev *d)
 {
-	long domain, bus, slot, func;
+	unsigned domain, bus, slot, func;
 
 	if (strnlen(name, GPUPT_PCI_NAME_LEN + 1) != GPUPT_PCI_NAME_LEN ||
 	    name[4] != ':' || name[7] != ':' || name[10] != '.')
 		return -EINVAL;
-	domain = hexn(name, 4);
-	bus = hexn(name + 5, 2);
-	slot = hexn(name + 8, 2);
-	func = hexn(name + 11, 1);
-	if (domain < 0 || bus < 0 || slot < 0 || slot > 0x1f || func < 0 || func > 7)
+	if (gpupt_parse_hex(name, 4, &domain) < 0 || gpupt_parse_hex(name + 5, 2, &bus) < 0 ||
+	    gpupt_parse_hex(name + 8, 2, &slot) < 0 || slot > 0x1f ||
+	    gpupt_parse_hex(name + 11, 1, &func) < 0 || func > 7)
 		return -EINVAL;
 	memcpy(d->name, name, GPUPT_PCI_NAME_LEN + 1);
 	d->domain = (uint16_t)domain;
@@ -161,13 +134,10 @@ static const char *uevent_field(const char *buf, const char *key, size_t *len)
 /* "VVVV:DDDD" (as in PCI_ID and PCI_SUBSYS_ID) into two numbers. */
 static int parse_id_pair(const char *s, size_t len, uint16_t *a, uint16_t *b)
 {
-	long x, y;
+	unsigned x, y;
 
-	if (!s || len != 9 || s[4] != ':')
-		return -EINVAL;
-	x = hexn(s, 4);
-	y = hexn(s + 5, 4);
-	if (x < 0 || y < 0)
+	if (!s || len != 9 || s[4] != ':' || gpupt_parse_hex(s, 4, &x) < 0 ||
+	    gpupt_parse_hex(s + 5, 4, &y) < 0)
 		return -EINVAL;
 	*a = (uint16_t)x;
 	*b = (uint16_t)y;
@@ -184,7 +154,7 @@ int gpupt_sysfs_pci_read_uevent(int dirfd, const char *name, struct gpupt_pci_de
 	char path[64], buf[512];
 	const char *v;
 	size_t len;
-	long cls;
+	unsigned cls;
 	int r;
 
 	r = gpupt_sysfs_parse_pci_name(name, d);
@@ -202,10 +172,9 @@ int gpupt_sysfs_pci_read_uevent(int dirfd, const char *name, struct gpupt_pci_de
 	if (parse_id_pair(v, len, &d->subvendor, &d->subdevice) < 0)
 		return -EINVAL;
 	v = uevent_field(buf, "PCI_CLASS", &len);
-	cls = v && len >= 1 && len <= 6 ? hexn(v, len) : -1;
-	if (cls < 0)
+	if (!v || len < 1 || len > 6 || gpupt_parse_hex(v, len, &cls) < 0)
 		return -EINVAL;
-	d->class = (uint32_t)cls;
+	d->class = cls;
 	v = uevent_field(buf, "DRIVER", &len);
 	if (!v)
 		len = 0;
