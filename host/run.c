@@ -57,31 +57,86 @@ int gpupt_run(const char *const *argv)
 	return gpupt_run_to(argv, -1);
 }
 
-int gpupt_run_to(const char *const *argv, int out_fd)
+/*
+ * Fork and exec argv with its standard output on out_fd (-1: ours).  0 with
+ * *pid set once the exec succeeded, or -errno when the program could not be
+ * started (the child, if any, already reaped).
+ */
+static int spawn(const char *const *argv, int out_fd, pid_t *pid)
 {
-	int pipefd[2], exec_errno = 0, status;
+	int pipefd[2], exec_errno = 0;
 	ssize_t n;
-	pid_t pid;
 
 	fflush(NULL);
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		status = -errno;
+	*pid = fork();
+	if (*pid < 0) {
+		int e = -errno;
+
 		close(pipefd[0]);
 		close(pipefd[1]);
-		return status;
+		return e;
 	}
-	if (pid == 0)
+	if (*pid == 0)
 		run_child(argv, pipefd[1], out_fd);
 	close(pipefd[1]);
 	do
 		n = read(pipefd[0], &exec_errno, sizeof(exec_errno));
 	while (n < 0 && errno == EINTR);
 	close(pipefd[0]);
-	status = wait_child(pid);
-	if (n == (ssize_t)sizeof(exec_errno))
+	if (n == (ssize_t)sizeof(exec_errno)) {
+		wait_child(*pid);
 		return -exec_errno;
-	return status;
+	}
+	return 0;
+}
+
+int gpupt_run_to(const char *const *argv, int out_fd)
+{
+	pid_t pid;
+	int r = spawn(argv, out_fd, &pid);
+
+	return r < 0 ? r : wait_child(pid);
+}
+
+/* Up to size-1 bytes from fd into buf, then the rest drained unread. */
+static size_t read_capped(int fd, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	for (;;) {
+		ssize_t n = read(fd, buf + len, size - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		if (len == size - 1) {
+			char sink[256];
+			while (read(fd, sink, sizeof(sink)) > 0)
+				;	/* drain, so the child does not block */
+			break;
+		}
+	}
+	return len;
+}
+
+int gpupt_run_capture(const char *const *argv, char *buf, size_t size)
+{
+	int pipefd[2], r;
+	size_t len = 0;
+	pid_t pid;
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return -errno;
+	r = spawn(argv, pipefd[1], &pid);
+	close(pipefd[1]);
+	if (r == 0) {
+		len = read_capped(pipefd[0], buf, size);
+		r = wait_child(pid);
+	}
+	close(pipefd[0]);
+	buf[len] = '\0';
+	return r;
 }

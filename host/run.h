@@ -16,6 +16,13 @@ int gpupt_run(const char *const *argv);
  * e.g. to stderr so that it cannot mix into --json output. */
 int gpupt_run_to(const char *const *argv, int out_fd);
 
+/*
+ * The same, with the program's standard output kept in buf: up to size-1
+ * bytes (size > 0), NUL-terminated, the rest read and dropped.  buf is ""
+ * when the program could not be started.
+ */
+int gpupt_run_capture(const char *const *argv, char *buf, size_t size);
+
 /* argv joined with spaces ("update-initramfs -u -k all").  Like snprintf. */
 int gpupt_argv_format(const char *const *argv, char *buf, size_t size);
 

@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: MIT
 /* gpupt vm: the Proxmox VE settings that pass a GPU to a VM, checked, then applied. */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "atomic.h"
@@ -319,51 +317,6 @@ static void check_firmware(struct vm_cmd *c)
 
 /* ---- is the VM running? --------------------------------------------------- */
 
-/* Run argv (PATH lookup, no shell) and keep up to size-1 bytes of its stdout. */
-static int run_capture(const char *const *argv, char *buf, size_t size)
-{
-	int pipefd[2], status;
-	size_t len = 0;
-	pid_t pid;
-
-	fflush(NULL);
-	if (pipe2(pipefd, O_CLOEXEC) < 0)
-		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		close(pipefd[0]);
-		close(pipefd[1]);
-		return -errno;
-	}
-	if (pid == 0) {
-		if (dup2(pipefd[1], STDOUT_FILENO) < 0)
-			_exit(127);
-		execvp(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	close(pipefd[1]);
-	for (;;) {
-		ssize_t n = read(pipefd[0], buf + len, size - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-		if (len == size - 1) {
-			char sink[256];
-			while (read(pipefd[0], sink, sizeof(sink)) > 0)
-				;	/* drain, so the child does not block */
-			break;
-		}
-	}
-	buf[len] = '\0';
-	close(pipefd[0]);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 /* A pid file under the root whose process exists there. */
 static bool pid_file_running(struct vm_cmd *c)
 {
@@ -386,7 +339,7 @@ static bool qm_says_running(struct vm_cmd *c)
 	const char *argv[] = { "qm", "status", c->vmid_arg, NULL };
 	char out[256];
 
-	return run_capture(argv, out, sizeof(out)) == 0 && strstr(out, "status: running");
+	return gpupt_run_capture(argv, out, sizeof(out)) == 0 && strstr(out, "status: running");
 }
 
 static bool vm_running(struct vm_cmd *c)
