@@ -6,75 +6,24 @@
  * the parsed config, so a failure shows what was parsed instead.
  */
 #include <errno.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <cmocka.h>
 
 #include "cmdline/cmdline.h"
+#include "tests/parse_util.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-/*
- * An exact-size heap copy of s: under SANITIZE=1, ASan then catches any
- * read past the length the parser was given.
- */
-static char *exact_copy(const char *s, size_t len)
-{
-	char *p = malloc(len ? len : 1);
-
-	assert_non_null(p);
-	memcpy(p, s, len);
-	return p;
-}
 #define SLICE(lit) lit, sizeof(lit) - 1
-
-/* "ids=A,B addrs=C driver=D debug=N fb=N off" with empty parts left out. */
-static void render(const struct gpupt_config *c, char *out, size_t size)
-{
-	size_t n = 0;
-	char one[64];
-
-	out[0] = '\0';
-	for (unsigned i = 0; i < c->n_ids; i++) {
-		assert_true(gpupt_format_id(&c->ids[i], one, sizeof(one)) > 0);
-		n += (size_t)snprintf(out + n, size - n, "%s%s", i ? "," : "ids=", one);
-	}
-	for (unsigned i = 0; i < c->n_addrs; i++) {
-		assert_true(gpupt_format_addr(&c->addrs[i], one, sizeof(one)) > 0);
-		n += (size_t)snprintf(out + n, size - n, "%s%s", i ? "," : n ? " addrs=" : "addrs=", one);
-	}
-	if (c->driver[0])
-		n += (size_t)snprintf(out + n, size - n, "%sdriver=%s", n ? " " : "", c->driver);
-	if (c->debug >= 0)
-		n += (size_t)snprintf(out + n, size - n, "%sdebug=%d", n ? " " : "", c->debug);
-	if (c->fb != GPUPT_FB_UNSET)
-		n += (size_t)snprintf(out + n, size - n, "%sfb=%d", n ? " " : "", c->fb);
-	if (c->off)
-		snprintf(out + n, size - n, "%soff", n ? " " : "");
-}
 
 /* Diagnostic codes as "BAD_ID(10de:13) EMPTY_VALUE()" */
 static void render_diags(const struct gpupt_diags *d, char *out, size_t size)
 {
-	static const char *const names[] = {
-		"BAD_ID", "BAD_ADDR", "BAD_FINGERPRINT", "BAD_DRIVER", "BAD_BOOL", "BAD_FB",
-		"EMPTY_VALUE", "UNKNOWN_KEY", "TOO_MANY_IDS", "TOO_MANY_ADDRS", "BAD_LINE",
-		"UNCLOSED_QUOTE",
-	};
 	size_t n = 0;
 
 	out[0] = '\0';
 	for (unsigned i = 0; i < d->n; i++) {
 		const struct gpupt_diag *g = &d->d[i];
 
-		assert_true((unsigned)g->code < ARRAY_SIZE(names));
 		n += (size_t)snprintf(out + n, size - n, "%s%s(%.*s)", i ? " " : "",
-				      names[g->code], (int)g->entry_len, g->entry ? g->entry : "");
+				      diag_code_name(g->code), (int)g->entry_len,
+				      g->entry ? g->entry : "");
 	}
 }
 
