@@ -16,6 +16,7 @@
 
 #include "host/host.h"
 #include "host/rom.h"
+#include "tests/host_fixture.h"
 
 enum { UNIT = 512, PCIR_AT = 0x1c };
 
@@ -443,55 +444,17 @@ int __wrap_gpupt_sysfs_write(int dirfd, const char *path, const char *val, size_
 	return 0;
 }
 
-struct fixture {
-	char root[64];
-	int rootfd;
-	char *out, *err;
-	size_t out_len, err_len;
-	struct gpupt_host h;
-};
-
-static void write_file(int dirfd, const char *path, const void *data, size_t len)
-{
-	int fd = openat(dirfd, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, data, len), (ssize_t)len);
-	close(fd);
-}
-
-static void mkdirs(int dirfd, const char *path)
-{
-	char p[256];
-
-	snprintf(p, sizeof(p), "%s", path);
-	for (char *s = strchr(p, '/'); s; s = strchr(s + 1, '/')) {
-		*s = '\0';
-		mkdirat(dirfd, p, 0755);
-		*s = '/';
-	}
-	mkdirat(dirfd, p, 0755);
-}
-
 #define DEV "sys/bus/pci/devices/0000:01:00.0"
 
 /* A root with the seed GPU at 01:00.0 (10de:1381); rom gets len bytes of rom. */
 static void fixture_setup(struct fixture *f, const uint8_t *rom, size_t len, bool has_rom)
 {
-	memset(f, 0, sizeof(*f));
-	snprintf(f->root, sizeof(f->root), "/tmp/gpupt-rom-XXXXXX");
-	assert_non_null(mkdtemp(f->root));
-	f->rootfd = open(f->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	assert_true(f->rootfd >= 0);
+	fixture_open(f, "gpupt-rom");
 	mkdirs(f->rootfd, DEV);
-	write_file(f->rootfd, DEV "/vendor", "0x10de\n", 7);
-	write_file(f->rootfd, DEV "/device", "0x1381\n", 7);
+	write_file(f->rootfd, DEV "/vendor", "0x10de\n", 7, 0644);
+	write_file(f->rootfd, DEV "/device", "0x1381\n", 7, 0644);
 	if (has_rom)
-		write_file(f->rootfd, DEV "/rom", rom, len);
-	f->h.root = f->root;
-	f->h.rootfd = f->rootfd;
-	f->h.out = open_memstream(&f->out, &f->out_len);
-	f->h.err = open_memstream(&f->err, &f->err_len);
+		write_file(f->rootfd, DEV "/rom", rom, len, 0644);
 	written[0] = '\0';
 	fail_enable = 0;
 }
@@ -504,19 +467,6 @@ static int run_rom(struct fixture *f, const char *a1, const char *a2)
 	fflush(f->h.out);
 	fflush(f->h.err);
 	return ret;
-}
-
-static void fixture_teardown(struct fixture *f)
-{
-	char cmd[128];
-
-	fclose(f->h.out);
-	fclose(f->h.err);
-	free(f->out);
-	free(f->err);
-	close(f->rootfd);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->root);
-	assert_int_equal(system(cmd), 0);	/* test cleanup only */
 }
 
 static void test_cmd_device_uefi(void **state)
@@ -576,7 +526,7 @@ static void test_cmd_no_efi_explains(void **state)
 	assert_null(strstr(f.out, "boot GPU"));
 
 	/* The boot GPU's ROM may be the legacy copy in memory: say so. */
-	write_file(f.rootfd, DEV "/boot_vga", "1\n", 2);
+	write_file(f.rootfd, DEV "/boot_vga", "1\n", 2, 0644);
 	assert_int_equal(run_rom(&f, "01:00.0", NULL), 0);
 	assert_non_null(strstr(f.out, "This is the host's boot GPU: the kernel may hand out the copy"));
 	fixture_teardown(&f);
@@ -656,7 +606,7 @@ static void test_cmd_file(void **state)
 
 	put_image(rom, &EFI_X64);
 	fixture_setup(&f, NULL, 0, false);
-	write_file(f.rootfd, "efi.rom", rom, sizeof(rom));
+	write_file(f.rootfd, "efi.rom", rom, sizeof(rom), 0644);
 	snprintf(path, sizeof(path), "%s/efi.rom", f.root);
 	assert_int_equal(run_rom(&f, "--file", path), 0);
 	assert_non_null(strstr(f.out, "UEFI-bootable: yes\n"));
@@ -666,7 +616,7 @@ static void test_cmd_file(void **state)
 	{
 		uint8_t dump[0x400 + sizeof(rom)] = { 0 };
 		memcpy(dump + 0x400, rom, sizeof(rom));
-		write_file(f.rootfd, "dump.rom", dump, sizeof(dump));
+		write_file(f.rootfd, "dump.rom", dump, sizeof(dump), 0644);
 		snprintf(path, sizeof(path), "%s/dump.rom", f.root);
 		assert_int_equal(run_rom(&f, "--file", path), 0);
 		assert_non_null(strstr(f.out, "warning: the ROM starts at offset 0x400, after a 1024-byte header"));
@@ -676,7 +626,7 @@ static void test_cmd_file(void **state)
 
 	/* Not a ROM at all. */
 	memset(rom, 0xff, sizeof(rom));
-	write_file(f.rootfd, "efi.rom", rom, sizeof(rom));
+	write_file(f.rootfd, "efi.rom", rom, sizeof(rom), 0644);
 	assert_int_equal(run_rom(&f, "--file", path), 1);
 	assert_non_null(strstr(f.err, "is not a PCI option ROM: no 55 AA signature"));
 	snprintf(path, sizeof(path), "%s/missing.rom", f.root);

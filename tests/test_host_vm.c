@@ -16,6 +16,7 @@
 
 #include "host/host.h"
 #include "host/vmconf.h"
+#include "tests/host_fixture.h"
 
 #define FIXTURES "tests/fixtures/host/"
 
@@ -265,39 +266,9 @@ int __wrap_gpupt_sysfs_write(int dirfd, const char *path, const char *val, size_
 	return __real_gpupt_sysfs_write(dirfd, path, val, len);
 }
 
-struct fixture {
-	char root[64];
-	int rootfd;
-	char *out, *err;
-	size_t out_len, err_len;
-	struct gpupt_host h;
-};
-
-static void write_file(int dirfd, const char *path, const void *data, size_t len, mode_t mode)
-{
-	int fd = openat(dirfd, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, data, len), (ssize_t)len);
-	close(fd);
-}
-
 static void write_str(int dirfd, const char *path, const char *s, mode_t mode)
 {
 	write_file(dirfd, path, s, strlen(s), mode);
-}
-
-static void mkdirs(int dirfd, const char *path)
-{
-	char p[256];
-
-	snprintf(p, sizeof(p), "%s", path);
-	for (char *s = strchr(p, '/'); s; s = strchr(s + 1, '/')) {
-		*s = '\0';
-		mkdirat(dirfd, p, 0755);
-		*s = '/';
-	}
-	mkdirat(dirfd, p, 0755);
 }
 
 #define DEVS "sys/bus/pci/devices/"
@@ -319,11 +290,7 @@ static void fixture_setup(struct fixture *f)
 	size_t len;
 	char *conf = slurp(FIXTURES "vm-100.conf", &len);
 
-	memset(f, 0, sizeof(*f));
-	snprintf(f->root, sizeof(f->root), "/tmp/gpupt-vm-XXXXXX");
-	assert_non_null(mkdtemp(f->root));
-	f->rootfd = open(f->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	assert_true(f->rootfd >= 0);
+	fixture_open(f, "gpupt-vm");
 	add_function(f->rootfd, "0000:01:00.0", "DRIVER=vfio-pci\nPCI_CLASS=30000\nPCI_ID=10DE:1381\n"
 		     "PCI_SUBSYS_ID=1043:8416\nPCI_SLOT_NAME=0000:01:00.0\n");
 	add_function(f->rootfd, "0000:01:00.1", "DRIVER=vfio-pci\nPCI_CLASS=40300\nPCI_ID=10DE:0FBC\n"
@@ -332,10 +299,6 @@ static void fixture_setup(struct fixture *f)
 	write_str(f->rootfd, "etc/gpupt.conf", "addrs = 0000:01:00.0=10de:1381,0000:01:00.1=10de:0fbc\n", 0644);
 	write_file(f->rootfd, CONF100, conf, len, 0640);
 	free(conf);
-	f->h.root = f->root;
-	f->h.rootfd = f->rootfd;
-	f->h.out = open_memstream(&f->out, &f->out_len);
-	f->h.err = open_memstream(&f->err, &f->err_len);
 }
 
 static int run_vm(struct fixture *f, const char *const *args)
@@ -366,19 +329,6 @@ static bool file_equals(int rootfd, const char *path, const char *fixture)
 	free(a);
 	free(b);
 	return eq;
-}
-
-static void fixture_teardown(struct fixture *f)
-{
-	char cmd[128];
-
-	fclose(f->h.out);
-	fclose(f->h.err);
-	free(f->out);
-	free(f->err);
-	close(f->rootfd);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->root);
-	assert_int_equal(system(cmd), 0);	/* test cleanup only */
 }
 
 static char *root_path(const struct fixture *f, const char *rel)
