@@ -97,3 +97,25 @@ finish()
 	echo "$checks checks, $failures failed"
 	[ "$failures" -eq 0 ]
 }
+
+# check_hook_outcomes LABEL RUN AFTER: RUN CASE runs a boot hook with a fake
+# binder exiting CASE (0, 1) or with no binder (missing), leaving
+# $scratch/argv, $scratch/kmsg and $scratch/after.  Every generator's hook
+# must run the binder once, stay quiet on success, log a failure or a
+# missing binder, and let boot go on (AFTER is what RUN wrote to after).
+check_hook_outcomes()
+{
+	$2 0
+	assert_eq "$1: binder run" "argv= pass=" "$(cat "$scratch/argv")"
+	assert_eq "$1: returns 0" "$3" "$(cat "$scratch/after")"
+	assert_eq "$1: quiet on success" "" "$(cat "$scratch/kmsg")"
+	$2 1
+	assert_eq "$1, binder fails: returns 0" "$3" "$(cat "$scratch/after")"
+	assert_eq "$1, binder fails: logged" \
+		"gpupt: gpupt-bind exited with status 1 (see the gpupt lines above); boot continues" \
+		"$(cat "$scratch/kmsg")"
+	$2 missing
+	assert_eq "$1, no binder: returns 0" "$3" "$(cat "$scratch/after")"
+	assert_contains "$1, no binder: logged" "$scratch/kmsg" \
+		"gpupt: $scratch/bin/gpupt-bind is missing from the initramfs"
+}

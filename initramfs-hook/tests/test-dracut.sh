@@ -99,18 +99,6 @@ source_hook()
 	touch "$scratch/argv" "$scratch/kmsg" "$scratch/after"
 }
 
-source_hook 0
-assert_eq "hook: binder run" "argv= pass=" "$(cat "$scratch/argv")"
-assert_eq "hook: returns 0, no leftovers" "status=0 leftover=0" "$(cat "$scratch/after")"
-assert_eq "hook: quiet on success" "" "$(cat "$scratch/kmsg")"
-source_hook 1
-assert_eq "hook, binder fails: returns 0" "status=0 leftover=0" "$(cat "$scratch/after")"
-assert_eq "hook, binder fails: logged" \
-	"gpupt: gpupt-bind exited with status 1 (see the gpupt lines above); boot continues" \
-	"$(cat "$scratch/kmsg")"
-source_hook missing
-assert_eq "hook, no binder: returns 0" "status=0 leftover=0" "$(cat "$scratch/after")"
-assert_contains "hook, no binder: logged" "$scratch/kmsg" \
-	"gpupt: $scratch/bin/gpupt-bind is missing from the initramfs"
+check_hook_outcomes "hook" source_hook "status=0 leftover=0"
 
 finish

@@ -94,18 +94,6 @@ early()
 	touch "$scratch/argv" "$scratch/kmsg" "$scratch/after"
 }
 
-early 0
-assert_eq "early hook: binder run" "argv= pass=" "$(cat "$scratch/argv")"
-assert_eq "early hook: returns 0" "status=0" "$(cat "$scratch/after")"
-assert_eq "early hook: quiet on success" "" "$(cat "$scratch/kmsg")"
-early 1
-assert_eq "early hook, binder fails: returns 0" "status=0" "$(cat "$scratch/after")"
-assert_eq "early hook, binder fails: logged" \
-	"gpupt: gpupt-bind exited with status 1 (see the gpupt lines above); boot continues" \
-	"$(cat "$scratch/kmsg")"
-early missing
-assert_eq "early hook, no binder: returns 0" "status=0" "$(cat "$scratch/after")"
-assert_contains "early hook, no binder: logged" "$scratch/kmsg" \
-	"gpupt: $scratch/bin/gpupt-bind is missing from the initramfs"
+check_hook_outcomes "early hook" early "status=0"
 
 finish
