@@ -34,10 +34,19 @@ INSTALL_TARGETS :=
 UNINSTALL_TARGETS :=
 BENCH_TARGETS :=
 
-PARSE_SRCS := $(sort $(wildcard cmdline/*.c conf/*.c))
+# Dependencies run one way: lib <- selection <- cmdline, conf <- binder, host.
+# lib/: generic helpers (libc only).  PURE_LIB_SRCS are the ones without I/O
+# that the parsers and fuzzers need; the binder links what it uses of lib/.
+LIB_SRCS := $(sort $(wildcard lib/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
+LIB_A := $(B)/libgpupt.a
+PURE_LIB_SRCS := lib/strbuf.c lib/number.c lib/kernel-cmdline.c
+
+# The selection model and its two sources, pure and fuzzed.
+PARSE_SRCS := $(sort $(wildcard selection/*.c cmdline/*.c conf/*.c))
 PARSE_OBJS := $(PARSE_SRCS:%.c=$(B)/%.o)
 PARSE_LIB := $(B)/libgpupt-parse.a
-FUZZ_SRCS += $(PARSE_SRCS)
+FUZZ_SRCS += $(PARSE_SRCS) $(PURE_LIB_SRCS)
 
 # sysfs/: libc-only PCI sysfs helpers shared by the binder and the host tool.
 SYSFS_SRCS := $(sort $(wildcard sysfs/*.c))
@@ -46,6 +55,7 @@ SYSFS_OBJS := $(SYSFS_SRCS:%.c=$(B)/%.o)
 DEPS_STAMP := $(B)/.deps-build
 
 include $(sort $(wildcard */module.mk))
+include $(sort $(wildcard tests/*/module.mk))
 
 .PHONY: all check lint fuzz fuzz-build bench size demo install uninstall clean deps check-e2e
 
@@ -63,6 +73,10 @@ $(B)/%.o: %.c | $(DEPS_STAMP)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(PARSE_LIB): $(PARSE_OBJS)
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+
+$(LIB_A): $(LIB_OBJS)
 	@mkdir -p $(@D)
 	$(AR) rcs $@ $^
 
@@ -94,7 +108,7 @@ fuzz: $(FUZZ_BINS)
 lint: $(DEPS_STAMP)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
 		--inline-suppr --suppress=missingIncludeSystem -I. --std=c11 \
-		$(filter-out tests/fuzz/%,$(wildcard */*.c))
+		$(filter-out tests/fuzz/%,$(wildcard */*.c */*/*.c))
 	shellcheck -s sh $(SHELL_SCRIPTS) scripts/install-deps scripts/run-tests
 
 bench: $(BENCH_TARGETS)

@@ -17,7 +17,7 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "binder.h"
+#include "binder/binder.h"
 
 enum { VERIFY_WAIT_MS = 250, VERIFY_POLL_MS = 10 };
 

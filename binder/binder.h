@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "cmdline/selection.h"
+#include "selection/selection.h"
 #include "sysfs/sysfs.h"
 
 enum { BINDER_MAX_DEVICES = 64 };

@@ -9,7 +9,8 @@
  */
 #include <string.h>
 
-#include "binder.h"
+#include "binder/binder.h"
+#include "lib/macro.h"
 
 #define PLATFORM_DEVICES "sys/bus/platform/devices"
 #define VTCONSOLES "sys/class/vtconsole"
@@ -81,7 +82,7 @@ static bool is_boot_fb(const char *name)
 		"efi-framebuffer.", "simple-framebuffer.", "vesa-framebuffer.",
 	};
 
-	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++)
 		if (strncmp(name, prefixes[i], strlen(prefixes[i])) == 0)
 			return true;
 	return false;

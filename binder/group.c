@@ -7,7 +7,7 @@
  */
 #include <string.h>
 
-#include "binder.h"
+#include "binder/binder.h"
 
 struct group_walk {
 	struct binder *b;

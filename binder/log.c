@@ -9,7 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "binder.h"
+#include "binder/binder.h"
+#include "lib/macro.h"
 
 void msg_init(struct msg *m)
 {
@@ -99,7 +100,7 @@ const char *binder_strerror(int err)
 	};
 	static struct msg other;
 
-	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(known); i++)
 		if (known[i].err == err)
 			return known[i].text;
 	msg_init(&other);

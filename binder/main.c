@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "binder.h"
+#include "binder/binder.h"
 #include "cmdline/cmdline.h"
 #include "conf/conf.h"
 

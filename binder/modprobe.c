@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "binder.h"
+#include "binder/binder.h"
 
 enum { MODPROBE_WAIT_MS = 1000, POLL_MS = 5 };
 

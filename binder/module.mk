@@ -1,14 +1,16 @@
 # binder/: gpupt-bind, the static early-boot binder (libc only).
 #
 # Built with musl-gcc for size (plain $(CC) -static when musl-gcc is
-# absent), from its own objects: the parsers and sysfs helpers are compiled
-# again with the binder's compiler and flags into $(BINDER_OBJDIR).  With
+# absent), from its own objects: the parsers, sysfs helpers and lib/ are
+# compiled again with the binder's compiler and flags into $(BINDER_OBJDIR);
+# lib/ goes in as an archive, so only the helpers the binder calls are linked.  With
 # SANITIZE=1 it is built with $(CC) and the sanitizers instead (dynamic:
 # ASan does not link statically).
 BINDER := $(B)/gpupt-bind
 BINDER_OBJDIR := $(B)/binder-obj
 BINDER_SRCS := $(sort $(wildcard binder/*.c)) $(PARSE_SRCS) $(SYSFS_SRCS)
 BINDER_OBJS := $(BINDER_SRCS:%.c=$(BINDER_OBJDIR)/%.o)
+BINDER_LIB := $(BINDER_OBJDIR)/libgpupt.a
 BINDER_ROOT_BUILDER := tests/fixtures/pciroot.sh
 
 ifeq ($(SANITIZE),1)
@@ -33,13 +35,11 @@ $(BINDER_OBJDIR)/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(BINDER_CC) $(BINDER_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(BINDER): $(BINDER_OBJS)
-	$(BINDER_CC) -o $@ $^ $(BINDER_LDFLAGS)
+$(BINDER_LIB): $(LIB_SRCS:%.c=$(BINDER_OBJDIR)/%.o)
+	$(AR) rcs $@ $^
 
-# Shell tests: fixture roots built by tests/fixtures/pciroot.sh, the binder
-# run on them, and exact assertions on what it wrote and logged.
-SHELL_SCRIPTS += $(BINDER_ROOT_BUILDER) tests/binder/test-binder.sh scripts/bench-binder
-TEST_SCRIPTS += "sh tests/binder/test-binder.sh $(BINDER)"
+$(BINDER): $(BINDER_OBJS) $(BINDER_LIB)
+	$(BINDER_CC) -o $@ $^ $(BINDER_LDFLAGS)
 
 # make demo: what the binder would do on a copy of the seed host.
 demo: $(BINDER)
@@ -53,10 +53,6 @@ demo: $(BINDER)
 size: $(BINDER)
 	@echo "$(BINDER): $$(wc -c <$(BINDER)) bytes ($(BINDER_CC), static, stripped)"
 
-bench-binder: $(BINDER)
-	sh scripts/bench-binder $(BINDER) $(B)/bench-binder
-BENCH_TARGETS += bench-binder
-
 install-binder: $(BINDER)
 	install -D -m 0755 $(BINDER) $(DESTDIR)$(PREFIX)/lib/gpupt/gpupt-bind
 uninstall-binder:
@@ -64,10 +60,4 @@ uninstall-binder:
 	-rmdir $(DESTDIR)$(PREFIX)/lib/gpupt 2>/dev/null
 INSTALL_TARGETS += install-binder
 UNINSTALL_TARGETS += uninstall-binder
-.PHONY: bench-binder install-binder uninstall-binder
-
-# Unit tests of the sysfs helpers, on a tree built by the test itself.
-TESTS += $(B)/tests/test-binder-sysfs
-# (sysfs/ reads hex with gpupt_parse_hex() from the parsers' library.)
-$(B)/tests/test-binder-sysfs: $(B)/tests/test_binder_sysfs.o $(SYSFS_OBJS) $(PARSE_LIB)
-	$(CC) -o $@ $^ $(ALL_LDFLAGS) -lcmocka
+.PHONY: install-binder uninstall-binder

@@ -8,7 +8,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "binder.h"
+#include "binder/binder.h"
+#include "lib/macro.h"
 
 /* A word for the classes an admin meets here; the code says the rest. */
 static const char *class_word(uint32_t class)
@@ -22,7 +23,7 @@ static const char *class_word(uint32_t class)
 		{ 0x0c03, "USB " }, { 0x0604, "PCI bridge " }, { 0x0600, "host bridge " },
 	};
 
-	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
 		if (words[i].class == class >> 8)
 			return words[i].word;
 	return "";

@@ -7,8 +7,8 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "conf.h"
-#include "../cmdline/setting.h"
+#include "conf/conf.h"
+#include "selection/setting.h"
 
 struct slice {
 	const char *s;

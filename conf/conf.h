@@ -6,7 +6,7 @@
 #ifndef GPUPT_CONF_H
 #define GPUPT_CONF_H
 
-#include "../cmdline/selection.h"
+#include "selection/selection.h"
 
 #define GPUPT_CONF_PATH "etc/gpupt.conf"	/* relative to the root */
 
@@ -16,14 +16,6 @@
  */
 int gpupt_conf_parse(const char *buf, size_t len, struct gpupt_config *out,
 		     struct gpupt_diags *diags);
-
-/*
- * Precedence: gpupt.off on the command line wins over everything; if the
- * command line selects anything (ids or addrs), the conf's selection is
- * ignored; the command line's driver/debug/fb override the conf's.
- */
-void gpupt_config_merge(const struct gpupt_config *cmdline, const struct gpupt_config *conf,
-			struct gpupt_config *out);
 
 /*
  * Write c as conf text (a header comment, then one key per line) that

@@ -6,8 +6,8 @@
  */
 #include <errno.h>
 
-#include "conf.h"
-#include "../cmdline/strbuf.h"
+#include "conf/conf.h"
+#include "lib/strbuf.h"
 
 static const char header[] =
 	"# gpupt configuration, written by `gpupt enable`.\n"

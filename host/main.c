@@ -6,7 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "host.h"
+#include "host/host.h"
+#include "lib/macro.h"
 
 #define GPUPT_VERSION "0.1"
 
@@ -26,7 +27,7 @@ static const struct gpupt_command {
 
 static void list_commands(FILE *f)
 {
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
 }
 
@@ -64,7 +65,7 @@ static int usage(FILE *f, int status)
 
 static const struct gpupt_command *find_command(const char *name)
 {
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		if (strcmp(commands[i].name, name) == 0)
 			return &commands[i];
 	return NULL;

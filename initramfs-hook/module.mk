@@ -22,12 +22,7 @@ HOOKS_FILES = \
 
 HOOKS_SRCS = $(foreach f,$(HOOKS_FILES),$(firstword $(subst :, ,$(f))))
 
-SHELL_SCRIPTS += $(filter-out %.conf,$(HOOKS_SRCS)) \
-	$(wildcard initramfs-hook/tests/*.sh)
-# test-conf-driver.sh compares the hooks' reading of the conf with the
-# binder's, so it runs the binder just built.
-TEST_SCRIPTS += $(sort $(filter-out %/test-conf-driver.sh,$(wildcard initramfs-hook/tests/test-*.sh))) \
-	"sh initramfs-hook/tests/test-conf-driver.sh $(B)/gpupt-bind"
+SHELL_SCRIPTS += $(filter-out %.conf,$(HOOKS_SRCS))
 
 # Each file is written to a temporary name and renamed, so an interrupted
 # install never leaves a half-written hook for the next update-initramfs.

@@ -6,7 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sysfs.h"
+#include "lib/number.h"
+#include "sysfs/sysfs.h"
 
 bool gpupt_sysfs_name_ok(const char *name)
 {
@@ -82,46 +83,12 @@ int gpupt_sysfs_read(int dirfd, const char *path, char *buf, size_t size)
 	return (int)n;
 }
 
-static int digit_value(char c, unsigned base)
-{
-	unsigned v;
-
-	if (c >= '0' && c <= '9')
-		v = (unsigned)(c - '0');
-	else if (c >= 'a' && c <= 'f')
-		v = (unsigned)(c - 'a' + 10);
-	else if (c >= 'A' && c <= 'F')
-		v = (unsigned)(c - 'A' + 10);
-	else
-		return -1;
-	return v < base ? (int)v : -1;
-}
-
 int gpupt_sysfs_read_ulong(int dirfd, const char *path, unsigned long *out)
 {
 	char buf[32];
-	const char *p = buf;
-	unsigned long v = 0;
-	unsigned base = 10;
 	int r = gpupt_sysfs_read(dirfd, path, buf, sizeof(buf));
 
-	if (r < 0)
-		return r;
-	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
-		base = 16;
-		p += 2;
-	}
-	if (*p == '\0')
-		return -EINVAL;
-	for (; *p; p++) {
-		int d = digit_value(*p, base);
-
-		if (d < 0 || v > (~0UL - (unsigned long)d) / base)
-			return -EINVAL;
-		v = v * base + (unsigned long)d;
-	}
-	*out = v;
-	return 0;
+	return r < 0 ? r : gpupt_parse_ulong(buf, (size_t)r, out);
 }
 
 int gpupt_sysfs_write(int dirfd, const char *path, const char *val, size_t len)

@@ -4,7 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "sysfs/internal.h"
 
 int gpupt_sysfs_pci_iommu_group(int dirfd, const char *name)
 {

@@ -6,8 +6,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "cmdline/selection.h"
-#include "internal.h"
+#include "lib/number.h"
+#include "sysfs/internal.h"
 
 int gpupt_sysfs_parse_pci_name(const char *name, struct gpupt_pci_dev *d)
 {

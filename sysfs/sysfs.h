@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * PCI sysfs, read and written through a root directory fd (libc only, and
- * the parsers' gpupt_parse_hex()).
+ * PCI sysfs, read and written through a root directory fd (libc only).
  *
  * Every path is relative and opened with openat() from a directory fd, so
  * that the binder and the host tool behave the same on the live system

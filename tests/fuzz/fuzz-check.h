@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmdline/selection.h"
+#include "selection/selection.h"
 #include "conf/conf.h"
 
 #define FUZZ_CHECK(cond) do { if (!(cond)) abort(); } while (0)

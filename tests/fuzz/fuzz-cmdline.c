@@ -5,16 +5,17 @@
  * saved as conf text, and gpupt.off always wins the merge.
  */
 #include "cmdline/cmdline.h"
-#include "fuzz-check.h"
+#include "lib/kernel-cmdline.h"
+#include "tests/fuzz/fuzz-check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void check_tokens(const char *buf, size_t len)
 {
-	struct gpupt_token t;
+	struct gpupt_kernel_param t;
 	size_t pos = 0, last = 0;
 
-	while (gpupt_cmdline_next(buf, len, &pos, &t)) {
+	while (gpupt_kernel_cmdline_next(buf, len, &pos, &t)) {
 		FUZZ_CHECK(pos > last && pos <= len);
 		FUZZ_CHECK(t.start >= buf && t.start + t.len == buf + pos);
 		FUZZ_CHECK(t.key >= t.start && t.key + t.key_len <= t.start + t.len);

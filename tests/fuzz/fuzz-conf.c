@@ -4,7 +4,7 @@
  * diagnostic names a line of the input and formats safely, and the writer's
  * output reads back to the same config.
  */
-#include "fuzz-check.h"
+#include "tests/fuzz/fuzz-check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

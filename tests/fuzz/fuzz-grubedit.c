@@ -8,8 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host/grubedit.h"
-#include "host/kcmdline.h"
+#include "host/formats/grubedit.h"
+#include "host/formats/kcmdline.h"
+#include "lib/macro.h"
 
 enum { MAX_IN = 1 << 16 };
 
@@ -21,7 +22,7 @@ static const char *const pool[] = {
 static void pick(uint8_t mask, struct gpupt_tokens *t)
 {
 	t->n = 0;
-	for (size_t i = 0; i < sizeof(pool) / sizeof(pool[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(pool); i++)
 		if (mask & (1u << i))
 			gpupt_tokens_add(t, pool[i]);
 }

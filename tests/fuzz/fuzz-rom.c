@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "host/rom.h"
+#include "host/formats/rom.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

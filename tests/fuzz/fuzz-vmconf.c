@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host/vmconf.h"
+#include "host/formats/vmconf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

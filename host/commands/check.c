@@ -1,0 +1,786 @@
+// SPDX-License-Identifier: MIT
+/*
+ * gpupt check: preflight, one line per check, PASS/WARN/FAIL with the fix.
+ * Everything is read below the root: proc/cpuinfo, proc/interrupts,
+ * proc/cmdline, sys/class/iommu, sys/kernel/iommu_groups, sys/firmware/efi,
+ * etc/default/grub(.d), etc/kernel/cmdline, etc/modules(-load.d),
+ * boot/config-VER and lib/modules/VER (through libkmod).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libkmod.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/kernel-cmdline.h"
+#include "host/model/bootloader.h"
+#include "host/model/devices.h"
+#include "host/formats/grubedit.h"
+#include "host/host.h"
+#include "lib/json.h"
+#include "host/model/safety.h"
+#include "host/model/select.h"
+#include "lib/macro.h"
+
+enum level { PASS, WARN, FAIL };
+static const char *const level_name[] = { "PASS", "WARN", "FAIL" };
+static const char *const level_json[] = { "pass", "warn", "fail" };
+
+enum { MAX_KERNELS = 32, KVER_MAX = 128, CMDLINE_MAX = 4096 };
+
+struct kernel {
+	char ver[KVER_MAX];
+	unsigned major, minor;
+};
+
+struct check_ctx {
+	struct gpupt_host *h;
+	struct gpupt_json j;
+	enum level worst;
+	struct gpupt_devlist l;
+	struct gpupt_config merged;
+	struct gpupt_selection sel;
+	struct kernel kernels[MAX_KERNELS];
+	size_t n_kernels;
+	struct kernel running;		/* ver "" when unknown */
+	char effect[CMDLINE_MAX];	/* proc/cmdline */
+	char configured[CMDLINE_MAX];	/* what the boot loader will pass next boot */
+	const char *loader;		/* "GRUB", "systemd-boot", NULL unknown */
+	const char *loader_file;
+};
+
+static void report(struct check_ctx *c, enum level lv, const char *name, const char *fix,
+		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void report(struct check_ctx *c, enum level lv, const char *name, const char *fix,
+		   const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (lv > c->worst)
+		c->worst = lv;
+	if (c->h->json) {
+		gpupt_json_begin_object(&c->j);
+		gpupt_json_kv_str(&c->j, "check", name);
+		gpupt_json_kv_str(&c->j, "result", level_json[lv]);
+		gpupt_json_kv_str(&c->j, "message", msg);
+		gpupt_json_kv_str(&c->j, "fix", lv == PASS ? NULL : fix);
+		gpupt_json_end_object(&c->j);
+		return;
+	}
+	fprintf(c->h->out, "%s  %s: %s", level_name[lv], name, msg);
+	if (lv != PASS && fix)
+		fprintf(c->h->out, "; fix: %s", fix);
+	fputc('\n', c->h->out);
+}
+
+/* ---- command-line tokens ---------------------------------------------- */
+
+/* Does cmdline hold key (any value when val is NULL; val may be one item of a comma list)? */
+static bool has_token(const char *cmdline, const char *key, const char *val)
+{
+	struct gpupt_kernel_param t;
+	size_t pos = 0, len = strlen(cmdline);
+
+	while (gpupt_kernel_cmdline_next(cmdline, len, &pos, &t)) {
+		if (!gpupt_kernel_param_eq(t.key, t.key_len, key))
+			continue;
+		if (!val)
+			return true;
+		for (size_t i = 0, vlen = strlen(val); t.val && i + vlen <= t.val_len;) {
+			size_t item = strcspn(t.val + i, ",");
+
+			if (item > t.val_len - i)
+				item = t.val_len - i;
+			if (item == vlen && memcmp(t.val + i, val, vlen) == 0)
+				return true;
+			i += item + 1;
+		}
+	}
+	return false;
+}
+
+/* Does cmdline hold this exact token text? */
+static bool has_exact(const char *cmdline, const char *tok, size_t tok_len)
+{
+	struct gpupt_kernel_param t;
+	size_t pos = 0, len = strlen(cmdline);
+
+	while (gpupt_kernel_cmdline_next(cmdline, len, &pos, &t))
+		if (t.len == tok_len && memcmp(t.start, tok, tok_len) == 0)
+			return true;
+	return false;
+}
+
+/* Tokens whose change needs a reboot to matter for passthrough. */
+static bool token_relevant(const struct gpupt_kernel_param *t)
+{
+	static const char *const prefixes[] = {
+		"gpupt", "vfio", "intel_iommu", "amd_iommu", "iommu", "video", "initcall_blacklist",
+		"pcie_acs_override", "kvm", "modprobe.blacklist", "rd.driver", "nomodeset",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++)
+		if (t->key_len >= strlen(prefixes[i]) &&
+		    strncmp(t->key, prefixes[i], strlen(prefixes[i])) == 0)
+			return true;
+	return false;
+}
+
+/* Append the tokens of a that b lacks (relevant ones only if only_relevant) to out. */
+static void tokens_missing(const char *a, const char *b, bool only_relevant, char *out, size_t size)
+{
+	struct gpupt_kernel_param t;
+	size_t pos = 0, len = strlen(a), used = strlen(out);
+
+	while (gpupt_kernel_cmdline_next(a, len, &pos, &t)) {
+		if (gpupt_kernel_param_eq(t.key, t.key_len, "BOOT_IMAGE") ||
+		    gpupt_kernel_param_eq(t.key, t.key_len, "initrd") ||
+		    (only_relevant && !token_relevant(&t)) || has_exact(b, t.start, t.len))
+			continue;
+		if (used + t.len + 2 >= size)
+			return;
+		used += (size_t)snprintf(out + used, size - used, "%s%.*s", used ? " " : "",
+					 (int)t.len, t.start);
+	}
+}
+
+/* ---- kernels ------------------------------------------------------------- */
+
+static void parse_kver(struct kernel *k, const char *ver)
+{
+	snprintf(k->ver, sizeof(k->ver), "%s", ver);
+	if (sscanf(ver, "%u.%u", &k->major, &k->minor) != 2)
+		k->major = k->minor = 0;
+}
+
+static bool kver_at_least(const struct kernel *k, unsigned major, unsigned minor)
+{
+	return k->major > major || (k->major == major && k->minor >= minor);
+}
+
+static int kernel_cmp(const void *a, const void *b)
+{
+	return strverscmp(((const struct kernel *)a)->ver, ((const struct kernel *)b)->ver);
+}
+
+static void find_kernels(struct check_ctx *c)
+{
+	struct dirent *e;
+	DIR *dir;
+	int fd;
+	char osrelease[KVER_MAX];
+
+	if (gpupt_read_rel(c->h->rootfd, "proc/sys/kernel/osrelease", osrelease,
+			   sizeof(osrelease)) > 0) {
+		osrelease[strcspn(osrelease, "\n")] = '\0';
+		parse_kver(&c->running, osrelease);
+	}
+	fd = openat(c->h->rootfd, "lib/modules", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return;
+	}
+	while ((e = readdir(dir)) != NULL && c->n_kernels < MAX_KERNELS) {
+		char rel[PATH_MAX];
+
+		if (e->d_name[0] == '.' || strlen(e->d_name) >= KVER_MAX)
+			continue;
+		snprintf(rel, sizeof(rel), "lib/modules/%s/modules.dep", e->d_name);
+		if (gpupt_exists_rel(c->h->rootfd, rel) ||
+		    (snprintf(rel, sizeof(rel), "lib/modules/%s/kernel", e->d_name) > 0 &&
+		     gpupt_exists_rel(c->h->rootfd, rel)))
+			parse_kver(&c->kernels[c->n_kernels++], e->d_name);
+	}
+	closedir(dir);
+	qsort(c->kernels, c->n_kernels, sizeof(c->kernels[0]), kernel_cmp);
+	if (!c->running.ver[0] && c->n_kernels)
+		c->running = c->kernels[c->n_kernels - 1];
+}
+
+/* ---- the boot loader's configured command line --------------------------- */
+
+/* Apply one GRUB file's assignment of var to value: "$VAR ..." appends, else replaces. */
+static void grub_apply(const char *buf, size_t len, const char *var, char *value, size_t size)
+{
+	struct gpupt_grub_var v;
+	char ref1[64], ref2[64];
+	const char *s;
+	size_t n;
+
+	if (gpupt_grub_find(buf, len, var, &v) != 0)
+		return;
+	s = buf + v.start;
+	n = v.end - v.start;
+	snprintf(ref1, sizeof(ref1), "$%s", var);
+	snprintf(ref2, sizeof(ref2), "${%s}", var);
+	if (v.quote == '"' && n >= strlen(ref2) && strncmp(s, ref2, strlen(ref2)) == 0) {
+		s += strlen(ref2);
+		n -= strlen(ref2);
+	} else if (v.quote == '"' && n >= strlen(ref1) && strncmp(s, ref1, strlen(ref1)) == 0) {
+		s += strlen(ref1);
+		n -= strlen(ref1);
+	} else {
+		value[0] = '\0';
+	}
+	if (strlen(value) + n + 1 < size)
+		strncat(value, s, n);
+}
+
+static void grub_apply_file(struct check_ctx *c, const char *rel, char *lin, char *def, size_t size)
+{
+	char *buf;
+	size_t len;
+
+	if (gpupt_slurp_rel(c->h->rootfd, rel, &buf, &len) < 0)
+		return;
+	grub_apply(buf, len, "GRUB_CMDLINE_LINUX", lin, size);
+	grub_apply(buf, len, "GRUB_CMDLINE_LINUX_DEFAULT", def, size);
+	free(buf);
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* grub-mkconfig sources /etc/default/grub, then /etc/default/grub.d/NAME.cfg in name order. */
+static void grub_configured(struct check_ctx *c)
+{
+	char lin[CMDLINE_MAX] = "", def[CMDLINE_MAX] = "", *names[64] = { NULL }, rel[PATH_MAX];
+	size_t n = 0;
+	struct dirent *e;
+	DIR *dir = NULL;
+	int fd;
+
+	grub_apply_file(c, "etc/default/grub", lin, def, sizeof(lin));
+	fd = openat(c->h->rootfd, "etc/default/grub.d", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0)
+		dir = fdopendir(fd);
+	while (dir && (e = readdir(dir)) != NULL && n < 64) {
+		size_t l = strlen(e->d_name);
+
+		if (e->d_name[0] != '.' && l > 4 && strcmp(e->d_name + l - 4, ".cfg") == 0)
+			names[n++] = strdup(e->d_name);
+		if (n && !names[n - 1])
+			n--;
+	}
+	if (dir)
+		closedir(dir);
+	else if (fd >= 0)
+		close(fd);
+	qsort(names, n, sizeof(names[0]), name_cmp);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(rel, sizeof(rel), "etc/default/grub.d/%s", names[i]);
+		grub_apply_file(c, rel, lin, def, sizeof(lin));
+		free(names[i]);
+	}
+	snprintf(c->configured, sizeof(c->configured), "%s %s", lin, def);
+}
+
+/*
+ * The boot loader as `gpupt enable` detects it (the same table), and the
+ * file that holds the command line of the next boot: /etc/kernel/cmdline
+ * for proxmox-boot-tool with systemd-boot, the GRUB files otherwise
+ * (proxmox-boot-tool on GRUB ESPs or a BIOS boot also runs update-grub).
+ */
+static void find_loader(struct check_ctx *c)
+{
+	const struct gpupt_bootloader *b = gpupt_bootloader_detect(c->h->rootfd);
+
+	if (!b)
+		return;
+	c->loader = b->name;
+	if (strstr(b->name, "systemd-boot")) {
+		char line[CMDLINE_MAX];
+
+		c->loader_file = "/" GPUPT_KERNEL_CMDLINE;
+		if (gpupt_read_rel(c->h->rootfd, GPUPT_KERNEL_CMDLINE, line, sizeof(line)) >= 0) {
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(c->configured, sizeof(c->configured), "%s", line);
+		}
+		return;
+	}
+	c->loader_file = "/" GPUPT_GRUB_DEFAULT " and /etc/default/grub.d/";
+	grub_configured(c);
+}
+
+/* ---- the checks ------------------------------------------------------------ */
+
+static bool cpu_has_flag(const char *cpuinfo, const char *flag)
+{
+	size_t fl = strlen(flag);
+
+	for (const char *p = strstr(cpuinfo, flag); p; p = strstr(p + 1, flag))
+		if ((p[-1] == ' ' || p[-1] == '\t') && (p[fl] == ' ' || p[fl] == '\n' || !p[fl]))
+			return true;
+	return false;
+}
+
+static void check_cpu(struct check_ctx *c)
+{
+	char *buf;
+	size_t len;
+
+	if (gpupt_slurp_rel(c->h->rootfd, "proc/cpuinfo", &buf, &len) < 0) {
+		report(c, WARN, "CPU virtualization", "run on the host itself (not a container)",
+		       "cannot read /proc/cpuinfo");
+		return;
+	}
+	if (cpu_has_flag(buf, "vmx"))
+		report(c, PASS, "CPU virtualization", NULL, "vmx (Intel VT-x)");
+	else if (cpu_has_flag(buf, "svm"))
+		report(c, PASS, "CPU virtualization", NULL, "svm (AMD-V)");
+	else
+		report(c, FAIL, "CPU virtualization",
+		       "enable Intel VT-x or AMD SVM in the firmware (BIOS/UEFI) setup",
+		       "no vmx or svm flag in /proc/cpuinfo");
+	free(buf);
+}
+
+/* Number of entries of a directory below the root (0 when absent). */
+static int count_entries(int rootfd, const char *rel)
+{
+	struct dirent *e;
+	int n = 0, fd = openat(rootfd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *dir;
+
+	if (fd < 0)
+		return 0;
+	dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return 0;
+	}
+	while ((e = readdir(dir)) != NULL)
+		n += e->d_name[0] != '.';
+	closedir(dir);
+	return n;
+}
+
+static void check_iommu(struct check_ctx *c)
+{
+	int units = count_entries(c->h->rootfd, "sys/class/iommu");
+	int groups = count_entries(c->h->rootfd, "sys/kernel/iommu_groups");
+
+	if (units > 0 && groups > 0)
+		report(c, PASS, "IOMMU", NULL, "active: %d IOMMU unit(s), %d group(s)", units, groups);
+	else if (units > 0)
+		report(c, FAIL, "IOMMU", "remove iommu=off or intel_iommu=off from the kernel command line",
+		       "%d IOMMU unit(s) but no IOMMU groups: the IOMMU is not in use", units);
+	else
+		report(c, FAIL, "IOMMU",
+		       "enable VT-d (Intel) or AMD-Vi/IOMMU (AMD) in the firmware setup; on Intel"
+		       " `gpupt enable` also adds intel_iommu=on", "not active (no /sys/class/iommu entries)");
+}
+
+static void check_interrupt_remapping(struct check_ctx *c)
+{
+	char *buf;
+	size_t len;
+	bool ir;
+
+	if (gpupt_slurp_rel(c->h->rootfd, "proc/interrupts", &buf, &len) < 0) {
+		report(c, WARN, "interrupt remapping", NULL, "cannot read /proc/interrupts");
+		return;
+	}
+	ir = strstr(buf, "IR-") != NULL;
+	free(buf);
+	if (ir)
+		report(c, PASS, "interrupt remapping", NULL, "active (IR- interrupt chips)");
+	else
+		report(c, WARN, "interrupt remapping",
+		       "enable interrupt remapping (x2APIC/VT-d) in the firmware setup; or, only if"
+		       " every guest is trusted, `gpupt enable --allow-unsafe-interrupts`"
+		       " (vfio_iommu_type1.allow_unsafe_interrupts=1 lets a guest forge interrupts"
+		       " to the host)",
+		       "not active (no IR- interrupt chips in /proc/interrupts): vfio refuses"
+		       " devices whose MSIs are not isolated");
+}
+
+static void check_boot_mode(struct check_ctx *c)
+{
+	if (gpupt_exists_rel(c->h->rootfd, "sys/firmware/efi"))
+		report(c, PASS, "boot mode", NULL, "UEFI");
+	else
+		report(c, PASS, "boot mode", NULL, "BIOS (legacy)");
+}
+
+static void check_loader(struct check_ctx *c)
+{
+	if (c->loader)
+		report(c, PASS, "boot loader", NULL, "%s: the command line comes from %s", c->loader,
+		       c->loader_file);
+	else
+		report(c, WARN, "boot loader",
+		       "set the kernel command line by hand; gpupt enable needs GRUB or proxmox-boot-tool",
+		       "neither GRUB (/etc/default/grub) nor proxmox-boot-tool (/etc/kernel/cmdline) found");
+}
+
+/* -1: missing, 0: module file, 1: built in. */
+static int kmod_status(struct kmod_ctx *ctx, const char *name)
+{
+	struct kmod_list *list = NULL, *it;
+	int st = -1;
+
+	if (kmod_module_new_from_lookup(ctx, name, &list) < 0 || !list)
+		return -1;
+	kmod_list_foreach(it, list) {
+		struct kmod_module *m = kmod_module_get_module(it);
+
+		st = kmod_module_get_path(m) ? 0 : 1;
+		kmod_module_unref(m);
+		break;
+	}
+	kmod_module_unref_list(list);
+	return st;
+}
+
+static void check_kernel_modules(struct check_ctx *c, const struct kernel *k)
+{
+	static const char *const mods[] = { "vfio", "vfio_iommu_type1", "vfio_pci", "vfio_virqfd" };
+	static const char *const nocfg[] = { NULL };
+	char dir[PATH_MAX], missing[256] = "", builtin[256] = "";
+	struct kmod_ctx *ctx;
+
+	snprintf(dir, sizeof(dir), "%s/lib/modules/%s", c->h->root, k->ver);
+	ctx = kmod_new(dir, nocfg);
+	if (!ctx) {
+		report(c, FAIL, "vfio modules", NULL, "%s: libkmod cannot read %s", k->ver, dir);
+		return;
+	}
+	kmod_set_log_priority(ctx, 0);
+	for (size_t i = 0; i < ARRAY_SIZE(mods); i++) {
+		/* vfio_virqfd is part of vfio from 6.2 on. */
+		if (strcmp(mods[i], "vfio_virqfd") == 0 && kver_at_least(k, 6, 2))
+			continue;
+		switch (kmod_status(ctx, mods[i])) {
+		case -1:
+			snprintf(missing + strlen(missing), sizeof(missing) - strlen(missing), " %s", mods[i]);
+			break;
+		case 1:
+			snprintf(builtin + strlen(builtin), sizeof(builtin) - strlen(builtin), " %s", mods[i]);
+			break;
+		}
+	}
+	kmod_unref(ctx);
+	if (missing[0])
+		report(c, FAIL, "vfio modules", "install a kernel built with CONFIG_VFIO_PCI",
+		       "%s: missing:%s", k->ver, missing);
+	else
+		report(c, PASS, "vfio modules", NULL, "%s: vfio, vfio_iommu_type1, vfio_pci%s%s%s%s",
+		       k->ver, kver_at_least(k, 6, 2) ? "" : ", vfio_virqfd",
+		       builtin[0] ? " (built in:" : "", builtin, builtin[0] ? ")" : "");
+}
+
+static void check_modules(struct check_ctx *c)
+{
+	if (c->n_kernels == 0) {
+		report(c, FAIL, "vfio modules", "install a kernel package",
+		       "no kernels under /lib/modules");
+		return;
+	}
+	for (size_t i = 0; i < c->n_kernels; i++)
+		check_kernel_modules(c, &c->kernels[i]);
+}
+
+/* An endpoint outside d's slot sharing d's IOMMU group, or NULL. */
+static const struct gpupt_dev *group_stranger(const struct check_ctx *c, const struct gpupt_dev *d)
+{
+	for (size_t k = 0; k < c->l.n && d->iommu_group >= 0; k++) {
+		const struct gpupt_dev *o = &c->l.dev[k];
+
+		if (o->iommu_group == d->iommu_group && !gpupt_dev_same_slot(o, d) &&
+		    !gpupt_dev_is_bridge(o))
+			return o;
+	}
+	return NULL;
+}
+
+static void check_gpus(struct check_ctx *c)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->l.n; i++) {
+		const struct gpupt_dev *d = &c->l.dev[i], *o;
+
+		if (!gpupt_dev_is_display(d))
+			continue;
+		n++;
+		o = group_stranger(c, d);
+		/* Selected devices get the full safety check below. */
+		if (o && !gpupt_selection_has(&c->sel, i))
+			report(c, WARN, "GPUs", "put the card in another slot (one with its own IOMMU group)",
+			       "%s: IOMMU group %d also holds %s [%04x:%04x] (%s), so the card cannot be"
+			       " passed through alone", d->addr, d->iommu_group, o->addr, o->vendor,
+			       o->device, o->driver[0] ? o->driver : "no driver");
+	}
+	if (n)
+		report(c, PASS, "GPUs", NULL, "%zu display-class PCI device(s) (`gpupt list` shows them)", n);
+	else
+		report(c, WARN, "GPUs", "install the card, or check that the slot is enabled in the firmware setup",
+		       "no display-class PCI devices found (class 0x03xx): nothing to pass through");
+}
+
+static void check_groups(struct check_ctx *c)
+{
+	struct gpupt_safety_report r;
+
+	if (c->sel.n == 0) {
+		report(c, PASS, "selected devices", NULL,
+		       "nothing selected yet (`gpupt enable SEL` selects devices)");
+		return;
+	}
+	if (gpupt_safety_check(c->h, &c->l, &c->sel, &r) < 0) {
+		report(c, WARN, "selected devices", NULL, "the safety check could not run");
+		return;
+	}
+	for (unsigned i = 0; i < r.n; i++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "selected %s", r.item[i].addr);
+		report(c, r.item[i].level == GPUPT_SAFETY_REFUSE ? FAIL : WARN, name, NULL, "%s",
+		       r.item[i].msg);
+	}
+	if (r.n == 0)
+		report(c, PASS, "selected devices", NULL,
+		       "%zu function(s), each IOMMU group holds only selected devices and bridges",
+		       c->sel.n);
+}
+
+/* Does the kernel config build simpledrm or the simple-framebuffer sysfb in? */
+static bool kernel_has_simpledrm(struct check_ctx *c, const struct kernel *k)
+{
+	char rel[PATH_MAX], *buf;
+	size_t len;
+	bool yes;
+
+	snprintf(rel, sizeof(rel), "boot/config-%s", k->ver);
+	if (gpupt_slurp_rel(c->h->rootfd, rel, &buf, &len) < 0)
+		return false;
+	yes = strstr(buf, "\nCONFIG_DRM_SIMPLEDRM=y") || strstr(buf, "\nCONFIG_SYSFB_SIMPLEFB=y");
+	free(buf);
+	return yes;
+}
+
+static void check_framebuffer(struct check_ctx *c)
+{
+	const struct gpupt_dev *vga = NULL;
+
+	for (size_t i = 0; i < c->sel.n && !vga; i++)
+		if (c->l.dev[c->sel.idx[i]].boot_vga == 1)
+			vga = &c->l.dev[c->sel.idx[i]];
+	if (!vga)
+		return;
+	if (has_token(c->configured, "initcall_blacklist", "sysfb_init"))
+		report(c, PASS, "boot framebuffer", NULL, "%s is the boot VGA; initcall_blacklist="
+		       "sysfb_init keeps the firmware framebuffer off it", vga->addr);
+	else if (has_token(c->configured, "video", "efifb:off") && !kernel_has_simpledrm(c, &c->running))
+		report(c, PASS, "boot framebuffer", NULL, "%s is the boot VGA; video=efifb:off keeps"
+		       " efifb off it", vga->addr);
+	else if (c->running.ver[0] && kver_at_least(&c->running, 6, 0))
+		report(c, PASS, "boot framebuffer", NULL, "%s is the boot VGA; kernel %s: vfio-pci"
+		       " removes the conflicting boot framebuffer itself", vga->addr, c->running.ver);
+	else
+		report(c, WARN, "boot framebuffer",
+		       kernel_has_simpledrm(c, &c->running) ? "add initcall_blacklist=sysfb_init"
+		       : "add video=efifb:off",
+		       "%s is the boot VGA and the firmware framebuffer stays on it (kernel %s)",
+		       vga->addr, c->running.ver[0] ? c->running.ver : "unknown");
+}
+
+static void check_reboot_pending(struct check_ctx *c)
+{
+	char added[1024] = "", removed[1024] = "";
+
+	if (!c->loader)
+		return;
+	tokens_missing(c->configured, c->effect, false, added, sizeof(added));
+	tokens_missing(c->effect, c->configured, true, removed, sizeof(removed));
+	if (!added[0] && !removed[0]) {
+		report(c, PASS, "kernel command line", NULL, "the configured one is in effect");
+		return;
+	}
+	report(c, WARN, "kernel command line", "reboot (after `update-grub` or"
+	       " `proxmox-boot-tool refresh` if you edited the file by hand)",
+	       "reboot pending: %s%s%s%s%s", added[0] ? "configured, not in effect: " : "", added,
+	       added[0] && removed[0] ? "; " : "", removed[0] ? "in effect, no longer configured: " : "",
+	       removed);
+}
+
+/* "in effect", "configured", "in effect and configured", or NULL. */
+static const char *token_where(const struct check_ctx *c, const char *key, const char *val)
+{
+	bool eff = has_token(c->effect, key, val), conf = c->loader && has_token(c->configured, key, val);
+
+	if (eff && conf)
+		return "in effect and configured";
+	return eff ? "in effect" : conf ? "configured" : NULL;
+}
+
+static void check_stale_tokens(struct check_ctx *c)
+{
+	const char *where = token_where(c, "amd_iommu", "on");
+
+	if (where)
+		report(c, WARN, "stale token", "remove amd_iommu=on: the AMD IOMMU is on by default",
+		       "amd_iommu=on (%s) is not a valid value; the kernel ignores it", where);
+	where = token_where(c, "pcie_acs_override", NULL);
+	if (where && c->running.ver[0] && !strstr(c->running.ver, "-pve"))
+		report(c, WARN, "stale token", "remove pcie_acs_override=, or run a Proxmox (-pve) kernel",
+		       "pcie_acs_override= (%s) does nothing on kernel %s: only kernels with the ACS"
+		       " override patch (Proxmox -pve) know it", where, c->running.ver);
+}
+
+/* Does a modules-load list (etc/modules style) name vfio_virqfd? */
+static bool lists_virqfd(int rootfd, const char *rel)
+{
+	char *buf, *line, *save = NULL;
+	size_t len;
+	bool found = false;
+
+	if (gpupt_slurp_rel(rootfd, rel, &buf, &len) < 0)
+		return false;
+	for (line = strtok_r(buf, "\n", &save); line && !found; line = strtok_r(NULL, "\n", &save)) {
+		line += strspn(line, " \t");
+		found = strncmp(line, "vfio_virqfd", 11) == 0 &&
+			(line[11] == '\0' || line[11] == ' ' || line[11] == '\t' || line[11] == '#');
+	}
+	free(buf);
+	return found;
+}
+
+static void check_virqfd_listed(struct check_ctx *c)
+{
+	const struct kernel *newest = c->n_kernels ? &c->kernels[c->n_kernels - 1] : NULL;
+	char files[512] = "";
+	struct dirent *e;
+	DIR *dir = NULL;
+	int fd;
+
+	if (!newest || !kver_at_least(newest, 6, 2))
+		return;
+	if (lists_virqfd(c->h->rootfd, "etc/modules"))
+		snprintf(files, sizeof(files), " /etc/modules");
+	fd = openat(c->h->rootfd, "etc/modules-load.d", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0)
+		dir = fdopendir(fd);
+	while (dir && (e = readdir(dir)) != NULL) {
+		char rel[PATH_MAX];
+
+		snprintf(rel, sizeof(rel), "etc/modules-load.d/%s", e->d_name);
+		if (e->d_name[0] != '.' && lists_virqfd(c->h->rootfd, rel) &&
+		    strlen(files) + strlen(rel) + 3 < sizeof(files))
+			snprintf(files + strlen(files), sizeof(files) - strlen(files), " /%s", rel);
+	}
+	if (dir)
+		closedir(dir);
+	else if (fd >= 0)
+		close(fd);
+	if (files[0])
+		report(c, WARN, "stale module", "remove the vfio_virqfd line",
+		       "vfio_virqfd is listed in%s, but from kernel 6.2 on (%s here) it is part of"
+		       " vfio: loading it fails with \"module not found\"", files, newest->ver);
+}
+
+static void check_bad_tokens(struct check_ctx *c)
+{
+	check_stale_tokens(c);
+	check_virqfd_listed(c);
+}
+
+static const struct {
+	void (*run)(struct check_ctx *c);
+} checks[] = {
+	{ check_cpu }, { check_iommu }, { check_interrupt_remapping }, { check_boot_mode },
+	{ check_loader }, { check_modules }, { check_gpus }, { check_groups }, { check_framebuffer },
+	{ check_reboot_pending }, { check_bad_tokens },
+};
+
+static int check_usage(FILE *f, int status)
+{
+	fputs("Usage: gpupt [--root DIR] [--json] check\n"
+	      "\n"
+	      "Preflight for passthrough, one line per check: PASS, WARN or FAIL with the fix.\n"
+	      "Checks CPU virtualization, the IOMMU, interrupt remapping, boot mode and boot\n"
+	      "loader, vfio modules of every installed kernel, the IOMMU groups of the selected\n"
+	      "devices, the boot framebuffer, whether a reboot is pending, and stale settings\n"
+	      "(amd_iommu=on, pcie_acs_override= without the patch, vfio_virqfd on >= 6.2).\n"
+	      "\n"
+	      "Exit status: 0 all passed, 1 warnings, 2 failures.\n", f);
+	return status;
+}
+
+static int load_state(struct check_ctx *c)
+{
+	int r = gpupt_devices_scan_flags(c->h, &c->l, GPUPT_SCAN_NO_NAMES);
+
+	if (r < 0) {
+		fprintf(c->h->err, "gpupt: cannot enumerate PCI devices under %s: %s\n", c->h->root,
+			strerror(-r));
+		return r;
+	}
+	gpupt_config_init(&c->merged);
+	gpupt_config_load(c->h, NULL, NULL, &c->merged, c->h->err);
+	if (!c->merged.off)
+		gpupt_select_from_config(&c->l, &c->merged, &c->sel);
+	if (gpupt_read_rel(c->h->rootfd, "proc/cmdline", c->effect, sizeof(c->effect)) < 0)
+		c->effect[0] = '\0';
+	c->effect[strcspn(c->effect, "\n")] = '\0';
+	find_kernels(c);
+	find_loader(c);
+	return 0;
+}
+
+int gpupt_cmd_check(struct gpupt_host *h, int argc, char **argv)
+{
+	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
+	struct check_ctx *c;
+	int opt, ret;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1)
+		return opt == 'h' ? check_usage(h->out, 0) : check_usage(h->err, 2);
+	if (optind < argc) {
+		fprintf(h->err, "gpupt: check: unexpected argument \"%s\"\n", argv[optind]);
+		return check_usage(h->err, 2);
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return 1;
+	c->h = h;
+	if (load_state(c) < 0) {
+		free(c);
+		return 2;
+	}
+	if (h->json) {
+		gpupt_json_init(&c->j, h->out);
+		gpupt_json_begin_object(&c->j);
+		gpupt_json_key(&c->j, "checks");
+		gpupt_json_begin_array(&c->j);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(checks); i++)
+		checks[i].run(c);
+	if (h->json) {
+		gpupt_json_end_array(&c->j);
+		gpupt_json_kv_str(&c->j, "result", level_json[c->worst]);
+		gpupt_json_end_object(&c->j);
+		gpupt_json_finish(&c->j);
+	}
+	ret = (int)c->worst;
+	gpupt_devices_free(&c->l);
+	free(c);
+	return ret;
+}

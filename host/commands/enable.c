@@ -1,0 +1,825 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * gpupt enable SEL...: select devices for vfio-pci at every boot (conf,
+ * kernel command line, initramfs, boot menu).  gpupt disable: take exactly
+ * that away again, as recorded in the journal.
+ *
+ * Both plan every file change in memory first; --dry-run prints the plan as
+ * diffs, otherwise the changes are written atomically with a backup, and a
+ * failing regeneration puts every file back.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "conf/conf.h"
+#include "lib/atomic.h"
+#include "host/model/bootloader.h"
+#include "host/model/devices.h"
+#include "lib/diff.h"
+#include "host/host.h"
+#include "host/model/initramfs.h"
+#include "lib/json.h"
+#include "host/formats/kcmdline.h"
+#include "lib/run.h"
+#include "host/model/safety.h"
+#include "host/model/select.h"
+
+#define JOURNAL_PATH "var/lib/gpupt/journal"
+#define MODPROBE_PATH "etc/modprobe.d/gpupt.conf"
+#define CONF_TEXT_MAX 8192
+
+struct opts {
+	bool dry_run, yes, force, grub_in_place, unsafe_interrupts;
+};
+
+/* The tokens enable wants on the kernel command line, with their storage. */
+struct want {
+	struct gpupt_tokens t;
+	char addrs[32 + GPUPT_MAX_ADDRS * 32];
+};
+
+struct run_ctx {
+	struct gpupt_host *h;
+	struct opts o;
+	const char *command;		/* "enable" or "disable" */
+	struct gpupt_plan journal;	/* what gpupt added before this run */
+	struct gpupt_plan plan;
+	const struct gpupt_bootloader *boot;
+	const struct gpupt_initramfs_gen *gen;
+};
+
+/* ---- the journal: var/lib/gpupt/journal ---- */
+
+static const char *kind_name(enum gpupt_change_kind k)
+{
+	return k == GPUPT_CHANGE_WHOLE ? "whole" : k == GPUPT_CHANGE_GRUB ? "grub" : "kcmdline";
+}
+
+static int kind_parse(const char *s, enum gpupt_change_kind *k)
+{
+	if (strcmp(s, "whole") == 0)
+		*k = GPUPT_CHANGE_WHOLE;
+	else if (strcmp(s, "grub") == 0)
+		*k = GPUPT_CHANGE_GRUB;
+	else if (strcmp(s, "kcmdline") == 0)
+		*k = GPUPT_CHANGE_KCMDLINE;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/* Append one "key value" line's meaning to the journal being read. */
+static int journal_line(struct gpupt_plan *j, char *line)
+{
+	struct gpupt_change *c = j->n ? &j->c[j->n - 1] : NULL;
+	char *val = strchr(line, ' ');
+
+	if (line[0] == '#' || line[0] == '\0')
+		return 0;
+	if (val)
+		*val++ = '\0';
+	if (strcmp(line, "file") == 0 && val) {
+		char *kind = strrchr(val, ' ');
+		if (!kind || j->n >= GPUPT_PLAN_MAX)
+			return -EINVAL;
+		*kind++ = '\0';
+		c = &j->c[j->n];
+		memset(c, 0, sizeof(*c));
+		c->new_exists = true;	/* as gpupt left it */
+		if (kind_parse(kind, &c->kind) < 0 ||
+		    snprintf(c->path, sizeof(c->path), "%s", val) >= (int)sizeof(c->path))
+			return -EINVAL;
+		j->n++;
+		return 0;
+	}
+	if (!c)
+		return -EINVAL;
+	if (strcmp(line, "line-added") == 0) {
+		c->line_added = true;
+	} else if (strcmp(line, "prior") == 0 && val) {
+		c->prior_saved = true;
+		snprintf(c->prior, sizeof(c->prior), "%s", val);
+	} else if (strcmp(line, "token") == 0 && val) {
+		size_t n = strlen(c->ours);
+		snprintf(c->ours + n, sizeof(c->ours) - n, "%s\n", val);
+	} else {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int journal_read(struct gpupt_host *h, struct gpupt_plan *j)
+{
+	char *buf, *line, *save = NULL;
+	size_t len;
+	unsigned lineno = 0;
+	int r = gpupt_file_read(h->rootfd, JOURNAL_PATH, &buf, &len);
+
+	j->n = 0;
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0) {
+		fprintf(h->err, "gpupt: cannot read /%s: %s\n", JOURNAL_PATH, strerror(-r));
+		return r;
+	}
+	for (line = strtok_r(buf, "\n", &save); line && r == 0; line = strtok_r(NULL, "\n", &save)) {
+		lineno++;
+		r = journal_line(j, line);
+	}
+	if (r < 0)
+		fprintf(h->err, "gpupt: /%s: line %u is not understood; fix or remove that file "
+				"(the backups under /%s keep every earlier version)\n",
+			JOURNAL_PATH, lineno, GPUPT_BACKUP_DIR);
+	free(buf);
+	return r;
+}
+
+static bool entry_is_empty(const struct gpupt_change *c)
+{
+	return c->kind == GPUPT_CHANGE_WHOLE ? !c->new_exists && !c->prior_saved
+					     : !c->ours[0] && !c->line_added;
+}
+
+static size_t journal_format(const struct gpupt_plan *j, char *buf, size_t size)
+{
+	size_t n = (size_t)snprintf(buf, size, "# What `gpupt enable` added; `gpupt disable` takes "
+					       "exactly this away.\n");
+
+	for (unsigned i = 0; i < j->n && n < size; i++) {
+		const struct gpupt_change *c = &j->c[i];
+		const char *t = c->ours;
+		n += (size_t)snprintf(buf + n, size - n, "file %s %s\n", c->path, kind_name(c->kind));
+		if (c->line_added && n < size)
+			n += (size_t)snprintf(buf + n, size - n, "line-added\n");
+		if (c->prior_saved && n < size)
+			n += (size_t)snprintf(buf + n, size - n, "prior %s\n", c->prior);
+		while (*t && n < size) {
+			const char *nl = strchr(t, '\n');
+			n += (size_t)snprintf(buf + n, size - n, "token %.*s\n", (int)(nl - t), t);
+			t = nl + 1;
+		}
+	}
+	return n;
+}
+
+/* The journal after this run: the old one updated by the plan's changes. */
+static int journal_merge(const struct gpupt_plan *old, const struct gpupt_plan *plan,
+			 bool disabling, struct gpupt_plan *out)
+{
+	out->n = 0;
+	if (disabling)
+		return 0;
+	for (unsigned i = 0; i < old->n; i++)
+		out->c[out->n++] = old->c[i];
+	for (unsigned i = 0; i < plan->n; i++) {
+		struct gpupt_change *e = gpupt_plan_find(out, plan->c[i].path);
+		if (!e) {
+			if (out->n >= GPUPT_PLAN_MAX)
+				return -ENOSPC;
+			e = &out->c[out->n++];
+			*e = plan->c[i];
+		}
+		e->kind = plan->c[i].kind;
+		e->new_exists = plan->c[i].new_exists;
+		memcpy(e->ours, plan->c[i].ours, sizeof(e->ours));
+		e->line_added = plan->c[i].line_added;
+	}
+	for (unsigned i = 0; i < out->n;)
+		if (entry_is_empty(&out->c[i]))
+			out->c[i] = out->c[--out->n];
+		else
+			i++;
+	for (unsigned i = 0; i < out->n; i++)
+		out->c[i].old = out->c[i].new = NULL;
+	return 0;
+}
+
+/* ---- planning enable ---- */
+
+static bool token_chars_ok(const char *t)
+{
+	if (!*t)
+		return false;
+	for (; *t; t++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._,:=/-", *t))
+			return false;
+	return true;
+}
+
+static bool cpu_is_intel(struct gpupt_host *h)
+{
+	char *buf;
+	size_t len;
+	bool intel;
+
+	if (gpupt_file_read(h->rootfd, "proc/cpuinfo", &buf, &len) < 0)
+		return false;
+	intel = memmem(buf, len, "GenuineIntel", 12) != NULL;
+	free(buf);
+	return intel;
+}
+
+/* Does buf hold line (without its newline) as a whole line? */
+static bool has_line(const char *buf, size_t len, const char *line)
+{
+	size_t n = strlen(line);
+
+	for (const char *p = buf; p && (size_t)(p - buf) + n <= len;) {
+		const char *end = p + n;
+		if (memcmp(p, line, n) == 0 && ((size_t)(end - buf) == len || *end == '\n'))
+			return true;
+		p = memchr(p, '\n', len - (size_t)(p - buf));
+		if (p)
+			p++;
+	}
+	return false;
+}
+
+/* Does an installed kernel build simpledrm or sysfb's simple-framebuffer in? */
+static bool kernel_has_simple_fb(struct gpupt_host *h)
+{
+	char path[GPUPT_PATH_MAX], *buf;
+	struct dirent **names;
+	bool found = false;
+	size_t len;
+	int n = scandirat(h->rootfd, "boot", &names, NULL, alphasort);
+
+	for (int i = 0; i < n; i++) {
+		if (!found && strncmp(names[i]->d_name, "config-", 7) == 0 &&
+		    snprintf(path, sizeof(path), "boot/%s", names[i]->d_name) < (int)sizeof(path) &&
+		    gpupt_file_read(h->rootfd, path, &buf, &len) == 0) {
+			found = has_line(buf, len, "CONFIG_DRM_SIMPLEDRM=y") ||
+				has_line(buf, len, "CONFIG_SYSFB_SIMPLEFB=y");
+			free(buf);
+		}
+		free(names[i]);
+	}
+	if (n >= 0)
+		free(names);
+	return found;
+}
+
+static bool selection_has_boot_vga(const struct gpupt_devlist *l, const struct gpupt_selection *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (l->dev[s->idx[i]].boot_vga == 1)
+			return true;
+	return false;
+}
+
+static int want_tokens(struct gpupt_host *h, const struct gpupt_devlist *l,
+		       const struct gpupt_selection *s, struct want *w)
+{
+	size_t n = (size_t)snprintf(w->addrs, sizeof(w->addrs), "gpupt.addrs=");
+
+	w->t.n = 0;
+	for (unsigned i = 0; i < s->config.n_addrs; i++) {
+		int m = gpupt_format_addr(&s->config.addrs[i], w->addrs + n + (i > 0),
+					  sizeof(w->addrs) - n - (i > 0));
+		if (m < 0)
+			return -ENOSPC;
+		if (i > 0)
+			w->addrs[n] = ',';
+		n += (size_t)m + (i > 0);
+	}
+	if (cpu_is_intel(h))
+		gpupt_tokens_add(&w->t, "intel_iommu=on");
+	gpupt_tokens_add(&w->t, "iommu=pt");
+	gpupt_tokens_add(&w->t, w->addrs);
+	if (selection_has_boot_vga(l, s))
+		gpupt_tokens_add(&w->t, kernel_has_simple_fb(h) ? "initcall_blacklist=sysfb_init"
+								: "video=efifb:off");
+	/* Belt and braces: everything here comes from sysfs, never from argv. */
+	for (size_t i = 0; i < w->t.n; i++)
+		if (!token_chars_ok(w->t.tok[i]))
+			return -EINVAL;
+	return 0;
+}
+
+/* A whole file of gpupt's: content (NULL: it must not exist). */
+static int plan_whole(struct run_ctx *c, const char *path, const char *content, size_t len)
+{
+	struct gpupt_change *ch;
+	int r = gpupt_plan_add(&c->plan, c->h->rootfd, path, GPUPT_CHANGE_WHOLE, &ch);
+
+	if (r < 0)
+		return r;
+	if (!content) {
+		struct gpupt_change *j = gpupt_plan_find(&c->journal, path);
+		/* Only a file gpupt wrote is taken away (or its prior version put back). */
+		if (!j) {
+			c->plan.n--;
+			free(ch->old);
+			free(ch->new);
+			return 0;
+		}
+		c->plan.n--;
+		free(ch->old);
+		free(ch->new);
+		return gpupt_change_revert(c->h->rootfd, j, &c->plan);
+	}
+	return gpupt_change_set_new(ch, content, len);
+}
+
+static int plan_enable(struct run_ctx *c, const struct gpupt_selection *s, const struct want *w)
+{
+	static const char modprobe[] =
+		"# Written by `gpupt enable --allow-unsafe-interrupts`; `gpupt disable` removes it.\n"
+		"# Lets vfio assign devices without interrupt remapping: a guest can then\n"
+		"# inject interrupts into the host.\n"
+		"options vfio_iommu_type1 allow_unsafe_interrupts=1\n";
+	struct gpupt_boot_edit e = { c->h->rootfd, c->o.grub_in_place, &w->t, &c->journal, &c->plan };
+	char *conf = malloc(CONF_TEXT_MAX);
+	int n, r;
+
+	if (!conf)
+		return -ENOMEM;
+	n = gpupt_conf_write(&s->config, conf, CONF_TEXT_MAX);
+	r = n < 0 ? n : plan_whole(c, GPUPT_CONF_PATH, conf, (size_t)n);
+	free(conf);
+	if (r == 0)
+		r = plan_whole(c, MODPROBE_PATH, c->o.unsafe_interrupts ? modprobe : NULL,
+			       sizeof(modprobe) - 1);
+	if (r == 0)
+		r = c->boot->apply(&e);
+	/* What an earlier enable added elsewhere (another GRUB mode, boot loader) goes. */
+	for (unsigned i = 0; i < c->journal.n && r == 0; i++)
+		if (!gpupt_plan_find(&c->plan, c->journal.c[i].path))
+			r = gpupt_change_revert(c->h->rootfd, &c->journal.c[i], &c->plan);
+	return r;
+}
+
+static int plan_disable(struct run_ctx *c)
+{
+	for (unsigned i = 0; i < c->journal.n; i++) {
+		int r = gpupt_change_revert(c->h->rootfd, &c->journal.c[i], &c->plan);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static bool plan_changes_anything(const struct gpupt_plan *p)
+{
+	for (unsigned i = 0; i < p->n; i++)
+		if (!gpupt_change_is_noop(&p->c[i]))
+			return true;
+	return false;
+}
+
+/* ---- showing, asking, writing, regenerating ---- */
+
+static void print_argv(FILE *f, const char *prefix, const char *const *argv)
+{
+	char buf[256];
+
+	gpupt_argv_format(argv, buf, sizeof(buf));
+	fprintf(f, "%s%s\n", prefix, buf);
+}
+
+static void print_plan(struct run_ctx *c)
+{
+	FILE *f = c->h->out;
+
+	for (unsigned i = 0; i < c->plan.n; i++) {
+		const struct gpupt_change *ch = &c->plan.c[i];
+		gpupt_diff_print(f, ch->path, ch->old_exists ? ch->old : NULL, ch->old_len,
+				 ch->new_exists ? ch->new : NULL, ch->new_len);
+	}
+	if (c->gen)
+		print_argv(f, "would run: ", c->gen->argv);
+	if (c->boot)
+		print_argv(f, "would run: ", c->boot->regen);
+	fprintf(f, "(dry run: nothing was written)\n");
+}
+
+/* Without --yes: ask a terminal user; refuse anyone else. */
+static int confirm(struct run_ctx *c)
+{
+	char answer[16];
+
+	if (c->o.yes)
+		return 0;
+	if (!isatty(STDIN_FILENO)) {
+		fprintf(c->h->err, "gpupt: %s changes boot files: add --yes to go ahead "
+				   "(or --dry-run to see the changes first)\n", c->command);
+		return -EPERM;
+	}
+	fprintf(c->h->out, "Write these changes and rebuild the initramfs and boot menu? [y/N] ");
+	fflush(c->h->out);
+	if (!fgets(answer, sizeof(answer), stdin) || (answer[0] != 'y' && answer[0] != 'Y')) {
+		fprintf(c->h->err, "gpupt: nothing written\n");
+		return -ECANCELED;
+	}
+	return 0;
+}
+
+static int write_change(struct run_ctx *c, struct gpupt_backup *b, struct gpupt_change *ch)
+{
+	struct gpupt_change *j = gpupt_plan_find(&c->journal, ch->path);
+	const char *t = ch->ours;
+	int r;
+
+	if (gpupt_change_is_noop(ch))
+		return 0;
+	if (ch->new_exists)
+		r = gpupt_backup_edit(b, ch->path, ch->new, ch->new_len, ch->mode);
+	else
+		r = gpupt_backup_remove(b, ch->path);
+	if (r < 0) {
+		fprintf(c->h->err, "gpupt: cannot write /%s: %s\n", ch->path, strerror(-r));
+		return r;
+	}
+	/* A whole file that was there before gpupt: its saved copy is the prior version. */
+	if (ch->kind == GPUPT_CHANGE_WHOLE && ch->old_exists && !j && ch->new_exists) {
+		char prior[GPUPT_PATH_MAX * 2];
+		/* The backup just saved it there; a path too long for the journal stays unsaved. */
+		ch->prior_saved = (size_t)snprintf(prior, sizeof(prior), "%s/%s", b->dir, ch->path) <
+				  sizeof(ch->prior);
+		if (ch->prior_saved)
+			memcpy(ch->prior, prior, strlen(prior) + 1);
+	}
+	while (*t) {
+		const char *nl = strchr(t, '\n');
+		char tok[GPUPT_NOTES_MAX];
+		snprintf(tok, sizeof(tok), "%.*s", (int)(nl - t), t);
+		gpupt_backup_note(b, ch->path, tok);
+		t = nl + 1;
+	}
+	if (!c->h->json)
+		fprintf(c->h->out, "gpupt: %s /%s\n", ch->new_exists ? "wrote" : "removed", ch->path);
+	return 0;
+}
+
+static int write_journal(struct run_ctx *c, struct gpupt_backup *b)
+{
+	struct gpupt_plan *next = calloc(1, sizeof(*next));
+	size_t size = 64 + GPUPT_PLAN_MAX * (3 * GPUPT_PATH_MAX + 2 * GPUPT_NOTES_MAX);
+	char *buf = malloc(size);
+	int r = -ENOMEM;
+
+	if (next && buf) {
+		/* prior fields set while writing belong in the journal too */
+		for (unsigned i = 0; i < c->plan.n; i++) {
+			struct gpupt_change *j = gpupt_plan_find(&c->journal, c->plan.c[i].path);
+			if (j && !c->plan.c[i].prior_saved) {
+				c->plan.c[i].prior_saved = j->prior_saved;
+				memcpy(c->plan.c[i].prior, j->prior, sizeof(j->prior));
+			}
+		}
+		r = journal_merge(&c->journal, &c->plan, strcmp(c->command, "disable") == 0, next);
+		if (r == 0 && next->n == 0) {
+			r = gpupt_backup_remove(b, JOURNAL_PATH);
+		} else if (r == 0) {
+			size_t n = journal_format(next, buf, size);
+			r = n < size ? gpupt_backup_edit(b, JOURNAL_PATH, buf, n, 0644) : -ENOSPC;
+		}
+	}
+	if (r < 0)
+		fprintf(c->h->err, "gpupt: cannot write /%s: %s\n", JOURNAL_PATH, strerror(-r));
+	free(next);
+	free(buf);
+	return r;
+}
+
+static void report_rollback(struct run_ctx *c, struct gpupt_backup *b)
+{
+	int r = gpupt_backup_rollback(b);
+
+	if (r < 0)
+		fprintf(c->h->err, "gpupt: could not restore every file (%s): the previous versions "
+				   "are under /%s\n", strerror(-r), b->dir);
+	else
+		fprintf(c->h->err, "gpupt: every file %s changed is restored (copies under /%s)\n",
+			c->command, b->dir);
+}
+
+static int run_regen(struct run_ctx *c, const char *const *argv)
+{
+	char cmd[256];
+	int st;
+
+	gpupt_argv_format(argv, cmd, sizeof(cmd));
+	if (!c->h->json)
+		fprintf(c->h->out, "gpupt: running %s\n", cmd);
+	fflush(c->h->out);
+	st = gpupt_run_to(argv, c->h->json ? STDERR_FILENO : -1);
+	if (st == 0)
+		return 0;
+	if (st < 0)
+		fprintf(c->h->err, "gpupt: cannot run %s: %s (is it installed and in PATH?)\n", cmd,
+			strerror(-st));
+	else
+		fprintf(c->h->err, "gpupt: %s failed with exit status %d\n", cmd, st);
+	return -EIO;
+}
+
+static int write_plan(struct run_ctx *c)
+{
+	struct gpupt_backup b;
+	int r = 0;
+
+	gpupt_backup_init(&b, c->h->rootfd, c->command);
+	for (unsigned i = 0; i < c->plan.n && r == 0; i++)
+		r = write_change(c, &b, &c->plan.c[i]);
+	if (r == 0)
+		r = write_journal(c, &b);
+	if (r == 0)
+		r = gpupt_backup_commit(&b);
+	if (r < 0) {
+		report_rollback(c, &b);
+		return r;
+	}
+	if (c->gen)
+		r = run_regen(c, c->gen->argv);
+	if (r == 0 && c->boot)
+		r = run_regen(c, c->boot->regen);
+	if (r < 0) {
+		report_rollback(c, &b);
+		fprintf(c->h->err, "gpupt: fix the problem shown above, then run `gpupt %s` again%s\n",
+			c->command, c->gen ? "; if the initramfs was already rebuilt, rebuild it "
+					     "from the restored files too" : "");
+	}
+	return r;
+}
+
+static void print_selection(struct gpupt_host *h, const struct gpupt_devlist *l,
+			    const struct gpupt_selection *s)
+{
+	fprintf(h->out, "gpupt: at every boot, vfio-pci takes:\n");
+	for (size_t i = 0; i < s->n; i++) {
+		const struct gpupt_dev *d = &l->dev[s->idx[i]];
+		fprintf(h->out, "  %s  %04x:%04x  %s %s (%s%s)\n", d->addr, d->vendor, d->device,
+			d->vendor_name, d->device_name, d->class_name,
+			d->boot_vga == 1 ? ", boot VGA" : "");
+	}
+}
+
+static void print_summary_json(struct run_ctx *c, bool changed)
+{
+	struct gpupt_json j;
+
+	gpupt_json_init(&j, c->h->out);
+	gpupt_json_begin_object(&j);
+	gpupt_json_kv_str(&j, "command", c->command);
+	gpupt_json_kv_bool(&j, "dry_run", c->o.dry_run);
+	gpupt_json_kv_bool(&j, "changed", changed);
+	gpupt_json_kv_str(&j, "boot_loader", c->boot ? c->boot->name : NULL);
+	gpupt_json_kv_str(&j, "initramfs", c->gen ? c->gen->name : NULL);
+	gpupt_json_key(&j, "files");
+	gpupt_json_begin_array(&j);
+	for (unsigned i = 0; i < c->plan.n; i++)
+		if (!gpupt_change_is_noop(&c->plan.c[i]))
+			gpupt_json_str(&j, c->plan.c[i].path);
+	gpupt_json_end_array(&j);
+	gpupt_json_end_object(&j);
+	gpupt_json_finish(&j);
+}
+
+/* Show, ask, write, regenerate: the part enable and disable share. */
+static int carry_out(struct run_ctx *c)
+{
+	bool changed = plan_changes_anything(&c->plan);
+	int r;
+
+	if (!changed) {
+		if (c->h->json)
+			print_summary_json(c, false);
+		else
+			fprintf(c->h->out, "gpupt: %s: already done; nothing to change\n", c->command);
+		return 0;
+	}
+	if (c->o.dry_run) {
+		FILE *saved = c->h->out;
+		if (c->h->json)
+			c->h->out = c->h->err;
+		print_plan(c);
+		c->h->out = saved;
+		if (c->h->json)
+			print_summary_json(c, true);
+		return 0;
+	}
+	r = confirm(c);
+	if (r < 0)
+		return r == -EPERM ? 2 : 1;
+	if (write_plan(c) < 0)
+		return 1;
+	if (c->h->json)
+		print_summary_json(c, true);
+	else
+		fprintf(c->h->out, "gpupt: done; reboot, then check with `gpupt status`\n");
+	return 0;
+}
+
+/* ---- options and the two commands ---- */
+
+static int parse_opts(struct run_ctx *c, int argc, char **argv, bool enable)
+{
+	static const struct option longopts[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "yes", no_argument, NULL, 'y' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "grub-in-place", no_argument, NULL, 'g' },
+		{ "allow-unsafe-interrupts", no_argument, NULL, 'u' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt;
+
+	optind = 0;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "nyh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'n': c->o.dry_run = true; break;
+		case 'y': c->o.yes = true; break;
+		case 'f': c->o.force = enable; break;
+		case 'g': c->o.grub_in_place = enable; break;
+		case 'u': c->o.unsafe_interrupts = enable; break;
+		case 'h': return 1;
+		default:
+			fprintf(c->h->err, "gpupt %s: unknown option \"%s\"; see `gpupt %s --help`\n",
+				c->command, argv[optind - 1], c->command);
+			return -EINVAL;
+		}
+		if (!enable && (opt == 'f' || opt == 'g' || opt == 'u')) {
+			fprintf(c->h->err, "gpupt disable: \"%s\" is an option of enable only\n",
+				argv[optind - 1]);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static void enable_usage(FILE *f)
+{
+	fputs("Usage: gpupt enable [OPTIONS] SEL...\n"
+	      "SEL: VVVV:DDDD (vendor:device), [DDDD:]BB:SS.F (one function) or [DDDD:]BB:SS\n"
+	      "(every function of the slot: a GPU with its audio).\n"
+	      "  -n, --dry-run                 show the diffs and commands; write nothing\n"
+	      "  -y, --yes                     do not ask (needed without a terminal)\n"
+	      "      --force                   go on although the safety check refuses\n"
+	      "      --grub-in-place           edit /etc/default/grub instead of a drop-in\n"
+	      "      --allow-unsafe-interrupts vfio without interrupt remapping (insecure)\n", f);
+}
+
+static int load_common(struct run_ctx *c)
+{
+	c->boot = gpupt_bootloader_detect(c->h->rootfd);
+	c->gen = gpupt_initramfs_detect(c->h->rootfd);
+	if (!c->gen)
+		fprintf(c->h->err, "gpupt: warning: no initramfs generator found (initramfs-tools, "
+				   "dracut, mkinitcpio); rebuild the initramfs yourself\n");
+	return journal_read(c->h, &c->journal) < 0 ? -EINVAL : 0;
+}
+
+/* The editors refuse shapes they cannot edit exactly; say which and how to fix it. */
+static void explain_plan_error(struct run_ctx *c, int r)
+{
+	bool kcmdline = c->boot && c->boot->apply == gpupt_bootloaders[0].apply;
+	const char *file = kcmdline ? "/" GPUPT_KERNEL_CMDLINE : "/" GPUPT_GRUB_DEFAULT;
+
+	if (r == -ENOTSUP)
+		fprintf(c->h->err, "gpupt: %s: GRUB_CMDLINE_LINUX_DEFAULT is not one quoted string "
+				   "(or a line ends in a backslash); write it as "
+				   "GRUB_CMDLINE_LINUX_DEFAULT=\"...\", or leave out --grub-in-place "
+				   "to use the drop-in /%s\n", file, GPUPT_GRUB_DROPIN);
+	else if (r == -EINVAL)
+		fprintf(c->h->err, "gpupt: %s: the kernel command line leaves a double quote open "
+				   "(or a quote in the file is never closed); close it, then run "
+				   "`gpupt %s` again\n", file, c->command);
+	else
+		fprintf(c->h->err, "gpupt: cannot prepare the changes: %s\n", strerror(-r));
+}
+
+static int enable_checks(struct run_ctx *c, const struct gpupt_devlist *l,
+			 const struct gpupt_selection *s)
+{
+	struct gpupt_safety_report rep;
+	int r = gpupt_safety_check(c->h, l, s, &rep);
+
+	if (r < 0) {
+		fprintf(c->h->err, "gpupt: the safety check could not run: %s\n", strerror(-r));
+		return c->o.force ? 0 : 1;
+	}
+	gpupt_safety_print(&rep, c->h->err);
+	if (rep.n_refuse && !c->o.force) {
+		fprintf(c->h->err, "gpupt: refusing (see above); --force overrides this at your risk\n");
+		return 1;
+	}
+	if (rep.n_refuse)
+		fprintf(c->h->err, "gpupt: --force: going on despite the refusals above\n");
+	if (c->o.unsafe_interrupts)
+		fprintf(c->h->err, "gpupt: warning: --allow-unsafe-interrupts: without interrupt "
+				   "remapping a guest can inject interrupts into the host (MSI "
+				   "attacks); use it only for guests you trust\n");
+	return 0;
+}
+
+int gpupt_cmd_enable(struct gpupt_host *h, int argc, char **argv)
+{
+	struct run_ctx *c = calloc(1, sizeof(*c));
+	struct gpupt_devlist l = { 0 };
+	struct gpupt_selection *s = calloc(1, sizeof(*s));
+	struct want *w = calloc(1, sizeof(*w));
+	int status = 1, r;
+
+	if (!c || !s || !w)
+		goto out;
+	c->h = h;
+	c->command = "enable";
+	r = parse_opts(c, argc, argv, true);
+	if (r != 0 || optind >= argc) {
+		if (r == 0 && optind >= argc)
+			fprintf(h->err, "gpupt enable: which devices? e.g. `gpupt enable 01:00` "
+					"(see `gpupt list`)\n");
+		enable_usage(r > 0 ? h->out : h->err);
+		status = r > 0 ? 0 : 2;
+		goto out;
+	}
+	status = 1;
+	r = gpupt_devices_scan(h, &l);
+	if (r < 0) {
+		fprintf(h->err, "gpupt: cannot list PCI devices under %s: %s\n", h->root, strerror(-r));
+		goto out;
+	}
+	r = gpupt_select_resolve(&l, (const char *const *)argv + optind, argc - optind, s, h->err);
+	if (r < 0) {
+		status = r == -EINVAL ? 2 : 1;
+		goto out;
+	}
+	if (!h->json)
+		print_selection(h, &l, s);
+	status = enable_checks(c, &l, s);
+	if (status)
+		goto out;
+	status = 1;
+	if (load_common(c) < 0)
+		goto out;
+	if (!c->boot) {
+		fprintf(h->err, "gpupt: no supported boot loader found (GRUB's /etc/default/grub, "
+				"proxmox-boot-tool's /etc/kernel/proxmox-boot-uuids)\n");
+		goto out;
+	}
+	r = want_tokens(h, &l, s, w);
+	if (r == 0)
+		r = plan_enable(c, s, w);
+	if (r < 0) {
+		explain_plan_error(c, r);
+		goto out;
+	}
+	status = carry_out(c);
+out:
+	if (c)
+		gpupt_plan_free(&c->plan);
+	gpupt_devices_free(&l);
+	free(c);
+	free(s);
+	free(w);
+	return status;
+}
+
+int gpupt_cmd_disable(struct gpupt_host *h, int argc, char **argv)
+{
+	struct run_ctx *c = calloc(1, sizeof(*c));
+	int status = 1, r;
+
+	if (!c)
+		return 1;
+	c->h = h;
+	c->command = "disable";
+	r = parse_opts(c, argc, argv, false);
+	if (r != 0 || optind < argc) {
+		if (r == 0)
+			fprintf(h->err, "gpupt disable: takes no devices; it undoes all of `gpupt enable`\n");
+		fputs("Usage: gpupt disable [--dry-run] [--yes]\n", r > 0 ? h->out : h->err);
+		status = r > 0 ? 0 : 2;
+		goto out;
+	}
+	if (load_common(c) < 0)
+		goto out;
+	if (c->journal.n == 0) {
+		if (h->json)
+			print_summary_json(c, false);
+		else
+			fprintf(h->out, "gpupt: disable: gpupt has not enabled anything here; "
+					"nothing to change\n");
+		status = 0;
+		goto out;
+	}
+	r = plan_disable(c);
+	if (r < 0) {
+		fprintf(h->err, "gpupt: cannot prepare the changes: %s\n", strerror(-r));
+		goto out;
+	}
+	status = carry_out(c);
+out:
+	gpupt_plan_free(&c->plan);
+	free(c);
+	return status;
+}

@@ -1,0 +1,456 @@
+// SPDX-License-Identifier: MIT
+/*
+ * gpupt status: the configured selection (/etc/gpupt.conf), the gpupt
+ * tokens of the command line in effect (/proc/cmdline), and what each
+ * selected device is bound to now.
+ *
+ * A reboot is pending when /etc/gpupt.conf or a boot-loader file changed
+ * after this boot (mtime later than btime in /proc/stat): the binder ran
+ * from the initramfs copy made before.  An initramfs of the running kernel
+ * older than /etc/gpupt.conf still holds the old copy: said too.  Why a device is not on its target
+ * driver comes from the binder's own kernel log lines ("gpupt: ..."), read
+ * without blocking from <root>/dev/kmsg: one record per read() on the live
+ * file (reading needs root), plain "PRI,SEQ,TIME,-;MESSAGE" lines in a
+ * fixture file.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "conf/conf.h"
+#include "host/model/devices.h"
+#include "host/host.h"
+#include "lib/json.h"
+#include "host/model/select.h"
+#include "lib/macro.h"
+
+enum { KMSG_MAX = 1 << 20, KMSG_RECORD = 8192 };
+
+struct status_ctx {
+	struct gpupt_host *h;
+	struct gpupt_devlist l;
+	struct gpupt_config conf, cmdline, merged;
+	char *kmsg;		/* the kernel log's gpupt lines, malloc'd, or NULL */
+	int kmsg_err;		/* why the log could not be read (-errno), 0 */
+	char pending[512];	/* files changed since boot, "" none */
+	bool conf_changed;	/* /etc/gpupt.conf is one of them */
+	char stale_initrd[160];	/* initramfs older than /etc/gpupt.conf, "" none */
+	int problems;
+};
+
+static const char *const boot_files[] = {
+	GPUPT_CONF_PATH, "etc/default/grub", "etc/kernel/cmdline",
+};
+
+static long boot_time(int rootfd)
+{
+	char *buf, *p;
+	size_t len;
+	long bt = -1;
+
+	if (gpupt_slurp_rel(rootfd, "proc/stat", &buf, &len) < 0)
+		return -1;
+	p = strstr(buf, "\nbtime ");
+	if (p)
+		bt = strtol(p + 7, NULL, 10);
+	free(buf);
+	return bt;
+}
+
+static void note_if_newer(struct status_ctx *c, const char *rel, long bt)
+{
+	struct stat st;
+	size_t used = strlen(c->pending);
+
+	if (fstatat(c->h->rootfd, rel, &st, 0) != 0 || st.st_mtim.tv_sec <= bt)
+		return;
+	c->conf_changed |= strcmp(rel, GPUPT_CONF_PATH) == 0;
+	snprintf(c->pending + used, sizeof(c->pending) - used, "%s/%s", used ? ", " : "", rel);
+}
+
+/*
+ * The initramfs carries a copy of /etc/gpupt.conf: one built before the
+ * conf's last change boots with the old selection.  Checked for the running
+ * kernel's image under the names initramfs-tools and dracut give it.
+ */
+static void find_stale_initrd(struct status_ctx *c)
+{
+	static const char *const names[] = { "boot/initrd.img-%s", "boot/initramfs-%s.img" };
+	char ver[64], rel[128];
+	struct stat conf, img;
+
+	if (fstatat(c->h->rootfd, GPUPT_CONF_PATH, &conf, 0) != 0 ||
+	    gpupt_read_rel(c->h->rootfd, "proc/sys/kernel/osrelease", ver, sizeof(ver)) <= 0)
+		return;
+	ver[strcspn(ver, "\n")] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		snprintf(rel, sizeof(rel), names[i], ver);
+		if (fstatat(c->h->rootfd, rel, &img, 0) != 0)
+			continue;
+		if (img.st_mtim.tv_sec < conf.st_mtim.tv_sec)
+			snprintf(c->stale_initrd, sizeof(c->stale_initrd), "/%s", rel);
+		return;
+	}
+}
+
+static void find_pending(struct status_ctx *c)
+{
+	long bt = boot_time(c->h->rootfd);
+
+	if (bt < 0)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(boot_files); i++)
+		note_if_newer(c, boot_files[i], bt);
+	note_if_newer(c, "etc/default/grub.d", bt);
+}
+
+/* Keep the message part of each "PRI,SEQ,TIME,FLAGS;MESSAGE" record that starts "gpupt:". */
+static size_t keep_gpupt_records(char *buf, size_t len)
+{
+	size_t out = 0;
+	char *line = buf, *end = buf + len;
+
+	while (line < end) {
+		char *nl = memchr(line, '\n', (size_t)(end - line));
+		char *msg = memchr(line, ';', (size_t)((nl ? nl : end) - line));
+
+		if (!nl)
+			nl = end;
+		if (msg && (size_t)(nl - msg - 1) >= 6 && strncmp(msg + 1, "gpupt:", 6) == 0) {
+			size_t n = (size_t)(nl - msg - 1);
+
+			memmove(buf + out, msg + 1, n);
+			out += n;
+			buf[out++] = '\n';
+		}
+		line = nl + 1;
+	}
+	return out;
+}
+
+static void read_kmsg(struct status_ctx *c)
+{
+	size_t len = 0;
+	char *buf = malloc(KMSG_MAX + 1);
+	int fd;
+
+	if (!buf) {
+		c->kmsg_err = -ENOMEM;
+		return;
+	}
+	fd = openat(c->h->rootfd, "dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		c->kmsg_err = -errno;
+		free(buf);
+		return;
+	}
+	while (len + KMSG_RECORD <= KMSG_MAX) {
+		ssize_t r = read(fd, buf + len, KMSG_RECORD);
+
+		if (r < 0 && (errno == EINTR || errno == EPIPE))
+			continue;	/* EPIPE: records were overwritten; go on with the next */
+		if (r <= 0)
+			break;		/* EAGAIN: the end of the live log */
+		len += (size_t)r;
+		if (buf[len - 1] != '\n')
+			buf[len++] = '\n';
+	}
+	close(fd);
+	len = keep_gpupt_records(buf, len);
+	buf[len] = '\0';
+	c->kmsg = buf;
+}
+
+static const char *target_driver(const struct status_ctx *c)
+{
+	return c->merged.driver[0] ? c->merged.driver : GPUPT_DEFAULT_DRIVER;
+}
+
+static bool shown(const struct status_ctx *c, const struct gpupt_dev *d)
+{
+	return gpupt_config_selects(&c->conf, d) || gpupt_config_selects(&c->cmdline, d);
+}
+
+static bool kmsg_mentions(const struct status_ctx *c, const struct gpupt_dev *d)
+{
+	return c->kmsg && strstr(c->kmsg, d->addr);
+}
+
+/* Why d is not on its target driver, in one line. */
+static const char *why_not(const struct status_ctx *c, const struct gpupt_dev *d, const char *src,
+			   char *buf, size_t size)
+{
+	if (c->cmdline.off)
+		return "gpupt.off is on the kernel command line";
+	if (!src)
+		return "the kernel command line's gpupt selection overrides /etc/gpupt.conf";
+	if (c->conf_changed && strcmp(src, "conf") == 0)
+		return "/etc/gpupt.conf changed after this boot: reboot";
+	if (d->iommu_group < 0)
+		return "no IOMMU group: vfio-pci cannot probe without the IOMMU (see `gpupt check`)";
+	if (strcmp(d->driver_override, target_driver(c)) == 0 && !d->driver[0])
+		return "driver_override is set but the driver did not bind (module not loaded?)";
+	if (c->kmsg_err == -EACCES || c->kmsg_err == -EPERM)
+		snprintf(buf, size, "on %s (run as root to read gpupt's kernel log lines)",
+			 d->driver[0] ? d->driver : "no driver");
+	else if (c->kmsg_err)
+		snprintf(buf, size, "on %s (/dev/kmsg: %s)", d->driver[0] ? d->driver : "no driver",
+			 strerror(-c->kmsg_err));
+	else if (!kmsg_mentions(c, d))
+		snprintf(buf, size, "on %s, and the kernel log has no gpupt line for it: is gpupt in"
+			 " the initramfs? (update-initramfs -u -k all)", d->driver[0] ? d->driver : "no driver");
+	else
+		snprintf(buf, size, "on %s; gpupt's kernel log lines:", d->driver[0] ? d->driver : "no driver");
+	return buf;
+}
+
+static void print_config_line(FILE *f, const char *label, const struct gpupt_config *cfg)
+{
+	char buf[64];
+
+	fprintf(f, "%s:", label);
+	if (cfg->off)
+		fputs(" gpupt.off", f);
+	for (unsigned i = 0; i < cfg->n_ids; i++)
+		if (gpupt_format_id(&cfg->ids[i], buf, sizeof(buf)) >= 0)
+			fprintf(f, " ids=%s", buf);
+	for (unsigned i = 0; i < cfg->n_addrs; i++)
+		if (gpupt_format_addr(&cfg->addrs[i], buf, sizeof(buf)) >= 0)
+			fprintf(f, " addrs=%s", buf);
+	if (cfg->driver[0])
+		fprintf(f, " driver=%s", cfg->driver);
+	if (!cfg->off && !cfg->n_ids && !cfg->n_addrs && !cfg->driver[0])
+		fputs(" (nothing)", f);
+	fputc('\n', f);
+}
+
+/* Does configured addrs entry i match no device now (card moved or replaced)? */
+static bool addr_unmatched(const struct status_ctx *c, unsigned i)
+{
+	struct gpupt_config one;
+
+	gpupt_config_init(&one);
+	one.addrs[0] = c->conf.addrs[i];
+	one.n_addrs = 1;
+	for (size_t k = 0; k < c->l.n; k++)
+		if (gpupt_config_selects(&one, &c->l.dev[k]))
+			return false;
+	return true;
+}
+
+static void print_unmatched(struct status_ctx *c)
+{
+	char buf[64];
+
+	for (unsigned i = 0; i < c->conf.n_addrs; i++) {
+		if (!addr_unmatched(c, i) || gpupt_format_addr(&c->conf.addrs[i], buf, sizeof(buf)) < 0)
+			continue;
+		c->problems++;
+		fprintf(c->h->out, "%s: no such device now (moved or replaced?): the binder skips it;"
+			" run `gpupt enable` again for the card's new address\n", buf);
+	}
+}
+
+static void json_unmatched(struct status_ctx *c, struct gpupt_json *j)
+{
+	char buf[64];
+
+	gpupt_json_key(j, "missing");
+	gpupt_json_begin_array(j);
+	for (unsigned i = 0; i < c->conf.n_addrs; i++) {
+		if (!addr_unmatched(c, i) || gpupt_format_addr(&c->conf.addrs[i], buf, sizeof(buf)) < 0)
+			continue;
+		c->problems++;
+		gpupt_json_str(j, buf);
+	}
+	gpupt_json_end_array(j);
+}
+
+static void print_kmsg_for(const struct status_ctx *c, const struct gpupt_dev *d)
+{
+	const char *p = c->kmsg;
+
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (memmem(p, n, d->addr, strlen(d->addr)))
+			fprintf(c->h->out, "    kernel log: %.*s\n", (int)n, p);
+		p += n + (nl != NULL);
+	}
+}
+
+static void print_devices(struct status_ctx *c)
+{
+	char why[256];
+	bool any = false;
+
+	for (size_t i = 0; i < c->l.n; i++) {
+		const struct gpupt_dev *d = &c->l.dev[i];
+		const char *src = gpupt_select_source(&c->conf, &c->cmdline, d);
+		bool ok;
+
+		if (!shown(c, d))
+			continue;
+		if (!any)
+			fprintf(c->h->out, "\n%-12s  %-9s  %-11s  %-9s  %-14s  %s\n", "DEVICE", "ID",
+				"SELECTED_BY", "TARGET", "BOUND", "STATE");
+		any = true;
+		ok = src && strcmp(d->driver, target_driver(c)) == 0;
+		c->problems += !ok;
+		fprintf(c->h->out, "%-12s  %04x:%04x  %-11s  %-9s  %-14s  %s\n", d->addr, d->vendor,
+			d->device, src ? src : "-", target_driver(c), d->driver[0] ? d->driver : "-",
+			ok ? "ok" : why_not(c, d, src, why, sizeof(why)));
+		if (!ok)
+			print_kmsg_for(c, d);
+	}
+	if (!any)
+		fputs("\nNo device is selected: `gpupt enable SEL` selects one (see `gpupt list`).\n",
+		      c->h->out);
+}
+
+static void print_text(struct status_ctx *c)
+{
+	FILE *f = c->h->out;
+
+	print_config_line(f, "Configured (/etc/gpupt.conf)", &c->conf);
+	print_config_line(f, "Kernel command line in effect (gpupt.*)", &c->cmdline);
+	if (c->pending[0]) {
+		fprintf(f, "Reboot pending: changed since this boot: %s\n", c->pending);
+		c->problems++;
+	} else {
+		fputs("Reboot pending: no\n", f);
+	}
+	if (c->stale_initrd[0]) {
+		fprintf(f, "Initramfs: %s is older than /etc/gpupt.conf and boots with the old"
+			" selection: run `update-initramfs -u -k all` (or `dracut -f --regenerate-all`)\n",
+			c->stale_initrd);
+		c->problems++;
+	}
+	print_unmatched(c);
+	print_devices(c);
+}
+
+static void json_config(struct gpupt_json *j, const char *key, const struct gpupt_config *cfg)
+{
+	char buf[64];
+
+	gpupt_json_key(j, key);
+	gpupt_json_begin_object(j);
+	gpupt_json_kv_bool(j, "off", cfg->off);
+	gpupt_json_key(j, "ids");
+	gpupt_json_begin_array(j);
+	for (unsigned i = 0; i < cfg->n_ids; i++)
+		if (gpupt_format_id(&cfg->ids[i], buf, sizeof(buf)) >= 0)
+			gpupt_json_str(j, buf);
+	gpupt_json_end_array(j);
+	gpupt_json_key(j, "addrs");
+	gpupt_json_begin_array(j);
+	for (unsigned i = 0; i < cfg->n_addrs; i++)
+		if (gpupt_format_addr(&cfg->addrs[i], buf, sizeof(buf)) >= 0)
+			gpupt_json_str(j, buf);
+	gpupt_json_end_array(j);
+	gpupt_json_kv_str(j, "driver", cfg->driver[0] ? cfg->driver : NULL);
+	gpupt_json_end_object(j);
+}
+
+static void json_device(struct status_ctx *c, struct gpupt_json *j, const struct gpupt_dev *d)
+{
+	const char *src = gpupt_select_source(&c->conf, &c->cmdline, d);
+	bool ok = src && strcmp(d->driver, target_driver(c)) == 0;
+	char why[256];
+
+	c->problems += !ok;
+	gpupt_json_begin_object(j);
+	gpupt_json_kv_str(j, "address", d->addr);
+	gpupt_json_kv_str(j, "selected_by", src);
+	gpupt_json_kv_str(j, "target_driver", target_driver(c));
+	gpupt_json_kv_str(j, "driver", d->driver[0] ? d->driver : NULL);
+	gpupt_json_kv_str(j, "driver_override", d->driver_override[0] ? d->driver_override : NULL);
+	gpupt_json_kv_bool(j, "ok", ok);
+	gpupt_json_kv_str(j, "reason", ok ? NULL : why_not(c, d, src, why, sizeof(why)));
+	gpupt_json_end_object(j);
+}
+
+static int print_json(struct status_ctx *c)
+{
+	struct gpupt_json j;
+
+	gpupt_json_init(&j, c->h->out);
+	gpupt_json_begin_object(&j);
+	json_config(&j, "configured", &c->conf);
+	json_config(&j, "cmdline", &c->cmdline);
+	gpupt_json_kv_bool(&j, "reboot_pending", c->pending[0] != '\0');
+	c->problems += c->pending[0] != '\0';
+	gpupt_json_kv_str(&j, "stale_initramfs", c->stale_initrd[0] ? c->stale_initrd : NULL);
+	c->problems += c->stale_initrd[0] != '\0';
+	json_unmatched(c, &j);
+	gpupt_json_key(&j, "devices");
+	gpupt_json_begin_array(&j);
+	for (size_t i = 0; i < c->l.n; i++)
+		if (shown(c, &c->l.dev[i]))
+			json_device(c, &j, &c->l.dev[i]);
+	gpupt_json_end_array(&j);
+	gpupt_json_end_object(&j);
+	return gpupt_json_finish(&j);
+}
+
+static int status_usage(FILE *f, int status)
+{
+	fputs("Usage: gpupt [--root DIR] [--json] status\n"
+	      "\n"
+	      "What is configured (/etc/gpupt.conf), what the kernel command line in effect\n"
+	      "selects (gpupt.*), and what each selected device is bound to now, with the\n"
+	      "reason when it is not on its target driver (from gpupt's kernel log lines).\n"
+	      "Says when a reboot is pending.\n"
+	      "\n"
+	      "Exit status: 0 everything as configured; 1 a device is not on its target\n"
+	      "driver, a configured device is missing, or a reboot is pending.\n", f);
+	return status;
+}
+
+int gpupt_cmd_status(struct gpupt_host *h, int argc, char **argv)
+{
+	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
+	struct status_ctx *c;
+	int opt, r, ret = 1;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1)
+		return opt == 'h' ? status_usage(h->out, 0) : status_usage(h->err, 2);
+	if (optind < argc) {
+		fprintf(h->err, "gpupt: status: unexpected argument \"%s\"\n", argv[optind]);
+		return status_usage(h->err, 2);
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return 1;
+	c->h = h;
+	r = gpupt_devices_scan_flags(h, &c->l, GPUPT_SCAN_NO_NAMES);
+	if (r < 0) {
+		fprintf(h->err, "gpupt: cannot enumerate PCI devices under %s: %s\n", h->root,
+			strerror(-r));
+		goto out;
+	}
+	if (gpupt_config_load(h, &c->conf, &c->cmdline, &c->merged, h->err) < 0)
+		goto out;
+	find_pending(c);
+	find_stale_initrd(c);
+	read_kmsg(c);
+	if (h->json) {
+		if (print_json(c) < 0)
+			goto out;
+	} else {
+		print_text(c);
+	}
+	ret = c->problems ? 1 : 0;
+out:
+	free(c->kmsg);
+	gpupt_devices_free(&c->l);
+	free(c);
+	return ret;
+}

@@ -1,0 +1,591 @@
+// SPDX-License-Identifier: MIT
+/* gpupt vm: the Proxmox VE settings that pass a GPU to a VM, checked, then applied. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib/atomic.h"
+#include "host/model/devices.h"
+#include "lib/diff.h"
+#include "host/host.h"
+#include "lib/json.h"
+#include "host/formats/rom.h"
+#include "lib/run.h"
+#include "host/model/select.h"
+#include "sysfs/sysfs.h"
+#include "host/formats/vmconf.h"
+
+/* Up to 8 functions, the ROM, 4 firmware notes and 15 other hostpci entries fit. */
+enum { MAX_NOTES = 32, NOTE_LEN = 320, CONF_PATH_LEN = 64 };
+
+enum note_level { NOTE_OK, NOTE_INFO, NOTE_WARN };
+
+struct vm_cmd {
+	struct gpupt_host *h;
+	unsigned long vmid;
+	const char *vmid_arg;
+	char **argv;				/* for messages about options */
+	struct gpupt_vm_request req;
+	char dev_name[GPUPT_ADDR_LEN];		/* "0000:01:00" or "0000:01:00.0" */
+	bool one_function;
+	bool dry_run;
+	bool force;
+	bool use_qm;
+	bool has_display;			/* a passed function is a display controller */
+	bool running;				/* the VM runs now */
+	bool refused;				/* ... and no --force (nor --dry-run) */
+	char conf_path[CONF_PATH_LEN];		/* "etc/pve/qemu-server/100.conf" */
+	char *conf;
+	size_t conf_len;
+	struct gpupt_vmconf_info info;
+	struct gpupt_vm_plan plan;
+	struct {
+		enum note_level level;
+		char text[NOTE_LEN];
+	} note[MAX_NOTES];
+	unsigned n_notes;
+};
+
+static void note(struct vm_cmd *c, enum note_level level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void note(struct vm_cmd *c, enum note_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->n_notes == MAX_NOTES)
+		return;
+	c->note[c->n_notes].level = level;
+	va_start(ap, fmt);
+	if (vsnprintf(c->note[c->n_notes].text, NOTE_LEN, fmt, ap) >= NOTE_LEN)
+		memcpy(c->note[c->n_notes].text + NOTE_LEN - 4, "...", 4);	/* show the cut */
+	va_end(ap);
+	c->n_notes++;
+}
+
+static int usage(FILE *f, int status)
+{
+	fputs("Usage: gpupt vm VMID DEVICE [options]\n"
+	      "\n"
+	      "Sets up Proxmox VE VM VMID (100..999999999) to get DEVICE, a slot\n"
+	      "([DDDD:]BB:SS: every function, e.g. the GPU and its audio) or one function\n"
+	      "([DDDD:]BB:SS.F, then the whole slot unless --one-function).  It checks\n"
+	      "first: is the device selected by gpupt, can OVMF use its ROM, has the VM an\n"
+	      "EFI disk; then sets hostpciN (replacing an entry for the same device),\n"
+	      "machine and bios with `qm set`, or by editing the VM's configuration file\n"
+	      "(atomically, with a backup) when qm is not there or --root is given.\n"
+	      "\n"
+	      "  --bios ovmf|seabios   firmware (default ovmf: UEFI)\n"
+	      "  --pcie / --no-pcie    q35 machine with pcie=1 (default), or plain PCI\n"
+	      "  --primary / --no-primary\n"
+	      "                        the VM's primary GPU: x-vga=on (default)\n"
+	      "  --one-function        pass only the function given, not the whole slot\n"
+	      "  --dry-run             print the change (diff or qm command); touch nothing\n"
+	      "  --force               change the configuration even while the VM runs\n"
+	      "  --json                machine-readable output\n"
+	      "\n"
+	      "Examples, the four usual setups:\n"
+	      "  gpupt vm 100 01:00                  OVMF, q35 + PCIe (recommended):\n"
+	      "                                      hostpci0: 0000:01:00,pcie=1,x-vga=on\n"
+	      "  gpupt vm 100 01:00 --bios seabios   SeaBIOS, q35 + PCIe (a ROM without EFI)\n"
+	      "  gpupt vm 100 01:00 --no-pcie        OVMF, plain PCI (keeps an i440fx machine)\n"
+	      "  gpupt vm 100 01:00 --bios seabios --no-pcie\n"
+	      "                                      SeaBIOS, plain PCI\n"
+	      "  Add --no-primary to keep the emulated display as the VM's first screen.\n"
+	      "\n"
+	      "Exit status: 0 done (or would be, with --dry-run); 1 the VM is running, its\n"
+	      "configuration is missing or could not be changed; 2 usage error.\n", f);
+	return status;
+}
+
+static int parse_device(struct vm_cmd *c, const char *arg)
+{
+	struct gpupt_pci_addr a;
+
+	if (strchr(arg, '=') || gpupt_parse_addr(arg, strlen(arg), &a) < 0) {
+		fprintf(c->h->err, "gpupt: vm: \"%s\" is not a PCI address ([DDDD:]BB:SS or [DDDD:]BB:SS.F)\n",
+			arg);
+		return -EINVAL;
+	}
+	/* The guide passes every function of the slot: the GPU with its audio. */
+	if (!c->one_function)
+		a.whole_slot = true;
+	c->req.dev = a;
+	return gpupt_format_addr(&a, c->dev_name, sizeof(c->dev_name)) < 0 ? -EINVAL : 0;
+}
+
+enum { OPT_BIOS = 256, OPT_PCIE, OPT_NO_PCIE, OPT_PRIMARY, OPT_NO_PRIMARY, OPT_ONE, OPT_DRY, OPT_FORCE };
+
+static int parse_option(struct vm_cmd *c, int o)
+{
+	switch (o) {
+	case OPT_BIOS:
+		if (strcmp(optarg, "ovmf") != 0 && strcmp(optarg, "seabios") != 0) {
+			fprintf(c->h->err, "gpupt: vm: --bios \"%s\": use ovmf or seabios\n", optarg);
+			return 2;
+		}
+		c->req.ovmf = strcmp(optarg, "ovmf") == 0;
+		return 0;
+	case OPT_PCIE:
+	case OPT_NO_PCIE:
+		c->req.pcie = o == OPT_PCIE;
+		return 0;
+	case OPT_PRIMARY:
+	case OPT_NO_PRIMARY:
+		c->req.primary = o == OPT_PRIMARY;
+		return 0;
+	case OPT_ONE:
+		c->one_function = true;
+		return 0;
+	case OPT_DRY:
+		c->dry_run = true;
+		return 0;
+	case OPT_FORCE:
+		c->force = true;
+		return 0;
+	case 'j':
+		c->h->json = true;
+		return 0;
+	case 'h':
+		return usage(c->h->out, 0) - 1;
+	default:
+		fprintf(c->h->err, "gpupt: vm: unknown option or missing value: \"%s\"\n\n", c->argv[optind - 1]);
+		return usage(c->h->err, 2);
+	}
+}
+
+static int parse_args(struct vm_cmd *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "bios", required_argument, NULL, OPT_BIOS },
+		{ "pcie", no_argument, NULL, OPT_PCIE },
+		{ "no-pcie", no_argument, NULL, OPT_NO_PCIE },
+		{ "primary", no_argument, NULL, OPT_PRIMARY },
+		{ "no-primary", no_argument, NULL, OPT_NO_PRIMARY },
+		{ "one-function", no_argument, NULL, OPT_ONE },
+		{ "dry-run", no_argument, NULL, OPT_DRY },
+		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int o;
+
+	c->argv = argv;
+	c->req.ovmf = c->req.pcie = c->req.primary = true;
+	optind = 0;
+	opterr = 0;
+	while ((o = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+		int ret = parse_option(c, o);
+		if (ret != 0)
+			return ret;
+	}
+	if (argc - optind != 2) {
+		fputs("gpupt: vm: give a VMID and a DEVICE (gpupt vm 100 01:00)\n\n", c->h->err);
+		return usage(c->h->err, 2);
+	}
+	c->vmid_arg = argv[optind];
+	if (gpupt_vmid_parse(argv[optind], &c->vmid) < 0) {
+		fprintf(c->h->err, "gpupt: vm: VMID \"%s\" is not a number from 100 to 999999999\n",
+			argv[optind]);
+		return 2;
+	}
+	return parse_device(c, argv[optind + 1]) < 0 ? 2 : 0;
+}
+
+/* ---- checks ------------------------------------------------------------- */
+
+/* Fill d for one function from its sysfs uevent; false when it does not exist. */
+static bool read_function(struct vm_cmd *c, int devsfd, unsigned func, struct gpupt_dev *d)
+{
+	struct gpupt_pci_dev p;
+	char name[GPUPT_PCI_NAME_LEN + 1];
+
+	snprintf(name, sizeof(name), "%04x:%02x:%02x.%u", c->req.dev.domain, c->req.dev.bus,
+		 c->req.dev.slot, func & 7);
+	if (gpupt_sysfs_pci_read_uevent(devsfd, name, &p) < 0)
+		return false;
+	memset(d, 0, sizeof(*d));
+	d->domain = p.domain;
+	d->bus = p.bus;
+	d->slot = p.slot;
+	d->func = p.func;
+	snprintf(d->addr, sizeof(d->addr), "%s", p.name);
+	d->vendor = p.vendor;
+	d->device = p.device;
+	d->subvendor = p.subvendor;
+	d->subdevice = p.subdevice;
+	d->class = p.class;
+	return true;
+}
+
+/* Is every function passed to the VM selected for vfio-pci at boot? 0, or 1 when none exists. */
+static int check_selected(struct vm_cmd *c)
+{
+	struct gpupt_config conf;
+	struct gpupt_dev d;
+	unsigned found = 0;
+	int devsfd = gpupt_sysfs_pci_devices_open(c->h->rootfd);
+	int ret = gpupt_config_load(c->h, &conf, NULL, NULL, c->h->err);
+
+	if (ret < 0) {
+		note(c, NOTE_WARN, "cannot read /etc/gpupt.conf (%s): taken as selecting nothing",
+		     strerror(-ret));
+		gpupt_config_init(&conf);
+	}
+	for (unsigned f = 0; devsfd >= 0 && f < 8; f++) {
+		if ((!c->req.dev.whole_slot && f != c->req.dev.func) || !read_function(c, devsfd, f, &d))
+			continue;
+		found++;
+		c->has_display |= d.class >> 16 == GPUPT_PCI_CLASS_DISPLAY;
+		if (!conf.off && gpupt_config_selects(&conf, &d))
+			note(c, NOTE_OK, "%s (%04x:%04x) is selected by gpupt: vfio-pci gets it at boot",
+			     d.addr, d.vendor, d.device);
+		else
+			note(c, NOTE_WARN,
+			     "%s (%04x:%04x) is not selected by gpupt (/etc/gpupt.conf): a host driver takes "
+			     "it at boot and the VM's start must tear it away (GPUs often fail there); "
+			     "run `gpupt enable %s` and reboot",
+			     d.addr, d.vendor, d.device, c->dev_name);
+	}
+	if (devsfd >= 0)
+		close(devsfd);
+	if (found == 0) {
+		fprintf(c->h->err, "gpupt: vm: %s: no such PCI device (see `gpupt list`)\n", c->dev_name);
+		return 1;
+	}
+	return 0;
+}
+
+/* With OVMF, the card's ROM needs an EFI image to show anything before the guest's driver. */
+static void check_rom(struct vm_cmd *c)
+{
+	char name[GPUPT_PCI_NAME_LEN + 1];
+	struct gpupt_rom rom;
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int ret;
+
+	if (!c->req.ovmf)
+		return;
+	snprintf(name, sizeof(name), "%04x:%02x:%02x.%u", c->req.dev.domain, c->req.dev.bus,
+		 c->req.dev.slot, c->req.dev.whole_slot ? 0u : c->req.dev.func & 7u);
+	ret = gpupt_rom_read_device(c->h->rootfd, name, &buf, &len);
+	if (ret < 0 || len == 0) {
+		note(c, NOTE_INFO, "could not read the option ROM of %s (%s): whether OVMF can show "
+		     "its boot screen is unchecked (`gpupt rom %s` as root tells)", name,
+		     ret < 0 ? strerror(-ret) : "empty", name);
+	} else if (gpupt_rom_parse(buf, len, &rom) > 0 && gpupt_rom_uefi_x64(&rom)) {
+		note(c, NOTE_OK, "the option ROM of %s has an EFI image: OVMF can show its boot screen", name);
+	} else {
+		note(c, NOTE_WARN, "the option ROM of %s has no EFI image OVMF can use: no boot screen "
+		     "until the guest's driver loads; use --bios seabios, a romfile= with an EFI image, "
+		     "or update the card's firmware (details: `gpupt rom %s`)", name, name);
+	}
+	free(buf);
+}
+
+static void check_firmware(struct vm_cmd *c)
+{
+	if (c->req.primary && !c->has_display)
+		note(c, NOTE_WARN, "%s is not a display controller: x-vga=on is meant for GPUs; "
+		     "use --no-primary", c->dev_name);
+	if (c->plan.needs_efidisk)
+		note(c, NOTE_WARN, "VM %lu has no EFI disk (efidisk0), where OVMF keeps its settings; "
+		     "add one: qm set %lu --efidisk0 local-lvm:1,efitype=4m", c->vmid, c->vmid);
+	if (c->req.ovmf && c->plan.bios_changes)
+		note(c, NOTE_INFO, "the firmware changes to OVMF (UEFI): the guest must be installed "
+		     "in UEFI mode; one installed for SeaBIOS (legacy boot) will not boot");
+	if (!c->req.ovmf && c->plan.bios_changes)
+		note(c, NOTE_INFO, "the firmware changes to SeaBIOS: a guest installed in UEFI mode will not boot");
+	if (c->plan.machine_changes)
+		note(c, NOTE_INFO, "the machine type changes to q35 (needed for pcie=1): the guest sees "
+		     "new hardware (Windows may ask to re-activate)");
+	if (c->plan.replaces)
+		note(c, NOTE_INFO, "hostpci%d already passes %s: it is replaced, not added again",
+		     c->plan.index, c->dev_name);
+	for (int i = 0; i < GPUPT_VM_MAX_HOSTPCI; i++)
+		if (i != c->plan.index && (c->info.same_device_all & 1u << i))
+			note(c, NOTE_WARN, "hostpci%d also passes (part of) %s: a function given twice "
+			     "stops the VM from starting; remove it: qm set %lu --delete hostpci%d",
+			     i, c->dev_name, c->vmid, i);
+}
+
+/* ---- is the VM running? --------------------------------------------------- */
+
+/* A pid file under the root whose process exists there. */
+static bool pid_file_running(struct vm_cmd *c)
+{
+	char path[64], pid[32], proc[48];
+	long n;
+
+	snprintf(path, sizeof(path), "var/run/qemu-server/%lu.pid", c->vmid);
+	n = gpupt_read_rel(c->h->rootfd, path, pid, sizeof(pid));
+	if (n <= 0)
+		return false;
+	pid[strcspn(pid, "\n")] = '\0';
+	if (pid[0] == '\0' || strspn(pid, "0123456789") != strlen(pid))
+		return false;
+	snprintf(proc, sizeof(proc), "proc/%s", pid);
+	return gpupt_exists_rel(c->h->rootfd, proc);
+}
+
+static bool qm_says_running(struct vm_cmd *c)
+{
+	const char *argv[] = { "qm", "status", c->vmid_arg, NULL };
+	char out[256];
+
+	return gpupt_run_capture(argv, out, sizeof(out)) == 0 && strstr(out, "status: running");
+}
+
+static bool vm_running(struct vm_cmd *c)
+{
+	return pid_file_running(c) || (c->use_qm && qm_says_running(c));
+}
+
+/* qm on PATH, and the tool acts on the live system. */
+static bool qm_available(const struct gpupt_host *h)
+{
+	const char *path = getenv("PATH");
+	char dir[4096];
+
+	if (strcmp(h->root, "/") != 0 || !path)
+		return false;
+	while (*path) {
+		size_t n = strcspn(path, ":");
+		if (n > 0 && snprintf(dir, sizeof(dir), "%.*s/qm", (int)n, path) < (int)sizeof(dir) &&
+		    access(dir, X_OK) == 0)
+			return true;
+		path += n + (path[n] == ':');
+	}
+	return false;
+}
+
+/* ---- applying ------------------------------------------------------------- */
+
+static void qm_argv(const struct vm_cmd *c, const char **argv, char opts[][GPUPT_VM_KEY_MAX + 2])
+{
+	unsigned n = 0;
+
+	argv[n++] = "qm";
+	argv[n++] = "set";
+	argv[n++] = c->vmid_arg;
+	for (unsigned i = 0; i < c->plan.n_set; i++) {
+		snprintf(opts[i], GPUPT_VM_KEY_MAX + 2, "--%s", c->plan.set[i].key);
+		argv[n++] = opts[i];
+		argv[n++] = c->plan.set[i].value;
+	}
+	argv[n] = NULL;
+}
+
+/* The plan only rewrites the device's hostpci entry with the value it has. */
+static bool plan_changes_nothing(const struct vm_cmd *c)
+{
+	const struct gpupt_vmconf_slice *old = &c->info.hostpci[c->plan.index];
+	const char *v = c->plan.set[0].value;
+
+	return c->plan.n_set == 1 && c->plan.replaces && old->len == strlen(v) &&
+	       memcmp(old->s, v, old->len) == 0;
+}
+
+static int apply_qm(struct vm_cmd *c, bool *applied)
+{
+	const char *argv[4 + 2 * 3 + 1];
+	char opts[3][GPUPT_VM_KEY_MAX + 2], line[1024];
+	int ret;
+
+	if (plan_changes_nothing(c)) {
+		if (!c->h->json)
+			fprintf(c->h->out, "VM %lu already has these settings: nothing to change\n", c->vmid);
+		return 0;
+	}
+	qm_argv(c, argv, opts);
+	gpupt_argv_format(argv, line, sizeof(line));
+	if (c->dry_run) {
+		if (!c->h->json)
+			fprintf(c->h->out, "would run: %s\n", line);
+		return 0;
+	}
+	if (!c->h->json)
+		fprintf(c->h->out, "running: %s\n", line);
+	ret = gpupt_run(argv);
+	if (ret != 0) {
+		fprintf(c->h->err, "gpupt: vm: `%s` failed (%s %d); nothing else was changed\n", line,
+			ret < 0 ? "error" : "exit status", ret < 0 ? -ret : ret);
+		return 1;
+	}
+	*applied = true;
+	return 0;
+}
+
+static int apply_file(struct vm_cmd *c, bool *applied)
+{
+	/* Room for the old text plus every setting as a new line. */
+	size_t size = c->conf_len + 3 * (GPUPT_VM_KEY_MAX + GPUPT_VM_VALUE_MAX + 4) + 2;
+	char *out = malloc(size);
+	struct gpupt_backup b;
+	long n;
+	int ret = 1;
+
+	if (!out)
+		return 1;
+	n = gpupt_vmconf_apply(c->conf, c->conf_len, c->plan.set, c->plan.n_set, out, size);
+	if (n < 0) {
+		fprintf(c->h->err, "gpupt: vm: cannot build the new %s: %s\n", c->conf_path, strerror((int)-n));
+		goto out;
+	}
+	if ((size_t)n == c->conf_len && memcmp(out, c->conf, c->conf_len) == 0) {
+		if (!c->h->json)
+			fprintf(c->h->out, "VM %lu already has these settings: nothing to change\n", c->vmid);
+		ret = 0;
+		goto out;
+	}
+	if (c->dry_run) {
+		if (!c->h->json)
+			gpupt_diff_print(c->h->out, c->conf_path, c->conf, c->conf_len, out, (size_t)n);
+		ret = 0;
+		goto out;
+	}
+	gpupt_backup_init(&b, c->h->rootfd, "vm");
+	ret = gpupt_backup_edit(&b, c->conf_path, out, (size_t)n, 0640);
+	if (ret == 0)
+		ret = gpupt_backup_commit(&b);
+	if (ret < 0) {
+		fprintf(c->h->err, "gpupt: vm: cannot write /%s: %s; it is unchanged\n", c->conf_path,
+			strerror(-ret));
+		ret = 1;
+		goto out;
+	}
+	if (!c->h->json)
+		fprintf(c->h->out, "updated /%s (previous version in /%s)\n", c->conf_path, b.dir);
+	*applied = true;
+out:
+	free(out);
+	return ret;
+}
+
+/* ---- output --------------------------------------------------------------- */
+
+static const char *const level_name[] = { "ok", "info", "warning" };
+
+static void print_notes(const struct vm_cmd *c)
+{
+	for (unsigned i = 0; i < c->n_notes; i++)
+		fprintf(c->h->out, "%-8s %s\n", level_name[c->note[i].level], c->note[i].text);
+}
+
+static void print_plan(const struct vm_cmd *c)
+{
+	fprintf(c->h->out, "VM %lu gets %s (%s, %s, %s):\n", c->vmid, c->dev_name,
+		c->req.ovmf ? "OVMF" : "SeaBIOS", c->req.pcie ? "q35 + PCIe" : "PCI",
+		c->req.primary ? "primary GPU" : "secondary GPU");
+	for (unsigned i = 0; i < c->plan.n_set; i++)
+		fprintf(c->h->out, "  %s: %s\n", c->plan.set[i].key, c->plan.set[i].value);
+}
+
+static int print_json(const struct vm_cmd *c, bool applied)
+{
+	struct gpupt_json j;
+
+	gpupt_json_init(&j, c->h->out);
+	gpupt_json_begin_object(&j);
+	gpupt_json_kv_int(&j, "vmid", (long long)c->vmid);
+	gpupt_json_kv_str(&j, "device", c->dev_name);
+	gpupt_json_kv_str(&j, "method", c->use_qm ? "qm" : "file");
+	gpupt_json_kv_bool(&j, "dry_run", c->dry_run);
+	gpupt_json_kv_bool(&j, "applied", applied);
+	gpupt_json_kv_bool(&j, "running", c->running);
+	gpupt_json_kv_bool(&j, "refused_running", c->refused);
+	gpupt_json_kv_bool(&j, "replaces", c->plan.replaces);
+	gpupt_json_key(&j, "set");
+	gpupt_json_begin_object(&j);
+	for (unsigned i = 0; i < c->plan.n_set; i++)
+		gpupt_json_kv_str(&j, c->plan.set[i].key, c->plan.set[i].value);
+	gpupt_json_end_object(&j);
+	gpupt_json_key(&j, "checks");
+	gpupt_json_begin_array(&j);
+	for (unsigned i = 0; i < c->n_notes; i++) {
+		gpupt_json_begin_object(&j);
+		gpupt_json_kv_str(&j, "level", level_name[c->note[i].level]);
+		gpupt_json_kv_str(&j, "message", c->note[i].text);
+		gpupt_json_end_object(&j);
+	}
+	gpupt_json_end_array(&j);
+	gpupt_json_end_object(&j);
+	return gpupt_json_finish(&j);
+}
+
+/* ---- the command ---------------------------------------------------------- */
+
+static int load_config(struct vm_cmd *c)
+{
+	int ret;
+
+	snprintf(c->conf_path, sizeof(c->conf_path), "etc/pve/qemu-server/%lu.conf", c->vmid);
+	ret = gpupt_file_read(c->h->rootfd, c->conf_path, &c->conf, &c->conf_len);
+	if (ret == -ENOENT) {
+		fprintf(c->h->err, "gpupt: vm: VM %lu does not exist here: no /%s (see `qm list`)\n",
+			c->vmid, c->conf_path);
+		return 1;
+	}
+	if (ret < 0) {
+		fprintf(c->h->err, "gpupt: vm: cannot read /%s: %s\n", c->conf_path, strerror(-ret));
+		return 1;
+	}
+	gpupt_vmconf_scan(c->conf, c->conf_len, &c->req.dev, &c->info);
+	if (gpupt_vm_plan(&c->info, &c->req, &c->plan) < 0) {
+		fprintf(c->h->err, "gpupt: vm: VM %lu already uses hostpci0 to hostpci%d for other "
+			"devices; remove one first (qm set %lu --delete hostpciN)\n", c->vmid,
+			GPUPT_VM_MAX_HOSTPCI - 1, c->vmid);
+		return 1;
+	}
+	return 0;
+}
+
+static int run(struct vm_cmd *c)
+{
+	bool applied = false;
+	int ret;
+
+	if ((ret = load_config(c)) != 0 || (ret = check_selected(c)) != 0)
+		return ret;
+	c->use_qm = qm_available(c->h);
+	c->running = vm_running(c);
+	/* A running guest owns the card: leave its ROM BAR alone. */
+	if (c->running && c->req.ovmf)
+		note(c, NOTE_INFO, "VM %lu is running: the GPU's option ROM is not read now", c->vmid);
+	else
+		check_rom(c);
+	check_firmware(c);
+	if (!c->h->json) {
+		print_plan(c);
+		print_notes(c);
+	}
+	c->refused = c->running && !c->dry_run && !c->force;
+	if (c->refused) {
+		fprintf(c->h->err, "gpupt: vm: VM %lu is running: stop it first (qm shutdown %lu), "
+			"or use --force to change its configuration anyway\n", c->vmid, c->vmid);
+		ret = 1;
+	} else {
+		ret = c->use_qm ? apply_qm(c, &applied) : apply_file(c, &applied);
+	}
+	if (c->h->json && print_json(c, applied) < 0)
+		ret = 1;
+	return ret;
+}
+
+int gpupt_cmd_vm(struct gpupt_host *h, int argc, char **argv)
+{
+	struct vm_cmd c = { .h = h };
+	int ret = parse_args(&c, argc, argv);
+
+	if (ret != 0)
+		return ret < 0 ? 0 : ret;
+	ret = run(&c);
+	free(c.conf);
+	return ret;
+}

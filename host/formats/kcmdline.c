@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: MIT */
+/* Token-by-token editing of kernel command-line text (pure). */
+#include "host/formats/kcmdline.h"
+
+#include <errno.h>
+#include <string.h>
+
+int gpupt_tokens_add(struct gpupt_tokens *t, const char *tok)
+{
+	if (t->n >= GPUPT_TOKENS_MAX)
+		return -ENOSPC;
+	t->tok[t->n++] = tok;
+	return 0;
+}
+
+bool gpupt_tokens_has(const struct gpupt_tokens *t, const char *tok)
+{
+	for (size_t i = 0; t && i < t->n; i++)
+		if (strcmp(t->tok[i], tok) == 0)
+			return true;
+	return false;
+}
+
+/* Length of the separator at buf[i] (0 when none): blank, newline, "\\\n". */
+static size_t sep_len(const char *buf, size_t i, size_t end)
+{
+	if (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n')
+		return 1;
+	if (buf[i] == '\\' && i + 1 < end && buf[i + 1] == '\n')
+		return 2;
+	return 0;
+}
+
+/*
+ * The next token at or after *pos: [*ts, *te).  Returns false at the end.
+ * *open tells whether the token ended inside an unclosed double quote.
+ */
+static bool next_token(const char *buf, size_t *pos, size_t end, size_t *ts, size_t *te, bool *open)
+{
+	size_t i = *pos, n;
+	bool quoted = false;
+
+	while (i < end && (n = sep_len(buf, i, end)) > 0)
+		i += n;
+	if (i >= end) {
+		*pos = end;
+		return false;
+	}
+	*ts = i;
+	while (i < end && (quoted || sep_len(buf, i, end) == 0)) {
+		if (buf[i] == '"')
+			quoted = !quoted;
+		i++;
+	}
+	*te = i;
+	*pos = i;
+	*open = quoted;
+	return true;
+}
+
+static bool token_is(const char *buf, size_t ts, size_t te, const char *tok)
+{
+	size_t n = strlen(tok);
+
+	return te - ts == n && memcmp(buf + ts, tok, n) == 0;
+}
+
+/* Start of the last whole-token occurrence of tok, or end when none. */
+static size_t find_last(const char *buf, size_t start, size_t end, const char *tok, size_t *tok_end)
+{
+	size_t pos = start, ts, te, found = end;
+	bool open;
+
+	while (next_token(buf, &pos, end, &ts, &te, &open))
+		if (token_is(buf, ts, te, tok)) {
+			found = ts;
+			*tok_end = te;
+		}
+	return found;
+}
+
+bool gpupt_kcmdline_has(const char *buf, size_t start, size_t end, const char *tok)
+{
+	size_t te;
+
+	return find_last(buf, start, end, tok, &te) != end;
+}
+
+bool gpupt_kcmdline_balanced(const char *buf, size_t start, size_t end)
+{
+	size_t pos = start, ts, te;
+	bool open = false;
+
+	while (next_token(buf, &pos, end, &ts, &te, &open))
+		if (open)
+			return false;
+	return true;
+}
+
+/* Output under construction: never written past size, overflow remembered. */
+struct sink {
+	char *out;
+	size_t size, n;
+};
+
+static void put(struct sink *s, const char *p, size_t len)
+{
+	if (s->n < s->size && len > 0)
+		memcpy(s->out + s->n, p, len <= s->size - s->n ? len : s->size - s->n);
+	s->n += len;
+}
+
+enum { MAX_CUTS = GPUPT_TOKENS_MAX };
+
+struct cut {
+	size_t from, to;
+};
+
+/* The bytes to drop for token [ts, te): with the separator before it, else after it. */
+static struct cut cut_for(const char *buf, size_t start, size_t end, size_t ts, size_t te)
+{
+	struct cut c = { ts, te };
+
+	/* Never the newline before a token: that would join two lines. */
+	if (ts > start && (buf[ts - 1] == ' ' || buf[ts - 1] == '\t'))
+		c.from = ts - 1;
+	else if (te < end)
+		c.to = te + sep_len(buf, te, end);
+	return c;
+}
+
+/* A token both to delete and to add stays where it is. */
+static void collect_cuts(const char *buf, size_t start, size_t end, const struct gpupt_tokens *del,
+			 const struct gpupt_tokens *add, struct cut *cuts, size_t *n)
+{
+	*n = 0;
+	for (size_t i = 0; del && i < del->n && *n < MAX_CUTS; i++) {
+		size_t te, ts = find_last(buf, start, end, del->tok[i], &te);
+		if (ts == end || gpupt_tokens_has(add, del->tok[i]))
+			continue;
+		struct cut c = cut_for(buf, start, end, ts, te);
+		size_t j = *n;
+		/* Keep cuts sorted; tokens are distinct, separators may touch. */
+		while (j > 0 && cuts[j - 1].from > c.from) {
+			cuts[j] = cuts[j - 1];
+			j--;
+		}
+		cuts[j] = c;
+		(*n)++;
+	}
+	/* Two neighbours may both have claimed the separator between them. */
+	for (size_t j = 1; j < *n; j++)
+		if (cuts[j].from < cuts[j - 1].to)
+			cuts[j].from = cuts[j - 1].to;
+}
+
+long gpupt_kcmdline_edit(const char *buf, size_t len, size_t start, size_t end,
+			 const struct gpupt_tokens *add, const struct gpupt_tokens *del,
+			 bool *added, char *out, size_t size)
+{
+	struct cut cuts[MAX_CUTS];
+	struct sink s = { out, size, 0 };
+	size_t n_cuts, at = 0, region_len;
+
+	if (start > end || end > len)
+		return -EINVAL;
+	if (add && add->n > 0 && !gpupt_kcmdline_balanced(buf, start, end))
+		return -EINVAL;
+	collect_cuts(buf, start, end, del, add, cuts, &n_cuts);
+	for (size_t j = 0; j < n_cuts; j++) {
+		put(&s, buf + at, cuts[j].from - at);
+		at = cuts[j].to;
+	}
+	put(&s, buf + at, end - at);
+	region_len = s.n - start;
+	for (size_t i = 0; add && i < add->n; i++) {
+		bool present = gpupt_kcmdline_has(buf, start, end, add->tok[i]);
+		if (!present) {
+			if (region_len > 0)
+				put(&s, " ", 1);
+			put(&s, add->tok[i], strlen(add->tok[i]));
+			region_len = 1;
+		}
+		/* A token already there stays ours only if it was ours before. */
+		if (added)
+			added[i] = !present || gpupt_tokens_has(del, add->tok[i]);
+	}
+	put(&s, buf + end, len - end);
+	if (s.n > size)
+		return -ENOSPC;
+	return (long)s.n;
+}
+
+long gpupt_kcmdline_edit_file(const char *buf, size_t len, const struct gpupt_tokens *add,
+			      const struct gpupt_tokens *del, bool *added, char *out, size_t size)
+{
+	const char *nl = memchr(buf, '\n', len);
+
+	return gpupt_kcmdline_edit(buf, len, 0, nl ? (size_t)(nl - buf) : len, add, del, added, out,
+				   size);
+}

@@ -1,0 +1,366 @@
+/* SPDX-License-Identifier: MIT */
+/* Boot-loader detection, and the planned edits of each one's command line. */
+#include "host/model/bootloader.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "host/formats/grubedit.h"
+
+enum { EDIT_SLACK = 4096 };
+
+void gpupt_plan_free(struct gpupt_plan *p)
+{
+	for (unsigned i = 0; i < p->n; i++) {
+		free(p->c[i].old);
+		free(p->c[i].new);
+	}
+	p->n = 0;
+}
+
+struct gpupt_change *gpupt_plan_find(struct gpupt_plan *p, const char *path)
+{
+	for (unsigned i = 0; i < p->n; i++)
+		if (strcmp(p->c[i].path, path) == 0)
+			return &p->c[i];
+	return NULL;
+}
+
+static char *dup_bytes(const char *data, size_t len)
+{
+	char *p = malloc(len + 1);
+
+	if (p) {
+		memcpy(p, data, len);
+		p[len] = '\0';
+	}
+	return p;
+}
+
+int gpupt_plan_add(struct gpupt_plan *p, int rootfd, const char *path,
+		   enum gpupt_change_kind kind, struct gpupt_change **out)
+{
+	struct gpupt_change *c;
+	int r;
+
+	if (p->n >= GPUPT_PLAN_MAX)
+		return -ENOSPC;
+	c = &p->c[p->n];
+	memset(c, 0, sizeof(*c));
+	if (snprintf(c->path, sizeof(c->path), "%s", path) >= (int)sizeof(c->path))
+		return -ENAMETOOLONG;
+	c->kind = kind;
+	c->mode = 0644;
+	r = gpupt_file_read(rootfd, path, &c->old, &c->old_len);
+	if (r < 0 && r != -ENOENT)
+		return r;
+	c->old_exists = r == 0;
+	if (c->old_exists && !(c->new = dup_bytes(c->old, c->old_len))) {
+		free(c->old);
+		return -ENOMEM;
+	}
+	c->new_len = c->old_len;
+	c->new_exists = c->old_exists;
+	p->n++;
+	*out = c;
+	return 0;
+}
+
+int gpupt_change_set_new(struct gpupt_change *c, const char *data, size_t len)
+{
+	char *copy = NULL;
+
+	if (data && !(copy = dup_bytes(data, len)))
+		return -ENOMEM;
+	free(c->new);
+	c->new = copy;
+	c->new_len = data ? len : 0;
+	c->new_exists = data != NULL;
+	return 0;
+}
+
+bool gpupt_change_is_noop(const struct gpupt_change *c)
+{
+	if (c->old_exists != c->new_exists)
+		return false;
+	return !c->old_exists ||
+	       (c->old_len == c->new_len && memcmp(c->old, c->new, c->old_len) == 0);
+}
+
+void gpupt_notes_split(char *notes, struct gpupt_tokens *t)
+{
+	char *p = notes, *nl;
+
+	t->n = 0;
+	while (*p && (nl = strchr(p, '\n'))) {
+		*nl = '\0';
+		if (*p)
+			gpupt_tokens_add(t, p);
+		p = nl + 1;
+	}
+}
+
+/* ours <- the tokens of add flagged in added, one per line. */
+static int set_ours(struct gpupt_change *c, const struct gpupt_tokens *add, const bool *added)
+{
+	size_t n = 0;
+
+	c->ours[0] = '\0';
+	for (size_t i = 0; i < add->n; i++) {
+		if (!added[i])
+			continue;
+		n += (size_t)snprintf(c->ours + n, sizeof(c->ours) - n, "%s\n", add->tok[i]);
+		/* A token cut short could never be found and removed again. */
+		if (n >= sizeof(c->ours))
+			return -ENOSPC;
+	}
+	return 0;
+}
+
+/* The journal's tokens for path, split (copied into buf). */
+static void previous_ours(struct gpupt_plan *journal, const char *path, char *buf, size_t size,
+			  struct gpupt_tokens *t, bool *line_added)
+{
+	struct gpupt_change *j = journal ? gpupt_plan_find(journal, path) : NULL;
+
+	snprintf(buf, size, "%s", j ? j->ours : "");
+	*line_added = j && j->line_added;
+	gpupt_notes_split(buf, t);
+}
+
+static bool exists(int rootfd, const char *path)
+{
+	return faccessat(rootfd, path, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+/* Edit a token file (kind GRUB or KCMDLINE) so it holds want. */
+static int apply_tokens(struct gpupt_boot_edit *e, const char *path, enum gpupt_change_kind kind,
+			const struct gpupt_tokens *want)
+{
+	char prev[GPUPT_NOTES_MAX];
+	struct gpupt_tokens del;
+	struct gpupt_change *c;
+	bool added[GPUPT_TOKENS_MAX], line_added = false, prev_line;
+	size_t size;
+	char *out;
+	long n;
+	int r = gpupt_plan_add(e->plan, e->rootfd, path, kind, &c);
+
+	if (r < 0)
+		return r;
+	previous_ours(e->journal, path, prev, sizeof(prev), &del, &prev_line);
+	size = c->old_len + EDIT_SLACK;
+	out = malloc(size);
+	if (!out)
+		return -ENOMEM;
+	if (kind == GPUPT_CHANGE_GRUB)
+		n = gpupt_grub_edit(c->old ? c->old : "", c->old_len, GPUPT_GRUB_VAR, want, &del,
+				    added, &line_added, out, size);
+	else
+		n = gpupt_kcmdline_edit_file(c->old ? c->old : "", c->old_len, want, &del, added,
+					     out, size);
+	r = n < 0 ? (int)n : gpupt_change_set_new(c, out, (size_t)n);
+	free(out);
+	if (r < 0)
+		return r;
+	c->line_added = line_added || prev_line;
+	return set_ours(c, want, added);
+}
+
+/*
+ * want, without the tokens the user already has in /etc/default/grub (in
+ * GRUB_CMDLINE_LINUX or _DEFAULT): theirs stay theirs.  Tokens the journal
+ * says gpupt put there are not the user's.
+ */
+static void drop_user_tokens(int rootfd, const struct gpupt_tokens *want, struct gpupt_tokens *out,
+			     struct gpupt_plan *journal)
+{
+	char prev[GPUPT_NOTES_MAX];
+	struct gpupt_tokens ours;
+	char *buf = NULL;
+	size_t len = 0;
+	bool line;
+
+	previous_ours(journal, GPUPT_GRUB_DEFAULT, prev, sizeof(prev), &ours, &line);
+	if (gpupt_file_read(rootfd, GPUPT_GRUB_DEFAULT, &buf, &len) < 0)
+		buf = NULL;
+	out->n = 0;
+	for (size_t i = 0; i < want->n; i++) {
+		const char *t = want->tok[i];
+		bool user = buf && !gpupt_tokens_has(&ours, t) &&
+			    (gpupt_grub_has(buf, len, "GRUB_CMDLINE_LINUX", t) ||
+			     gpupt_grub_has(buf, len, GPUPT_GRUB_VAR, t));
+		if (!user)
+			gpupt_tokens_add(out, t);
+	}
+	free(buf);
+}
+
+static int apply_grub_dropin(struct gpupt_boot_edit *e)
+{
+	static const char head[] = "# Written by `gpupt enable`; `gpupt disable` removes it.\n"
+				   "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT";
+	struct gpupt_tokens want;
+	struct gpupt_change *c;
+	bool all[GPUPT_TOKENS_MAX];
+	char text[GPUPT_NOTES_MAX + sizeof(head) + 8];
+	size_t n;
+	int r;
+
+	drop_user_tokens(e->rootfd, e->want, &want, e->journal);
+	r = gpupt_plan_add(e->plan, e->rootfd, GPUPT_GRUB_DROPIN, GPUPT_CHANGE_WHOLE, &c);
+	if (r < 0)
+		return r;
+	/* Nothing left to add: only a drop-in gpupt wrote goes away. */
+	if (want.n == 0)
+		return e->journal && gpupt_plan_find(e->journal, GPUPT_GRUB_DROPIN)
+			       ? gpupt_change_set_new(c, NULL, 0) : 0;
+	n = (size_t)snprintf(text, sizeof(text), "%s", head);
+	for (size_t i = 0; i < want.n && n < sizeof(text); i++) {
+		n += (size_t)snprintf(text + n, sizeof(text) - n, " %s", want.tok[i]);
+		all[i] = true;
+	}
+	if (n < sizeof(text))
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "\"\n");
+	if (n >= sizeof(text))
+		return -ENOSPC;
+	r = set_ours(c, &want, all);
+	return r < 0 ? r : gpupt_change_set_new(c, text, n);
+}
+
+static int apply_grub(struct gpupt_boot_edit *e)
+{
+	struct gpupt_tokens want;
+
+	if (!e->grub_in_place)
+		return apply_grub_dropin(e);
+	drop_user_tokens(e->rootfd, e->want, &want, e->journal);
+	return apply_tokens(e, GPUPT_GRUB_DEFAULT, GPUPT_CHANGE_GRUB, &want);
+}
+
+static int apply_kernel_cmdline(struct gpupt_boot_edit *e)
+{
+	return apply_tokens(e, GPUPT_KERNEL_CMDLINE, GPUPT_CHANGE_KCMDLINE, e->want);
+}
+
+#define EFIVARS "sys/firmware/efi/efivars"
+/* Set by systemd-boot (the Boot Loader Interface), never by GRUB. */
+#define LOADER_INFO EFIVARS "/LoaderInfo-4a67b082-0a4c-41cf-b6c7-440b29bb8c4f"
+
+/* Does the efivars directory list anything (efivarfs mounted)? */
+static bool efivars_visible(int rootfd)
+{
+	struct dirent **names;
+	int n = scandirat(rootfd, EFIVARS, &names, NULL, NULL);
+	bool any = false;
+
+	for (int i = 0; i < n; i++) {
+		any = any || names[i]->d_name[0] != '.';
+		free(names[i]);
+	}
+	if (n >= 0)
+		free(names);
+	return any;
+}
+
+/*
+ * proxmox-boot-tool keeps the ESPs it manages in proxmox-boot-uuids; on a
+ * UEFI boot with /etc/kernel/cmdline they hold systemd-boot, unless the
+ * firmware variables show this boot came through another loader (no
+ * LoaderInfo while other variables are visible: GRUB).
+ */
+static bool detect_pbt_systemd_boot(int rootfd)
+{
+	if (!exists(rootfd, "etc/kernel/proxmox-boot-uuids") ||
+	    !exists(rootfd, GPUPT_KERNEL_CMDLINE) || !exists(rootfd, "sys/firmware/efi"))
+		return false;
+	return exists(rootfd, LOADER_INFO) || !efivars_visible(rootfd);
+}
+
+/* Otherwise its ESPs hold GRUB (EFI/proxmox/grubx64.efi) or it is a BIOS boot. */
+static bool detect_pbt_grub(int rootfd)
+{
+	return exists(rootfd, "etc/kernel/proxmox-boot-uuids");
+}
+
+static bool detect_grub(int rootfd)
+{
+	return exists(rootfd, GPUPT_GRUB_DEFAULT) || exists(rootfd, "etc/default/grub.d");
+}
+
+static const char *const pbt_refresh[] = { "proxmox-boot-tool", "refresh", NULL };
+static const char *const update_grub[] = { "update-grub", NULL };
+
+const struct gpupt_bootloader gpupt_bootloaders[] = {
+	{ "proxmox-boot-tool (systemd-boot)", detect_pbt_systemd_boot, apply_kernel_cmdline,
+	  pbt_refresh },
+	{ "proxmox-boot-tool (GRUB)", detect_pbt_grub, apply_grub, pbt_refresh },
+	{ "GRUB", detect_grub, apply_grub, update_grub },
+	{ NULL, NULL, NULL, NULL },
+};
+
+const struct gpupt_bootloader *gpupt_bootloader_detect(int rootfd)
+{
+	for (const struct gpupt_bootloader *b = gpupt_bootloaders; b->name; b++)
+		if (b->detect(rootfd))
+			return b;
+	return NULL;
+}
+
+static int revert_tokens(int rootfd, const struct gpupt_change *j, struct gpupt_plan *plan)
+{
+	char ours_buf[GPUPT_NOTES_MAX];
+	struct gpupt_tokens ours;
+	struct gpupt_change *c;
+	size_t size;
+	char *out;
+	long n;
+	int r = gpupt_plan_add(plan, rootfd, j->path, j->kind, &c);
+
+	if (r < 0 || !c->old_exists)
+		return r;
+	snprintf(ours_buf, sizeof(ours_buf), "%s", j->ours);
+	gpupt_notes_split(ours_buf, &ours);
+	size = c->old_len + 1;
+	out = malloc(size);
+	if (!out)
+		return -ENOMEM;
+	if (j->kind == GPUPT_CHANGE_GRUB)
+		n = gpupt_grub_revert(c->old, c->old_len, GPUPT_GRUB_VAR, &ours, j->line_added, out,
+				      size);
+	else
+		n = gpupt_kcmdline_edit_file(c->old, c->old_len, NULL, &ours, NULL, out, size);
+	r = n < 0 ? (int)n : gpupt_change_set_new(c, out, (size_t)n);
+	free(out);
+	return r;
+}
+
+static int revert_whole(int rootfd, const struct gpupt_change *j, struct gpupt_plan *plan)
+{
+	struct gpupt_change *c;
+	char *prior = NULL;
+	size_t len = 0;
+	int r = gpupt_plan_add(plan, rootfd, j->path, j->kind, &c);
+
+	if (r < 0)
+		return r;
+	if (!j->prior_saved)
+		return gpupt_change_set_new(c, NULL, 0);
+	r = gpupt_file_read(rootfd, j->prior, &prior, &len);
+	if (r == 0)
+		r = gpupt_change_set_new(c, prior, len);
+	free(prior);
+	return r;
+}
+
+int gpupt_change_revert(int rootfd, const struct gpupt_change *j, struct gpupt_plan *plan)
+{
+	if (j->kind == GPUPT_CHANGE_WHOLE)
+		return revert_whole(rootfd, j, plan);
+	return revert_tokens(rootfd, j, plan);
+}

@@ -1,0 +1,434 @@
+// SPDX-License-Identifier: MIT
+/* The device model: libpci below the root, plus the sysfs attributes it lacks. */
+#include "host/model/devices.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <pci/pci.h>
+
+#include "cmdline/cmdline.h"
+#include "conf/conf.h"
+#include "sysfs/sysfs.h"
+#include "lib/macro.h"
+
+#define SYSFS_PCI "sys/bus/pci"
+#define SYSFS_PCI_DEVICES "sys/bus/pci/devices"
+
+long gpupt_read_rel(int rootfd, const char *rel, char *buf, size_t size)
+{
+	size_t len = 0;
+	long ret;
+	int fd;
+
+	if (size == 0)
+		return -EINVAL;
+	fd = openat(rootfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	while (len < size - 1) {
+		ssize_t r = read(fd, buf + len, size - 1 - len);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			ret = -errno;
+			goto out;
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+	}
+	ret = (long)len;
+out:
+	buf[len] = '\0';
+	close(fd);
+	return ret;
+}
+
+int gpupt_slurp_rel(int rootfd, const char *rel, char **bufp, size_t *lenp)
+{
+	size_t len = 0, cap = 4096;
+	char *buf = malloc(cap);
+	int ret = 0, fd;
+
+	if (!buf)
+		return -ENOMEM;
+	fd = openat(rootfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		ret = -errno;
+		goto fail;
+	}
+	for (;;) {
+		ssize_t r;
+
+		if (len + 1 >= cap) {
+			char *bigger = realloc(buf, cap * 2);
+
+			if (!bigger) {
+				ret = -ENOMEM;
+				goto fail;
+			}
+			buf = bigger;
+			cap *= 2;
+		}
+		r = read(fd, buf + len, cap - 1 - len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			ret = -errno;
+			goto fail;
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+	}
+	close(fd);
+	buf[len] = '\0';
+	*bufp = buf;
+	*lenp = len;
+	return 0;
+fail:
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return ret;
+}
+
+bool gpupt_exists_rel(int rootfd, const char *rel)
+{
+	struct stat st;
+
+	return fstatat(rootfd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+bool gpupt_dev_is_display(const struct gpupt_dev *d)
+{
+	return (d->class >> 16) == 0x03;
+}
+
+bool gpupt_dev_is_vga(const struct gpupt_dev *d)
+{
+	return (d->class >> 8) == 0x0300;
+}
+
+bool gpupt_dev_is_bridge(const struct gpupt_dev *d)
+{
+	/* Host bridges (0x0600) are not vfio targets either; header type 1/2 are PCI/CardBus bridges. */
+	return (d->class >> 16) == 0x06 || d->header_type == 1 || d->header_type == 2;
+}
+
+bool gpupt_dev_same_slot(const struct gpupt_dev *a, const struct gpupt_dev *b)
+{
+	return a->domain == b->domain && a->bus == b->bus && a->slot == b->slot;
+}
+
+long gpupt_devices_find(const struct gpupt_devlist *l, uint16_t domain, uint8_t bus,
+			uint8_t slot, uint8_t func)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const struct gpupt_dev *d = &l->dev[i];
+
+		if (d->domain == domain && d->bus == bus && d->slot == slot && d->func == func)
+			return (long)i;
+	}
+	return -1;
+}
+
+/* A one-line sysfs attribute of a device; "" when absent or unreadable. */
+static void dev_attr(int rootfd, const char *addr, const char *attr, char *buf, size_t size)
+{
+	char rel[PATH_MAX];
+
+	buf[0] = '\0';
+	if (gpupt_sysfs_path(rel, sizeof(rel), SYSFS_PCI_DEVICES, addr, attr, (const char *)NULL) < 0 ||
+	    gpupt_sysfs_read(rootfd, rel, buf, size) < 0)
+		buf[0] = '\0';
+}
+
+/* The last path component of a device's symlink (driver, iommu_group); "" when absent. */
+static void dev_link_base(int rootfd, const char *addr, const char *link, char *buf, size_t size)
+{
+	char rel[PATH_MAX];
+
+	buf[0] = '\0';
+	if (gpupt_sysfs_path(rel, sizeof(rel), SYSFS_PCI_DEVICES, addr, link, (const char *)NULL) < 0 ||
+	    gpupt_sysfs_link_name(rootfd, rel, buf, size) < 0)
+		buf[0] = '\0';
+}
+
+static void dev_fill_sysfs(int rootfd, struct gpupt_dev *d)
+{
+	char buf[GPUPT_DRVNAME_MAX];
+	char *end;
+
+	dev_link_base(rootfd, d->addr, "driver", d->driver, sizeof(d->driver));
+	dev_attr(rootfd, d->addr, "driver_override", d->driver_override, sizeof(d->driver_override));
+	if (strcmp(d->driver_override, "(null)") == 0)
+		d->driver_override[0] = '\0';
+	dev_attr(rootfd, d->addr, "reset_method", d->reset_method, sizeof(d->reset_method));
+
+	d->iommu_group = -1;
+	dev_link_base(rootfd, d->addr, "iommu_group", buf, sizeof(buf));
+	if (buf[0]) {
+		long g = strtol(buf, &end, 10);
+
+		if (*end == '\0' && g >= 0 && g <= INT_MAX)
+			d->iommu_group = (int)g;
+	}
+	d->boot_vga = -1;
+	dev_attr(rootfd, d->addr, "boot_vga", buf, sizeof(buf));
+	if (buf[0] == '0' || buf[0] == '1')
+		d->boot_vga = buf[0] - '0';
+}
+
+/* The class as 24 bits; libpci's device_class has no prog-if on every version. */
+static uint32_t dev_class(int rootfd, const char *addr, unsigned device_class)
+{
+	char buf[32], *end;
+	unsigned long v;
+
+	dev_attr(rootfd, addr, "class", buf, sizeof(buf));
+	v = strtoul(buf, &end, 16);
+	if (buf[0] && *end == '\0' && v <= 0xffffff)
+		return (uint32_t)v;
+	return (uint32_t)device_class << 8;
+}
+
+static void dev_fill_names(struct pci_access *pacc, struct gpupt_dev *d)
+{
+	pci_lookup_name(pacc, d->vendor_name, sizeof(d->vendor_name), PCI_LOOKUP_VENDOR, d->vendor);
+	pci_lookup_name(pacc, d->device_name, sizeof(d->device_name), PCI_LOOKUP_DEVICE,
+			d->vendor, d->device);
+	pci_lookup_name(pacc, d->class_name, sizeof(d->class_name), PCI_LOOKUP_CLASS,
+			d->class >> 8);
+	d->subsys_name[0] = '\0';
+	if (d->subvendor || d->subdevice)
+		pci_lookup_name(pacc, d->subsys_name, sizeof(d->subsys_name),
+				PCI_LOOKUP_SUBSYSTEM | PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE,
+				d->vendor, d->device, d->subvendor, d->subdevice);
+}
+
+static void dev_from_pci(int rootfd, struct pci_dev *p, struct gpupt_dev *d)
+{
+	memset(d, 0, sizeof(*d));
+	pci_fill_info(p, PCI_FILL_IDENT | PCI_FILL_CLASS | PCI_FILL_SUBSYS);
+	d->domain = (uint16_t)p->domain;
+	d->bus = p->bus;
+	d->slot = p->dev;
+	d->func = p->func;
+	snprintf(d->addr, sizeof(d->addr), "%04x:%02x:%02x.%x", d->domain, d->bus, d->slot, d->func);
+	d->vendor = p->vendor_id;
+	d->device = p->device_id;
+	d->subvendor = p->subsys_vendor_id;
+	d->subdevice = p->subsys_id;
+	d->class = dev_class(rootfd, d->addr, p->device_class);
+	d->header_type = pci_read_byte(p, PCI_HEADER_TYPE) & 0x7f;
+	dev_fill_sysfs(rootfd, d);
+}
+
+static int dev_cmp(const void *a, const void *b)
+{
+	const struct gpupt_dev *x = a, *y = b;
+	uint64_t kx = (uint64_t)x->domain << 16 | x->bus << 8 | x->slot << 3 | x->func;
+	uint64_t ky = (uint64_t)y->domain << 16 | y->bus << 8 | y->slot << 3 | y->func;
+
+	return (kx > ky) - (kx < ky);
+}
+
+/* libpci reports a fatal error by calling a->error, which must not return. */
+static void PCI_NONRET libpci_fatal(char *msg, ...)
+{
+	va_list ap;
+
+	va_start(ap, msg);
+	fputs("gpupt: libpci: ", stderr);
+	vfprintf(stderr, msg, ap);
+	fputs("\n", stderr);
+	va_end(ap);
+	exit(1);
+}
+
+static void libpci_quiet(char *msg, ...)
+{
+	(void)msg;
+}
+
+/* pci.ids from the root when it has one, so fixture names are the fixture's. */
+static void set_ids_file(struct gpupt_host *h, struct pci_access *pacc)
+{
+	static const char *const candidates[] = {
+		"usr/share/misc/pci.ids", "usr/share/hwdata/pci.ids",
+	};
+	char *path;
+
+	for (size_t i = 0; i < ARRAY_SIZE(candidates); i++) {
+		if (faccessat(h->rootfd, candidates[i], R_OK, 0) != 0)
+			continue;
+		if (asprintf(&path, "%s/%s", h->root, candidates[i]) < 0)
+			return;
+		pci_set_name_list_path(pacc, path, 1);
+		return;
+	}
+}
+
+static size_t count_devices(struct pci_access *pacc)
+{
+	size_t n = 0;
+
+	for (struct pci_dev *p = pacc->devices; p; p = p->next)
+		n++;
+	return n;
+}
+
+/* A libpci context on the sysfs below the root, with the root's pci.ids; NULL on ENOMEM. */
+static struct pci_access *libpci_open(struct gpupt_host *h)
+{
+	struct pci_access *pacc;
+	char *syspath;
+
+	if (asprintf(&syspath, "%s/" SYSFS_PCI, h->root) < 0)
+		return NULL;
+	pacc = pci_alloc();
+	if (!pacc) {
+		free(syspath);
+		return NULL;
+	}
+	pacc->error = libpci_fatal;
+	pacc->warning = libpci_quiet;
+	pacc->debug = libpci_quiet;
+	pacc->method = PCI_ACCESS_SYS_BUS_PCI;
+	pacc->id_lookup_mode = PCI_LOOKUP_NO_HWDB;	/* udev's hwdb is not below the root */
+	pci_set_param(pacc, "sysfs.path", syspath);	/* copied by libpci */
+	free(syspath);
+	set_ids_file(h, pacc);
+	pci_init(pacc);
+	return pacc;
+}
+
+int gpupt_devices_scan_flags(struct gpupt_host *h, struct gpupt_devlist *out, unsigned flags)
+{
+	struct pci_access *pacc;
+	size_t n = 0;
+	int ret = 0;
+
+	out->dev = NULL;
+	out->n = 0;
+	/* libpci treats a missing directory as fatal; no PCI is an empty list here. */
+	if (!gpupt_exists_rel(h->rootfd, SYSFS_PCI_DEVICES))
+		return 0;
+	pacc = libpci_open(h);
+	if (!pacc)
+		return -ENOMEM;
+	pci_scan_bus(pacc);
+	out->dev = calloc(count_devices(pacc) + 1, sizeof(*out->dev));
+	if (!out->dev) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (struct pci_dev *p = pacc->devices; p; p = p->next)
+		dev_from_pci(h->rootfd, p, &out->dev[n++]);
+	out->n = n;
+	qsort(out->dev, out->n, sizeof(*out->dev), dev_cmp);
+	/* Names cost most of a scan (parsing pci.ids): only when asked. */
+	if (!(flags & GPUPT_SCAN_NO_NAMES))
+		for (size_t i = 0; i < out->n; i++)
+			dev_fill_names(pacc, &out->dev[i]);
+out:
+	pci_cleanup(pacc);
+	return ret;
+}
+
+int gpupt_devices_scan(struct gpupt_host *h, struct gpupt_devlist *out)
+{
+	return gpupt_devices_scan_flags(h, out, 0);
+}
+
+int gpupt_devices_fill_names(struct gpupt_host *h, struct gpupt_devlist *l, const bool *which)
+{
+	struct pci_access *pacc = NULL;
+
+	for (size_t i = 0; i < l->n; i++) {
+		if (which && !which[i])
+			continue;
+		if (!pacc)
+			pacc = libpci_open(h);
+		if (!pacc)
+			return -ENOMEM;
+		dev_fill_names(pacc, &l->dev[i]);
+	}
+	if (pacc)
+		pci_cleanup(pacc);
+	return 0;
+}
+
+void gpupt_devices_free(struct gpupt_devlist *l)
+{
+	free(l->dev);
+	l->dev = NULL;
+	l->n = 0;
+}
+
+static void print_diags(FILE *err, const struct gpupt_diags *d, const char *origin)
+{
+	char line[512];
+
+	if (!err)
+		return;
+	for (unsigned i = 0; i < d->n; i++)
+		if (gpupt_diag_format(&d->d[i], origin, line, sizeof(line)) >= 0)
+			fprintf(err, "gpupt: %s\n", line);
+}
+
+/* Parse one root-relative file with parse(); a missing file is an empty config. */
+static int load_one(struct gpupt_host *h, const char *rel, const char *origin,
+		    int (*parse)(const char *, size_t, struct gpupt_config *, struct gpupt_diags *),
+		    struct gpupt_config *c, FILE *err)
+{
+	struct gpupt_diags diags;
+	char *buf;
+	size_t len;
+	int ret;
+
+	gpupt_config_init(c);
+	ret = gpupt_slurp_rel(h->rootfd, rel, &buf, &len);
+	if (ret == -ENOENT)
+		return 0;
+	if (ret < 0) {
+		if (err)
+			fprintf(err, "gpupt: %s: %s\n", origin, strerror(-ret));
+		return ret;
+	}
+	gpupt_diags_init(&diags);
+	parse(buf, len, c, &diags);
+	print_diags(err, &diags, origin);
+	free(buf);
+	return 0;
+}
+
+int gpupt_config_load(struct gpupt_host *h, struct gpupt_config *conf,
+		      struct gpupt_config *cmdline, struct gpupt_config *merged, FILE *err)
+{
+	struct gpupt_config c, k;
+	int ret;
+
+	ret = load_one(h, GPUPT_CONF_PATH, "/" GPUPT_CONF_PATH, gpupt_conf_parse, &c, err);
+	if (ret < 0)
+		return ret;
+	ret = load_one(h, "proc/cmdline", NULL, gpupt_cmdline_parse, &k, err);
+	if (ret < 0)
+		return ret;
+	if (conf)
+		*conf = c;
+	if (cmdline)
+		*cmdline = k;
+	if (merged)
+		gpupt_config_merge(&k, &c, merged);
+	return 0;
+}

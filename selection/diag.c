@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Diagnostics as one line of text: where, what was wrong, what happens now.
+ * Keys and entries come from the command line or a file anyone may have
+ * edited, so they are printed escaped (no control bytes reach a log) and
+ * cut at ENTRY_SHOWN bytes (a hostile command line cannot flood one).
+ */
+#include "selection/setting.h"
+#include "lib/strbuf.h"
+
+enum { ENTRY_SHOWN = 64 };
+
+#define ID_FORM "VVVV:DDDD (4 hex digits each)"
+#define ADDR_FORM "DDDD:BB:SS.F, BB:SS.F or slot BB:SS"
+#define BOOL_FORM "1, 0, yes, no, on, off, true or false"
+#define OFF_RESULT "treated as off: nothing is bound"
+
+static void put_escaped(struct gpupt_strbuf *b, const char *s, size_t len)
+{
+	for (size_t i = 0; i < len && i < ENTRY_SHOWN; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\') {
+			gpupt_strbuf_putc(b, '\\');
+			gpupt_strbuf_putc(b, (char)c);
+		} else if (c < 0x20 || c >= 0x7f) {
+			gpupt_strbuf_puts(b, "\\x");
+			gpupt_strbuf_hex(b, c, 2);
+		} else {
+			gpupt_strbuf_putc(b, (char)c);
+		}
+	}
+	if (len > ENTRY_SHOWN)
+		gpupt_strbuf_puts(b, "...");
+}
+
+static void put_quoted(struct gpupt_strbuf *b, const struct gpupt_diag *d)
+{
+	gpupt_strbuf_putc(b, '"');
+	if (d->entry)
+		put_escaped(b, d->entry, d->entry_len);
+	gpupt_strbuf_putc(b, '"');
+}
+
+static void put_where(struct gpupt_strbuf *b, const struct gpupt_diag *d, const char *origin)
+{
+	if (origin) {
+		gpupt_strbuf_puts(b, origin);
+		if (d->line) {
+			gpupt_strbuf_putc(b, ':');
+			gpupt_strbuf_uint(b, d->line);
+		}
+		gpupt_strbuf_puts(b, ": ");
+	} else if (d->line) {
+		gpupt_strbuf_puts(b, "line ");
+		gpupt_strbuf_uint(b, d->line);
+		gpupt_strbuf_puts(b, ": ");
+	}
+	if (d->key_len) {
+		put_escaped(b, d->key, d->key_len);
+		gpupt_strbuf_puts(b, ": ");
+	}
+}
+
+/* What the problem costs: the off switches fall back to off, the rest is ignored. */
+static const char *setting_result(const struct gpupt_diag *d)
+{
+	if (gpupt_setting_is_off_switch(d->key, d->key_len))
+		return OFF_RESULT;
+	return "setting ignored";
+}
+
+static void put_problem(struct gpupt_strbuf *b, const struct gpupt_diag *d)
+{
+	switch (d->code) {
+	case GPUPT_DIAG_BAD_ID:
+		put_quoted(b, d);
+		gpupt_strbuf_puts(b, " is not " ID_FORM "; entry ignored");
+		break;
+	case GPUPT_DIAG_BAD_ADDR:
+		put_quoted(b, d);
+		gpupt_strbuf_puts(b, " is not a PCI address (" ADDR_FORM "); entry ignored");
+		break;
+	case GPUPT_DIAG_BAD_FINGERPRINT:
+		put_quoted(b, d);
+		gpupt_strbuf_puts(b, " has a bad fingerprint (ADDRESS=" ID_FORM
+				  ", optionally :SVVV:SDDD); entry ignored");
+		break;
+	case GPUPT_DIAG_BAD_DRIVER:
+		put_quoted(b, d);
+		gpupt_strbuf_puts(b, " is not a driver name ([a-z0-9_-], at most 31 characters)"
+				  "; setting ignored (the default is " GPUPT_DEFAULT_DRIVER ")");
+		break;
+	case GPUPT_DIAG_BAD_BOOL:
+		put_quoted(b, d);
+		gpupt_strbuf_puts(b, " is not " BOOL_FORM "; ");
+		gpupt_strbuf_puts(b, setting_result(d));
+		break;
+	case GPUPT_DIAG_BAD_FB:
+		put_quoted(b, d);
+		gpupt_strbuf_puts(b, " is not keep or release; setting ignored (the default is release)");
+		break;
+	case GPUPT_DIAG_EMPTY_VALUE:
+		gpupt_strbuf_puts(b, "empty value; ");
+		gpupt_strbuf_puts(b, setting_result(d));
+		break;
+	case GPUPT_DIAG_UNKNOWN_KEY:
+		if (d->line)
+			gpupt_strbuf_puts(b, "unknown key; line ignored"
+					  " (known: ids, addrs, driver, debug, fb)");
+		else
+			gpupt_strbuf_puts(b, "unknown gpupt key; ignored"
+					  " (known: ids, addrs, driver, off, debug, fb)");
+		break;
+	case GPUPT_DIAG_TOO_MANY_IDS:
+		gpupt_strbuf_puts(b, "more than ");
+		gpupt_strbuf_uint(b, GPUPT_MAX_IDS);
+		gpupt_strbuf_puts(b, " ids; ");
+		put_quoted(b, d);
+		gpupt_strbuf_puts(b, " dropped");
+		break;
+	case GPUPT_DIAG_TOO_MANY_ADDRS:
+		gpupt_strbuf_puts(b, "more than ");
+		gpupt_strbuf_uint(b, GPUPT_MAX_ADDRS);
+		gpupt_strbuf_puts(b, " addresses; ");
+		put_quoted(b, d);
+		gpupt_strbuf_puts(b, " dropped");
+		break;
+	case GPUPT_DIAG_BAD_LINE:
+		put_quoted(b, d);
+		gpupt_strbuf_puts(b, " is not \"key = value\"; line ignored");
+		break;
+	case GPUPT_DIAG_UNCLOSED_QUOTE:
+		put_quoted(b, d);
+		gpupt_strbuf_puts(b, " opens a double quote that is never closed; ");
+		gpupt_strbuf_puts(b, setting_result(d));
+		break;
+	default:
+		gpupt_strbuf_puts(b, "unknown problem ");
+		gpupt_strbuf_uint(b, (unsigned)d->code);
+		break;
+	}
+}
+
+int gpupt_diag_format(const struct gpupt_diag *d, const char *origin, char *buf, size_t size)
+{
+	struct gpupt_strbuf b;
+
+	gpupt_strbuf_init(&b, buf, size);
+	put_where(&b, d, origin);
+	put_problem(&b, d);
+	return gpupt_strbuf_result(&b);
+}

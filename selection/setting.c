@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: MIT
+/*
+ * One setting applied to a config.  Lists (ids, addrs) are comma-separated;
+ * each entry is checked on its own, so one typo costs only that entry.
+ * Empty entries ("a,,b", a trailing comma) are skipped silently; a value
+ * with no entry at all is reported as empty.  The off switches lean to
+ * "off" whenever their value is in doubt: binding nothing is the safe way
+ * to boot.
+ */
+#include <string.h>
+
+#include "lib/kernel-cmdline.h"
+#include "selection/setting.h"
+#include "lib/macro.h"
+
+static const struct {
+	const char *name;
+	enum gpupt_setting setting;
+	bool cmdline_only;
+} settings[] = {
+	{ "ids", GPUPT_SET_IDS, false },
+	{ "addrs", GPUPT_SET_ADDRS, false },
+	{ "driver", GPUPT_SET_DRIVER, false },
+	{ "off", GPUPT_SET_OFF, true },
+	{ "debug", GPUPT_SET_DEBUG, false },
+	{ "fb", GPUPT_SET_FB, false },
+};
+
+enum gpupt_setting gpupt_setting_lookup(const char *name, size_t len, bool in_conf)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(settings); i++)
+		if (!(in_conf && settings[i].cmdline_only) &&
+		    gpupt_kernel_param_eq(name, len, settings[i].name))
+			return settings[i].setting;
+	return GPUPT_SET_UNKNOWN;
+}
+
+bool gpupt_setting_is_off_switch(const char *key, size_t key_len)
+{
+	return gpupt_kernel_param_eq(key, key_len, "gpupt.off") ||
+	       gpupt_kernel_param_eq(key, key_len, "gpupt");
+}
+
+void gpupt_diag_add(struct gpupt_diags *diags, enum gpupt_diag_code code,
+		    const struct gpupt_setting_src *src, const char *entry, size_t entry_len)
+{
+	struct gpupt_diag *d;
+
+	if (!diags)
+		return;
+	if (diags->n >= GPUPT_MAX_DIAGS) {
+		diags->dropped++;
+		return;
+	}
+	d = &diags->d[diags->n++];
+	d->code = code;
+	d->key = src->key;
+	d->key_len = src->key_len;
+	d->entry = entry;
+	d->entry_len = entry_len;
+	d->line = src->line;
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/*
+ * A repeated entry is kept once: it would only use up capacity.  The field
+ * most likely to differ is compared first, to keep a full list cheap.
+ */
+static bool have_id(const struct gpupt_config *c, const struct gpupt_pci_id *id)
+{
+	for (unsigned i = 0; i < c->n_ids; i++)
+		if (c->ids[i].device == id->device && gpupt_id_equal(&c->ids[i], id))
+			return true;
+	return false;
+}
+
+static bool have_addr(const struct gpupt_config *c, const struct gpupt_pci_addr *a)
+{
+	for (unsigned i = 0; i < c->n_addrs; i++)
+		if (c->addrs[i].bus == a->bus && gpupt_addr_equal(&c->addrs[i], a))
+			return true;
+	return false;
+}
+
+static int add_id(const char *e, size_t len, const struct gpupt_setting_src *src,
+		  struct gpupt_config *c, struct gpupt_diags *diags)
+{
+	struct gpupt_pci_id id;
+
+	if (gpupt_parse_id(e, len, &id) < 0) {
+		gpupt_diag_add(diags, GPUPT_DIAG_BAD_ID, src, e, len);
+		return 0;
+	}
+	if (have_id(c, &id))
+		return 1;
+	if (c->n_ids >= GPUPT_MAX_IDS) {
+		c->ids_dropped++;
+		gpupt_diag_add(diags, GPUPT_DIAG_TOO_MANY_IDS, src, e, len);
+		return 0;
+	}
+	c->ids[c->n_ids++] = id;
+	return 1;
+}
+
+static int add_addr(const char *e, size_t len, const struct gpupt_setting_src *src,
+		    struct gpupt_config *c, struct gpupt_diags *diags)
+{
+	struct gpupt_pci_addr a;
+
+	if (gpupt_parse_addr(e, len, &a) < 0) {
+		const char *eq = memchr(e, '=', len);
+		bool addr_ok = eq && gpupt_parse_addr(e, (size_t)(eq - e), &a) == 0;
+
+		gpupt_diag_add(diags, addr_ok ? GPUPT_DIAG_BAD_FINGERPRINT : GPUPT_DIAG_BAD_ADDR,
+			       src, e, len);
+		return 0;
+	}
+	if (have_addr(c, &a))
+		return 1;
+	if (c->n_addrs >= GPUPT_MAX_ADDRS) {
+		c->addrs_dropped++;
+		gpupt_diag_add(diags, GPUPT_DIAG_TOO_MANY_ADDRS, src, e, len);
+		return 0;
+	}
+	c->addrs[c->n_addrs++] = a;
+	return 1;
+}
+
+typedef int add_entry_fn(const char *e, size_t len, const struct gpupt_setting_src *src,
+			 struct gpupt_config *c, struct gpupt_diags *diags);
+
+static int apply_list(add_entry_fn *add, const struct gpupt_setting_src *src,
+		      const char *val, size_t len, struct gpupt_config *c,
+		      struct gpupt_diags *diags)
+{
+	size_t pos = 0;
+	unsigned entries = 0;
+	int applied = 0;
+
+	while (pos < len) {
+		const char *comma = memchr(val + pos, ',', len - pos);
+		size_t end = comma ? (size_t)(comma - val) : len;
+		size_t b = pos, e = end;
+
+		while (b < e && is_blank(val[b]))
+			b++;
+		while (e > b && is_blank(val[e - 1]))
+			e--;
+		if (e > b) {
+			entries++;
+			applied |= add(val + b, e - b, src, c, diags);
+		}
+		pos = end + 1;
+	}
+	if (entries == 0)
+		gpupt_diag_add(diags, GPUPT_DIAG_EMPTY_VALUE, src, val, len);
+	return applied;
+}
+
+static int apply_driver(const struct gpupt_setting_src *src, const char *val, size_t len,
+			struct gpupt_config *c, struct gpupt_diags *diags)
+{
+	if (gpupt_check_driver_name(val, len) < 0) {
+		gpupt_diag_add(diags, GPUPT_DIAG_BAD_DRIVER, src, val, len);
+		return 0;
+	}
+	memcpy(c->driver, val, len);
+	c->driver[len] = '\0';
+	return 1;
+}
+
+/* gpupt.off and gpupt=: anything but a clear "not off" turns gpupt off. */
+static int apply_off(bool enable_key, const struct gpupt_setting_src *src, const char *val,
+		     size_t len, struct gpupt_config *c, struct gpupt_diags *diags)
+{
+	bool v;
+
+	if (!val && !enable_key) {
+		c->off = true;
+		return 1;
+	}
+	if (!val || gpupt_parse_bool(val, len, &v) < 0) {
+		gpupt_diag_add(diags, GPUPT_DIAG_BAD_BOOL, src, val, len);
+		c->off = true;
+		return 0;
+	}
+	if (v != enable_key)
+		c->off = true;
+	return 1;
+}
+
+static int apply_debug(const struct gpupt_setting_src *src, const char *val, size_t len,
+		       struct gpupt_config *c, struct gpupt_diags *diags)
+{
+	bool v = true;
+
+	if (val && gpupt_parse_bool(val, len, &v) < 0) {
+		gpupt_diag_add(diags, GPUPT_DIAG_BAD_BOOL, src, val, len);
+		return 0;
+	}
+	c->debug = v;
+	return 1;
+}
+
+static int apply_fb(const struct gpupt_setting_src *src, const char *val, size_t len,
+		    struct gpupt_config *c, struct gpupt_diags *diags)
+{
+	if (len == 4 && !memcmp(val, "keep", 4)) {
+		c->fb = GPUPT_FB_KEEP;
+		return 1;
+	}
+	if (len == 7 && !memcmp(val, "release", 7)) {
+		c->fb = GPUPT_FB_RELEASE;
+		return 1;
+	}
+	gpupt_diag_add(diags, GPUPT_DIAG_BAD_FB, src, val, len);
+	return 0;
+}
+
+int gpupt_setting_apply(enum gpupt_setting s, const struct gpupt_setting_src *src,
+			const char *val, size_t val_len, struct gpupt_config *c,
+			struct gpupt_diags *diags)
+{
+	bool needs_value = s == GPUPT_SET_IDS || s == GPUPT_SET_ADDRS ||
+			   s == GPUPT_SET_DRIVER || s == GPUPT_SET_FB;
+
+	if (s == GPUPT_SET_OFF || s == GPUPT_SET_ENABLE)
+		return apply_off(s == GPUPT_SET_ENABLE, src, val, val_len, c, diags);
+	if ((needs_value && !val) || (val && val_len == 0)) {
+		gpupt_diag_add(diags, GPUPT_DIAG_EMPTY_VALUE, src, val, 0);
+		return 0;
+	}
+	switch (s) {
+	case GPUPT_SET_IDS:
+		return apply_list(add_id, src, val, val_len, c, diags);
+	case GPUPT_SET_ADDRS:
+		return apply_list(add_addr, src, val, val_len, c, diags);
+	case GPUPT_SET_DRIVER:
+		return apply_driver(src, val, val_len, c, diags);
+	case GPUPT_SET_DEBUG:
+		return apply_debug(src, val, val_len, c, diags);
+	case GPUPT_SET_FB:
+		return apply_fb(src, val, val_len, c, diags);
+	default:
+		gpupt_diag_add(diags, GPUPT_DIAG_UNKNOWN_KEY, src, val, val_len);
+		return 0;
+	}
+}

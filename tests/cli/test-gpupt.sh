@@ -1,0 +1,59 @@
+#!/bin/sh
+# The gpupt command line itself (global options, command table, help, exit
+# statuses) on a fixture root: test-gpupt.sh GPUPT
+set -u
+
+gpupt=$1
+here=$(dirname "$0")/../fixtures/host
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+
+# expect NAME STATUS PATTERN CMD...: CMD exits STATUS and its output
+# (stdout and stderr) has a line matching the fixed string PATTERN.
+expect() {
+	name=$1 want=$2 pattern=$3
+	shift 3
+	"$@" >"$tmp/out" 2>&1
+	got=$?
+	if [ "$got" -eq "$want" ] && grep -qxF -- "$pattern" "$tmp/out"; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		echo "FAIL $name: exit $got (want $want), no line \"$pattern\" in:"
+		sed 's/^/  | /' "$tmp/out"
+	fi
+}
+
+sh "$here/devroot.sh" seed "$tmp/root" || { echo "cannot build the fixture root"; exit 1; }
+R=$tmp/root
+
+expect help 0 "  gpupt enable 01:00    select every function of slot 01:00, then reboot" "$gpupt" --help
+expect help-commands 0 "  list      show the GPUs, all functions of their slots, drivers, IOMMU groups" "$gpupt" -h
+expect version 0 "gpupt 0.1" "$gpupt" --version
+expect no-command 2 "gpupt: no command given" "$gpupt"
+expect unknown-command 2 "gpupt: unknown command \"frobnicate\"; the commands are:" "$gpupt" frobnicate
+expect unknown-command-lists 2 "  status    configured vs in effect vs bound now; is a reboot pending?" "$gpupt" frobnicate
+expect unknown-option 2 "gpupt: unknown option \"--bogus\"" "$gpupt" --bogus list
+expect root-missing 2 "gpupt: --root $tmp/nonexistent: No such file or directory" "$gpupt" --root "$tmp/nonexistent" list
+expect root-no-arg 2 "gpupt: --root needs a directory" "$gpupt" --root
+expect list 0 "IOMMU group 12: 0000:01:00.0 [10de:1381] nouveau, 0000:01:00.1 [10de:0fbc] snd_hda_intel" "$gpupt" --root "$R" list
+expect list-root-equals 0 "IOMMU group 2: 0000:00:02.0 [8086:3e92] i915" "$gpupt" --root="$R" list
+expect list-help 0 "Usage: gpupt [--root DIR] [--json] [--verbose] list" "$gpupt" list --help
+expect list-bad-option 2 "Usage: gpupt [--root DIR] [--json] [--verbose] list" "$gpupt" --root "$R" list --frob
+expect check 0 "PASS  CPU virtualization: vmx (Intel VT-x)" "$gpupt" --root "$R" check
+expect status 0 "Reboot pending: no" "$gpupt" --root "$R" --verbose status
+expect status-help 0 "Usage: gpupt [--root DIR] [--json] status" "$gpupt" status --help
+
+"$gpupt" --root "$R" --json check >"$tmp/json" 2>&1
+case $(cat "$tmp/json") in
+'{"checks":[{"check":"CPU virtualization","result":"pass",'*'],"result":"pass"}')
+	passed=$((passed + 1)) ;;
+*)
+	failed=$((failed + 1))
+	echo "FAIL json-check: $(cat "$tmp/json")" ;;
+esac
+
+echo "test-gpupt: $passed checks, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,668 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * gpupt enable / disable on fixture roots (tests/fixtures/host/boot-root.sh)
+ * with fake update-grub, update-initramfs and proxmox-boot-tool first in
+ * PATH: exact file contents after enable, nothing changed by a second
+ * enable, every byte back after disable, nothing touched by --dry-run, bad
+ * input or a refused selection, everything restored when a command fails.
+ */
+#define _XOPEN_SOURCE 700
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "lib/atomic.h"
+#include "host/model/bootloader.h"
+#include "lib/diff.h"
+#include "host/model/initramfs.h"
+#include "host/host.h"
+#include "lib/run.h"
+#include "lib/macro.h"
+
+#define ADDRS "gpupt.addrs=0000:01:00.0=10de:1381,0000:01:00.1=10de:0fbc"
+
+struct fx {
+	char dir[64], root[96], bin[96];
+	struct gpupt_host h;
+	char *out, *err;
+	size_t out_len, err_len;
+};
+
+static struct fx *make_fixture(const char *devcase, const char *boot, const char *grub)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	const char *argv[] = { "sh", "tests/fixtures/host/boot-root.sh", devcase, boot, NULL, NULL,
+			       grub, NULL };
+	static char path[4096], *orig_path;
+
+	if (!orig_path)
+		orig_path = strdup(getenv("PATH") ? getenv("PATH") : "/usr/sbin:/usr/bin:/sbin:/bin");
+	setenv("PATH", orig_path, 1);
+	assert_non_null(f);
+	snprintf(f->dir, sizeof(f->dir), "/tmp/gpupt-enable-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->root, sizeof(f->root), "%s/root", f->dir);
+	snprintf(f->bin, sizeof(f->bin), "%s/bin", f->dir);
+	argv[4] = f->root;
+	argv[5] = f->bin;
+	assert_int_equal(gpupt_run(argv), 0);
+	snprintf(path, sizeof(path), "%s:%s", f->bin, orig_path);
+	setenv("PATH", path, 1);
+	unsetenv("GPUPT_FAKE_FAIL");
+	f->h.root = f->root;
+	f->h.rootfd = open(f->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	assert_true(f->h.rootfd >= 0);
+	return f;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static void free_fixture(struct fx *f)
+{
+	close(f->h.rootfd);
+	nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	free(f->out);
+	free(f->err);
+	free(f);
+}
+
+/* Run a command with output captured in f->out / f->err; returns its exit status. */
+static int run_argv(struct fx *f, int (*cmd)(struct gpupt_host *, int, char **), char **argv)
+{
+	int argc = 0, status;
+
+	while (argv[argc])
+		argc++;
+	free(f->out);
+	free(f->err);
+	f->h.out = open_memstream(&f->out, &f->out_len);
+	f->h.err = open_memstream(&f->err, &f->err_len);
+	status = cmd(&f->h, argc, argv);
+	fclose(f->h.out);
+	fclose(f->h.err);
+	return status;
+}
+
+#define RUN(f, cmd, ...) run_argv(f, cmd, (char *[]){ __VA_ARGS__, NULL })
+
+static char *read_rel(struct fx *f, const char *rel)
+{
+	char *buf;
+	size_t len;
+
+	if (gpupt_file_read(f->h.rootfd, rel, &buf, &len) < 0)
+		return NULL;
+	return buf;
+}
+
+static char *read_abs(const char *path)
+{
+	char *buf;
+	size_t len;
+	int fd = open("/", O_PATH | O_DIRECTORY);
+	int r = gpupt_file_read(fd, path + 1, &buf, &len);
+
+	close(fd);
+	return r < 0 ? NULL : buf;
+}
+
+static char *calls(struct fx *f)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/calls", f->bin);
+	return read_abs(path);
+}
+
+/* ---- a listing of the whole tree (path, type, size, checksum) ---- */
+
+static char **snap_lines;
+static size_t snap_n, snap_root_len;
+static const char *snap_skip;
+
+static int snap_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	const char *rel = path + snap_root_len;
+	char line[1024], target[512] = "";
+	uint64_t sum = 0;
+
+	(void)ftw;
+	if (snap_skip && strncmp(rel, snap_skip, strlen(snap_skip)) == 0)
+		return 0;
+	if (flag == FTW_SL) {
+		ssize_t n = readlink(path, target, sizeof(target) - 1);
+		target[n > 0 ? n : 0] = '\0';
+	} else if (flag == FTW_F) {
+		char *buf = read_abs(path);
+		sum = buf ? gpupt_checksum(buf, (size_t)st->st_size) : 0;
+		free(buf);
+	}
+	snprintf(line, sizeof(line), "%s %o %lld %016llx %s", rel, st->st_mode, (long long)st->st_size,
+		 (unsigned long long)sum, target);
+	char **grown = realloc(snap_lines, (snap_n + 1) * sizeof(*snap_lines));
+	assert_non_null(grown);
+	snap_lines = grown;
+	snap_lines[snap_n++] = strdup(line);
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The tree as one sorted text; paths starting with skip (e.g. "/var/lib") left out. */
+static char *snapshot(struct fx *f, const char *skip)
+{
+	size_t total = 1, at = 0;
+	char *s;
+
+	snap_lines = NULL;
+	snap_n = 0;
+	snap_root_len = strlen(f->root);
+	snap_skip = skip;
+	assert_int_equal(nftw(f->root, snap_entry, 16, FTW_PHYS), 0);
+	qsort(snap_lines, snap_n, sizeof(*snap_lines), cmp_str);
+	for (size_t i = 0; i < snap_n; i++)
+		total += strlen(snap_lines[i]) + 1;
+	s = malloc(total);
+	for (size_t i = 0; i < snap_n; i++) {
+		at += (size_t)sprintf(s + at, "%s\n", snap_lines[i]);
+		free(snap_lines[i]);
+	}
+	s[at] = '\0';
+	free(snap_lines);
+	return s;
+}
+
+static void assert_snapshot(struct fx *f, const char *before, const char *skip)
+{
+	char *now = snapshot(f, skip);
+
+	assert_string_equal(now, before);
+	free(now);
+}
+
+static int setup_stdin(void **state)
+{
+	int fd = open("/dev/null", O_RDONLY);
+
+	(void)state;
+	/* Not a terminal: enable never waits for an answer here. */
+	dup2(fd, STDIN_FILENO);
+	close(fd);
+	return 0;
+}
+
+/* ---- tests ---- */
+
+static void test_dry_run_touches_nothing(void **state)
+{
+	struct fx *f = make_fixture("seed", "debian", NULL);
+	char *before = snapshot(f, NULL);
+
+	(void)state;
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--dry-run", "01:00"), 0);
+	assert_snapshot(f, before, NULL);
+	assert_null(calls(f));
+	assert_non_null(strstr(f->out, "--- /dev/null\n+++ b/etc/default/grub.d/gpupt.cfg\n"));
+	assert_non_null(strstr(f->out, "+GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT "
+				       "intel_iommu=on iommu=pt " ADDRS "\"\n"));
+	assert_non_null(strstr(f->out, "+addrs = 0000:01:00.0=10de:1381,0000:01:00.1=10de:0fbc\n"));
+	assert_non_null(strstr(f->out, "would run: update-initramfs -u -k all\nwould run: update-grub\n"));
+	free(before);
+	free_fixture(f);
+}
+
+static void test_enable_twice_then_disable(void **state)
+{
+	struct fx *f = make_fixture("seed", "debian", NULL);
+	char *before = snapshot(f, NULL), *after_enable, *s;
+
+	(void)state;
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	s = read_rel(f, "etc/default/grub.d/gpupt.cfg");
+	assert_string_equal(s, "# Written by `gpupt enable`; `gpupt disable` removes it.\n"
+			       "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT "
+			       "intel_iommu=on iommu=pt " ADDRS "\"\n");
+	free(s);
+	s = read_rel(f, "etc/gpupt.conf");
+	assert_non_null(strstr(s, "\naddrs = 0000:01:00.0=10de:1381,0000:01:00.1=10de:0fbc\n"));
+	free(s);
+	s = read_rel(f, "var/lib/gpupt/journal");
+	assert_string_equal(s, "# What `gpupt enable` added; `gpupt disable` takes exactly this away.\n"
+			       "file etc/gpupt.conf whole\n"
+			       "file etc/default/grub.d/gpupt.cfg whole\n"
+			       "token intel_iommu=on\ntoken iommu=pt\ntoken " ADDRS "\n");
+	free(s);
+	s = calls(f);
+	assert_string_equal(s, "update-initramfs -u -k all\nupdate-grub \n");
+	free(s);
+
+	/* Second time: nothing written, nothing run. */
+	after_enable = snapshot(f, NULL);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_non_null(strstr(f->out, "nothing to change"));
+	assert_snapshot(f, after_enable, NULL);
+	s = calls(f);
+	assert_string_equal(s, "update-initramfs -u -k all\nupdate-grub \n");
+	free(s);
+
+	assert_int_equal(RUN(f, gpupt_cmd_disable, "disable", "--yes"), 0);
+	assert_snapshot(f, before, "/var/lib");
+	assert_null(read_rel(f, "var/lib/gpupt/journal"));
+	s = calls(f);
+	assert_string_equal(s, "update-initramfs -u -k all\nupdate-grub \n"
+			       "update-initramfs -u -k all\nupdate-grub \n");
+	free(s);
+	assert_int_equal(RUN(f, gpupt_cmd_disable, "disable", "--yes"), 0);
+	assert_non_null(strstr(f->out, "nothing to change"));
+	free(before);
+	free(after_enable);
+	free_fixture(f);
+}
+
+static void test_grub_in_place_keeps_user_tokens(void **state)
+{
+	struct fx *f = make_fixture("seed", "debian", "grub-continued.default");
+	char *before = snapshot(f, NULL), *s;
+
+	(void)state;
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "--grub-in-place", "01:00"), 0);
+	s = read_rel(f, "etc/default/grub");
+	assert_string_equal(s, "# Hand-edited: user tokens, a continuation line and a commented-out value.\n"
+			       "GRUB_DEFAULT=saved\nGRUB_TIMEOUT=3\n"
+			       "#GRUB_CMDLINE_LINUX_DEFAULT=\"quiet splash\"\n"
+			       "GRUB_DISTRIBUTOR='Debian \"bookworm\"'\n"
+			       "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet intel_iommu=on \\\n"
+			       "\tnomodeset console=ttyS0,115200n8 acpi_osi=\\\"Windows 2020\\\" iommu=pt " ADDRS "\"\n"
+			       "GRUB_CMDLINE_LINUX=\"\" # root is found by UUID\n"
+			       "GRUB_TERMINAL=\"console serial\"\n");
+	free(s);
+	assert_null(read_rel(f, "etc/default/grub.d/gpupt.cfg"));
+	s = read_rel(f, "var/lib/gpupt/journal");
+	/* The user's intel_iommu=on is not recorded as gpupt's. */
+	assert_null(strstr(s, "intel_iommu"));
+	free(s);
+	assert_int_equal(RUN(f, gpupt_cmd_disable, "disable", "--yes"), 0);
+	assert_snapshot(f, before, "/var/lib");
+	free(before);
+	free_fixture(f);
+}
+
+static void test_changed_selection_replaces_own_token(void **state)
+{
+	struct fx *f = make_fixture("seed", "debian", NULL);
+	char *before = snapshot(f, NULL), *s;
+
+	(void)state;
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "--grub-in-place", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "--grub-in-place", "01:00.0"), 0);
+	s = read_rel(f, "etc/default/grub");
+	assert_non_null(strstr(s, "\nGRUB_CMDLINE_LINUX_DEFAULT=\"quiet intel_iommu=on iommu=pt "
+				  "gpupt.addrs=0000:01:00.0=10de:1381\"\n"));
+	free(s);
+	/* Back to the drop-in: the in-place tokens go, the drop-in comes. */
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	s = read_rel(f, "etc/default/grub");
+	assert_non_null(strstr(s, "\nGRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\n"));
+	free(s);
+	s = read_rel(f, "etc/default/grub.d/gpupt.cfg");
+	assert_non_null(strstr(s, "intel_iommu=on iommu=pt " ADDRS "\"\n"));
+	free(s);
+	assert_int_equal(RUN(f, gpupt_cmd_disable, "disable", "--yes"), 0);
+	assert_snapshot(f, before, "/var/lib");
+	free(before);
+	free_fixture(f);
+}
+
+static void test_proxmox_systemd_boot_headless(void **state)
+{
+	struct fx *f = make_fixture("headless", "pve-sdboot", NULL);
+	char *before = snapshot(f, NULL), *s;
+
+	(void)state;
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	s = read_rel(f, "etc/kernel/cmdline");
+	/* Proxmox 6.8 builds simpledrm in: video=efifb:off would not help. */
+	assert_string_equal(s, "root=ZFS=rpool/ROOT/pve-1 boot=zfs intel_iommu=on iommu=pt " ADDRS
+			       " initcall_blacklist=sysfb_init\n");
+	free(s);
+	s = read_rel(f, "etc/default/grub");
+	assert_null(strstr(s, "iommu"));
+	free(s);
+	assert_null(read_rel(f, "etc/default/grub.d/gpupt.cfg"));
+	s = calls(f);
+	assert_string_equal(s, "update-initramfs -u -k all\nproxmox-boot-tool refresh\n");
+	free(s);
+	assert_int_equal(RUN(f, gpupt_cmd_disable, "disable", "--yes"), 0);
+	assert_snapshot(f, before, "/var/lib");
+	free(before);
+	free_fixture(f);
+}
+
+static void test_debian_headless_efifb(void **state)
+{
+	struct fx *f = make_fixture("headless", "debian", NULL);
+	char *s;
+
+	(void)state;
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	s = read_rel(f, "etc/default/grub.d/gpupt.cfg");
+	assert_non_null(strstr(s, "iommu=pt " ADDRS " video=efifb:off\"\n"));
+	free(s);
+	free_fixture(f);
+}
+
+static void test_proxmox_grub(void **state)
+{
+	struct fx *f = make_fixture("seed", "pve-grub", "grub-pve8.default");
+	char *s;
+
+	(void)state;
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "10de:1381"), 0);
+	s = read_rel(f, "etc/default/grub.d/gpupt.cfg");
+	assert_non_null(strstr(s, "intel_iommu=on iommu=pt gpupt.addrs=0000:01:00.0=10de:1381\"\n"));
+	free(s);
+	s = calls(f);
+	assert_string_equal(s, "update-initramfs -u -k all\nproxmox-boot-tool refresh\n");
+	free(s);
+	free_fixture(f);
+}
+
+static void test_failing_command_restores(void **state)
+{
+	struct fx *f = make_fixture("seed", "debian", NULL);
+	char *before = snapshot(f, NULL);
+
+	(void)state;
+	setenv("GPUPT_FAKE_FAIL", "update-grub", 1);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 1);
+	unsetenv("GPUPT_FAKE_FAIL");
+	assert_non_null(strstr(f->err, "gpupt: update-grub failed with exit status 3\n"));
+	assert_non_null(strstr(f->err, "restored"));
+	assert_non_null(strstr(f->err, "run `gpupt enable` again"));
+	/* Every file as before; only the backup of the attempt stays. */
+	assert_snapshot(f, before, "/var/lib");
+	assert_null(read_rel(f, "var/lib/gpupt/journal"));
+	free(before);
+	free_fixture(f);
+}
+
+static void test_bad_input_touches_nothing(void **state)
+{
+	static const char *const bad[] = { "10de:1381 init=/bin/sh", "01:00\"", "01:00 ", "05:00.0",
+					   "10de:1381=x", "" };
+	struct fx *f = make_fixture("seed", "debian", NULL);
+	char *before = snapshot(f, NULL);
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", (char *)bad[i]), 2);
+		assert_true(f->err_len > 0);
+		assert_snapshot(f, before, NULL);
+	}
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes"), 2);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--bogus", "01:00"), 2);
+	assert_int_equal(RUN(f, gpupt_cmd_disable, "disable", "01:00"), 2);
+	assert_snapshot(f, before, NULL);
+	assert_null(calls(f));
+	free(before);
+	free_fixture(f);
+}
+
+static void test_no_tty_needs_yes(void **state)
+{
+	struct fx *f = make_fixture("seed", "debian", NULL);
+	char *before = snapshot(f, NULL);
+
+	(void)state;
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "01:00"), 2);
+	assert_non_null(strstr(f->err, "add --yes"));
+	assert_non_null(strstr(f->err, "--dry-run"));
+	assert_snapshot(f, before, NULL);
+	free(before);
+	free_fixture(f);
+}
+
+static void test_safety_refusal_and_force(void **state)
+{
+	struct fx *f = make_fixture("nvme", "debian", NULL);
+	char *before = snapshot(f, NULL);
+
+	(void)state;
+	/* The GPU shares its IOMMU group with the NVMe that holds /. */
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 1);
+	assert_non_null(strstr(f->err, "refus"));
+	assert_snapshot(f, before, NULL);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "--force", "01:00"), 0);
+	assert_non_null(strstr(f->err, "--force"));
+	free(before);
+	free_fixture(f);
+}
+
+static void test_unsafe_interrupts(void **state)
+{
+	struct fx *f = make_fixture("seed", "debian", NULL);
+	char *before = snapshot(f, NULL), *s;
+
+	(void)state;
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "--allow-unsafe-interrupts",
+				 "01:00"), 0);
+	assert_non_null(strstr(f->err, "warning: --allow-unsafe-interrupts"));
+	s = read_rel(f, "etc/modprobe.d/gpupt.conf");
+	assert_non_null(strstr(s, "\noptions vfio_iommu_type1 allow_unsafe_interrupts=1\n"));
+	free(s);
+	/* Enabling again without the option takes the file away. */
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_null(read_rel(f, "etc/modprobe.d/gpupt.conf"));
+	assert_int_equal(RUN(f, gpupt_cmd_disable, "disable", "--yes"), 0);
+	assert_snapshot(f, before, "/var/lib");
+	free(before);
+	free_fixture(f);
+}
+
+static void test_existing_conf_put_back(void **state)
+{
+	struct fx *f = make_fixture("seed", "debian", NULL);
+	char *before;
+
+	(void)state;
+	assert_int_equal(gpupt_file_write_atomic(f->h.rootfd, "etc/gpupt.conf", "ids = 10de:1381\n",
+						 16, 0600), 0);
+	before = snapshot(f, NULL);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_disable, "disable", "--yes"), 0);
+	assert_snapshot(f, before, "/var/lib");
+	free(before);
+	free_fixture(f);
+}
+
+/* stdin becomes a terminal that has answer typed into it; returns the saved stdin. */
+static int stdin_from_tty(const char *answer, int *master)
+{
+	int saved = dup(STDIN_FILENO), slave;
+
+	*master = posix_openpt(O_RDWR | O_NOCTTY);
+	assert_true(*master >= 0);
+	assert_int_equal(grantpt(*master), 0);
+	assert_int_equal(unlockpt(*master), 0);
+	slave = open(ptsname(*master), O_RDWR | O_NOCTTY);
+	assert_true(slave >= 0);
+	assert_int_equal(write(*master, answer, strlen(answer)), (ssize_t)strlen(answer));
+	dup2(slave, STDIN_FILENO);
+	close(slave);
+	return saved;
+}
+
+static void stdin_restore(int saved, int master)
+{
+	dup2(saved, STDIN_FILENO);
+	close(saved);
+	close(master);
+}
+
+static void test_terminal_asks_first(void **state)
+{
+	struct fx *f = make_fixture("seed", "debian", NULL);
+	char *before = snapshot(f, NULL), *s;
+	int master, saved;
+
+	(void)state;
+	saved = stdin_from_tty("n\n", &master);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "01:00"), 1);
+	stdin_restore(saved, master);
+	assert_non_null(strstr(f->out, "[y/N]"));
+	assert_non_null(strstr(f->err, "nothing written"));
+	assert_snapshot(f, before, NULL);
+
+	saved = stdin_from_tty("y\n", &master);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "01:00"), 0);
+	stdin_restore(saved, master);
+	s = read_rel(f, "etc/default/grub.d/gpupt.cfg");
+	assert_non_null(s);
+	free(s);
+	free(before);
+	free_fixture(f);
+}
+
+static void touch(struct fx *f, const char *rel)
+{
+	assert_int_equal(gpupt_file_write_atomic(f->h.rootfd, rel, "x\n", 2, 0644), 0);
+}
+
+static void test_boot_loader_detection(void **state)
+{
+	struct fx *f = make_fixture("seed", "pve-sdboot", NULL);
+	int fd = f->h.rootfd;
+
+	(void)state;
+	/* No efivars visible: /etc/kernel/cmdline on UEFI means systemd-boot. */
+	assert_string_equal(gpupt_bootloader_detect(fd)->name, "proxmox-boot-tool (systemd-boot)");
+	/* Firmware variables visible, but no LoaderInfo: GRUB booted this. */
+	touch(f, "sys/firmware/efi/efivars/BootCurrent-8be4df61-93ca-11d2-aa0d-00e098032b8c");
+	assert_string_equal(gpupt_bootloader_detect(fd)->name, "proxmox-boot-tool (GRUB)");
+	touch(f, "sys/firmware/efi/efivars/LoaderInfo-4a67b082-0a4c-41cf-b6c7-440b29bb8c4f");
+	assert_string_equal(gpupt_bootloader_detect(fd)->name, "proxmox-boot-tool (systemd-boot)");
+	assert_string_equal(gpupt_bootloader_detect(fd)->regen[0], "proxmox-boot-tool");
+	assert_int_equal(gpupt_file_remove(fd, "etc/kernel/proxmox-boot-uuids"), 0);
+	assert_string_equal(gpupt_bootloader_detect(fd)->name, "GRUB");
+	assert_string_equal(gpupt_bootloader_detect(fd)->regen[0], "update-grub");
+	assert_int_equal(gpupt_file_remove(fd, "etc/default/grub"), 0);
+	assert_int_equal(unlinkat(fd, "etc/default/grub.d", AT_REMOVEDIR), 0);
+	assert_null(gpupt_bootloader_detect(fd));
+	free_fixture(f);
+}
+
+static void test_initramfs_detection(void **state)
+{
+	struct fx *f = make_fixture("seed", "debian", NULL);
+	int fd = f->h.rootfd;
+	const struct gpupt_initramfs_gen *g;
+
+	(void)state;
+	assert_string_equal(gpupt_initramfs_detect(fd)->name, "initramfs-tools");
+	assert_int_equal(gpupt_file_remove(fd, "etc/initramfs-tools/initramfs.conf"), 0);
+	assert_null(gpupt_initramfs_detect(fd));
+	touch(f, "etc/mkinitcpio.conf");
+	g = gpupt_initramfs_detect(fd);
+	assert_string_equal(g->name, "mkinitcpio");
+	assert_string_equal(g->argv[1], "-P");
+	touch(f, "etc/dracut.conf");
+	g = gpupt_initramfs_detect(fd);
+	assert_string_equal(g->name, "dracut");
+	assert_string_equal(g->argv[1], "--regenerate-all");
+	free_fixture(f);
+}
+
+static void test_runner(void **state)
+{
+	const char *missing[] = { "gpupt-test-no-such-program", NULL };
+	const char *seven[] = { "sh", "-c", "exit 7", NULL };
+	const char *killed[] = { "sh", "-c", "kill -TERM $$", NULL };
+	char buf[64];
+
+	(void)state;
+	assert_int_equal(gpupt_run(missing), -ENOENT);
+	assert_int_equal(gpupt_run(seven), 7);
+	assert_int_equal(gpupt_run(killed), 128 + 15);
+	assert_int_equal(gpupt_argv_format(seven, buf, sizeof(buf)), 12);
+	assert_string_equal(buf, "sh -c exit 7");
+}
+
+static void diff_to_string(const char *a, const char *b, char **out)
+{
+	size_t len;
+	FILE *f = open_memstream(out, &len);
+
+	assert_int_equal(gpupt_diff_print(f, "etc/x", a, a ? strlen(a) : 0, b, b ? strlen(b) : 0), 0);
+	fclose(f);
+}
+
+static void test_unified_diff(void **state)
+{
+	char *d;
+
+	(void)state;
+	diff_to_string("1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12\n13\n14\n15\n16\n",
+		       "1\n2\nTWO\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12\n13\n14\n15\n", &d);
+	assert_string_equal(d, "--- a/etc/x\n+++ b/etc/x\n"
+			       "@@ -1,5 +1,6 @@\n 1\n 2\n+TWO\n 3\n 4\n 5\n"
+			       "@@ -13,4 +14,3 @@\n 13\n 14\n 15\n-16\n");
+	free(d);
+	diff_to_string("a\nb", "a\nc\n", &d);
+	assert_string_equal(d, "--- a/etc/x\n+++ b/etc/x\n@@ -1,2 +1,2 @@\n a\n-b\n"
+			       "\\ No newline at end of file\n+c\n");
+	free(d);
+	diff_to_string(NULL, "new\n", &d);
+	assert_string_equal(d, "--- /dev/null\n+++ b/etc/x\n@@ -0,0 +1,1 @@\n+new\n");
+	free(d);
+	diff_to_string("old\n", NULL, &d);
+	assert_string_equal(d, "--- a/etc/x\n+++ /dev/null\n@@ -1,1 +0,0 @@\n-old\n");
+	free(d);
+	diff_to_string("same\n", "same\n", &d);
+	assert_string_equal(d, "");
+	free(d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dry_run_touches_nothing),
+		cmocka_unit_test(test_enable_twice_then_disable),
+		cmocka_unit_test(test_grub_in_place_keeps_user_tokens),
+		cmocka_unit_test(test_changed_selection_replaces_own_token),
+		cmocka_unit_test(test_proxmox_systemd_boot_headless),
+		cmocka_unit_test(test_debian_headless_efifb),
+		cmocka_unit_test(test_proxmox_grub),
+		cmocka_unit_test(test_failing_command_restores),
+		cmocka_unit_test(test_bad_input_touches_nothing),
+		cmocka_unit_test(test_no_tty_needs_yes),
+		cmocka_unit_test(test_safety_refusal_and_force),
+		cmocka_unit_test(test_unsafe_interrupts),
+		cmocka_unit_test(test_existing_conf_put_back),
+		cmocka_unit_test(test_terminal_asks_first),
+		cmocka_unit_test(test_boot_loader_detection),
+		cmocka_unit_test(test_initramfs_detection),
+		cmocka_unit_test(test_runner),
+		cmocka_unit_test(test_unified_diff),
+	};
+	return cmocka_run_group_tests(tests, setup_stdin, NULL);
+}
