@@ -54,10 +54,10 @@ static int visit_vtcon(int dirfd, const char *name, void *ctx)
 
 	if (strncmp(name, "vtcon", 5) != 0)
 		return 0;
-	if (gpupt_sysfs_path(path, sizeof(path), name, "name", (const char *)NULL) < 0 ||
+	if (gpupt_path_join(path, sizeof(path), name, "name", (const char *)NULL) < 0 ||
 	    gpupt_sysfs_read(dirfd, path, desc, sizeof(desc)) < 0 || !contains(desc, "frame buffer"))
 		return 0;
-	gpupt_sysfs_path(path, sizeof(path), name, "bind", (const char *)NULL);
+	gpupt_path_join(path, sizeof(path), name, "bind", (const char *)NULL);
 	if (gpupt_sysfs_read(dirfd, path, bound, sizeof(bound)) < 0 || strcmp(bound, "1") != 0)
 		return 0;
 	if (desc[0] != '(' || desc[1] != 'M') {
@@ -96,10 +96,10 @@ static int visit_platform(int dirfd, const char *name, void *ctx)
 
 	if (!is_boot_fb(name))
 		return 0;
-	if (gpupt_sysfs_path(path, sizeof(path), name, "driver", (const char *)NULL) < 0 ||
+	if (gpupt_path_join(path, sizeof(path), name, "driver", (const char *)NULL) < 0 ||
 	    gpupt_sysfs_link_name(dirfd, path, drv, sizeof(drv)) <= 0)
 		return 0;	/* no driver: nothing holds the memory */
-	gpupt_sysfs_path(path, sizeof(path), name, "driver/unbind", (const char *)NULL);
+	gpupt_path_join(path, sizeof(path), name, "driver/unbind", (const char *)NULL);
 	r = b->dry_run ? 0 : gpupt_sysfs_write_str(dirfd, path, name);
 	if (r < 0)
 		binder_logs(b, LOG_WARNING, "cannot unbind the boot framebuffer ", name, " from ", drv,

@@ -208,7 +208,7 @@ static bool pick_driver(struct binder *b)
 	size_t n = strlen(drv);
 
 	if (n >= sizeof(b->driver) || gpupt_check_driver_name(drv, n) < 0 ||
-	    !gpupt_sysfs_name_ok(drv)) {
+	    !gpupt_path_name_ok(drv)) {
 		binder_logs(b, LOG_ERR, "driver \"", drv, "\" is not a valid driver name; nothing bound",
 			    (const char *)NULL);
 		return false;

@@ -14,19 +14,23 @@ BINDER_LIB := $(BINDER_OBJDIR)/libgpupt.a
 BINDER_ROOT_BUILDER := tests/fixtures/pciroot.sh
 
 ifeq ($(SANITIZE),1)
+BINDER_AR = $(AR)
 BINDER_CC = $(CC)
 BINDER_CFLAGS = $(ALL_CFLAGS)
 BINDER_LDFLAGS = $(ALL_LDFLAGS)
 else
 BINDER_CC = $(if $(shell command -v musl-gcc 2>/dev/null),musl-gcc,$(CC))
-# Size flags: unused functions and data dropped (--gc-sections), no unwind
+# Size flags: link-time optimisation (lib/ helpers inline into their one
+# caller), unused functions and data dropped (--gc-sections), no unwind
 # tables, no PIE (static anyway), and segments packed in the file rather
 # than page-aligned (common-page-size; max-page-size stays 4096, so the
 # kernel maps them as usual).
-BINDER_CFLAGS = $(WARN) -Os -ffunction-sections -fdata-sections -fno-pie \
+BINDER_CFLAGS = $(WARN) -Os -flto -ffunction-sections -fdata-sections -fno-pie \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables -I.
-BINDER_LDFLAGS = -static -no-pie -s -Wl,--gc-sections -Wl,--build-id=none \
+BINDER_LDFLAGS = -Os -flto -static -no-pie -s -Wl,--gc-sections -Wl,--build-id=none \
 	-Wl,-z,noseparate-code -Wl,-z,norelro -Wl,-z,common-page-size=64
+# An archive of LTO objects needs the plugin-aware ar.
+BINDER_AR = gcc-ar
 endif
 
 BINS += $(BINDER)
@@ -36,7 +40,7 @@ $(BINDER_OBJDIR)/%.o: %.c | $(DEPS_STAMP)
 	$(BINDER_CC) $(BINDER_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BINDER_LIB): $(LIB_SRCS:%.c=$(BINDER_OBJDIR)/%.o)
-	$(AR) rcs $@ $^
+	$(BINDER_AR) rcs $@ $^
 
 $(BINDER): $(BINDER_OBJS) $(BINDER_LIB)
 	$(BINDER_CC) -o $@ $^ $(BINDER_LDFLAGS)

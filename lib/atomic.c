@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Atomic file replacement below the root, with a backup and a journal. */
 #include "lib/atomic.h"
+#include "lib/path.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -39,52 +40,6 @@ static int write_all(int fd, const void *data, size_t len)
 		len -= (size_t)n;
 	}
 	return 0;
-}
-
-int gpupt_file_read(int rootfd, const char *path, char **buf, size_t *len)
-{
-	struct stat st;
-	char *data = NULL;
-	size_t got = 0;
-	int fd, r;
-
-	fd = openat(rootfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0) {
-		r = -errno;
-		goto out;
-	}
-	r = -EFBIG;
-	if (!S_ISREG(st.st_mode) || st.st_size > GPUPT_FILE_MAX) {
-		if (!S_ISREG(st.st_mode))
-			r = -EINVAL;
-		goto out;
-	}
-	r = -ENOMEM;
-	data = malloc((size_t)st.st_size + 1);
-	if (!data)
-		goto out;
-	for (;;) {
-		ssize_t n = read(fd, data + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = -errno;
-			goto out;
-		}
-		if (n == 0 || (got += (size_t)n) == (size_t)st.st_size)
-			break;
-	}
-	data[got] = '\0';
-	*buf = data;
-	*len = got;
-	data = NULL;
-	r = 0;
-out:
-	free(data);
-	close(fd);
-	return r;
 }
 
 /* Split "a/b/c" into its directory ("a/b", or "." for none) and base name. */
@@ -312,7 +267,7 @@ static int backup_save(struct gpupt_backup *b, const char *path, struct gpupt_ba
 	r = backup_make_dir(b);
 	if (r < 0)
 		return r;
-	r = gpupt_file_read(b->rootfd, path, &old, &len);
+	r = gpupt_read_file_alloc(b->rootfd, path, GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &old, &len);
 	if (r < 0 && r != -ENOENT)
 		return r;
 	e = &b->files[b->n_files];
@@ -456,7 +411,7 @@ static int backup_restore_one(struct gpupt_backup *b, const struct gpupt_backup_
 		return r;
 	if (fstatat(b->rootfd, copy, &st, 0) < 0)
 		return -errno;
-	r = gpupt_file_read(b->rootfd, copy, &old, &len);
+	r = gpupt_read_file_alloc(b->rootfd, copy, GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &old, &len);
 	if (r < 0)
 		return r;
 	r = gpupt_file_write_atomic(b->rootfd, e->path, old, len, st.st_mode & 07777);

@@ -28,14 +28,7 @@ enum {
 	GPUPT_PATH_MAX = 256,
 	GPUPT_BACKUP_MAX_FILES = 16,
 	GPUPT_NOTES_MAX = 4096,		/* tokens noted per file, '\n'-separated */
-	GPUPT_FILE_MAX = 1 << 20,	/* larger files are refused (-EFBIG) */
 };
-
-/*
- * Read a whole file into a malloc'd, NUL-terminated buffer (the NUL is not
- * counted in *len).  -ENOENT when missing, -EFBIG over GPUPT_FILE_MAX.
- */
-int gpupt_file_read(int rootfd, const char *path, char **buf, size_t *len);
 
 /*
  * Replace or create path with data, atomically.  An existing file keeps its

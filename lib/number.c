@@ -3,19 +3,16 @@
 
 #include "lib/number.h"
 
-static int digit_value(char c, unsigned base)
+/* 0..15, or -1 for a byte that is no hex digit. */
+static int hex_digit(char c)
 {
-	unsigned v;
-
 	if (c >= '0' && c <= '9')
-		v = (unsigned)(c - '0');
-	else if (c >= 'a' && c <= 'f')
-		v = (unsigned)(c - 'a' + 10);
-	else if (c >= 'A' && c <= 'F')
-		v = (unsigned)(c - 'A' + 10);
-	else
-		return -1;
-	return v < base ? (int)v : -1;
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
 }
 
 int gpupt_parse_hex(const char *s, size_t digits, unsigned *out)
@@ -23,7 +20,7 @@ int gpupt_parse_hex(const char *s, size_t digits, unsigned *out)
 	unsigned v = 0;
 
 	for (size_t i = 0; i < digits; i++) {
-		int d = digit_value(s[i], 16);
+		int d = hex_digit(s[i]);
 
 		if (d < 0)
 			return -EINVAL;
@@ -46,9 +43,9 @@ int gpupt_parse_ulong(const char *s, size_t len, unsigned long *out)
 	if (i == len)
 		return -EINVAL;
 	for (; i < len; i++) {
-		int d = digit_value(s[i], base);
+		int d = hex_digit(s[i]);
 
-		if (d < 0 || v > (~0UL - (unsigned long)d) / base)
+		if (d < 0 || (unsigned)d >= base || v > (~0UL - (unsigned long)d) / base)
 			return -EINVAL;
 		v = v * base + (unsigned long)d;
 	}

@@ -12,9 +12,9 @@ int gpupt_sysfs_pci_iommu_group(int dirfd, const char *name)
 	long n = 0;
 	int r;
 
-	if (!gpupt_sysfs_name_ok(name))
+	if (!gpupt_path_name_ok(name))
 		return -EINVAL;
-	r = gpupt_sysfs_path(path, sizeof(path), name, "iommu_group", (const char *)NULL);
+	r = gpupt_path_join(path, sizeof(path), name, "iommu_group", (const char *)NULL);
 	if (r >= 0)
 		r = gpupt_sysfs_link_name(dirfd, path, group, sizeof(group));
 	if (r < 0)
@@ -41,7 +41,7 @@ int gpupt_sysfs_iommu_group_foreach(int rootfd, int group, gpupt_sysfs_visit_fn 
 		num[--i] = (char)('0' + group % 10);
 		group /= 10;
 	} while (group > 0 && i > 0);
-	r = gpupt_sysfs_path(path, sizeof(path), GPUPT_SYSFS_IOMMU_GROUPS, num + i, "devices",
+	r = gpupt_path_join(path, sizeof(path), GPUPT_SYSFS_IOMMU_GROUPS, num + i, "devices",
 			     (const char *)NULL);
 	if (r < 0)
 		return r;

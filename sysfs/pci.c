@@ -72,7 +72,7 @@ static int foreach_in(int fd, bool pci_only, gpupt_sysfs_visit_fn fn, void *ctx)
 
 			off += de->d_reclen;
 			if (pci_only ? gpupt_sysfs_parse_pci_name(de->d_name, &probe) < 0
-				     : !gpupt_sysfs_name_ok(de->d_name))
+				     : !gpupt_path_name_ok(de->d_name))
 				continue;
 			r = fn(fd, de->d_name, ctx);
 			n += r >= 0;
@@ -107,9 +107,9 @@ int gpupt_sysfs_pci_foreach(int devsfd, gpupt_sysfs_visit_fn fn, void *ctx)
 /* "name/attr" into buf after checking name. */
 static int dev_path(char *buf, size_t size, const char *name, const char *attr)
 {
-	if (!gpupt_sysfs_name_ok(name))
+	if (!gpupt_path_name_ok(name))
 		return -EINVAL;
-	return gpupt_sysfs_path(buf, size, name, attr, (const char *)NULL);
+	return gpupt_path_join(buf, size, name, attr, (const char *)NULL);
 }
 
 static const char *uevent_field(const char *buf, const char *key, size_t *len)
@@ -257,7 +257,7 @@ int gpupt_sysfs_pci_set_override(int dirfd, const char *name, const char *driver
 	char path[64];
 	int r;
 
-	if (driver[0] != '\0' && !gpupt_sysfs_name_ok(driver))
+	if (driver[0] != '\0' && !gpupt_path_name_ok(driver))
 		return -EINVAL;
 	r = dev_path(path, sizeof(path), name, "driver_override");
 	if (r < 0)
@@ -290,9 +290,9 @@ int gpupt_sysfs_pci_driver_loaded(int rootfd, const char *driver)
 	char path[128];
 	int r;
 
-	if (!gpupt_sysfs_name_ok(driver))
+	if (!gpupt_path_name_ok(driver))
 		return -EINVAL;
-	r = gpupt_sysfs_path(path, sizeof(path), GPUPT_SYSFS_PCI_DRIVERS, driver,
+	r = gpupt_path_join(path, sizeof(path), GPUPT_SYSFS_PCI_DRIVERS, driver,
 			     (const char *)NULL);
 	return r < 0 ? r : gpupt_sysfs_exists(rootfd, path);
 }

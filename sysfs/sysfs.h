@@ -28,6 +28,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/path.h"
+
 #define GPUPT_SYSFS_PCI_DEVICES "sys/bus/pci/devices"
 #define GPUPT_SYSFS_PCI_DRIVERS "sys/bus/pci/drivers"
 #define GPUPT_SYSFS_PCI_PROBE "sys/bus/pci/drivers_probe"
@@ -55,13 +57,7 @@ struct gpupt_pci_dev {
 	char driver[GPUPT_SYSFS_DRIVER_MAX + 1];	/* "" when unbound */
 };
 
-/* ---- names and paths ---------------------------------------------------- */
-
-/*
- * A single path component we are willing to put into a path: 1..255 bytes,
- * no '/', no NUL, not "." or "..".
- */
-bool gpupt_sysfs_name_ok(const char *name);
+/* ---- names ---------------------------------------------------------------- */
 
 /*
  * Parse a sysfs PCI name "DDDD:BB:SS.F" (exactly 12 characters, hex digits
@@ -70,19 +66,11 @@ bool gpupt_sysfs_name_ok(const char *name);
  */
 int gpupt_sysfs_parse_pci_name(const char *name, struct gpupt_pci_dev *d);
 
-/*
- * Join NULL-terminated components with '/' into buf.  Returns the length or
- * -ENAMETOOLONG (buf then holds "").  Components are not validated here:
- * check untrusted ones with gpupt_sysfs_name_ok() first.
- */
-int gpupt_sysfs_path(char *buf, size_t size, const char *first, ...);
-
 /* ---- generic attribute I/O ------------------------------------------------ */
 
 /*
- * Read the file dirfd/path into buf with one read(2) (sysfs returns an
- * attribute in one go, and so does a small regular file), NUL-terminate it
- * and strip one trailing newline.  Returns the length, -ENOENT etc., or
+ * Read the attribute dirfd/path into buf with one read(2) (sysfs returns an
+ * attribute in one go), NUL-terminate it and strip one trailing newline.  Returns the length, -ENOENT etc., or
  * -EFBIG when the content does not fit in size - 1 bytes.
  */
 int gpupt_sysfs_read(int dirfd, const char *path, char *buf, size_t size);

@@ -26,6 +26,7 @@
 #include "host/model/safety.h"
 #include "host/model/select.h"
 #include "lib/macro.h"
+#include "lib/path.h"
 
 enum level { PASS, WARN, FAIL };
 static const char *const level_name[] = { "PASS", "WARN", "FAIL" };
@@ -180,8 +181,7 @@ static void find_kernels(struct check_ctx *c)
 	int fd;
 	char osrelease[KVER_MAX];
 
-	if (gpupt_read_rel(c->h->rootfd, "proc/sys/kernel/osrelease", osrelease,
-			   sizeof(osrelease)) > 0) {
+	if (gpupt_read_file(c->h->rootfd, "proc/sys/kernel/osrelease", osrelease, sizeof(osrelease), 0) > 0) {
 		osrelease[strcspn(osrelease, "\n")] = '\0';
 		parse_kver(&c->running, osrelease);
 	}
@@ -199,9 +199,9 @@ static void find_kernels(struct check_ctx *c)
 		if (e->d_name[0] == '.' || strlen(e->d_name) >= KVER_MAX)
 			continue;
 		snprintf(rel, sizeof(rel), "lib/modules/%s/modules.dep", e->d_name);
-		if (gpupt_exists_rel(c->h->rootfd, rel) ||
+		if (gpupt_path_exists(c->h->rootfd, rel) ||
 		    (snprintf(rel, sizeof(rel), "lib/modules/%s/kernel", e->d_name) > 0 &&
-		     gpupt_exists_rel(c->h->rootfd, rel)))
+		     gpupt_path_exists(c->h->rootfd, rel)))
 			parse_kver(&c->kernels[c->n_kernels++], e->d_name);
 	}
 	closedir(dir);
@@ -244,7 +244,7 @@ static void grub_apply_file(struct check_ctx *c, const char *rel, char *lin, cha
 	char *buf;
 	size_t len;
 
-	if (gpupt_slurp_rel(c->h->rootfd, rel, &buf, &len) < 0)
+	if (gpupt_read_file_alloc(c->h->rootfd, rel, GPUPT_FILE_MAX, 0, &buf, &len) < 0)
 		return;
 	grub_apply(buf, len, "GRUB_CMDLINE_LINUX", lin, size);
 	grub_apply(buf, len, "GRUB_CMDLINE_LINUX_DEFAULT", def, size);
@@ -307,7 +307,7 @@ static void find_loader(struct check_ctx *c)
 		char line[CMDLINE_MAX];
 
 		c->loader_file = "/" GPUPT_KERNEL_CMDLINE;
-		if (gpupt_read_rel(c->h->rootfd, GPUPT_KERNEL_CMDLINE, line, sizeof(line)) >= 0) {
+		if (gpupt_read_file(c->h->rootfd, GPUPT_KERNEL_CMDLINE, line, sizeof(line), 0) >= 0) {
 			line[strcspn(line, "\n")] = '\0';
 			snprintf(c->configured, sizeof(c->configured), "%s", line);
 		}
@@ -334,7 +334,7 @@ static void check_cpu(struct check_ctx *c)
 	char *buf;
 	size_t len;
 
-	if (gpupt_slurp_rel(c->h->rootfd, "proc/cpuinfo", &buf, &len) < 0) {
+	if (gpupt_read_file_alloc(c->h->rootfd, "proc/cpuinfo", GPUPT_FILE_MAX, 0, &buf, &len) < 0) {
 		report(c, WARN, "CPU virtualization", "run on the host itself (not a container)",
 		       "cannot read /proc/cpuinfo");
 		return;
@@ -392,7 +392,7 @@ static void check_interrupt_remapping(struct check_ctx *c)
 	size_t len;
 	bool ir;
 
-	if (gpupt_slurp_rel(c->h->rootfd, "proc/interrupts", &buf, &len) < 0) {
+	if (gpupt_read_file_alloc(c->h->rootfd, "proc/interrupts", GPUPT_FILE_MAX, 0, &buf, &len) < 0) {
 		report(c, WARN, "interrupt remapping", NULL, "cannot read /proc/interrupts");
 		return;
 	}
@@ -412,7 +412,7 @@ static void check_interrupt_remapping(struct check_ctx *c)
 
 static void check_boot_mode(struct check_ctx *c)
 {
-	if (gpupt_exists_rel(c->h->rootfd, "sys/firmware/efi"))
+	if (gpupt_path_exists(c->h->rootfd, "sys/firmware/efi"))
 		report(c, PASS, "boot mode", NULL, "UEFI");
 	else
 		report(c, PASS, "boot mode", NULL, "BIOS (legacy)");
@@ -568,7 +568,7 @@ static bool kernel_has_simpledrm(struct check_ctx *c, const struct kernel *k)
 	bool yes;
 
 	snprintf(rel, sizeof(rel), "boot/config-%s", k->ver);
-	if (gpupt_slurp_rel(c->h->rootfd, rel, &buf, &len) < 0)
+	if (gpupt_read_file_alloc(c->h->rootfd, rel, GPUPT_FILE_MAX, 0, &buf, &len) < 0)
 		return false;
 	yes = strstr(buf, "\nCONFIG_DRM_SIMPLEDRM=y") || strstr(buf, "\nCONFIG_SYSFB_SIMPLEFB=y");
 	free(buf);
@@ -651,7 +651,7 @@ static bool lists_virqfd(int rootfd, const char *rel)
 	size_t len;
 	bool found = false;
 
-	if (gpupt_slurp_rel(rootfd, rel, &buf, &len) < 0)
+	if (gpupt_read_file_alloc(rootfd, rel, GPUPT_FILE_MAX, 0, &buf, &len) < 0)
 		return false;
 	for (line = strtok_r(buf, "\n", &save); line && !found; line = strtok_r(NULL, "\n", &save)) {
 		line += strspn(line, " \t");
@@ -736,7 +736,7 @@ static int load_state(struct check_ctx *c)
 	gpupt_config_load(c->h, NULL, NULL, &c->merged, c->h->err);
 	if (!c->merged.off)
 		gpupt_select_from_config(&c->l, &c->merged, &c->sel);
-	if (gpupt_read_rel(c->h->rootfd, "proc/cmdline", c->effect, sizeof(c->effect)) < 0)
+	if (gpupt_read_file(c->h->rootfd, "proc/cmdline", c->effect, sizeof(c->effect), 0) < 0)
 		c->effect[0] = '\0';
 	c->effect[strcspn(c->effect, "\n")] = '\0';
 	find_kernels(c);

@@ -29,6 +29,7 @@
 #include "lib/run.h"
 #include "host/model/safety.h"
 #include "host/model/select.h"
+#include "lib/path.h"
 
 #define JOURNAL_PATH "var/lib/gpupt/journal"
 #define MODPROBE_PATH "etc/modprobe.d/gpupt.conf"
@@ -119,7 +120,7 @@ static int journal_read(struct gpupt_host *h, struct gpupt_plan *j)
 	char *buf, *line, *save = NULL;
 	size_t len;
 	unsigned lineno = 0;
-	int r = gpupt_file_read(h->rootfd, JOURNAL_PATH, &buf, &len);
+	int r = gpupt_read_file_alloc(h->rootfd, JOURNAL_PATH, GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &buf, &len);
 
 	j->n = 0;
 	if (r == -ENOENT)
@@ -218,7 +219,7 @@ static bool cpu_is_intel(struct gpupt_host *h)
 	size_t len;
 	bool intel;
 
-	if (gpupt_file_read(h->rootfd, "proc/cpuinfo", &buf, &len) < 0)
+	if (gpupt_read_file_alloc(h->rootfd, "proc/cpuinfo", GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &buf, &len) < 0)
 		return false;
 	intel = memmem(buf, len, "GenuineIntel", 12) != NULL;
 	free(buf);
@@ -253,7 +254,7 @@ static bool kernel_has_simple_fb(struct gpupt_host *h)
 	for (int i = 0; i < n; i++) {
 		if (!found && strncmp(names[i]->d_name, "config-", 7) == 0 &&
 		    snprintf(path, sizeof(path), "boot/%s", names[i]->d_name) < (int)sizeof(path) &&
-		    gpupt_file_read(h->rootfd, path, &buf, &len) == 0) {
+		    gpupt_read_file_alloc(h->rootfd, path, GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &buf, &len) == 0) {
 			found = has_line(buf, len, "CONFIG_DRM_SIMPLEDRM=y") ||
 				has_line(buf, len, "CONFIG_SYSFB_SIMPLEFB=y");
 			free(buf);

@@ -97,7 +97,7 @@ int gpupt_rom_read_device(int rootfd, const char *addr, uint8_t **buf, size_t *l
 	char path[128];
 	int ret;
 
-	if (!gpupt_sysfs_name_ok(addr) || dev_path(path, sizeof(path), addr, "rom") < 0)
+	if (!gpupt_path_name_ok(addr) || dev_path(path, sizeof(path), addr, "rom") < 0)
 		return -EINVAL;
 	/* The kernel refuses to read the ROM until it is enabled. */
 	ret = gpupt_sysfs_write(rootfd, path, "1", 1);

@@ -27,6 +27,7 @@
 #include "lib/json.h"
 #include "host/model/select.h"
 #include "lib/macro.h"
+#include "lib/path.h"
 
 enum { KMSG_MAX = 1 << 20, KMSG_RECORD = 8192 };
 
@@ -52,7 +53,7 @@ static long boot_time(int rootfd)
 	size_t len;
 	long bt = -1;
 
-	if (gpupt_slurp_rel(rootfd, "proc/stat", &buf, &len) < 0)
+	if (gpupt_read_file_alloc(rootfd, "proc/stat", GPUPT_FILE_MAX, 0, &buf, &len) < 0)
 		return -1;
 	p = strstr(buf, "\nbtime ");
 	if (p)
@@ -84,7 +85,7 @@ static void find_stale_initrd(struct status_ctx *c)
 	struct stat conf, img;
 
 	if (fstatat(c->h->rootfd, GPUPT_CONF_PATH, &conf, 0) != 0 ||
-	    gpupt_read_rel(c->h->rootfd, "proc/sys/kernel/osrelease", ver, sizeof(ver)) <= 0)
+	    gpupt_read_file(c->h->rootfd, "proc/sys/kernel/osrelease", ver, sizeof(ver), 0) <= 0)
 		return;
 	ver[strcspn(ver, "\n")] = '\0';
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {

@@ -18,6 +18,7 @@
 #include "host/model/select.h"
 #include "sysfs/sysfs.h"
 #include "host/formats/vmconf.h"
+#include "lib/path.h"
 
 /* Up to 8 functions, the ROM, 4 firmware notes and 15 other hostpci entries fit. */
 enum { MAX_NOTES = 32, NOTE_LEN = 320, CONF_PATH_LEN = 64 };
@@ -324,14 +325,14 @@ static bool pid_file_running(struct vm_cmd *c)
 	long n;
 
 	snprintf(path, sizeof(path), "var/run/qemu-server/%lu.pid", c->vmid);
-	n = gpupt_read_rel(c->h->rootfd, path, pid, sizeof(pid));
+	n = gpupt_read_file(c->h->rootfd, path, pid, sizeof(pid), 0);
 	if (n <= 0)
 		return false;
 	pid[strcspn(pid, "\n")] = '\0';
 	if (pid[0] == '\0' || strspn(pid, "0123456789") != strlen(pid))
 		return false;
 	snprintf(proc, sizeof(proc), "proc/%s", pid);
-	return gpupt_exists_rel(c->h->rootfd, proc);
+	return gpupt_path_exists(c->h->rootfd, proc);
 }
 
 static bool qm_says_running(struct vm_cmd *c)
@@ -526,7 +527,7 @@ static int load_config(struct vm_cmd *c)
 	int ret;
 
 	snprintf(c->conf_path, sizeof(c->conf_path), "etc/pve/qemu-server/%lu.conf", c->vmid);
-	ret = gpupt_file_read(c->h->rootfd, c->conf_path, &c->conf, &c->conf_len);
+	ret = gpupt_read_file_alloc(c->h->rootfd, c->conf_path, GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &c->conf, &c->conf_len);
 	if (ret == -ENOENT) {
 		fprintf(c->h->err, "gpupt: vm: VM %lu does not exist here: no /%s (see `qm list`)\n",
 			c->vmid, c->conf_path);

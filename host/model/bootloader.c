@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "host/formats/grubedit.h"
+#include "lib/path.h"
 
 enum { EDIT_SLACK = 4096 };
 
@@ -56,7 +57,7 @@ int gpupt_plan_add(struct gpupt_plan *p, int rootfd, const char *path,
 		return -ENAMETOOLONG;
 	c->kind = kind;
 	c->mode = 0644;
-	r = gpupt_file_read(rootfd, path, &c->old, &c->old_len);
+	r = gpupt_read_file_alloc(rootfd, path, GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &c->old, &c->old_len);
 	if (r < 0 && r != -ENOENT)
 		return r;
 	c->old_exists = r == 0;
@@ -187,7 +188,7 @@ static void drop_user_tokens(int rootfd, const struct gpupt_tokens *want, struct
 	bool line;
 
 	previous_ours(journal, GPUPT_GRUB_DEFAULT, prev, sizeof(prev), &ours, &line);
-	if (gpupt_file_read(rootfd, GPUPT_GRUB_DEFAULT, &buf, &len) < 0)
+	if (gpupt_read_file_alloc(rootfd, GPUPT_GRUB_DEFAULT, GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &buf, &len) < 0)
 		buf = NULL;
 	out->n = 0;
 	for (size_t i = 0; i < want->n; i++) {
@@ -351,7 +352,7 @@ static int revert_whole(int rootfd, const struct gpupt_change *j, struct gpupt_p
 		return r;
 	if (!j->prior_saved)
 		return gpupt_change_set_new(c, NULL, 0);
-	r = gpupt_file_read(rootfd, j->prior, &prior, &len);
+	r = gpupt_read_file_alloc(rootfd, j->prior, GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &prior, &len);
 	if (r == 0)
 		r = gpupt_change_set_new(c, prior, len);
 	free(prior);

@@ -17,96 +17,10 @@
 #include "conf/conf.h"
 #include "sysfs/sysfs.h"
 #include "lib/macro.h"
+#include "lib/path.h"
 
 #define SYSFS_PCI "sys/bus/pci"
 #define SYSFS_PCI_DEVICES "sys/bus/pci/devices"
-
-long gpupt_read_rel(int rootfd, const char *rel, char *buf, size_t size)
-{
-	size_t len = 0;
-	long ret;
-	int fd;
-
-	if (size == 0)
-		return -EINVAL;
-	fd = openat(rootfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
-	while (len < size - 1) {
-		ssize_t r = read(fd, buf + len, size - 1 - len);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			ret = -errno;
-			goto out;
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
-	}
-	ret = (long)len;
-out:
-	buf[len] = '\0';
-	close(fd);
-	return ret;
-}
-
-int gpupt_slurp_rel(int rootfd, const char *rel, char **bufp, size_t *lenp)
-{
-	size_t len = 0, cap = 4096;
-	char *buf = malloc(cap);
-	int ret = 0, fd;
-
-	if (!buf)
-		return -ENOMEM;
-	fd = openat(rootfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		ret = -errno;
-		goto fail;
-	}
-	for (;;) {
-		ssize_t r;
-
-		if (len + 1 >= cap) {
-			char *bigger = realloc(buf, cap * 2);
-
-			if (!bigger) {
-				ret = -ENOMEM;
-				goto fail;
-			}
-			buf = bigger;
-			cap *= 2;
-		}
-		r = read(fd, buf + len, cap - 1 - len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			ret = -errno;
-			goto fail;
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
-	}
-	close(fd);
-	buf[len] = '\0';
-	*bufp = buf;
-	*lenp = len;
-	return 0;
-fail:
-	if (fd >= 0)
-		close(fd);
-	free(buf);
-	return ret;
-}
-
-bool gpupt_exists_rel(int rootfd, const char *rel)
-{
-	struct stat st;
-
-	return fstatat(rootfd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0;
-}
 
 bool gpupt_dev_is_display(const struct gpupt_dev *d)
 {
@@ -147,7 +61,7 @@ static void dev_attr(int rootfd, const char *addr, const char *attr, char *buf, 
 	char rel[PATH_MAX];
 
 	buf[0] = '\0';
-	if (gpupt_sysfs_path(rel, sizeof(rel), SYSFS_PCI_DEVICES, addr, attr, (const char *)NULL) < 0 ||
+	if (gpupt_path_join(rel, sizeof(rel), SYSFS_PCI_DEVICES, addr, attr, (const char *)NULL) < 0 ||
 	    gpupt_sysfs_read(rootfd, rel, buf, size) < 0)
 		buf[0] = '\0';
 }
@@ -158,7 +72,7 @@ static void dev_link_base(int rootfd, const char *addr, const char *link, char *
 	char rel[PATH_MAX];
 
 	buf[0] = '\0';
-	if (gpupt_sysfs_path(rel, sizeof(rel), SYSFS_PCI_DEVICES, addr, link, (const char *)NULL) < 0 ||
+	if (gpupt_path_join(rel, sizeof(rel), SYSFS_PCI_DEVICES, addr, link, (const char *)NULL) < 0 ||
 	    gpupt_sysfs_link_name(rootfd, rel, buf, size) < 0)
 		buf[0] = '\0';
 }
@@ -321,7 +235,7 @@ int gpupt_devices_scan_flags(struct gpupt_host *h, struct gpupt_devlist *out, un
 	out->dev = NULL;
 	out->n = 0;
 	/* libpci treats a missing directory as fatal; no PCI is an empty list here. */
-	if (!gpupt_exists_rel(h->rootfd, SYSFS_PCI_DEVICES))
+	if (!gpupt_path_exists(h->rootfd, SYSFS_PCI_DEVICES))
 		return 0;
 	pacc = libpci_open(h);
 	if (!pacc)
@@ -397,7 +311,7 @@ static int load_one(struct gpupt_host *h, const char *rel, const char *origin,
 	int ret;
 
 	gpupt_config_init(c);
-	ret = gpupt_slurp_rel(h->rootfd, rel, &buf, &len);
+	ret = gpupt_read_file_alloc(h->rootfd, rel, GPUPT_FILE_MAX, 0, &buf, &len);
 	if (ret == -ENOENT)
 		return 0;
 	if (ret < 0) {

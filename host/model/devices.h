@@ -75,17 +75,6 @@ bool gpupt_dev_is_bridge(const struct gpupt_dev *d);	/* class 0x06xxxx or header
 bool gpupt_dev_same_slot(const struct gpupt_dev *a, const struct gpupt_dev *b);
 
 /*
- * Root-relative file access (rel has no leading '/', e.g. "proc/cmdline").
- * gpupt_read_rel reads at most size-1 bytes and NUL-terminates; returns the
- * length or -errno.  gpupt_slurp_rel reads a whole file of any size into a
- * malloc'd NUL-terminated buffer (*len without the NUL); 0 or -errno.
- * gpupt_exists_rel: the path exists (not following a final symlink).
- */
-long gpupt_read_rel(int rootfd, const char *rel, char *buf, size_t size);
-int gpupt_slurp_rel(int rootfd, const char *rel, char **buf, size_t *len);
-bool gpupt_exists_rel(int rootfd, const char *rel);
-
-/*
  * The selection in effect at the next boot as the host is configured now:
  * <root>/etc/gpupt.conf merged with the gpupt tokens of <root>/proc/cmdline
  * (gpupt_config_merge rules).  Each of conf, cmdline, merged may be NULL.

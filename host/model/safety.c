@@ -26,6 +26,7 @@
 
 #include "sysfs/sysfs.h"
 #include "lib/macro.h"
+#include "lib/path.h"
 
 enum { SLAVE_DEPTH = 8 };
 
@@ -58,7 +59,7 @@ static bool mark_slaves(struct storage *st, const char *rel, const char *what, i
 	DIR *dir;
 	int fd;
 
-	if (gpupt_sysfs_path(path, sizeof(path), rel, "slaves", (const char *)NULL) < 0)
+	if (gpupt_path_join(path, sizeof(path), rel, "slaves", (const char *)NULL) < 0)
 		return false;
 	fd = openat(st->h->rootfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
@@ -69,9 +70,9 @@ static bool mark_slaves(struct storage *st, const char *rel, const char *what, i
 		return false;
 	}
 	while ((e = readdir(dir)) != NULL) {
-		if (e->d_name[0] == '.' || !gpupt_sysfs_name_ok(e->d_name))
+		if (e->d_name[0] == '.' || !gpupt_path_name_ok(e->d_name))
 			continue;
-		if (gpupt_sysfs_path(path, sizeof(path), "sys/class/block", e->d_name,
+		if (gpupt_path_join(path, sizeof(path), "sys/class/block", e->d_name,
 				     (const char *)NULL) >= 0)
 			found |= mark_block_node(st, path, what, depth + 1);
 	}
@@ -134,11 +135,11 @@ static int find_mapper(struct gpupt_host *h, const char *name, char *rel, size_t
 	}
 	while (ret != 0 && (e = readdir(dir)) != NULL) {
 		if (strncmp(e->d_name, "dm-", 3) != 0 ||
-		    gpupt_sysfs_path(path, sizeof(path), "sys/block", e->d_name, "dm/name",
+		    gpupt_path_join(path, sizeof(path), "sys/block", e->d_name, "dm/name",
 				     (const char *)NULL) < 0 ||
 		    gpupt_sysfs_read(h->rootfd, path, val, sizeof(val)) < 0 || strcmp(val, name) != 0)
 			continue;
-		ret = gpupt_sysfs_path(rel, size, "sys/block", e->d_name, (const char *)NULL) < 0 ?
+		ret = gpupt_path_join(rel, size, "sys/block", e->d_name, (const char *)NULL) < 0 ?
 			      -ENAMETOOLONG : 0;
 	}
 	closedir(dir);
@@ -154,11 +155,11 @@ static bool mark_dev_path(struct storage *st, const char *dev, const char *what)
 	if (strncmp(dev, "/dev/", 5) != 0)
 		return false;
 	base = strrchr(dev, '/') + 1;
-	if (!gpupt_sysfs_name_ok(base))
+	if (!gpupt_path_name_ok(base))
 		return false;
 	if (strncmp(dev, "/dev/mapper/", 12) == 0)
 		return find_mapper(st->h, base, rel, sizeof(rel)) == 0 && mark_block_node(st, rel, what, 0);
-	return gpupt_sysfs_path(rel, sizeof(rel), "sys/class/block", base, (const char *)NULL) >= 0 &&
+	return gpupt_path_join(rel, sizeof(rel), "sys/class/block", base, (const char *)NULL) >= 0 &&
 	       mark_block_node(st, rel, what, 0);
 }
 
@@ -223,7 +224,7 @@ static void for_each_line(struct storage *st, const char *rel, void (*fn)(struct
 	char *buf, *line, *save = NULL;
 	size_t len;
 
-	if (gpupt_slurp_rel(st->h->rootfd, rel, &buf, &len) < 0)
+	if (gpupt_read_file_alloc(st->h->rootfd, rel, GPUPT_FILE_MAX, 0, &buf, &len) < 0)
 		return;
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
 		fn(st, line);

@@ -29,6 +29,7 @@
 #include "host/host.h"
 #include "lib/run.h"
 #include "lib/macro.h"
+#include "lib/path.h"
 
 #define ADDRS "gpupt.addrs=0000:01:00.0=10de:1381,0000:01:00.1=10de:0fbc"
 
@@ -107,7 +108,7 @@ static char *read_rel(struct fx *f, const char *rel)
 	char *buf;
 	size_t len;
 
-	if (gpupt_file_read(f->h.rootfd, rel, &buf, &len) < 0)
+	if (gpupt_read_file_alloc(f->h.rootfd, rel, GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &buf, &len) < 0)
 		return NULL;
 	return buf;
 }
@@ -117,7 +118,7 @@ static char *read_abs(const char *path)
 	char *buf;
 	size_t len;
 	int fd = open("/", O_PATH | O_DIRECTORY);
-	int r = gpupt_file_read(fd, path + 1, &buf, &len);
+	int r = gpupt_read_file_alloc(fd, path + 1, GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &buf, &len);
 
 	close(fd);
 	return r < 0 ? NULL : buf;

@@ -22,6 +22,7 @@
 #include "lib/atomic.h"
 #include "host/host.h"
 #include "lib/run.h"
+#include "lib/path.h"
 
 ssize_t __real_write(int fd, const void *buf, size_t n);
 int __real_fsync(int fd);
@@ -144,7 +145,7 @@ static void assert_content_fd(int rootfd, const char *path, const char *text)
 	char *buf;
 	size_t len;
 
-	assert_int_equal(gpupt_file_read(rootfd, path, &buf, &len), 0);
+	assert_int_equal(gpupt_read_file_alloc(rootfd, path, GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &buf, &len), 0);
 	assert_int_equal(len, strlen(text));
 	assert_memory_equal(buf, text, len);
 	free(buf);
@@ -243,7 +244,7 @@ static void test_backup_journal_and_rollback(void **state)
 	snprintf(path, sizeof(path), "%s/etc/grub", b.dir);
 	assert_content(f, path, old_text);
 	snprintf(path, sizeof(path), "%s/journal", b.dir);
-	assert_int_equal(gpupt_file_read(f->rootfd, path, &journal, &len), 0);
+	assert_int_equal(gpupt_read_file_alloc(f->rootfd, path, GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &journal, &len), 0);
 	char expect[1024];
 	snprintf(expect, sizeof(expect),
 		 "# gpupt backup journal: what one run changed; old versions beside it\n"
@@ -288,8 +289,8 @@ static void test_read_limits(void **state)
 	char *buf;
 	size_t len;
 
-	assert_int_equal(gpupt_file_read(f->rootfd, "etc/missing", &buf, &len), -ENOENT);
-	assert_int_equal(gpupt_file_read(f->rootfd, "etc", &buf, &len), -EINVAL);
+	assert_int_equal(gpupt_read_file_alloc(f->rootfd, "etc/missing", GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &buf, &len), -ENOENT);
+	assert_int_equal(gpupt_read_file_alloc(f->rootfd, "etc", GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &buf, &len), -EINVAL);
 	assert_int_equal(gpupt_file_write_atomic(f->rootfd, "/etc/abs", "x", 1, 0644), -EINVAL);
 	assert_int_equal(gpupt_file_remove(f->rootfd, "etc/missing"), 0);
 }
@@ -313,7 +314,7 @@ static void test_enable_reports_and_rolls_back(void **state)
 	snprintf(path, sizeof(path), "%s:%s", bin, getenv("PATH"));
 	setenv("PATH", path, 1);
 	h.rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	assert_int_equal(gpupt_file_read(h.rootfd, "etc/default/grub", &grub_before, &grub_len), 0);
+	assert_int_equal(gpupt_read_file_alloc(h.rootfd, "etc/default/grub", GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &grub_before, &grub_len), 0);
 	h.out = open_memstream(&out, &out_len);
 	h.err = open_memstream(&err, &err_len);
 	reset_faults();

@@ -125,10 +125,10 @@ static void test_names(void **state)
 	struct gpupt_pci_dev d;
 
 	(void)state;
-	assert_true(gpupt_sysfs_name_ok("0000:01:00.0"));
-	assert_false(gpupt_sysfs_name_ok(""));
-	assert_false(gpupt_sysfs_name_ok(".."));
-	assert_false(gpupt_sysfs_name_ok("a/b"));
+	assert_true(gpupt_path_name_ok("0000:01:00.0"));
+	assert_false(gpupt_path_name_ok(""));
+	assert_false(gpupt_path_name_ok(".."));
+	assert_false(gpupt_path_name_ok("a/b"));
 	assert_int_equal(gpupt_sysfs_parse_pci_name("0000:0A:1f.7", &d), 0);
 	assert_int_equal(d.bus, 0x0a);
 	assert_int_equal(d.slot, 0x1f);
@@ -144,9 +144,9 @@ static void test_path(void **state)
 	char buf[16];
 
 	(void)state;
-	assert_int_equal(gpupt_sysfs_path(buf, sizeof(buf), "a", "bc", "d", (const char *)NULL), 6);
+	assert_int_equal(gpupt_path_join(buf, sizeof(buf), "a", "bc", "d", (const char *)NULL), 6);
 	assert_string_equal(buf, "a/bc/d");
-	assert_int_equal(gpupt_sysfs_path(buf, sizeof(buf), "0123456789", "abcdef", (const char *)NULL),
+	assert_int_equal(gpupt_path_join(buf, sizeof(buf), "0123456789", "abcdef", (const char *)NULL),
 			 -ENAMETOOLONG);
 	assert_string_equal(buf, "");
 }
