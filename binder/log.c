@@ -11,6 +11,7 @@
 
 #include "binder/binder.h"
 #include "lib/macro.h"
+#include "lib/msg.h"
 
 void msg_init(struct msg *m)
 {
@@ -142,7 +143,7 @@ static void write_line(int fd, const char *prefix, const char *word, const struc
 	struct msg line;
 
 	msg_init(&line);
-	msg_cat(&line, prefix, "gpupt: ", word, m->s, m->truncated ? "..." : "", (const char *)NULL);
+	msg_cat(&line, prefix, GPUPT_MSG_PREFIX, word, m->s, m->truncated ? "..." : "", (const char *)NULL);
 	/* The newline survives truncation: kmsg and terminals need it. */
 	line.s[line.len < sizeof(line.s) - 1 ? line.len++ : line.len - 1] = '\n';
 	out_write(fd, line.s, line.len);

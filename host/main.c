@@ -8,6 +8,7 @@
 
 #include "host/host.h"
 #include "lib/macro.h"
+#include "lib/msg.h"
 
 #define GPUPT_VERSION "0.1"
 
@@ -81,7 +82,7 @@ static int parse_globals(struct gpupt_host *h, int argc, char **argv, int *next)
 
 		if (strcmp(a, "--root") == 0) {
 			if (++i == argc) {
-				fputs("gpupt: --root needs a directory\n", stderr);
+				gpupt_msg(stderr, "--root needs a directory\n");
 				return 2;
 			}
 			h->root = argv[i];
@@ -97,7 +98,7 @@ static int parse_globals(struct gpupt_host *h, int argc, char **argv, int *next)
 			puts("gpupt " GPUPT_VERSION);
 			return -1;
 		} else {
-			fprintf(stderr, "gpupt: unknown option \"%s\"\n\n", a);
+			gpupt_msg(stderr, "unknown option \"%s\"\n\n", a);
 			return usage(stderr, 2);
 		}
 	}
@@ -115,12 +116,12 @@ int main(int argc, char **argv)
 	if (ret != 0)
 		return ret < 0 ? 0 : ret;
 	if (next == argc) {
-		fputs("gpupt: no command given\n\n", stderr);
+		gpupt_msg(stderr, "no command given\n\n");
 		return usage(stderr, 2);
 	}
 	cmd = find_command(argv[next]);
 	if (!cmd) {
-		fprintf(stderr, "gpupt: unknown command \"%s\"; the commands are:\n", argv[next]);
+		gpupt_msg(stderr, "unknown command \"%s\"; the commands are:\n", argv[next]);
 		list_commands(stderr);
 		return 2;
 	}
@@ -128,7 +129,7 @@ int main(int argc, char **argv)
 		h.root = ".";
 	h.rootfd = open(h.root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (h.rootfd < 0) {
-		fprintf(stderr, "gpupt: --root %s: %s\n", h.root, strerror(errno));
+		gpupt_msg(stderr, "--root %s: %s\n", h.root, strerror(errno));
 		return 2;
 	}
 	ret = cmd->fn(&h, argc - next, argv + next);

@@ -27,6 +27,7 @@
 #include "host/model/select.h"
 #include "lib/macro.h"
 #include "lib/path.h"
+#include "lib/msg.h"
 
 enum level { PASS, WARN, FAIL };
 static const char *const level_name[] = { "PASS", "WARN", "FAIL" };
@@ -728,7 +729,7 @@ static int load_state(struct check_ctx *c)
 	int r = gpupt_devices_scan_flags(c->h, &c->l, GPUPT_SCAN_NO_NAMES);
 
 	if (r < 0) {
-		fprintf(c->h->err, "gpupt: cannot enumerate PCI devices under %s: %s\n", c->h->root,
+		gpupt_msg(c->h->err, "cannot enumerate PCI devices under %s: %s\n", c->h->root,
 			strerror(-r));
 		return r;
 	}
@@ -754,7 +755,7 @@ int gpupt_cmd_check(struct gpupt_host *h, int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1)
 		return opt == 'h' ? check_usage(h->out, 0) : check_usage(h->err, 2);
 	if (optind < argc) {
-		fprintf(h->err, "gpupt: check: unexpected argument \"%s\"\n", argv[optind]);
+		gpupt_msg(h->err, "check: unexpected argument \"%s\"\n", argv[optind]);
 		return check_usage(h->err, 2);
 	}
 	c = calloc(1, sizeof(*c));

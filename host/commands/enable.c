@@ -30,6 +30,7 @@
 #include "host/model/safety.h"
 #include "host/model/select.h"
 #include "lib/path.h"
+#include "lib/msg.h"
 
 #define JOURNAL_PATH "var/lib/gpupt/journal"
 #define MODPROBE_PATH "etc/modprobe.d/gpupt.conf"
@@ -126,7 +127,7 @@ static int journal_read(struct gpupt_host *h, struct gpupt_plan *j)
 	if (r == -ENOENT)
 		return 0;
 	if (r < 0) {
-		fprintf(h->err, "gpupt: cannot read /%s: %s\n", JOURNAL_PATH, strerror(-r));
+		gpupt_msg(h->err, "cannot read /%s: %s\n", JOURNAL_PATH, strerror(-r));
 		return r;
 	}
 	for (line = strtok_r(buf, "\n", &save); line && r == 0; line = strtok_r(NULL, "\n", &save)) {
@@ -134,7 +135,7 @@ static int journal_read(struct gpupt_host *h, struct gpupt_plan *j)
 		r = journal_line(j, line);
 	}
 	if (r < 0)
-		fprintf(h->err, "gpupt: /%s: line %u is not understood; fix or remove that file "
+		gpupt_msg(h->err, "/%s: line %u is not understood; fix or remove that file "
 				"(the backups under /%s keep every earlier version)\n",
 			JOURNAL_PATH, lineno, GPUPT_BACKUP_DIR);
 	free(buf);
@@ -408,14 +409,14 @@ static int confirm(struct run_ctx *c)
 	if (c->o.yes)
 		return 0;
 	if (!isatty(STDIN_FILENO)) {
-		fprintf(c->h->err, "gpupt: %s changes boot files: add --yes to go ahead "
+		gpupt_msg(c->h->err, "%s changes boot files: add --yes to go ahead "
 				   "(or --dry-run to see the changes first)\n", c->command);
 		return -EPERM;
 	}
 	fprintf(c->h->out, "Write these changes and rebuild the initramfs and boot menu? [y/N] ");
 	fflush(c->h->out);
 	if (!fgets(answer, sizeof(answer), stdin) || (answer[0] != 'y' && answer[0] != 'Y')) {
-		fprintf(c->h->err, "gpupt: nothing written\n");
+		gpupt_msg(c->h->err, "nothing written\n");
 		return -ECANCELED;
 	}
 	return 0;
@@ -434,7 +435,7 @@ static int write_change(struct run_ctx *c, struct gpupt_backup *b, struct gpupt_
 	else
 		r = gpupt_backup_remove(b, ch->path);
 	if (r < 0) {
-		fprintf(c->h->err, "gpupt: cannot write /%s: %s\n", ch->path, strerror(-r));
+		gpupt_msg(c->h->err, "cannot write /%s: %s\n", ch->path, strerror(-r));
 		return r;
 	}
 	/* A whole file that was there before gpupt: its saved copy is the prior version. */
@@ -454,7 +455,7 @@ static int write_change(struct run_ctx *c, struct gpupt_backup *b, struct gpupt_
 		t = nl + 1;
 	}
 	if (!c->h->json)
-		fprintf(c->h->out, "gpupt: %s /%s\n", ch->new_exists ? "wrote" : "removed", ch->path);
+		gpupt_msg(c->h->out, "%s /%s\n", ch->new_exists ? "wrote" : "removed", ch->path);
 	return 0;
 }
 
@@ -483,7 +484,7 @@ static int write_journal(struct run_ctx *c, struct gpupt_backup *b)
 		}
 	}
 	if (r < 0)
-		fprintf(c->h->err, "gpupt: cannot write /%s: %s\n", JOURNAL_PATH, strerror(-r));
+		gpupt_msg(c->h->err, "cannot write /%s: %s\n", JOURNAL_PATH, strerror(-r));
 	free(next);
 	free(buf);
 	return r;
@@ -494,10 +495,10 @@ static void report_rollback(struct run_ctx *c, struct gpupt_backup *b)
 	int r = gpupt_backup_rollback(b);
 
 	if (r < 0)
-		fprintf(c->h->err, "gpupt: could not restore every file (%s): the previous versions "
+		gpupt_msg(c->h->err, "could not restore every file (%s): the previous versions "
 				   "are under /%s\n", strerror(-r), b->dir);
 	else
-		fprintf(c->h->err, "gpupt: every file %s changed is restored (copies under /%s)\n",
+		gpupt_msg(c->h->err, "every file %s changed is restored (copies under /%s)\n",
 			c->command, b->dir);
 }
 
@@ -508,16 +509,16 @@ static int run_regen(struct run_ctx *c, const char *const *argv)
 
 	gpupt_argv_format(argv, cmd, sizeof(cmd));
 	if (!c->h->json)
-		fprintf(c->h->out, "gpupt: running %s\n", cmd);
+		gpupt_msg(c->h->out, "running %s\n", cmd);
 	fflush(c->h->out);
 	st = gpupt_run_to(argv, c->h->json ? STDERR_FILENO : -1);
 	if (st == 0)
 		return 0;
 	if (st < 0)
-		fprintf(c->h->err, "gpupt: cannot run %s: %s (is it installed and in PATH?)\n", cmd,
+		gpupt_msg(c->h->err, "cannot run %s: %s (is it installed and in PATH?)\n", cmd,
 			strerror(-st));
 	else
-		fprintf(c->h->err, "gpupt: %s failed with exit status %d\n", cmd, st);
+		gpupt_msg(c->h->err, "%s failed with exit status %d\n", cmd, st);
 	return -EIO;
 }
 
@@ -543,7 +544,7 @@ static int write_plan(struct run_ctx *c)
 		r = run_regen(c, c->boot->regen);
 	if (r < 0) {
 		report_rollback(c, &b);
-		fprintf(c->h->err, "gpupt: fix the problem shown above, then run `gpupt %s` again%s\n",
+		gpupt_msg(c->h->err, "fix the problem shown above, then run `gpupt %s` again%s\n",
 			c->command, c->gen ? "; if the initramfs was already rebuilt, rebuild it "
 					     "from the restored files too" : "");
 	}
@@ -553,7 +554,7 @@ static int write_plan(struct run_ctx *c)
 static void print_selection(struct gpupt_host *h, const struct gpupt_devlist *l,
 			    const struct gpupt_selection *s)
 {
-	fprintf(h->out, "gpupt: at every boot, vfio-pci takes:\n");
+	gpupt_msg(h->out, "at every boot, vfio-pci takes:\n");
 	for (size_t i = 0; i < s->n; i++) {
 		const struct gpupt_dev *d = &l->dev[s->idx[i]];
 		fprintf(h->out, "  %s  %04x:%04x  %s %s (%s%s)\n", d->addr, d->vendor, d->device,
@@ -593,7 +594,7 @@ static int carry_out(struct run_ctx *c)
 		if (c->h->json)
 			print_summary_json(c, false);
 		else
-			fprintf(c->h->out, "gpupt: %s: already done; nothing to change\n", c->command);
+			gpupt_msg(c->h->out, "%s: already done; nothing to change\n", c->command);
 		return 0;
 	}
 	if (c->o.dry_run) {
@@ -614,7 +615,7 @@ static int carry_out(struct run_ctx *c)
 	if (c->h->json)
 		print_summary_json(c, true);
 	else
-		fprintf(c->h->out, "gpupt: done; reboot, then check with `gpupt status`\n");
+		gpupt_msg(c->h->out, "done; reboot, then check with `gpupt status`\n");
 	return 0;
 }
 
@@ -674,7 +675,7 @@ static int load_common(struct run_ctx *c)
 	c->boot = gpupt_bootloader_detect(c->h->rootfd);
 	c->gen = gpupt_initramfs_detect(c->h->rootfd);
 	if (!c->gen)
-		fprintf(c->h->err, "gpupt: warning: no initramfs generator found (initramfs-tools, "
+		gpupt_warn(c->h->err, "no initramfs generator found (initramfs-tools, "
 				   "dracut, mkinitcpio); rebuild the initramfs yourself\n");
 	return journal_read(c->h, &c->journal) < 0 ? -EINVAL : 0;
 }
@@ -686,16 +687,16 @@ static void explain_plan_error(struct run_ctx *c, int r)
 	const char *file = kcmdline ? "/" GPUPT_KERNEL_CMDLINE : "/" GPUPT_GRUB_DEFAULT;
 
 	if (r == -ENOTSUP)
-		fprintf(c->h->err, "gpupt: %s: GRUB_CMDLINE_LINUX_DEFAULT is not one quoted string "
+		gpupt_msg(c->h->err, "%s: GRUB_CMDLINE_LINUX_DEFAULT is not one quoted string "
 				   "(or a line ends in a backslash); write it as "
 				   "GRUB_CMDLINE_LINUX_DEFAULT=\"...\", or leave out --grub-in-place "
 				   "to use the drop-in /%s\n", file, GPUPT_GRUB_DROPIN);
 	else if (r == -EINVAL)
-		fprintf(c->h->err, "gpupt: %s: the kernel command line leaves a double quote open "
+		gpupt_msg(c->h->err, "%s: the kernel command line leaves a double quote open "
 				   "(or a quote in the file is never closed); close it, then run "
 				   "`gpupt %s` again\n", file, c->command);
 	else
-		fprintf(c->h->err, "gpupt: cannot prepare the changes: %s\n", strerror(-r));
+		gpupt_msg(c->h->err, "cannot prepare the changes: %s\n", strerror(-r));
 }
 
 static int enable_checks(struct run_ctx *c, const struct gpupt_devlist *l,
@@ -705,18 +706,18 @@ static int enable_checks(struct run_ctx *c, const struct gpupt_devlist *l,
 	int r = gpupt_safety_check(c->h, l, s, &rep);
 
 	if (r < 0) {
-		fprintf(c->h->err, "gpupt: the safety check could not run: %s\n", strerror(-r));
+		gpupt_msg(c->h->err, "the safety check could not run: %s\n", strerror(-r));
 		return c->o.force ? 0 : 1;
 	}
 	gpupt_safety_print(&rep, c->h->err);
 	if (rep.n_refuse && !c->o.force) {
-		fprintf(c->h->err, "gpupt: refusing (see above); --force overrides this at your risk\n");
+		gpupt_msg(c->h->err, "refusing (see above); --force overrides this at your risk\n");
 		return 1;
 	}
 	if (rep.n_refuse)
-		fprintf(c->h->err, "gpupt: --force: going on despite the refusals above\n");
+		gpupt_msg(c->h->err, "--force: going on despite the refusals above\n");
 	if (c->o.unsafe_interrupts)
-		fprintf(c->h->err, "gpupt: warning: --allow-unsafe-interrupts: without interrupt "
+		gpupt_warn(c->h->err, "--allow-unsafe-interrupts: without interrupt "
 				   "remapping a guest can inject interrupts into the host (MSI "
 				   "attacks); use it only for guests you trust\n");
 	return 0;
@@ -746,7 +747,7 @@ int gpupt_cmd_enable(struct gpupt_host *h, int argc, char **argv)
 	status = 1;
 	r = gpupt_devices_scan(h, &l);
 	if (r < 0) {
-		fprintf(h->err, "gpupt: cannot list PCI devices under %s: %s\n", h->root, strerror(-r));
+		gpupt_msg(h->err, "cannot list PCI devices under %s: %s\n", h->root, strerror(-r));
 		goto out;
 	}
 	r = gpupt_select_resolve(&l, (const char *const *)argv + optind, argc - optind, s, h->err);
@@ -763,7 +764,7 @@ int gpupt_cmd_enable(struct gpupt_host *h, int argc, char **argv)
 	if (load_common(c) < 0)
 		goto out;
 	if (!c->boot) {
-		fprintf(h->err, "gpupt: no supported boot loader found (GRUB's /etc/default/grub, "
+		gpupt_msg(h->err, "no supported boot loader found (GRUB's /etc/default/grub, "
 				"proxmox-boot-tool's /etc/kernel/proxmox-boot-uuids)\n");
 		goto out;
 	}
@@ -808,14 +809,14 @@ int gpupt_cmd_disable(struct gpupt_host *h, int argc, char **argv)
 		if (h->json)
 			print_summary_json(c, false);
 		else
-			fprintf(h->out, "gpupt: disable: gpupt has not enabled anything here; "
+			gpupt_msg(h->out, "disable: gpupt has not enabled anything here; "
 					"nothing to change\n");
 		status = 0;
 		goto out;
 	}
 	r = plan_disable(c);
 	if (r < 0) {
-		fprintf(h->err, "gpupt: cannot prepare the changes: %s\n", strerror(-r));
+		gpupt_msg(h->err, "cannot prepare the changes: %s\n", strerror(-r));
 		goto out;
 	}
 	status = carry_out(c);

@@ -9,6 +9,7 @@
 #include "host/host.h"
 #include "lib/json.h"
 #include "host/model/select.h"
+#include "lib/msg.h"
 
 struct list_ctx {
 	struct gpupt_host *h;
@@ -248,12 +249,12 @@ int gpupt_cmd_list(struct gpupt_host *h, int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1)
 		return opt == 'h' ? list_usage(h, h->out, 0) : list_usage(h, h->err, 2);
 	if (optind < argc) {
-		fprintf(h->err, "gpupt: list: unexpected argument \"%s\"\n", argv[optind]);
+		gpupt_msg(h->err, "list: unexpected argument \"%s\"\n", argv[optind]);
 		return list_usage(h, h->err, 2);
 	}
 	r = gpupt_devices_scan_flags(h, &c.l, GPUPT_SCAN_NO_NAMES);
 	if (r < 0) {
-		fprintf(h->err, "gpupt: cannot enumerate PCI devices under %s: %s\n", h->root,
+		gpupt_msg(h->err, "cannot enumerate PCI devices under %s: %s\n", h->root,
 			strerror(-r));
 		return 1;
 	}

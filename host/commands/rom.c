@@ -13,6 +13,7 @@
 #include "lib/json.h"
 #include "host/formats/rom.h"
 #include "sysfs/sysfs.h"
+#include "lib/msg.h"
 
 /*
  * The first buffer size: the file's size and one byte more (to see EOF in one
@@ -155,7 +156,7 @@ static int parse_device(struct rom_cmd *c, const char *arg)
 	struct gpupt_pci_addr a;
 
 	if (strchr(arg, '=') || gpupt_parse_addr(arg, strlen(arg), &a) < 0) {
-		fprintf(c->h->err, "gpupt: rom: \"%s\" is not a PCI address ([DDDD:]BB:SS.F or [DDDD:]BB:SS)\n",
+		gpupt_msg(c->h->err, "rom: \"%s\" is not a PCI address ([DDDD:]BB:SS.F or [DDDD:]BB:SS)\n",
 			arg);
 		return -EINVAL;
 	}
@@ -173,7 +174,7 @@ static int load_device(struct rom_cmd *c)
 
 	dev_path(path, sizeof(path), c->addr, "");
 	if (gpupt_sysfs_exists(c->h->rootfd, path) != 1) {
-		fprintf(c->h->err, "gpupt: rom: %s: no such PCI device (see `gpupt list`)\n", c->addr);
+		gpupt_msg(c->h->err, "rom: %s: no such PCI device (see `gpupt list`)\n", c->addr);
 		return 2;
 	}
 	dev_path(path, sizeof(path), c->addr, "vendor");
@@ -188,13 +189,13 @@ static int load_device(struct rom_cmd *c)
 	c->boot_vga = gpupt_sysfs_read_ulong(c->h->rootfd, path, &v) == 0 && v == 1;
 	ret = gpupt_rom_read_device(c->h->rootfd, c->addr, &c->buf, &c->len);
 	if (ret == -ENOENT || ret == -EIO || ret == -EINVAL || (ret == 0 && c->len == 0)) {
-		fprintf(c->h->err, "gpupt: rom: %s has no option ROM (or the kernel cannot read it)\n",
+		gpupt_msg(c->h->err, "rom: %s has no option ROM (or the kernel cannot read it)\n",
 			c->addr);
 		c->no_rom = true;
 		return 1;
 	}
 	if (ret < 0) {
-		fprintf(c->h->err, "gpupt: rom: %s: cannot read the option ROM: %s%s\n", c->addr,
+		gpupt_msg(c->h->err, "rom: %s: cannot read the option ROM: %s%s\n", c->addr,
 			strerror(-ret), ret == -EACCES || ret == -EPERM ? " (run as root)" : "");
 		return 1;
 	}
@@ -207,9 +208,9 @@ static int load_file(struct rom_cmd *c)
 	int ret = gpupt_rom_read_file(AT_FDCWD, c->file, &c->buf, &c->len);
 
 	if (ret == -EFBIG)
-		fprintf(c->h->err, "gpupt: rom: %s is larger than 16 MiB: not a PCI option ROM\n", c->file);
+		gpupt_msg(c->h->err, "rom: %s is larger than 16 MiB: not a PCI option ROM\n", c->file);
 	else if (ret < 0)
-		fprintf(c->h->err, "gpupt: rom: cannot read %s: %s\n", c->file, strerror(-ret));
+		gpupt_msg(c->h->err, "rom: cannot read %s: %s\n", c->file, strerror(-ret));
 	return ret < 0 ? 1 : 0;
 }
 
@@ -371,14 +372,14 @@ static int parse_options(struct rom_cmd *c, int argc, char **argv)
 		else if (o == 'h')
 			return usage(c->h->out, 0) - 1;
 		else {
-			fprintf(c->h->err, "gpupt: rom: unknown option or missing value: \"%s\"\n\n",
+			gpupt_msg(c->h->err, "rom: unknown option or missing value: \"%s\"\n\n",
 				argv[optind - 1]);
 			return usage(c->h->err, 2);
 		}
 	}
 	if (argc - optind != (c->file ? 0 : 1)) {
-		fputs(c->file ? "gpupt: rom: give either DEVICE or --file, not both\n\n"
-			      : "gpupt: rom: which device? (gpupt rom 01:00.0)\n\n", c->h->err);
+		gpupt_msg(c->h->err, "%s", c->file ? "rom: give either DEVICE or --file, not both\n\n"
+						 : "rom: which device? (gpupt rom 01:00.0)\n\n");
 		return usage(c->h->err, 2);
 	}
 	if (!c->file && parse_device(c, argv[optind]) < 0)
@@ -415,7 +416,7 @@ int gpupt_cmd_rom(struct gpupt_host *h, int argc, char **argv)
 	else if (c.rom.n > 0)
 		print_text(&c);
 	if (c.rom.n == 0) {
-		fprintf(h->err, "gpupt: rom: %s is not a PCI option ROM: %s\n", source_name(&c),
+		gpupt_msg(h->err, "rom: %s is not a PCI option ROM: %s\n", source_name(&c),
 			gpupt_rom_stop_reason(c.rom.stop));
 		ret = 1;
 	}

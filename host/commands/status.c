@@ -28,6 +28,7 @@
 #include "host/model/select.h"
 #include "lib/macro.h"
 #include "lib/path.h"
+#include "lib/msg.h"
 
 enum { KMSG_MAX = 1 << 20, KMSG_RECORD = 8192 };
 
@@ -424,7 +425,7 @@ int gpupt_cmd_status(struct gpupt_host *h, int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1)
 		return opt == 'h' ? status_usage(h->out, 0) : status_usage(h->err, 2);
 	if (optind < argc) {
-		fprintf(h->err, "gpupt: status: unexpected argument \"%s\"\n", argv[optind]);
+		gpupt_msg(h->err, "status: unexpected argument \"%s\"\n", argv[optind]);
 		return status_usage(h->err, 2);
 	}
 	c = calloc(1, sizeof(*c));
@@ -433,7 +434,7 @@ int gpupt_cmd_status(struct gpupt_host *h, int argc, char **argv)
 	c->h = h;
 	r = gpupt_devices_scan_flags(h, &c->l, GPUPT_SCAN_NO_NAMES);
 	if (r < 0) {
-		fprintf(h->err, "gpupt: cannot enumerate PCI devices under %s: %s\n", h->root,
+		gpupt_msg(h->err, "cannot enumerate PCI devices under %s: %s\n", h->root,
 			strerror(-r));
 		goto out;
 	}

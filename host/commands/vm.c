@@ -19,6 +19,7 @@
 #include "sysfs/sysfs.h"
 #include "host/formats/vmconf.h"
 #include "lib/path.h"
+#include "lib/msg.h"
 
 /* Up to 8 functions, the ROM, 4 firmware notes and 15 other hostpci entries fit. */
 enum { MAX_NOTES = 32, NOTE_LEN = 320, CONF_PATH_LEN = 64 };
@@ -108,7 +109,7 @@ static int parse_device(struct vm_cmd *c, const char *arg)
 	struct gpupt_pci_addr a;
 
 	if (strchr(arg, '=') || gpupt_parse_addr(arg, strlen(arg), &a) < 0) {
-		fprintf(c->h->err, "gpupt: vm: \"%s\" is not a PCI address ([DDDD:]BB:SS or [DDDD:]BB:SS.F)\n",
+		gpupt_msg(c->h->err, "vm: \"%s\" is not a PCI address ([DDDD:]BB:SS or [DDDD:]BB:SS.F)\n",
 			arg);
 		return -EINVAL;
 	}
@@ -126,7 +127,7 @@ static int parse_option(struct vm_cmd *c, int o)
 	switch (o) {
 	case OPT_BIOS:
 		if (strcmp(optarg, "ovmf") != 0 && strcmp(optarg, "seabios") != 0) {
-			fprintf(c->h->err, "gpupt: vm: --bios \"%s\": use ovmf or seabios\n", optarg);
+			gpupt_msg(c->h->err, "vm: --bios \"%s\": use ovmf or seabios\n", optarg);
 			return 2;
 		}
 		c->req.ovmf = strcmp(optarg, "ovmf") == 0;
@@ -154,7 +155,7 @@ static int parse_option(struct vm_cmd *c, int o)
 	case 'h':
 		return usage(c->h->out, 0) - 1;
 	default:
-		fprintf(c->h->err, "gpupt: vm: unknown option or missing value: \"%s\"\n\n", c->argv[optind - 1]);
+		gpupt_msg(c->h->err, "vm: unknown option or missing value: \"%s\"\n\n", c->argv[optind - 1]);
 		return usage(c->h->err, 2);
 	}
 }
@@ -186,12 +187,12 @@ static int parse_args(struct vm_cmd *c, int argc, char **argv)
 			return ret;
 	}
 	if (argc - optind != 2) {
-		fputs("gpupt: vm: give a VMID and a DEVICE (gpupt vm 100 01:00)\n\n", c->h->err);
+		gpupt_msg(c->h->err, "vm: give a VMID and a DEVICE (gpupt vm 100 01:00)\n\n");
 		return usage(c->h->err, 2);
 	}
 	c->vmid_arg = argv[optind];
 	if (gpupt_vmid_parse(argv[optind], &c->vmid) < 0) {
-		fprintf(c->h->err, "gpupt: vm: VMID \"%s\" is not a number from 100 to 999999999\n",
+		gpupt_msg(c->h->err, "vm: VMID \"%s\" is not a number from 100 to 999999999\n",
 			argv[optind]);
 		return 2;
 	}
@@ -256,7 +257,7 @@ static int check_selected(struct vm_cmd *c)
 	if (devsfd >= 0)
 		close(devsfd);
 	if (found == 0) {
-		fprintf(c->h->err, "gpupt: vm: %s: no such PCI device (see `gpupt list`)\n", c->dev_name);
+		gpupt_msg(c->h->err, "vm: %s: no such PCI device (see `gpupt list`)\n", c->dev_name);
 		return 1;
 	}
 	return 0;
@@ -415,7 +416,7 @@ static int apply_qm(struct vm_cmd *c, bool *applied)
 		fprintf(c->h->out, "running: %s\n", line);
 	ret = gpupt_run(argv);
 	if (ret != 0) {
-		fprintf(c->h->err, "gpupt: vm: `%s` failed (%s %d); nothing else was changed\n", line,
+		gpupt_msg(c->h->err, "vm: `%s` failed (%s %d); nothing else was changed\n", line,
 			ret < 0 ? "error" : "exit status", ret < 0 ? -ret : ret);
 		return 1;
 	}
@@ -436,7 +437,7 @@ static int apply_file(struct vm_cmd *c, bool *applied)
 		return 1;
 	n = gpupt_vmconf_apply(c->conf, c->conf_len, c->plan.set, c->plan.n_set, out, size);
 	if (n < 0) {
-		fprintf(c->h->err, "gpupt: vm: cannot build the new %s: %s\n", c->conf_path, strerror((int)-n));
+		gpupt_msg(c->h->err, "vm: cannot build the new %s: %s\n", c->conf_path, strerror((int)-n));
 		goto out;
 	}
 	if ((size_t)n == c->conf_len && memcmp(out, c->conf, c->conf_len) == 0) {
@@ -456,7 +457,7 @@ static int apply_file(struct vm_cmd *c, bool *applied)
 	if (ret == 0)
 		ret = gpupt_backup_commit(&b);
 	if (ret < 0) {
-		fprintf(c->h->err, "gpupt: vm: cannot write /%s: %s; it is unchanged\n", c->conf_path,
+		gpupt_msg(c->h->err, "vm: cannot write /%s: %s; it is unchanged\n", c->conf_path,
 			strerror(-ret));
 		ret = 1;
 		goto out;
@@ -529,17 +530,17 @@ static int load_config(struct vm_cmd *c)
 	snprintf(c->conf_path, sizeof(c->conf_path), "etc/pve/qemu-server/%lu.conf", c->vmid);
 	ret = gpupt_read_file_alloc(c->h->rootfd, c->conf_path, GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &c->conf, &c->conf_len);
 	if (ret == -ENOENT) {
-		fprintf(c->h->err, "gpupt: vm: VM %lu does not exist here: no /%s (see `qm list`)\n",
+		gpupt_msg(c->h->err, "vm: VM %lu does not exist here: no /%s (see `qm list`)\n",
 			c->vmid, c->conf_path);
 		return 1;
 	}
 	if (ret < 0) {
-		fprintf(c->h->err, "gpupt: vm: cannot read /%s: %s\n", c->conf_path, strerror(-ret));
+		gpupt_msg(c->h->err, "vm: cannot read /%s: %s\n", c->conf_path, strerror(-ret));
 		return 1;
 	}
 	gpupt_vmconf_scan(c->conf, c->conf_len, &c->req.dev, &c->info);
 	if (gpupt_vm_plan(&c->info, &c->req, &c->plan) < 0) {
-		fprintf(c->h->err, "gpupt: vm: VM %lu already uses hostpci0 to hostpci%d for other "
+		gpupt_msg(c->h->err, "vm: VM %lu already uses hostpci0 to hostpci%d for other "
 			"devices; remove one first (qm set %lu --delete hostpciN)\n", c->vmid,
 			GPUPT_VM_MAX_HOSTPCI - 1, c->vmid);
 		return 1;
@@ -568,7 +569,7 @@ static int run(struct vm_cmd *c)
 	}
 	c->refused = c->running && !c->dry_run && !c->force;
 	if (c->refused) {
-		fprintf(c->h->err, "gpupt: vm: VM %lu is running: stop it first (qm shutdown %lu), "
+		gpupt_msg(c->h->err, "vm: VM %lu is running: stop it first (qm shutdown %lu), "
 			"or use --force to change its configuration anyway\n", c->vmid, c->vmid);
 		ret = 1;
 	} else {

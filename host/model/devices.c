@@ -18,6 +18,7 @@
 #include "sysfs/sysfs.h"
 #include "lib/macro.h"
 #include "lib/path.h"
+#include "lib/msg.h"
 
 #define SYSFS_PCI "sys/bus/pci"
 #define SYSFS_PCI_DEVICES "sys/bus/pci/devices"
@@ -162,7 +163,8 @@ static void PCI_NONRET libpci_fatal(char *msg, ...)
 	va_list ap;
 
 	va_start(ap, msg);
-	fputs("gpupt: libpci: ", stderr);
+	gpupt_msg_begin(stderr);
+	fputs("libpci: ", stderr);
 	vfprintf(stderr, msg, ap);
 	fputs("\n", stderr);
 	va_end(ap);
@@ -297,7 +299,7 @@ static void print_diags(FILE *err, const struct gpupt_diags *d, const char *orig
 		return;
 	for (unsigned i = 0; i < d->n; i++)
 		if (gpupt_diag_format(&d->d[i], origin, line, sizeof(line)) >= 0)
-			fprintf(err, "gpupt: %s\n", line);
+			gpupt_msg(err, "%s\n", line);
 }
 
 /* Parse one root-relative file with parse(); a missing file is an empty config. */
@@ -316,7 +318,7 @@ static int load_one(struct gpupt_host *h, const char *rel, const char *origin,
 		return 0;
 	if (ret < 0) {
 		if (err)
-			fprintf(err, "gpupt: %s: %s\n", origin, strerror(-ret));
+			gpupt_msg(err, "%s: %s\n", origin, strerror(-ret));
 		return ret;
 	}
 	gpupt_diags_init(&diags);

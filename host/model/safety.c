@@ -27,6 +27,7 @@
 #include "sysfs/sysfs.h"
 #include "lib/macro.h"
 #include "lib/path.h"
+#include "lib/msg.h"
 
 enum { SLAVE_DEPTH = 8 };
 
@@ -421,8 +422,8 @@ int gpupt_safety_check(struct gpupt_host *h, const struct gpupt_devlist *l,
 void gpupt_safety_print(const struct gpupt_safety_report *r, FILE *f)
 {
 	for (unsigned i = 0; i < r->n; i++)
-		fprintf(f, "gpupt: %s: %s: %s\n", r->item[i].addr,
+		gpupt_msg(f, "%s: %s: %s\n", r->item[i].addr,
 			r->item[i].level == GPUPT_SAFETY_REFUSE ? "refused" : "warning", r->item[i].msg);
 	if (r->dropped)
-		fprintf(f, "gpupt: %u more problems not shown\n", r->dropped);
+		gpupt_msg(f, "%u more problems not shown\n", r->dropped);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "selection/selection.h"
+#include "lib/msg.h"
 
 enum { SEL_MAX_LEN = 32 };	/* "DDDD:BB:SS.F" is 12; anything long is not a SEL */
 
@@ -51,7 +52,7 @@ static void bad_sel(FILE *err, const char *s)
 {
 	if (!err)
 		return;
-	fputs("gpupt: ", err);
+	gpupt_msg_begin(err);
 	print_quoted(err, s);
 	fputs(": not a PCI ID (VVVV:DDDD, e.g. 10de:1381), address ([DDDD:]BB:SS.F, e.g. 01:00.0)"
 	      " or slot ([DDDD:]BB:SS, e.g. 01:00); see `gpupt list`\n", err);
@@ -109,12 +110,12 @@ static void no_match(FILE *err, const struct sel *sel)
 		return;
 	if (sel->is_id) {
 		gpupt_format_id(&sel->id, buf, sizeof(buf));
-		fprintf(err, "gpupt: %s: no PCI device with this vendor:device ID on this host"
+		gpupt_msg(err, "%s: no PCI device with this vendor:device ID on this host"
 			" (see `gpupt list`)\n", buf);
 		return;
 	}
 	gpupt_format_addr(&sel->addr, buf, sizeof(buf));
-	fprintf(err, "gpupt: %s: no such PCI %s on this host (see `gpupt list`)\n", buf,
+	gpupt_msg(err, "%s: no such PCI %s on this host (see `gpupt list`)\n", buf,
 		sel->addr.whole_slot ? "slot" : "device");
 }
 
@@ -166,7 +167,7 @@ static int resolve_one(const struct gpupt_devlist *l, const char *s, struct gpup
 	m = sel_match(l, &sel, out);
 	if (m == -E2BIG) {
 		if (err)
-			fprintf(err, "gpupt: more than %d PCI functions selected; select fewer\n",
+			gpupt_msg(err, "more than %d PCI functions selected; select fewer\n",
 				GPUPT_MAX_ADDRS);
 		return m;
 	}
@@ -186,8 +187,8 @@ int gpupt_select_resolve(const struct gpupt_devlist *l, const char *const *sels,
 	gpupt_config_init(&out->config);
 	if (n <= 0) {
 		if (err)
-			fputs("gpupt: no device given: name one as VVVV:DDDD, BB:SS.F or BB:SS"
-			      " (see `gpupt list`)\n", err);
+			gpupt_msg(err, "no device given: name one as VVVV:DDDD, BB:SS.F or BB:SS"
+				  " (see `gpupt list`)\n");
 		return -EINVAL;
 	}
 	/* Check every SEL so that one run reports every mistake. */
