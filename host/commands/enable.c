@@ -24,6 +24,7 @@
 #include "lib/diff.h"
 #include "host/host.h"
 #include "host/model/initramfs.h"
+#include "host/model/journal.h"
 #include "lib/json.h"
 #include "host/formats/kcmdline.h"
 #include "lib/run.h"
@@ -32,7 +33,6 @@
 #include "lib/path.h"
 #include "lib/msg.h"
 
-#define JOURNAL_PATH "var/lib/gpupt/journal"
 #define MODPROBE_PATH "etc/modprobe.d/gpupt.conf"
 #define CONF_TEXT_MAX 8192
 
@@ -55,152 +55,6 @@ struct run_ctx {
 	const struct gpupt_bootloader *boot;
 	const struct gpupt_initramfs_gen *gen;
 };
-
-/* ---- the journal: var/lib/gpupt/journal ---- */
-
-static const char *kind_name(enum gpupt_change_kind k)
-{
-	return k == GPUPT_CHANGE_WHOLE ? "whole" : k == GPUPT_CHANGE_GRUB ? "grub" : "kcmdline";
-}
-
-static int kind_parse(const char *s, enum gpupt_change_kind *k)
-{
-	if (strcmp(s, "whole") == 0)
-		*k = GPUPT_CHANGE_WHOLE;
-	else if (strcmp(s, "grub") == 0)
-		*k = GPUPT_CHANGE_GRUB;
-	else if (strcmp(s, "kcmdline") == 0)
-		*k = GPUPT_CHANGE_KCMDLINE;
-	else
-		return -EINVAL;
-	return 0;
-}
-
-/* Append one "key value" line's meaning to the journal being read. */
-static int journal_line(struct gpupt_plan *j, char *line)
-{
-	struct gpupt_change *c = j->n ? &j->c[j->n - 1] : NULL;
-	char *val = strchr(line, ' ');
-
-	if (line[0] == '#' || line[0] == '\0')
-		return 0;
-	if (val)
-		*val++ = '\0';
-	if (strcmp(line, "file") == 0 && val) {
-		char *kind = strrchr(val, ' ');
-		if (!kind || j->n >= GPUPT_PLAN_MAX)
-			return -EINVAL;
-		*kind++ = '\0';
-		c = &j->c[j->n];
-		memset(c, 0, sizeof(*c));
-		c->new_exists = true;	/* as gpupt left it */
-		if (kind_parse(kind, &c->kind) < 0 ||
-		    snprintf(c->path, sizeof(c->path), "%s", val) >= (int)sizeof(c->path))
-			return -EINVAL;
-		j->n++;
-		return 0;
-	}
-	if (!c)
-		return -EINVAL;
-	if (strcmp(line, "line-added") == 0) {
-		c->line_added = true;
-	} else if (strcmp(line, "prior") == 0 && val) {
-		c->prior_saved = true;
-		snprintf(c->prior, sizeof(c->prior), "%s", val);
-	} else if (strcmp(line, "token") == 0 && val) {
-		size_t n = strlen(c->ours);
-		snprintf(c->ours + n, sizeof(c->ours) - n, "%s\n", val);
-	} else {
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static int journal_read(struct gpupt_host *h, struct gpupt_plan *j)
-{
-	char *buf, *line, *save = NULL;
-	size_t len;
-	unsigned lineno = 0;
-	int r = gpupt_read_file_alloc(h->rootfd, JOURNAL_PATH, GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &buf, &len);
-
-	j->n = 0;
-	if (r == -ENOENT)
-		return 0;
-	if (r < 0) {
-		gpupt_msg(h->err, "cannot read /%s: %s\n", JOURNAL_PATH, strerror(-r));
-		return r;
-	}
-	for (line = strtok_r(buf, "\n", &save); line && r == 0; line = strtok_r(NULL, "\n", &save)) {
-		lineno++;
-		r = journal_line(j, line);
-	}
-	if (r < 0)
-		gpupt_msg(h->err, "/%s: line %u is not understood; fix or remove that file "
-				"(the backups under /%s keep every earlier version)\n",
-			JOURNAL_PATH, lineno, GPUPT_BACKUP_DIR);
-	free(buf);
-	return r;
-}
-
-static bool entry_is_empty(const struct gpupt_change *c)
-{
-	return c->kind == GPUPT_CHANGE_WHOLE ? !c->new_exists && !c->prior_saved
-					     : !c->ours[0] && !c->line_added;
-}
-
-static size_t journal_format(const struct gpupt_plan *j, char *buf, size_t size)
-{
-	size_t n = (size_t)snprintf(buf, size, "# What `gpupt enable` added; `gpupt disable` takes "
-					       "exactly this away.\n");
-
-	for (unsigned i = 0; i < j->n && n < size; i++) {
-		const struct gpupt_change *c = &j->c[i];
-		const char *t = c->ours;
-		n += (size_t)snprintf(buf + n, size - n, "file %s %s\n", c->path, kind_name(c->kind));
-		if (c->line_added && n < size)
-			n += (size_t)snprintf(buf + n, size - n, "line-added\n");
-		if (c->prior_saved && n < size)
-			n += (size_t)snprintf(buf + n, size - n, "prior %s\n", c->prior);
-		while (*t && n < size) {
-			const char *nl = strchr(t, '\n');
-			n += (size_t)snprintf(buf + n, size - n, "token %.*s\n", (int)(nl - t), t);
-			t = nl + 1;
-		}
-	}
-	return n;
-}
-
-/* The journal after this run: the old one updated by the plan's changes. */
-static int journal_merge(const struct gpupt_plan *old, const struct gpupt_plan *plan,
-			 bool disabling, struct gpupt_plan *out)
-{
-	out->n = 0;
-	if (disabling)
-		return 0;
-	for (unsigned i = 0; i < old->n; i++)
-		out->c[out->n++] = old->c[i];
-	for (unsigned i = 0; i < plan->n; i++) {
-		struct gpupt_change *e = gpupt_plan_find(out, plan->c[i].path);
-		if (!e) {
-			if (out->n >= GPUPT_PLAN_MAX)
-				return -ENOSPC;
-			e = &out->c[out->n++];
-			*e = plan->c[i];
-		}
-		e->kind = plan->c[i].kind;
-		e->new_exists = plan->c[i].new_exists;
-		memcpy(e->ours, plan->c[i].ours, sizeof(e->ours));
-		e->line_added = plan->c[i].line_added;
-	}
-	for (unsigned i = 0; i < out->n;)
-		if (entry_is_empty(&out->c[i]))
-			out->c[i] = out->c[--out->n];
-		else
-			i++;
-	for (unsigned i = 0; i < out->n; i++)
-		out->c[i].old = out->c[i].new = NULL;
-	return 0;
-}
 
 /* ---- planning enable ---- */
 
@@ -475,16 +329,16 @@ static int write_journal(struct run_ctx *c, struct gpupt_backup *b)
 				memcpy(c->plan.c[i].prior, j->prior, sizeof(j->prior));
 			}
 		}
-		r = journal_merge(&c->journal, &c->plan, strcmp(c->command, "disable") == 0, next);
+		r = gpupt_journal_merge(&c->journal, &c->plan, strcmp(c->command, "disable") == 0, next);
 		if (r == 0 && next->n == 0) {
-			r = gpupt_backup_remove(b, JOURNAL_PATH);
+			r = gpupt_backup_remove(b, GPUPT_JOURNAL_PATH);
 		} else if (r == 0) {
-			size_t n = journal_format(next, buf, size);
-			r = n < size ? gpupt_backup_edit(b, JOURNAL_PATH, buf, n, 0644) : -ENOSPC;
+			size_t n = gpupt_journal_format(next, buf, size);
+			r = n < size ? gpupt_backup_edit(b, GPUPT_JOURNAL_PATH, buf, n, 0644) : -ENOSPC;
 		}
 	}
 	if (r < 0)
-		gpupt_msg(c->h->err, "cannot write /%s: %s\n", JOURNAL_PATH, strerror(-r));
+		gpupt_msg(c->h->err, "cannot write /%s: %s\n", GPUPT_JOURNAL_PATH, strerror(-r));
 	free(next);
 	free(buf);
 	return r;
@@ -677,7 +531,7 @@ static int load_common(struct run_ctx *c)
 	if (!c->gen)
 		gpupt_warn(c->h->err, "no initramfs generator found (initramfs-tools, "
 				   "dracut, mkinitcpio); rebuild the initramfs yourself\n");
-	return journal_read(c->h, &c->journal) < 0 ? -EINVAL : 0;
+	return gpupt_journal_read(c->h->rootfd, c->h->err, &c->journal) < 0 ? -EINVAL : 0;
 }
 
 /* The editors refuse shapes they cannot edit exactly; say which and how to fix it. */

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "lib/atomic.h"
+#include "host/model/backup.h"
 #include "host/model/devices.h"
 #include "lib/diff.h"
 #include "host/host.h"

@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "lib/atomic.h"
+#include "host/model/backup.h"
 #include "host/model/bootloader.h"
 #include "lib/diff.h"
 #include "host/model/initramfs.h"

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "lib/atomic.h"
+#include "host/model/backup.h"
 #include "host/host.h"
 #include "lib/run.h"
 #include "lib/path.h"
