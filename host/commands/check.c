@@ -10,15 +10,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <libkmod.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "lib/kernel-cmdline.h"
+#include "host/formats/kargs.h"
 #include "host/model/bootloader.h"
+#include "host/model/modules.h"
+#include "host/model/platform.h"
 #include "host/model/devices.h"
 #include "host/formats/grubedit.h"
 #include "host/host.h"
@@ -33,13 +34,6 @@ enum level { PASS, WARN, FAIL };
 static const char *const level_name[] = { "PASS", "WARN", "FAIL" };
 static const char *const level_json[] = { "pass", "warn", "fail" };
 
-enum { MAX_KERNELS = 32, KVER_MAX = 128, CMDLINE_MAX = 4096 };
-
-struct kernel {
-	char ver[KVER_MAX];
-	unsigned major, minor;
-};
-
 struct check_ctx {
 	struct gpupt_host *h;
 	struct gpupt_json j;
@@ -47,11 +41,9 @@ struct check_ctx {
 	struct gpupt_devlist l;
 	struct gpupt_config merged;
 	struct gpupt_selection sel;
-	struct kernel kernels[MAX_KERNELS];
-	size_t n_kernels;
-	struct kernel running;		/* ver "" when unknown */
-	char effect[CMDLINE_MAX];	/* proc/cmdline */
-	char configured[CMDLINE_MAX];	/* what the boot loader will pass next boot */
+	struct gpupt_kernels k;
+	char effect[GPUPT_CMDLINE_MAX];		/* proc/cmdline */
+	char configured[GPUPT_CMDLINE_MAX];	/* what the boot loader will pass next boot */
 	const char *loader;		/* "GRUB", "systemd-boot", NULL unknown */
 	const char *loader_file;
 };
@@ -85,270 +77,23 @@ static void report(struct check_ctx *c, enum level lv, const char *name, const c
 	fputc('\n', c->h->out);
 }
 
-/* ---- command-line tokens ---------------------------------------------- */
-
-/* Does cmdline hold key (any value when val is NULL; val may be one item of a comma list)? */
-static bool has_token(const char *cmdline, const char *key, const char *val)
-{
-	struct gpupt_kernel_param t;
-	size_t pos = 0, len = strlen(cmdline);
-
-	while (gpupt_kernel_cmdline_next(cmdline, len, &pos, &t)) {
-		if (!gpupt_kernel_param_eq(t.key, t.key_len, key))
-			continue;
-		if (!val)
-			return true;
-		for (size_t i = 0, vlen = strlen(val); t.val && i + vlen <= t.val_len;) {
-			size_t item = strcspn(t.val + i, ",");
-
-			if (item > t.val_len - i)
-				item = t.val_len - i;
-			if (item == vlen && memcmp(t.val + i, val, vlen) == 0)
-				return true;
-			i += item + 1;
-		}
-	}
-	return false;
-}
-
-/* Does cmdline hold this exact token text? */
-static bool has_exact(const char *cmdline, const char *tok, size_t tok_len)
-{
-	struct gpupt_kernel_param t;
-	size_t pos = 0, len = strlen(cmdline);
-
-	while (gpupt_kernel_cmdline_next(cmdline, len, &pos, &t))
-		if (t.len == tok_len && memcmp(t.start, tok, tok_len) == 0)
-			return true;
-	return false;
-}
-
-/* Tokens whose change needs a reboot to matter for passthrough. */
-static bool token_relevant(const struct gpupt_kernel_param *t)
-{
-	static const char *const prefixes[] = {
-		"gpupt", "vfio", "intel_iommu", "amd_iommu", "iommu", "video", "initcall_blacklist",
-		"pcie_acs_override", "kvm", "modprobe.blacklist", "rd.driver", "nomodeset",
-	};
-
-	for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++)
-		if (t->key_len >= strlen(prefixes[i]) &&
-		    strncmp(t->key, prefixes[i], strlen(prefixes[i])) == 0)
-			return true;
-	return false;
-}
-
-/* Append the tokens of a that b lacks (relevant ones only if only_relevant) to out. */
-static void tokens_missing(const char *a, const char *b, bool only_relevant, char *out, size_t size)
-{
-	struct gpupt_kernel_param t;
-	size_t pos = 0, len = strlen(a), used = strlen(out);
-
-	while (gpupt_kernel_cmdline_next(a, len, &pos, &t)) {
-		if (gpupt_kernel_param_eq(t.key, t.key_len, "BOOT_IMAGE") ||
-		    gpupt_kernel_param_eq(t.key, t.key_len, "initrd") ||
-		    (only_relevant && !token_relevant(&t)) || has_exact(b, t.start, t.len))
-			continue;
-		if (used + t.len + 2 >= size)
-			return;
-		used += (size_t)snprintf(out + used, size - used, "%s%.*s", used ? " " : "",
-					 (int)t.len, t.start);
-	}
-}
-
-/* ---- kernels ------------------------------------------------------------- */
-
-static void parse_kver(struct kernel *k, const char *ver)
-{
-	snprintf(k->ver, sizeof(k->ver), "%s", ver);
-	if (sscanf(ver, "%u.%u", &k->major, &k->minor) != 2)
-		k->major = k->minor = 0;
-}
-
-static bool kver_at_least(const struct kernel *k, unsigned major, unsigned minor)
-{
-	return k->major > major || (k->major == major && k->minor >= minor);
-}
-
-static int kernel_cmp(const void *a, const void *b)
-{
-	return strverscmp(((const struct kernel *)a)->ver, ((const struct kernel *)b)->ver);
-}
-
-static void find_kernels(struct check_ctx *c)
-{
-	struct dirent *e;
-	DIR *dir;
-	int fd;
-	char osrelease[KVER_MAX];
-
-	if (gpupt_read_file(c->h->rootfd, "proc/sys/kernel/osrelease", osrelease, sizeof(osrelease), 0) > 0) {
-		osrelease[strcspn(osrelease, "\n")] = '\0';
-		parse_kver(&c->running, osrelease);
-	}
-	fd = openat(c->h->rootfd, "lib/modules", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	dir = fdopendir(fd);
-	if (!dir) {
-		close(fd);
-		return;
-	}
-	while ((e = readdir(dir)) != NULL && c->n_kernels < MAX_KERNELS) {
-		char rel[PATH_MAX];
-
-		if (e->d_name[0] == '.' || strlen(e->d_name) >= KVER_MAX)
-			continue;
-		snprintf(rel, sizeof(rel), "lib/modules/%s/modules.dep", e->d_name);
-		if (gpupt_path_exists(c->h->rootfd, rel) ||
-		    (snprintf(rel, sizeof(rel), "lib/modules/%s/kernel", e->d_name) > 0 &&
-		     gpupt_path_exists(c->h->rootfd, rel)))
-			parse_kver(&c->kernels[c->n_kernels++], e->d_name);
-	}
-	closedir(dir);
-	qsort(c->kernels, c->n_kernels, sizeof(c->kernels[0]), kernel_cmp);
-	if (!c->running.ver[0] && c->n_kernels)
-		c->running = c->kernels[c->n_kernels - 1];
-}
-
-/* ---- the boot loader's configured command line --------------------------- */
-
-/* Apply one GRUB file's assignment of var to value: "$VAR ..." appends, else replaces. */
-static void grub_apply(const char *buf, size_t len, const char *var, char *value, size_t size)
-{
-	struct gpupt_grub_var v;
-	char ref1[64], ref2[64];
-	const char *s;
-	size_t n;
-
-	if (gpupt_grub_find(buf, len, var, &v) != 0)
-		return;
-	s = buf + v.start;
-	n = v.end - v.start;
-	snprintf(ref1, sizeof(ref1), "$%s", var);
-	snprintf(ref2, sizeof(ref2), "${%s}", var);
-	if (v.quote == '"' && n >= strlen(ref2) && strncmp(s, ref2, strlen(ref2)) == 0) {
-		s += strlen(ref2);
-		n -= strlen(ref2);
-	} else if (v.quote == '"' && n >= strlen(ref1) && strncmp(s, ref1, strlen(ref1)) == 0) {
-		s += strlen(ref1);
-		n -= strlen(ref1);
-	} else {
-		value[0] = '\0';
-	}
-	if (strlen(value) + n + 1 < size)
-		strncat(value, s, n);
-}
-
-static void grub_apply_file(struct check_ctx *c, const char *rel, char *lin, char *def, size_t size)
-{
-	char *buf;
-	size_t len;
-
-	if (gpupt_read_file_alloc(c->h->rootfd, rel, GPUPT_FILE_MAX, 0, &buf, &len) < 0)
-		return;
-	grub_apply(buf, len, "GRUB_CMDLINE_LINUX", lin, size);
-	grub_apply(buf, len, "GRUB_CMDLINE_LINUX_DEFAULT", def, size);
-	free(buf);
-}
-
-static int name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* grub-mkconfig sources /etc/default/grub, then /etc/default/grub.d/NAME.cfg in name order. */
-static void grub_configured(struct check_ctx *c)
-{
-	char lin[CMDLINE_MAX] = "", def[CMDLINE_MAX] = "", *names[64] = { NULL }, rel[PATH_MAX];
-	size_t n = 0;
-	struct dirent *e;
-	DIR *dir = NULL;
-	int fd;
-
-	grub_apply_file(c, "etc/default/grub", lin, def, sizeof(lin));
-	fd = openat(c->h->rootfd, "etc/default/grub.d", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0)
-		dir = fdopendir(fd);
-	while (dir && (e = readdir(dir)) != NULL && n < 64) {
-		size_t l = strlen(e->d_name);
-
-		if (e->d_name[0] != '.' && l > 4 && strcmp(e->d_name + l - 4, ".cfg") == 0)
-			names[n++] = strdup(e->d_name);
-		if (n && !names[n - 1])
-			n--;
-	}
-	if (dir)
-		closedir(dir);
-	else if (fd >= 0)
-		close(fd);
-	qsort(names, n, sizeof(names[0]), name_cmp);
-	for (size_t i = 0; i < n; i++) {
-		snprintf(rel, sizeof(rel), "etc/default/grub.d/%s", names[i]);
-		grub_apply_file(c, rel, lin, def, sizeof(lin));
-		free(names[i]);
-	}
-	snprintf(c->configured, sizeof(c->configured), "%s %s", lin, def);
-}
-
-/*
- * The boot loader as `gpupt enable` detects it (the same table), and the
- * file that holds the command line of the next boot: /etc/kernel/cmdline
- * for proxmox-boot-tool with systemd-boot, the GRUB files otherwise
- * (proxmox-boot-tool on GRUB ESPs or a BIOS boot also runs update-grub).
- */
-static void find_loader(struct check_ctx *c)
-{
-	const struct gpupt_bootloader *b = gpupt_bootloader_detect(c->h->rootfd);
-
-	if (!b)
-		return;
-	c->loader = b->name;
-	if (strstr(b->name, "systemd-boot")) {
-		char line[CMDLINE_MAX];
-
-		c->loader_file = "/" GPUPT_KERNEL_CMDLINE;
-		if (gpupt_read_file(c->h->rootfd, GPUPT_KERNEL_CMDLINE, line, sizeof(line), 0) >= 0) {
-			line[strcspn(line, "\n")] = '\0';
-			snprintf(c->configured, sizeof(c->configured), "%s", line);
-		}
-		return;
-	}
-	c->loader_file = "/" GPUPT_GRUB_DEFAULT " and /etc/default/grub.d/";
-	grub_configured(c);
-}
-
 /* ---- the checks ------------------------------------------------------------ */
-
-static bool cpu_has_flag(const char *cpuinfo, const char *flag)
-{
-	size_t fl = strlen(flag);
-
-	for (const char *p = strstr(cpuinfo, flag); p; p = strstr(p + 1, flag))
-		if ((p[-1] == ' ' || p[-1] == '\t') && (p[fl] == ' ' || p[fl] == '\n' || !p[fl]))
-			return true;
-	return false;
-}
 
 static void check_cpu(struct check_ctx *c)
 {
-	char *buf;
-	size_t len;
+	int vmx = gpupt_cpu_has_flag(c->h->rootfd, "vmx");
 
-	if (gpupt_read_file_alloc(c->h->rootfd, "proc/cpuinfo", GPUPT_FILE_MAX, 0, &buf, &len) < 0) {
+	if (vmx < 0)
 		report(c, WARN, "CPU virtualization", "run on the host itself (not a container)",
 		       "cannot read /proc/cpuinfo");
-		return;
-	}
-	if (cpu_has_flag(buf, "vmx"))
+	else if (vmx)
 		report(c, PASS, "CPU virtualization", NULL, "vmx (Intel VT-x)");
-	else if (cpu_has_flag(buf, "svm"))
+	else if (gpupt_cpu_has_flag(c->h->rootfd, "svm") > 0)
 		report(c, PASS, "CPU virtualization", NULL, "svm (AMD-V)");
 	else
 		report(c, FAIL, "CPU virtualization",
 		       "enable Intel VT-x or AMD SVM in the firmware (BIOS/UEFI) setup",
 		       "no vmx or svm flag in /proc/cpuinfo");
-	free(buf);
 }
 
 /* Number of entries of a directory below the root (0 when absent). */
@@ -430,71 +175,52 @@ static void check_loader(struct check_ctx *c)
 		       "neither GRUB (/etc/default/grub) nor proxmox-boot-tool (/etc/kernel/cmdline) found");
 }
 
-/* -1: missing, 0: module file, 1: built in. */
-static int kmod_status(struct kmod_ctx *ctx, const char *name)
+/* Append " name" to a list in buf. */
+static void list_add(char *buf, size_t size, const char *name)
 {
-	struct kmod_list *list = NULL, *it;
-	int st = -1;
+	size_t used = strlen(buf);
 
-	if (kmod_module_new_from_lookup(ctx, name, &list) < 0 || !list)
-		return -1;
-	kmod_list_foreach(it, list) {
-		struct kmod_module *m = kmod_module_get_module(it);
-
-		st = kmod_module_get_path(m) ? 0 : 1;
-		kmod_module_unref(m);
-		break;
-	}
-	kmod_module_unref_list(list);
-	return st;
+	snprintf(buf + used, size - used, " %s", name);
 }
 
-static void check_kernel_modules(struct check_ctx *c, const struct kernel *k)
+static void check_kernel_modules(struct check_ctx *c, const struct gpupt_kernel *k)
 {
 	static const char *const mods[] = { "vfio", "vfio_iommu_type1", "vfio_pci", "vfio_virqfd" };
-	static const char *const nocfg[] = { NULL };
-	char dir[PATH_MAX], missing[256] = "", builtin[256] = "";
-	struct kmod_ctx *ctx;
+	enum gpupt_module_state st[ARRAY_SIZE(mods)];
+	char missing[256] = "", builtin[256] = "";
 
-	snprintf(dir, sizeof(dir), "%s/lib/modules/%s", c->h->root, k->ver);
-	ctx = kmod_new(dir, nocfg);
-	if (!ctx) {
-		report(c, FAIL, "vfio modules", NULL, "%s: libkmod cannot read %s", k->ver, dir);
+	if (gpupt_modules_lookup(c->h->root, k->ver, mods, ARRAY_SIZE(mods), st) < 0) {
+		report(c, FAIL, "vfio modules", NULL, "%s: libkmod cannot read %s/lib/modules/%s",
+		       k->ver, c->h->root, k->ver);
 		return;
 	}
-	kmod_set_log_priority(ctx, 0);
 	for (size_t i = 0; i < ARRAY_SIZE(mods); i++) {
 		/* vfio_virqfd is part of vfio from 6.2 on. */
-		if (strcmp(mods[i], "vfio_virqfd") == 0 && kver_at_least(k, 6, 2))
+		if (strcmp(mods[i], "vfio_virqfd") == 0 && gpupt_kernel_at_least(k, 6, 2))
 			continue;
-		switch (kmod_status(ctx, mods[i])) {
-		case -1:
-			snprintf(missing + strlen(missing), sizeof(missing) - strlen(missing), " %s", mods[i]);
-			break;
-		case 1:
-			snprintf(builtin + strlen(builtin), sizeof(builtin) - strlen(builtin), " %s", mods[i]);
-			break;
-		}
+		if (st[i] == GPUPT_MODULE_MISSING)
+			list_add(missing, sizeof(missing), mods[i]);
+		else if (st[i] == GPUPT_MODULE_BUILTIN)
+			list_add(builtin, sizeof(builtin), mods[i]);
 	}
-	kmod_unref(ctx);
 	if (missing[0])
 		report(c, FAIL, "vfio modules", "install a kernel built with CONFIG_VFIO_PCI",
 		       "%s: missing:%s", k->ver, missing);
 	else
 		report(c, PASS, "vfio modules", NULL, "%s: vfio, vfio_iommu_type1, vfio_pci%s%s%s%s",
-		       k->ver, kver_at_least(k, 6, 2) ? "" : ", vfio_virqfd",
+		       k->ver, gpupt_kernel_at_least(k, 6, 2) ? "" : ", vfio_virqfd",
 		       builtin[0] ? " (built in:" : "", builtin, builtin[0] ? ")" : "");
 }
 
 static void check_modules(struct check_ctx *c)
 {
-	if (c->n_kernels == 0) {
+	if (c->k.n == 0) {
 		report(c, FAIL, "vfio modules", "install a kernel package",
 		       "no kernels under /lib/modules");
 		return;
 	}
-	for (size_t i = 0; i < c->n_kernels; i++)
-		check_kernel_modules(c, &c->kernels[i]);
+	for (size_t i = 0; i < c->k.n; i++)
+		check_kernel_modules(c, &c->k.installed[i]);
 }
 
 /* An endpoint outside d's slot sharing d's IOMMU group, or NULL. */
@@ -561,45 +287,32 @@ static void check_groups(struct check_ctx *c)
 		       c->sel.n);
 }
 
-/* Does the kernel config build simpledrm or the simple-framebuffer sysfb in? */
-static bool kernel_has_simpledrm(struct check_ctx *c, const struct kernel *k)
-{
-	char rel[PATH_MAX], *buf;
-	size_t len;
-	bool yes;
-
-	snprintf(rel, sizeof(rel), "boot/config-%s", k->ver);
-	if (gpupt_read_file_alloc(c->h->rootfd, rel, GPUPT_FILE_MAX, 0, &buf, &len) < 0)
-		return false;
-	yes = strstr(buf, "\nCONFIG_DRM_SIMPLEDRM=y") || strstr(buf, "\nCONFIG_SYSFB_SIMPLEFB=y");
-	free(buf);
-	return yes;
-}
-
 static void check_framebuffer(struct check_ctx *c)
 {
 	const struct gpupt_dev *vga = NULL;
+	bool simple_fb;
 
 	for (size_t i = 0; i < c->sel.n && !vga; i++)
 		if (c->l.dev[c->sel.idx[i]].boot_vga == 1)
 			vga = &c->l.dev[c->sel.idx[i]];
 	if (!vga)
 		return;
-	if (has_token(c->configured, "initcall_blacklist", "sysfb_init"))
+	simple_fb = gpupt_kernels_have_simple_fb(c->h->rootfd);
+	if (gpupt_kargs_has(c->configured, "initcall_blacklist", "sysfb_init"))
 		report(c, PASS, "boot framebuffer", NULL, "%s is the boot VGA; initcall_blacklist="
 		       "sysfb_init keeps the firmware framebuffer off it", vga->addr);
-	else if (has_token(c->configured, "video", "efifb:off") && !kernel_has_simpledrm(c, &c->running))
+	else if (gpupt_kargs_has(c->configured, "video", "efifb:off") && !simple_fb)
 		report(c, PASS, "boot framebuffer", NULL, "%s is the boot VGA; video=efifb:off keeps"
 		       " efifb off it", vga->addr);
-	else if (c->running.ver[0] && kver_at_least(&c->running, 6, 0))
+	else if (c->k.running.ver[0] && gpupt_kernel_at_least(&c->k.running, 6, 0))
 		report(c, PASS, "boot framebuffer", NULL, "%s is the boot VGA; kernel %s: vfio-pci"
-		       " removes the conflicting boot framebuffer itself", vga->addr, c->running.ver);
+		       " removes the conflicting boot framebuffer itself", vga->addr, c->k.running.ver);
 	else
 		report(c, WARN, "boot framebuffer",
-		       kernel_has_simpledrm(c, &c->running) ? "add initcall_blacklist=sysfb_init"
+		       simple_fb ? "add initcall_blacklist=sysfb_init"
 		       : "add video=efifb:off",
 		       "%s is the boot VGA and the firmware framebuffer stays on it (kernel %s)",
-		       vga->addr, c->running.ver[0] ? c->running.ver : "unknown");
+		       vga->addr, c->k.running.ver[0] ? c->k.running.ver : "unknown");
 }
 
 static void check_reboot_pending(struct check_ctx *c)
@@ -608,8 +321,8 @@ static void check_reboot_pending(struct check_ctx *c)
 
 	if (!c->loader)
 		return;
-	tokens_missing(c->configured, c->effect, false, added, sizeof(added));
-	tokens_missing(c->effect, c->configured, true, removed, sizeof(removed));
+	gpupt_kargs_missing(c->configured, c->effect, false, added, sizeof(added));
+	gpupt_kargs_missing(c->effect, c->configured, true, removed, sizeof(removed));
 	if (!added[0] && !removed[0]) {
 		report(c, PASS, "kernel command line", NULL, "the configured one is in effect");
 		return;
@@ -624,7 +337,7 @@ static void check_reboot_pending(struct check_ctx *c)
 /* "in effect", "configured", "in effect and configured", or NULL. */
 static const char *token_where(const struct check_ctx *c, const char *key, const char *val)
 {
-	bool eff = has_token(c->effect, key, val), conf = c->loader && has_token(c->configured, key, val);
+	bool eff = gpupt_kargs_has(c->effect, key, val), conf = c->loader && gpupt_kargs_has(c->configured, key, val);
 
 	if (eff && conf)
 		return "in effect and configured";
@@ -639,10 +352,10 @@ static void check_stale_tokens(struct check_ctx *c)
 		report(c, WARN, "stale token", "remove amd_iommu=on: the AMD IOMMU is on by default",
 		       "amd_iommu=on (%s) is not a valid value; the kernel ignores it", where);
 	where = token_where(c, "pcie_acs_override", NULL);
-	if (where && c->running.ver[0] && !strstr(c->running.ver, "-pve"))
+	if (where && c->k.running.ver[0] && !strstr(c->k.running.ver, "-pve"))
 		report(c, WARN, "stale token", "remove pcie_acs_override=, or run a Proxmox (-pve) kernel",
 		       "pcie_acs_override= (%s) does nothing on kernel %s: only kernels with the ACS"
-		       " override patch (Proxmox -pve) know it", where, c->running.ver);
+		       " override patch (Proxmox -pve) know it", where, c->k.running.ver);
 }
 
 /* Does a modules-load list (etc/modules style) name vfio_virqfd? */
@@ -665,13 +378,13 @@ static bool lists_virqfd(int rootfd, const char *rel)
 
 static void check_virqfd_listed(struct check_ctx *c)
 {
-	const struct kernel *newest = c->n_kernels ? &c->kernels[c->n_kernels - 1] : NULL;
+	const struct gpupt_kernel *newest = c->k.n ? &c->k.installed[c->k.n - 1] : NULL;
 	char files[512] = "";
 	struct dirent *e;
 	DIR *dir = NULL;
 	int fd;
 
-	if (!newest || !kver_at_least(newest, 6, 2))
+	if (!newest || !gpupt_kernel_at_least(newest, 6, 2))
 		return;
 	if (lists_virqfd(c->h->rootfd, "etc/modules"))
 		snprintf(files, sizeof(files), " /etc/modules");
@@ -724,6 +437,18 @@ static int check_usage(FILE *f, int status)
 	return status;
 }
 
+/* The boot loader as `gpupt enable` detects it (the same table), and its next command line. */
+static void find_loader(struct check_ctx *c)
+{
+	const struct gpupt_bootloader *b = gpupt_bootloader_detect(c->h->rootfd);
+
+	if (!b)
+		return;
+	c->loader = b->name;
+	gpupt_bootloader_configured(c->h->rootfd, b, c->configured, sizeof(c->configured),
+				    &c->loader_file);
+}
+
 static int load_state(struct check_ctx *c)
 {
 	int r = gpupt_devices_scan_flags(c->h, &c->l, GPUPT_SCAN_NO_NAMES);
@@ -740,7 +465,7 @@ static int load_state(struct check_ctx *c)
 	if (gpupt_read_file(c->h->rootfd, "proc/cmdline", c->effect, sizeof(c->effect), 0) < 0)
 		c->effect[0] = '\0';
 	c->effect[strcspn(c->effect, "\n")] = '\0';
-	find_kernels(c);
+	gpupt_kernels_find(c->h->rootfd, &c->k);
 	find_loader(c);
 	return 0;
 }

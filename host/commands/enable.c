@@ -25,6 +25,7 @@
 #include "host/host.h"
 #include "host/model/initramfs.h"
 #include "host/model/journal.h"
+#include "host/model/platform.h"
 #include "lib/json.h"
 #include "host/formats/kcmdline.h"
 #include "lib/run.h"
@@ -68,59 +69,6 @@ static bool token_chars_ok(const char *t)
 	return true;
 }
 
-static bool cpu_is_intel(struct gpupt_host *h)
-{
-	char *buf;
-	size_t len;
-	bool intel;
-
-	if (gpupt_read_file_alloc(h->rootfd, "proc/cpuinfo", GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &buf, &len) < 0)
-		return false;
-	intel = memmem(buf, len, "GenuineIntel", 12) != NULL;
-	free(buf);
-	return intel;
-}
-
-/* Does buf hold line (without its newline) as a whole line? */
-static bool has_line(const char *buf, size_t len, const char *line)
-{
-	size_t n = strlen(line);
-
-	for (const char *p = buf; p && (size_t)(p - buf) + n <= len;) {
-		const char *end = p + n;
-		if (memcmp(p, line, n) == 0 && ((size_t)(end - buf) == len || *end == '\n'))
-			return true;
-		p = memchr(p, '\n', len - (size_t)(p - buf));
-		if (p)
-			p++;
-	}
-	return false;
-}
-
-/* Does an installed kernel build simpledrm or sysfb's simple-framebuffer in? */
-static bool kernel_has_simple_fb(struct gpupt_host *h)
-{
-	char path[GPUPT_PATH_MAX], *buf;
-	struct dirent **names;
-	bool found = false;
-	size_t len;
-	int n = scandirat(h->rootfd, "boot", &names, NULL, alphasort);
-
-	for (int i = 0; i < n; i++) {
-		if (!found && strncmp(names[i]->d_name, "config-", 7) == 0 &&
-		    snprintf(path, sizeof(path), "boot/%s", names[i]->d_name) < (int)sizeof(path) &&
-		    gpupt_read_file_alloc(h->rootfd, path, GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &buf, &len) == 0) {
-			found = has_line(buf, len, "CONFIG_DRM_SIMPLEDRM=y") ||
-				has_line(buf, len, "CONFIG_SYSFB_SIMPLEFB=y");
-			free(buf);
-		}
-		free(names[i]);
-	}
-	if (n >= 0)
-		free(names);
-	return found;
-}
-
 static bool selection_has_boot_vga(const struct gpupt_devlist *l, const struct gpupt_selection *s)
 {
 	for (size_t i = 0; i < s->n; i++)
@@ -144,12 +92,12 @@ static int want_tokens(struct gpupt_host *h, const struct gpupt_devlist *l,
 			w->addrs[n] = ',';
 		n += (size_t)m + (i > 0);
 	}
-	if (cpu_is_intel(h))
+	if (gpupt_cpu_is_intel(h->rootfd))
 		gpupt_tokens_add(&w->t, "intel_iommu=on");
 	gpupt_tokens_add(&w->t, "iommu=pt");
 	gpupt_tokens_add(&w->t, w->addrs);
 	if (selection_has_boot_vga(l, s))
-		gpupt_tokens_add(&w->t, kernel_has_simple_fb(h) ? "initcall_blacklist=sysfb_init"
+		gpupt_tokens_add(&w->t, gpupt_kernels_have_simple_fb(h->rootfd) ? "initcall_blacklist=sysfb_init"
 								: "video=efifb:off");
 	/* Belt and braces: everything here comes from sysfs, never from argv. */
 	for (size_t i = 0; i < w->t.n; i++)

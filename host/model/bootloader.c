@@ -274,3 +274,98 @@ int gpupt_change_revert(int rootfd, const struct gpupt_change *j, struct gpupt_p
 		return revert_whole(rootfd, j, plan);
 	return revert_tokens(rootfd, j, plan);
 }
+
+/* ---- the command line of the next boot ---- */
+
+/* Apply one GRUB file's assignment of var to value: "$VAR ..." appends, else replaces. */
+static void grub_apply(const char *buf, size_t len, const char *var, char *value, size_t size)
+{
+	struct gpupt_grub_var v;
+	char ref1[64], ref2[64];
+	const char *s;
+	size_t n;
+
+	if (gpupt_grub_find(buf, len, var, &v) != 0)
+		return;
+	s = buf + v.start;
+	n = v.end - v.start;
+	snprintf(ref1, sizeof(ref1), "$%s", var);
+	snprintf(ref2, sizeof(ref2), "${%s}", var);
+	if (v.quote == '"' && n >= strlen(ref2) && strncmp(s, ref2, strlen(ref2)) == 0) {
+		s += strlen(ref2);
+		n -= strlen(ref2);
+	} else if (v.quote == '"' && n >= strlen(ref1) && strncmp(s, ref1, strlen(ref1)) == 0) {
+		s += strlen(ref1);
+		n -= strlen(ref1);
+	} else {
+		value[0] = '\0';
+	}
+	if (strlen(value) + n + 1 < size)
+		strncat(value, s, n);
+}
+
+static void grub_apply_file(int rootfd, const char *rel, char *lin, char *def, size_t size)
+{
+	char *buf;
+	size_t len;
+
+	if (gpupt_read_file_alloc(rootfd, rel, GPUPT_FILE_MAX, 0, &buf, &len) < 0)
+		return;
+	grub_apply(buf, len, "GRUB_CMDLINE_LINUX", lin, size);
+	grub_apply(buf, len, "GRUB_CMDLINE_LINUX_DEFAULT", def, size);
+	free(buf);
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* grub-mkconfig sources /etc/default/grub, then /etc/default/grub.d/NAME.cfg in name order. */
+static void grub_configured(int rootfd, char *out, size_t size)
+{
+	char lin[GPUPT_CMDLINE_MAX] = "", def[GPUPT_CMDLINE_MAX] = "", *names[64] = { NULL }, rel[PATH_MAX];
+	size_t n = 0;
+	struct dirent *e;
+	DIR *dir = NULL;
+	int fd;
+
+	grub_apply_file(rootfd, "etc/default/grub", lin, def, sizeof(lin));
+	fd = openat(rootfd, "etc/default/grub.d", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0)
+		dir = fdopendir(fd);
+	while (dir && (e = readdir(dir)) != NULL && n < 64) {
+		size_t l = strlen(e->d_name);
+
+		if (e->d_name[0] != '.' && l > 4 && strcmp(e->d_name + l - 4, ".cfg") == 0)
+			names[n++] = strdup(e->d_name);
+		if (n && !names[n - 1])
+			n--;
+	}
+	if (dir)
+		closedir(dir);
+	else if (fd >= 0)
+		close(fd);
+	qsort(names, n, sizeof(names[0]), name_cmp);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(rel, sizeof(rel), "etc/default/grub.d/%s", names[i]);
+		grub_apply_file(rootfd, rel, lin, def, sizeof(lin));
+		free(names[i]);
+	}
+	snprintf(out, size, "%s %s", lin, def);
+}
+
+void gpupt_bootloader_configured(int rootfd, const struct gpupt_bootloader *b, char *out,
+				 size_t size, const char **file)
+{
+	out[0] = '\0';
+	if (strstr(b->name, "systemd-boot")) {
+		*file = "/" GPUPT_KERNEL_CMDLINE;
+		if (gpupt_read_file(rootfd, GPUPT_KERNEL_CMDLINE, out, size, 0) < 0)
+			out[0] = '\0';
+		out[strcspn(out, "\n")] = '\0';
+		return;
+	}
+	*file = "/" GPUPT_GRUB_DEFAULT " and /etc/default/grub.d/";
+	grub_configured(rootfd, out, size);
+}

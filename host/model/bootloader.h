@@ -42,6 +42,18 @@ extern const struct gpupt_bootloader gpupt_bootloaders[];	/* NULL-name terminate
 /* The boot loader of the host below rootfd, or NULL when none is known. */
 const struct gpupt_bootloader *gpupt_bootloader_detect(int rootfd);
 
+enum { GPUPT_CMDLINE_MAX = 4096 };
+
+/*
+ * The command line boot loader b passes at the next boot, as its files say
+ * now, into out: for GRUB, /etc/default/grub then /etc/default/grub.d/NAME.cfg
+ * in name order, as grub-mkconfig sources them ("$VAR ..." appends, anything
+ * else replaces); for systemd-boot, the first line of /etc/kernel/cmdline.
+ * *file names where it comes from, for messages.
+ */
+void gpupt_bootloader_configured(int rootfd, const struct gpupt_bootloader *b, char *out,
+				 size_t size, const char **file);
+
 /*
  * Plan undoing journal entry j (what gpupt added to that file): remove its
  * tokens, or put back (or remove) a whole file.  Returns 0 or -errno.

@@ -193,6 +193,35 @@ static void test_boot_vga_framebuffer(void **state)
 	devroot_free(&r);
 }
 
+/*
+ * The command line is shared by every kernel in the boot menu: one
+ * installed kernel that builds simpledrm in makes video=efifb:off too weak,
+ * even when the running kernel has efifb only.
+ */
+static void test_framebuffer_any_installed_kernel(void **state)
+{
+	static const char line[] = "root=/dev/nvme0n1p2 quiet intel_iommu=on video=efifb:off";
+	struct devroot r;
+
+	(void)state;
+	devroot_make(&r, "headless");
+	devroot_write(&r, "etc/gpupt.conf", "addrs = 01:00\n", 0);
+	devroot_write(&r, "proc/sys/kernel/osrelease", "5.15.0-91-generic\n", 0);
+	devroot_write(&r, "boot/config-5.15.0-91-generic", "CONFIG_FB_EFI=y\n", 0);
+	devroot_write(&r, "etc/default/grub", "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet intel_iommu=on"
+		      " video=efifb:off\"\n", 0);
+	devroot_write(&r, "proc/cmdline", line, 0);
+	assert_int_equal(check(&r, 0), 1);
+	assert_line(r.out, "PASS  boot framebuffer: 0000:01:00.0 is the boot VGA; video=efifb:off keeps"
+		    " efifb off it");
+	devroot_write(&r, "boot/config-6.8.12-4-pve", "CONFIG_FB_EFI=y\nCONFIG_DRM_SIMPLEDRM=y\n", 0);
+	assert_int_equal(check(&r, 0), 1);
+	assert_line(r.out, "WARN  boot framebuffer: 0000:01:00.0 is the boot VGA and the firmware"
+		    " framebuffer stays on it (kernel 5.15.0-91-generic); fix: add"
+		    " initcall_blacklist=sysfb_init");
+	devroot_free(&r);
+}
+
 static void test_virqfd_in_modules_load_d(void **state)
 {
 	struct devroot r;
@@ -239,6 +268,7 @@ int main(void)
 		cmocka_unit_test(test_gpu_sharing_a_group),
 		cmocka_unit_test(test_selected_clean),
 		cmocka_unit_test(test_boot_vga_framebuffer),
+		cmocka_unit_test(test_framebuffer_any_installed_kernel),
 		cmocka_unit_test(test_virqfd_in_modules_load_d),
 		cmocka_unit_test(test_no_iommu_groups_and_json),
 	};

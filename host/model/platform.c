@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: MIT
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "host/model/platform.h"
+#include "lib/path.h"
+
+void gpupt_kernel_parse(struct gpupt_kernel *k, const char *ver)
+{
+	snprintf(k->ver, sizeof(k->ver), "%s", ver);
+	if (sscanf(ver, "%u.%u", &k->major, &k->minor) != 2)
+		k->major = k->minor = 0;
+}
+
+bool gpupt_kernel_at_least(const struct gpupt_kernel *k, unsigned major, unsigned minor)
+{
+	return k->major > major || (k->major == major && k->minor >= minor);
+}
+
+static int kernel_cmp(const void *a, const void *b)
+{
+	return strverscmp(((const struct gpupt_kernel *)a)->ver,
+			  ((const struct gpupt_kernel *)b)->ver);
+}
+
+/* lib/modules/VER holds a kernel's modules (modules.dep, or at least kernel/). */
+static bool has_module_tree(int rootfd, const char *ver)
+{
+	char rel[PATH_MAX];
+
+	snprintf(rel, sizeof(rel), "lib/modules/%s/modules.dep", ver);
+	if (gpupt_path_exists(rootfd, rel))
+		return true;
+	snprintf(rel, sizeof(rel), "lib/modules/%s/kernel", ver);
+	return gpupt_path_exists(rootfd, rel);
+}
+
+static void find_installed(int rootfd, struct gpupt_kernels *out)
+{
+	int fd = openat(rootfd, "lib/modules", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct dirent *e;
+	DIR *dir;
+
+	if (fd < 0)
+		return;
+	dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return;
+	}
+	while ((e = readdir(dir)) != NULL && out->n < GPUPT_MAX_KERNELS)
+		if (e->d_name[0] != '.' && strlen(e->d_name) < GPUPT_KVER_MAX &&
+		    has_module_tree(rootfd, e->d_name))
+			gpupt_kernel_parse(&out->installed[out->n++], e->d_name);
+	closedir(dir);
+	qsort(out->installed, out->n, sizeof(out->installed[0]), kernel_cmp);
+}
+
+void gpupt_kernels_find(int rootfd, struct gpupt_kernels *out)
+{
+	char osrelease[GPUPT_KVER_MAX];
+
+	memset(out, 0, sizeof(*out));
+	if (gpupt_read_file(rootfd, "proc/sys/kernel/osrelease", osrelease, sizeof(osrelease), 0) > 0) {
+		osrelease[strcspn(osrelease, "\n")] = '\0';
+		gpupt_kernel_parse(&out->running, osrelease);
+	}
+	find_installed(rootfd, out);
+	if (!out->running.ver[0] && out->n)
+		out->running = out->installed[out->n - 1];
+}
+
+/* Does buf hold line (without its newline) as a whole line? */
+static bool has_line(const char *buf, size_t len, const char *line)
+{
+	size_t n = strlen(line);
+
+	for (const char *p = buf; p && (size_t)(p - buf) + n <= len;) {
+		const char *end = p + n;
+
+		if (memcmp(p, line, n) == 0 && ((size_t)(end - buf) == len || *end == '\n'))
+			return true;
+		p = memchr(p, '\n', len - (size_t)(p - buf));
+		if (p)
+			p++;
+	}
+	return false;
+}
+
+static bool config_has_simple_fb(int rootfd, const char *name)
+{
+	char path[PATH_MAX], *buf;
+	size_t len;
+	bool found;
+
+	if (snprintf(path, sizeof(path), "boot/%s", name) >= (int)sizeof(path) ||
+	    gpupt_read_file_alloc(rootfd, path, GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &buf, &len) < 0)
+		return false;
+	found = has_line(buf, len, "CONFIG_DRM_SIMPLEDRM=y") ||
+		has_line(buf, len, "CONFIG_SYSFB_SIMPLEFB=y");
+	free(buf);
+	return found;
+}
+
+bool gpupt_kernels_have_simple_fb(int rootfd)
+{
+	struct dirent **names;
+	bool found = false;
+	int n = scandirat(rootfd, "boot", &names, NULL, alphasort);
+
+	for (int i = 0; i < n; i++) {
+		if (!found && strncmp(names[i]->d_name, "config-", 7) == 0)
+			found = config_has_simple_fb(rootfd, names[i]->d_name);
+		free(names[i]);
+	}
+	if (n >= 0)
+		free(names);
+	return found;
+}
+
+bool gpupt_cpu_is_intel(int rootfd)
+{
+	char *buf;
+	size_t len;
+	bool intel;
+
+	if (gpupt_read_file_alloc(rootfd, "proc/cpuinfo", GPUPT_FILE_MAX, 0, &buf, &len) < 0)
+		return false;
+	intel = memmem(buf, len, "GenuineIntel", 12) != NULL;
+	free(buf);
+	return intel;
+}
+
+static bool flags_have(const char *cpuinfo, const char *flag)
+{
+	size_t fl = strlen(flag);
+
+	for (const char *p = strstr(cpuinfo, flag); p; p = strstr(p + 1, flag))
+		if (p > cpuinfo && (p[-1] == ' ' || p[-1] == '\t') &&
+		    (p[fl] == ' ' || p[fl] == '\n' || !p[fl]))
+			return true;
+	return false;
+}
+
+int gpupt_cpu_has_flag(int rootfd, const char *flag)
+{
+	char *buf;
+	size_t len;
+	int r = gpupt_read_file_alloc(rootfd, "proc/cpuinfo", GPUPT_FILE_MAX, 0, &buf, &len);
+
+	if (r < 0)
+		return r;
+	r = flags_have(buf, flag);
+	free(buf);
+	return r;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The machine below the root: its CPU (proc/cpuinfo), the running kernel
+ * (proc/sys/kernel/osrelease) and the installed ones (lib/modules/VER,
+ * boot/config-VER).  Read only; nothing here prints.
+ */
+#ifndef GPUPT_PLATFORM_H
+#define GPUPT_PLATFORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum { GPUPT_MAX_KERNELS = 32, GPUPT_KVER_MAX = 128 };
+
+struct gpupt_kernel {
+	char ver[GPUPT_KVER_MAX];	/* "6.1.0-18-amd64"; "" when unknown */
+	unsigned major, minor;		/* 0.0 when ver does not start with N.N */
+};
+
+struct gpupt_kernels {
+	struct gpupt_kernel installed[GPUPT_MAX_KERNELS];	/* oldest first */
+	size_t n;
+	struct gpupt_kernel running;	/* the newest installed one when unknown */
+};
+
+void gpupt_kernel_parse(struct gpupt_kernel *k, const char *ver);
+bool gpupt_kernel_at_least(const struct gpupt_kernel *k, unsigned major, unsigned minor);
+
+/* The kernels with a module tree under lib/modules, in version order, and the running one. */
+void gpupt_kernels_find(int rootfd, struct gpupt_kernels *out);
+
+/*
+ * Does any installed kernel's boot/config-VER build simpledrm or sysfb's
+ * simple-framebuffer in?  The kernel command line is shared by every kernel
+ * the boot menu offers, so one such kernel decides: video=efifb:off does
+ * not keep simpledrm off the boot VGA, initcall_blacklist=sysfb_init does.
+ */
+bool gpupt_kernels_have_simple_fb(int rootfd);
+
+/* "GenuineIntel" in proc/cpuinfo. */
+bool gpupt_cpu_is_intel(int rootfd);
+
+/* "vmx", "svm": a flag of proc/cpuinfo; -errno when it cannot be read. */
+int gpupt_cpu_has_flag(int rootfd, const char *flag);
+
+#endif
