@@ -12,109 +12,9 @@
 #include "host/host.h"
 #include "lib/json.h"
 #include "host/formats/rom.h"
+#include "host/model/romdev.h"
 #include "sysfs/sysfs.h"
 #include "lib/msg.h"
-
-/*
- * The first buffer size: the file's size and one byte more (to see EOF in one
- * go) when it tells one; sysfs gives a rom attribute the ROM BAR's size.
- */
-static size_t first_capacity(int fd)
-{
-	struct stat st;
-
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-	    st.st_size <= GPUPT_ROM_MAX_SIZE)
-		return (size_t)st.st_size + 1;
-	return 64 << 10;
-}
-
-/* Read all of fd, at most GPUPT_ROM_MAX_SIZE bytes (one more tells "too big"). */
-static int read_all(int fd, uint8_t **bufp, size_t *lenp)
-{
-	size_t cap = first_capacity(fd), len = 0;
-	uint8_t *buf = malloc(cap);
-	int ret = 0;
-
-	if (!buf)
-		return -ENOMEM;
-	for (;;) {
-		ssize_t n;
-
-		if (len == cap) {
-			uint8_t *bigger = cap > GPUPT_ROM_MAX_SIZE ? NULL : realloc(buf, cap * 2);
-			if (!bigger) {
-				ret = cap > GPUPT_ROM_MAX_SIZE ? -EFBIG : -ENOMEM;
-				goto out;
-			}
-			buf = bigger;
-			cap *= 2;
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			ret = -errno;
-			goto out;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	if (len > GPUPT_ROM_MAX_SIZE)
-		ret = -EFBIG;
-out:
-	if (ret < 0) {
-		free(buf);
-		return ret;
-	}
-	*bufp = buf;
-	*lenp = len;
-	return 0;
-}
-
-/* "sys/bus/pci/devices/ADDR/ATTR" (attr may be ""); -ENAMETOOLONG if it does not fit. */
-static int dev_path(char *buf, size_t size, const char *addr, const char *attr)
-{
-	int n = snprintf(buf, size, GPUPT_SYSFS_PCI_DEVICES "/%s%s%s", addr, *attr ? "/" : "", attr);
-
-	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
-}
-
-int gpupt_rom_read_file(int dirfd, const char *path, uint8_t **buf, size_t *len)
-{
-	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
-	int ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = read_all(fd, buf, len);
-	close(fd);
-	return ret;
-}
-
-int gpupt_rom_read_device(int rootfd, const char *addr, uint8_t **buf, size_t *len)
-{
-	char path[128];
-	int ret;
-
-	if (!gpupt_path_name_ok(addr) || dev_path(path, sizeof(path), addr, "rom") < 0)
-		return -EINVAL;
-	/* The kernel refuses to read the ROM until it is enabled. */
-	ret = gpupt_sysfs_write(rootfd, path, "1", 1);
-	if (ret < 0)
-		return ret;
-	ret = gpupt_rom_read_file(rootfd, path, buf, len);
-	/* Always switch the ROM BAR off again, even when the read failed. */
-	int off = gpupt_sysfs_write(rootfd, path, "0", 1);
-	if (ret == 0 && off < 0) {
-		free(*buf);
-		ret = off;
-	}
-	return ret;
-}
-
-/* ---- the command -------------------------------------------------------- */
 
 struct rom_cmd {
 	struct gpupt_host *h;
@@ -172,20 +72,20 @@ static int load_device(struct rom_cmd *c)
 	unsigned long v, d;
 	int ret;
 
-	dev_path(path, sizeof(path), c->addr, "");
+	gpupt_path_join(path, sizeof(path), GPUPT_SYSFS_PCI_DEVICES, c->addr, NULL);
 	if (gpupt_sysfs_exists(c->h->rootfd, path) != 1) {
 		gpupt_msg(c->h->err, "rom: %s: no such PCI device (see `gpupt list`)\n", c->addr);
 		return 2;
 	}
-	dev_path(path, sizeof(path), c->addr, "vendor");
+	gpupt_path_join(path, sizeof(path), GPUPT_SYSFS_PCI_DEVICES, c->addr, "vendor", NULL);
 	ret = gpupt_sysfs_read_ulong(c->h->rootfd, path, &v);
-	dev_path(path, sizeof(path), c->addr, "device");
+	gpupt_path_join(path, sizeof(path), GPUPT_SYSFS_PCI_DEVICES, c->addr, "device", NULL);
 	if (ret == 0 && gpupt_sysfs_read_ulong(c->h->rootfd, path, &d) == 0) {
 		c->have_ids = true;
 		c->vendor = (uint16_t)v;
 		c->device = (uint16_t)d;
 	}
-	dev_path(path, sizeof(path), c->addr, "boot_vga");
+	gpupt_path_join(path, sizeof(path), GPUPT_SYSFS_PCI_DEVICES, c->addr, "boot_vga", NULL);
 	c->boot_vga = gpupt_sysfs_read_ulong(c->h->rootfd, path, &v) == 0 && v == 1;
 	ret = gpupt_rom_read_device(c->h->rootfd, c->addr, &c->buf, &c->len);
 	if (ret == -ENOENT || ret == -EIO || ret == -EINVAL || (ret == 0 && c->len == 0)) {

@@ -15,6 +15,7 @@
 #include "host/host.h"
 #include "lib/json.h"
 #include "host/formats/rom.h"
+#include "host/model/romdev.h"
 #include "lib/run.h"
 #include "host/model/select.h"
 #include "sysfs/sysfs.h"

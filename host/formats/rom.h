@@ -118,15 +118,4 @@ const char *gpupt_rom_stop_reason(enum gpupt_rom_stop stop);
 /* Short machine-readable name: "last-image", "truncated", ... */
 const char *gpupt_rom_stop_name(enum gpupt_rom_stop stop);
 
-/*
- * Reading a ROM (romcmd.c; not pure, not part of the fuzzed parser).
- * A device's ROM is read through sysfs below rootfd: "1" is written to
- * sys/bus/pci/devices/ADDR/rom, the ROM read, and "0" written back whatever
- * happened.  Both return 0 with a malloc'd *buf (*len may be 0: the kernel
- * gave nothing), -ENOENT (no rom attribute / no file), -EFBIG (more than
- * GPUPT_ROM_MAX_SIZE) or another -errno (-EIO: the kernel cannot read it).
- */
-int gpupt_rom_read_device(int rootfd, const char *addr, uint8_t **buf, size_t *len);
-int gpupt_rom_read_file(int dirfd, const char *path, uint8_t **buf, size_t *len);
-
 #endif
