@@ -5,8 +5,8 @@
  * edited, so they are printed escaped (no control bytes reach a log) and
  * cut at ENTRY_SHOWN bytes (a hostile command line cannot flood one).
  */
-#include "selection/setting.h"
 #include "lib/strbuf.h"
+#include "selection/setting.h"
 
 enum { ENTRY_SHOWN = 64 };
 

@@ -8,10 +8,10 @@
 #include <errno.h>
 #include <string.h>
 
+#include "lib/macro.h"
 #include "lib/number.h"
 #include "lib/strbuf.h"
 #include "selection/selection.h"
-#include "lib/macro.h"
 
 void gpupt_config_init(struct gpupt_config *c)
 {

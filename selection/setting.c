@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "lib/kernel-cmdline.h"
-#include "selection/setting.h"
 #include "lib/macro.h"
+#include "selection/setting.h"
 
 static const struct {
 	const char *name;

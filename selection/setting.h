@@ -2,8 +2,8 @@
 /*
  * Applying one "key = value" setting to a config, shared by the command line
  * (gpupt.KEY=VALUE) and the conf file (KEY = VALUE), so both sources accept
- * exactly the same values and report problems the same way.  Internal to
- * the parsers.
+ * exactly the same values and report problems the same way.  This is how
+ * the model's two sources (cmdline/, conf/) feed it; nothing else calls it.
  */
 #ifndef GPUPT_SETTING_H
 #define GPUPT_SETTING_H

@@ -16,19 +16,19 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "host/formats/grubedit.h"
 #include "host/formats/kargs.h"
+#include "host/host.h"
 #include "host/model/bootloader.h"
+#include "host/model/devices.h"
 #include "host/model/modules.h"
 #include "host/model/platform.h"
-#include "host/model/devices.h"
-#include "host/formats/grubedit.h"
-#include "host/host.h"
-#include "lib/json.h"
 #include "host/model/safety.h"
 #include "host/model/select.h"
+#include "lib/json.h"
 #include "lib/macro.h"
-#include "lib/path.h"
 #include "lib/msg.h"
+#include "lib/path.h"
 
 enum level { PASS, WARN, FAIL };
 static const char *const level_name[] = { "PASS", "WARN", "FAIL" };

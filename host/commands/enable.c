@@ -18,21 +18,21 @@
 #include <unistd.h>
 
 #include "conf/conf.h"
-#include "lib/atomic.h"
+#include "host/formats/kcmdline.h"
+#include "host/host.h"
 #include "host/model/bootloader.h"
 #include "host/model/devices.h"
-#include "lib/diff.h"
-#include "host/host.h"
 #include "host/model/initramfs.h"
 #include "host/model/journal.h"
 #include "host/model/platform.h"
-#include "lib/json.h"
-#include "host/formats/kcmdline.h"
-#include "lib/run.h"
 #include "host/model/safety.h"
 #include "host/model/select.h"
-#include "lib/path.h"
+#include "lib/atomic.h"
+#include "lib/diff.h"
+#include "lib/json.h"
 #include "lib/msg.h"
+#include "lib/path.h"
+#include "lib/run.h"
 
 #define MODPROBE_PATH "etc/modprobe.d/gpupt.conf"
 #define CONF_TEXT_MAX 8192

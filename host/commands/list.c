@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host/model/devices.h"
 #include "host/host.h"
-#include "lib/json.h"
+#include "host/model/devices.h"
 #include "host/model/select.h"
+#include "lib/json.h"
 #include "lib/msg.h"
 
 struct list_ctx {

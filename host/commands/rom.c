@@ -8,13 +8,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "selection/selection.h"
-#include "host/host.h"
-#include "lib/json.h"
 #include "host/formats/rom.h"
+#include "host/host.h"
 #include "host/model/romdev.h"
-#include "sysfs/sysfs.h"
+#include "lib/json.h"
 #include "lib/msg.h"
+#include "selection/selection.h"
+#include "sysfs/sysfs.h"
 
 struct rom_cmd {
 	struct gpupt_host *h;

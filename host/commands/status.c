@@ -22,13 +22,13 @@
 #include <unistd.h>
 
 #include "conf/conf.h"
-#include "host/model/devices.h"
 #include "host/host.h"
-#include "lib/json.h"
+#include "host/model/devices.h"
 #include "host/model/select.h"
+#include "lib/json.h"
 #include "lib/macro.h"
-#include "lib/path.h"
 #include "lib/msg.h"
+#include "lib/path.h"
 
 enum { KMSG_MAX = 1 << 20, KMSG_RECORD = 8192 };
 

@@ -8,20 +8,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lib/atomic.h"
+#include "host/formats/rom.h"
+#include "host/formats/vmconf.h"
+#include "host/host.h"
 #include "host/model/backup.h"
 #include "host/model/devices.h"
-#include "lib/diff.h"
-#include "host/host.h"
-#include "lib/json.h"
-#include "host/formats/rom.h"
 #include "host/model/romdev.h"
-#include "lib/run.h"
 #include "host/model/select.h"
-#include "sysfs/sysfs.h"
-#include "host/formats/vmconf.h"
-#include "lib/path.h"
+#include "lib/atomic.h"
+#include "lib/diff.h"
+#include "lib/json.h"
 #include "lib/msg.h"
+#include "lib/path.h"
+#include "lib/run.h"
+#include "sysfs/sysfs.h"
 
 /* Up to 8 functions, the ROM, 4 firmware notes and 15 other hostpci entries fit. */
 enum { MAX_NOTES = 32, NOTE_LEN = 320, CONF_PATH_LEN = 64 };

@@ -15,10 +15,10 @@
 
 #include "cmdline/cmdline.h"
 #include "conf/conf.h"
-#include "sysfs/sysfs.h"
 #include "lib/macro.h"
-#include "lib/path.h"
 #include "lib/msg.h"
+#include "lib/path.h"
+#include "sysfs/sysfs.h"
 
 #define SYSFS_PCI "sys/bus/pci"
 #define SYSFS_PCI_DEVICES "sys/bus/pci/devices"

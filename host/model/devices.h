@@ -12,8 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "selection/selection.h"
 #include "host/host.h"
+#include "selection/selection.h"
 
 enum {
 	GPUPT_ADDR_LEN = 16,		/* "0000:01:00.0" + NUL, with room */

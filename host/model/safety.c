@@ -24,10 +24,10 @@
 
 #include <blkid/blkid.h>
 
-#include "sysfs/sysfs.h"
 #include "lib/macro.h"
-#include "lib/path.h"
 #include "lib/msg.h"
+#include "lib/path.h"
+#include "sysfs/sysfs.h"
 
 enum { SLAVE_DEPTH = 8 };
 

@@ -6,8 +6,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "selection/selection.h"
 #include "lib/msg.h"
+#include "selection/selection.h"
 
 enum { SEL_MAX_LEN = 32 };	/* "DDDD:BB:SS.F" is 12; anything long is not a SEL */
 

@@ -17,8 +17,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "selection/selection.h"
 #include "host/model/devices.h"
+#include "selection/selection.h"
 
 struct gpupt_selection {
 	size_t idx[GPUPT_MAX_ADDRS];	/* indices into the devlist, sorted, unique */

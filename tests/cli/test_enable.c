@@ -22,15 +22,15 @@
 
 #include <cmocka.h>
 
-#include "lib/atomic.h"
+#include "host/host.h"
 #include "host/model/backup.h"
 #include "host/model/bootloader.h"
-#include "lib/diff.h"
 #include "host/model/initramfs.h"
-#include "host/host.h"
-#include "lib/run.h"
+#include "lib/atomic.h"
+#include "lib/diff.h"
 #include "lib/macro.h"
 #include "lib/path.h"
+#include "lib/run.h"
 
 #define ADDRS "gpupt.addrs=0000:01:00.0=10de:1381,0000:01:00.1=10de:0fbc"
 

@@ -14,8 +14,8 @@
 
 #include <cmocka.h>
 
-#include "host/host.h"
 #include "host/formats/rom.h"
+#include "host/host.h"
 #include "tests/cli/host_fixture.h"
 
 enum { UNIT = 512, PCIR_AT = 0x1c };

@@ -11,8 +11,8 @@
 #include "host/model/devices.h"
 #include "host/model/safety.h"
 #include "host/model/select.h"
-#include "tests/fixtures/host/devroot.h"
 #include "lib/macro.h"
+#include "tests/fixtures/host/devroot.h"
 
 struct fx {
 	struct devroot r;

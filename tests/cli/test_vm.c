@@ -14,10 +14,10 @@
 
 #include <cmocka.h>
 
-#include "host/host.h"
 #include "host/formats/vmconf.h"
-#include "tests/cli/host_fixture.h"
+#include "host/host.h"
 #include "lib/macro.h"
+#include "tests/cli/host_fixture.h"
 
 #define FIXTURES "tests/fixtures/host/"
 

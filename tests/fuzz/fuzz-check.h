@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "selection/selection.h"
 #include "conf/conf.h"
+#include "selection/selection.h"
 
 #define FUZZ_CHECK(cond) do { if (!(cond)) abort(); } while (0)
 

@@ -19,11 +19,11 @@
 
 #include <cmocka.h>
 
-#include "lib/atomic.h"
-#include "host/model/backup.h"
 #include "host/host.h"
-#include "lib/run.h"
+#include "host/model/backup.h"
+#include "lib/atomic.h"
 #include "lib/path.h"
+#include "lib/run.h"
 
 ssize_t __real_write(int fd, const void *buf, size_t n);
 int __real_fsync(int fd);
