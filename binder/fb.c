@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * Headless hosts: the firmware's framebuffer (efifb, simplefb, vesafb)
  * holds the boot VGA's memory, and the VM then gets a card whose BAR is

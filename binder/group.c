@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * IOMMU groups: a VM gets a whole group or nothing, so a selected GPU that
  * shares its group with an endpoint left on the host (an NVMe, a NIC) is

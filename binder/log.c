@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * Messages without stdio (it would be most of the binary's size): a fixed
  * buffer filled by small appenders, written to dev/kmsg as one record.

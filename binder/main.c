@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * gpupt-bind: runs in the initramfs before udev's coldplug and binds the
  * devices selected by gpupt.* (kernel command line) and /etc/gpupt.conf to

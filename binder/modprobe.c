@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * Loading the passthrough driver.  vfio-pci's ID table is empty (it binds
  * through driver_override only), so udev never loads it: the binder runs

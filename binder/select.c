@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * Which devices to bind: one pass over sys/bus/pci/devices.  An address
  * entry matches on the name alone; only when IDs are wanted (gpupt.ids, or

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /* Atomic file replacement below a directory fd. */
 #include "lib/atomic.h"
 #include "lib/path.h"

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * Line diff by longest common subsequence: the files gpupt edits are a few
  * hundred lines at most; bigger inputs show as one replaced block.

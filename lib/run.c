@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /* fork/execvp with a close-on-exec pipe that reports a failed exec. */
 #include "lib/run.h"
 

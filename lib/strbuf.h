@@ -3,7 +3,7 @@
  * A bounded string builder for the formatters: appends never write past the
  * caller's buffer, keep it NUL-terminated, and remember that something did
  * not fit, so the formatter can return -ENOSPC as its contract says.
- * Internal to the parsers.
+ * Used by the parsers, the formatters and the host tool.
  */
 #ifndef GPUPT_STRBUF_H
 #define GPUPT_STRBUF_H

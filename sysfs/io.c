@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /* Attribute I/O below a directory fd: read, write, links. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /* IOMMU groups: a device's group and the group's members. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /* One PCI device in sysfs: its name, identity, driver, override. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * gpupt enable SEL...: select devices for vfio-pci at every boot (conf,
  * kernel command line, initramfs, boot menu).  gpupt disable: take exactly

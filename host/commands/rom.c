@@ -72,20 +72,20 @@ static int load_device(struct rom_cmd *c)
 	unsigned long v, d;
 	int ret;
 
-	gpupt_path_join(path, sizeof(path), GPUPT_SYSFS_PCI_DEVICES, c->addr, NULL);
+	gpupt_path_join(path, sizeof(path), GPUPT_SYSFS_PCI_DEVICES, c->addr, (const char *)NULL);
 	if (gpupt_sysfs_exists(c->h->rootfd, path) != 1) {
 		gpupt_msg(c->h->err, "rom: %s: no such PCI device (see `gpupt list`)\n", c->addr);
 		return 2;
 	}
-	gpupt_path_join(path, sizeof(path), GPUPT_SYSFS_PCI_DEVICES, c->addr, "vendor", NULL);
+	gpupt_path_join(path, sizeof(path), GPUPT_SYSFS_PCI_DEVICES, c->addr, "vendor", (const char *)NULL);
 	ret = gpupt_sysfs_read_ulong(c->h->rootfd, path, &v);
-	gpupt_path_join(path, sizeof(path), GPUPT_SYSFS_PCI_DEVICES, c->addr, "device", NULL);
+	gpupt_path_join(path, sizeof(path), GPUPT_SYSFS_PCI_DEVICES, c->addr, "device", (const char *)NULL);
 	if (ret == 0 && gpupt_sysfs_read_ulong(c->h->rootfd, path, &d) == 0) {
 		c->have_ids = true;
 		c->vendor = (uint16_t)v;
 		c->device = (uint16_t)d;
 	}
-	gpupt_path_join(path, sizeof(path), GPUPT_SYSFS_PCI_DEVICES, c->addr, "boot_vga", NULL);
+	gpupt_path_join(path, sizeof(path), GPUPT_SYSFS_PCI_DEVICES, c->addr, "boot_vga", (const char *)NULL);
 	c->boot_vga = gpupt_sysfs_read_ulong(c->h->rootfd, path, &v) == 0 && v == 1;
 	ret = gpupt_rom_read_device(c->h->rootfd, c->addr, &c->buf, &c->len);
 	if (ret == -ENOENT || ret == -EIO || ret == -EINVAL || (ret == 0 && c->len == 0)) {

@@ -8,7 +8,7 @@
  * after this boot (mtime later than btime in /proc/stat): the binder ran
  * from the initramfs copy made before.  An initramfs of the running kernel
  * older than /etc/gpupt.conf still holds the old copy: said too.  Why a device is not on its target
- * driver comes from the binder's own kernel log lines ("gpupt: ..."), read
+ * driver comes from the binder's own kernel log lines (GPUPT_MSG_PREFIX), read
  * without blocking from <root>/dev/kmsg: one record per read() on the live
  * file (reading needs root), plain "PRI,SEQ,TIME,-;MESSAGE" lines in a
  * fixture file.
@@ -110,7 +110,7 @@ static void find_pending(struct status_ctx *c)
 	note_if_newer(c, "etc/default/grub.d", bt);
 }
 
-/* Keep the message part of each "PRI,SEQ,TIME,FLAGS;MESSAGE" record that starts "gpupt:". */
+/* Keep the message part of each "PRI,SEQ,TIME,FLAGS;MESSAGE" record the binder logged. */
 static size_t keep_gpupt_records(char *buf, size_t len)
 {
 	size_t out = 0;
@@ -122,7 +122,8 @@ static size_t keep_gpupt_records(char *buf, size_t len)
 
 		if (!nl)
 			nl = end;
-		if (msg && (size_t)(nl - msg - 1) >= 6 && strncmp(msg + 1, "gpupt:", 6) == 0) {
+		if (msg && (size_t)(nl - msg - 1) >= STRLEN(GPUPT_MSG_PREFIX) &&
+		    strncmp(msg + 1, GPUPT_MSG_PREFIX, STRLEN(GPUPT_MSG_PREFIX)) == 0) {
 			size_t n = (size_t)(nl - msg - 1);
 
 			memmove(buf + out, msg + 1, n);

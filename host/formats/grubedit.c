@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /* Token-by-token editing of one variable of /etc/default/grub (pure). */
 #include "host/formats/grubedit.h"
 

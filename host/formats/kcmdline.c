@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /* Token-by-token editing of kernel command-line text (pure). */
 #include "host/formats/kcmdline.h"
 

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /* Boot-loader detection, and the planned edits of each one's command line. */
 #include "host/model/bootloader.h"
 

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 #include "host/model/initramfs.h"
 
 #include <fcntl.h>

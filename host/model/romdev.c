@@ -26,7 +26,7 @@ int gpupt_rom_read_device(int rootfd, const char *addr, uint8_t **buf, size_t *l
 	int ret;
 
 	if (!gpupt_path_name_ok(addr) ||
-	    gpupt_path_join(path, sizeof(path), GPUPT_SYSFS_PCI_DEVICES, addr, "rom", NULL) < 0)
+	    gpupt_path_join(path, sizeof(path), GPUPT_SYSFS_PCI_DEVICES, addr, "rom", (const char *)NULL) < 0)
 		return -EINVAL;
 	/* The kernel refuses to read the ROM until it is enabled. */
 	ret = gpupt_sysfs_write(rootfd, path, "1", 1);

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * gpupt enable / disable on fixture roots (tests/fixtures/host/boot-root.sh)
  * with fake update-grub, update-initramfs and proxmox-boot-tool first in

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * Guest-side check of the end-to-end test: open one PCI device through VFIO
  * the way QEMU does at VM start (container, group, device fd), then read its

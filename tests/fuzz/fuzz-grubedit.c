@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * The GRUB-file and /etc/kernel/cmdline editors: editing then reverting
  * must give back the original bytes, and nothing may read past len.  The

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * Replays saved fuzzer inputs without libFuzzer, so every `make check`
  * (and the sanitizer build) runs the whole corpus.  Arguments are files or

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * Atomic writes under fault injection: write, fsync and renameat fail in
  * turn (linked with -Wl,--wrap=...).  The target must always hold the old

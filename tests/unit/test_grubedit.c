@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * The /etc/default/grub editor on real-world files: exact contents after an
  * edit (one value changed, every other byte kept) and after the undo.

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /* The /etc/kernel/cmdline token editor: exact outputs, and undo gives the original back. */
 #include <errno.h>
 #include <setjmp.h>

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /* The sysfs helpers on a small fixture tree built here with real links. */
 #include <errno.h>
 #include <fcntl.h>
