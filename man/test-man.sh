@@ -58,38 +58,10 @@ done
 
 # ---- options ------------------------------------------------------------------
 
-# The long options a --help text (stdin) lists: the option column of its
-# option lines ("  -n, --dry-run   text", "  --pcie / --no-pcie   text"), and
-# the usage lines after the word $1 (the command; "" for the program
-# itself), so "Usage: gpupt disable [--dry-run] [--yes]" counts but the
-# global "[--root DIR]" before "check" in "Usage: gpupt [--root DIR] check"
-# does not.  Prose that mentions an option elsewhere is not a listing.
+# The long options a --help text (stdin) lists for the command $1 ("": the
+# program's own); help-options.awk says what counts as listing one.
 help_options() {
-	awk -v cmd="$1" '
-	function grab(s) {
-		while (match(s, /--[a-z][a-z0-9-]*/)) {
-			print substr(s, RSTART, RLENGTH)
-			s = substr(s, RSTART + RLENGTH)
-		}
-	}
-	function usage(s,   i) {
-		if (cmd != "") {
-			i = index(s " ", " " cmd " ")
-			if (i == 0)
-				return
-			s = substr(s, i + length(cmd) + 1)
-		}
-		grab(s)
-	}
-	/^[Uu]sage:/ { inusage = 1; s = $0; sub(/^[Uu]sage:[ \t]*/, "", s); usage(s); next }
-	inusage && /^[ \t]+(gpupt|\[)/ { s = $0; sub(/^[ \t]+/, "", s); usage(s); next }
-	{ inusage = 0 }
-	/^[ \t]+(-[A-Za-z], )?--[a-z]/ {
-		s = $0
-		sub(/^[ \t]+/, "", s)
-		sub(/   *.*/, "", s)
-		grab(s)
-	}' | sort -u
+	awk -v cmd="$1" -f "$MAN/help-options.awk" | sort -u
 }
 
 # The long options a page ($1) documents as ".TP" (or ".TQ") items: in the
