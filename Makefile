@@ -29,7 +29,8 @@ TESTS :=		# test programs run by `make check` (exit 0 = pass)
 TEST_SCRIPTS :=		# shell tests run by `make check`
 FUZZERS :=		# NAME: tests/fuzz/fuzz-NAME.c, corpus tests/fuzz/corpus/NAME/
 FUZZ_SRCS :=		# pure sources the fuzzers link against
-SHELL_SCRIPTS :=	# checked by `make lint` (shellcheck)
+SHELL_SCRIPTS :=	# checked by `make lint` (shellcheck -s sh)
+BASH_SCRIPTS :=		# checked by `make lint` (shellcheck -s bash)
 INSTALL_TARGETS :=
 UNINSTALL_TARGETS :=
 BENCH_TARGETS :=
@@ -110,6 +111,7 @@ lint: $(DEPS_STAMP)
 		--inline-suppr --suppress=missingIncludeSystem -I. --std=c11 \
 		$(filter-out tests/fuzz/%,$(wildcard */*.c */*/*.c))
 	shellcheck -s sh $(SHELL_SCRIPTS) scripts/install-deps scripts/run-tests
+	shellcheck -s bash $(BASH_SCRIPTS)
 
 bench: $(BENCH_TARGETS)
 

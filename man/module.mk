@@ -2,10 +2,6 @@
 MANDIR ?= $(PREFIX)/share/man
 MAN_PAGES := man/gpupt.8 man/gpupt-bind.8 man/gpupt.conf.5 man/gpupt.7
 
-# The pages are checked against the --help of the programs just built.
-TEST_SCRIPTS += "sh man/test-man.sh $(B)/gpupt $(B)/gpupt-bind"
-SHELL_SCRIPTS += man/test-man.sh
-
 # Each page goes to the section its name ends in (gpupt.conf.5: man5).
 install-man:
 	@set -e; for p in $(MAN_PAGES); do \

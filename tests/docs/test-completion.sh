@@ -11,7 +11,7 @@ GPUPT=$1
 [ -x "$GPUPT" ] || { echo "test-completion.sh: $GPUPT is not built" >&2; exit 1; }
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck disable=SC1091 # checked on its own at the end
-. "$HERE/gpupt.bash"
+. "$HERE/../../completion/gpupt.bash"
 
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
@@ -160,7 +160,7 @@ COMP_WORDBREAKS=$' \t\n"\'><=;|&(:'
 
 # Each command's options are those its --help lists (and --help itself).
 "$GPUPT" --help >"$TMP/help" || fail "gpupt --help exited with status $?"
-mapfile -t want < <(awk -v cmd= -f "$HERE/../man/help-options.awk" "$TMP/help" | sort -u)
+mapfile -t want < <(awk -v cmd= -f "$HERE/help-options.awk" "$TMP/help" | sort -u)
 ((${#want[@]} > 0)) || fail "gpupt --help: no options found"
 expect "gpupt -" "${want[@]}"
 mapfile -t commands < <(awk '/^Commands:/ { on = 1; next } on && /^$/ { exit } on { print $1 }' "$TMP/help")
@@ -168,7 +168,7 @@ mapfile -t commands < <(awk '/^Commands:/ { on = 1; next } on && /^$/ { exit } o
 expect "gpupt " "${commands[@]}"
 for c in "${commands[@]}"; do
 	"$GPUPT" "$c" --help >"$TMP/help-$c" 2>&1 || fail "gpupt $c --help exited with status $?"
-	mapfile -t want < <({ awk -v cmd="$c" -f "$HERE/../man/help-options.awk" "$TMP/help-$c"; echo --help; } | sort -u)
+	mapfile -t want < <({ awk -v cmd="$c" -f "$HERE/help-options.awk" "$TMP/help-$c"; echo --help; } | sort -u)
 	expect "gpupt --root $FIX $c -" "${want[@]}"
 done
 
@@ -179,7 +179,7 @@ done
 
 if command -v shellcheck >/dev/null 2>&1; then
 	checks=$((checks + 1))
-	shellcheck -s bash "$HERE/gpupt.bash" "$HERE/test-completion.sh" ||
+	shellcheck -s bash "$HERE/../../completion/gpupt.bash" "$HERE/test-completion.sh" ||
 		fail "shellcheck -s bash found problems (above)"
 else
 	echo "note: shellcheck is not installed; shellcheck -s bash skipped"

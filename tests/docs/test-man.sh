@@ -8,7 +8,8 @@ set -u
 [ $# -eq 2 ] || { echo "usage: test-man.sh GPUPT GPUPT_BIND" >&2; exit 2; }
 GPUPT=$1
 BIND=$2
-MAN=$(dirname "$0")
+HERE=$(dirname "$0")
+MAN=$HERE/../../man
 PAGES="gpupt.8 gpupt-bind.8 gpupt.conf.5 gpupt.7"
 for p in "$GPUPT" "$BIND"; do
 	[ -x "$p" ] || { echo "test-man.sh: $p is not built" >&2; exit 1; }
@@ -61,7 +62,7 @@ done
 # The long options a --help text (stdin) lists for the command $1 ("": the
 # program's own); help-options.awk says what counts as listing one.
 help_options() {
-	awk -v cmd="$1" -f "$MAN/help-options.awk" | sort -u
+	awk -v cmd="$1" -f "$HERE/help-options.awk" | sort -u
 }
 
 # The long options a page ($1) documents as ".TP" (or ".TQ") items: in the
