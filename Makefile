@@ -110,7 +110,8 @@ lint: $(DEPS_STAMP)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
 		--inline-suppr --suppress=missingIncludeSystem -I. --std=c11 \
 		$(filter-out tests/fuzz/%,$(wildcard */*.c */*/*.c))
-	shellcheck -s sh $(SHELL_SCRIPTS) scripts/install-deps scripts/run-tests
+	sh scripts/check-includes $(wildcard */*.[ch] */*/*.[ch])
+	shellcheck -s sh $(SHELL_SCRIPTS) scripts/install-deps scripts/run-tests scripts/check-includes
 	shellcheck -s bash $(BASH_SCRIPTS)
 
 bench: $(BENCH_TARGETS)
