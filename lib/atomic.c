@@ -1,8 +1,5 @@
 // SPDX-License-Identifier: MIT
 /* Atomic file replacement below a directory fd. */
-#include "lib/atomic.h"
-#include "lib/path.h"
-
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -11,6 +8,9 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "lib/atomic.h"
+#include "lib/path.h"
 
 uint64_t gpupt_checksum(const void *data, size_t len)
 {
@@ -73,23 +73,26 @@ int gpupt_mkdir_parents(int rootfd, const char *dir)
 			continue;
 		memcpy(part, dir, i);
 		part[i] = '\0';
-		if (mkdirat(rootfd, part, 0755) < 0 && errno != EEXIST)
-			return -errno;
+		int r = gpupt_path_mkdir(rootfd, part, 0755);
+
+		if (r < 0 && r != -EEXIST)
+			return r;
 	}
 	return 0;
 }
 
 static int open_dir(int rootfd, const char *dir, bool create)
 {
-	int fd = openat(rootfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = gpupt_path_open(rootfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
 
-	if (fd < 0 && errno == ENOENT && create && strcmp(dir, ".") != 0) {
+	if (fd == -ENOENT && create && strcmp(dir, ".") != 0) {
 		int r = gpupt_mkdir_parents(rootfd, dir);
+
 		if (r < 0)
 			return r;
-		fd = openat(rootfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		fd = gpupt_path_open(rootfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
 	}
-	return fd < 0 ? -errno : fd;
+	return fd;
 }
 
 /* A fresh temp file next to base; its name goes to tmp. */
@@ -110,16 +113,22 @@ static int open_temp(int dirfd, const char *base, char *tmp, size_t size)
 	return -EEXIST;
 }
 
-/* The new file gets the old one's mode and owner (or mode, if there is none). */
+/*
+ * The new file gets the old one's mode and owner (or mode, if there is
+ * none).  A symlink in its place is refused (-ELOOP): replacing it would
+ * turn a link to someone else's file into a regular file of ours.
+ */
 static int copy_attributes(int fd, int dirfd, const char *base, mode_t mode)
 {
 	struct stat old, cur;
 
-	if (fstatat(dirfd, base, &old, 0) < 0) {
+	if (fstatat(dirfd, base, &old, AT_SYMLINK_NOFOLLOW) < 0) {
 		if (errno != ENOENT)
 			return -errno;
 		return fchmod(fd, mode) < 0 ? -errno : 0;
 	}
+	if (S_ISLNK(old.st_mode))
+		return -ELOOP;
 	if (fchmod(fd, old.st_mode & 07777) < 0 || fstat(fd, &cur) < 0)
 		return -errno;
 	if ((cur.st_uid != old.st_uid || cur.st_gid != old.st_gid) &&

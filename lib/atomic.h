@@ -24,6 +24,8 @@ enum {
  * Replace or create path with data, atomically.  An existing file keeps its
  * mode and owner; a new file gets mode.  Missing parent directories are
  * created (0755).  Returns 0 or -errno; on failure path is untouched.
+ * A symlink at path is refused with -ELOOP, never replaced.  Every
+ * directory is resolved through lib/path.h, so --root confinement holds.
  */
 int gpupt_file_write_atomic(int rootfd, const char *path, const void *data, size_t len,
 			    mode_t mode);

@@ -3,13 +3,13 @@
  * Line diff by longest common subsequence: the files gpupt edits are a few
  * hundred lines at most; bigger inputs show as one replaced block.
  */
-#include "lib/diff.h"
-
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "lib/diff.h"
 
 enum { CONTEXT = 3, MAX_CELLS = 4 * 1024 * 1024 };
 

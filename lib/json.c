@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* A streaming JSON writer: nesting and commas tracked, strings escaped. */
-#include "lib/json.h"
-
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
+
+#include "lib/json.h"
 
 void gpupt_json_init(struct gpupt_json *j, FILE *f)
 {

@@ -1,19 +1,283 @@
 // SPDX-License-Identifier: MIT
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "lib/macro.h"
 #include "lib/path.h"
+
+/* openat2(2)'s ABI (linux/openat2.h), which musl's headers lack. */
+#ifndef SYS_openat2
+#define SYS_openat2 437
+#endif
+struct open_how_abi {
+	uint64_t flags, mode, resolve;
+};
+enum { RESOLVE_NO_MAGICLINKS_ABI = 0x02, RESOLVE_IN_ROOT_ABI = 0x10, WALK_MAX_LINKS = 40 };
+
+/* The confined root, and the directories opened below it with their root-relative paths. */
+static int confined_root = -1;
+static bool walk_forced;
+static struct {
+	int fd;
+	char rel[512];
+} dirs[16];
+
+void gpupt_path_confine(int rootfd)
+{
+	confined_root = rootfd;
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++)
+		dirs[i].fd = -1;
+}
+
+void gpupt_path_force_walk(bool on)
+{
+	walk_forced = on;
+}
+
+/* dirfd's path below the confined root ("" for the root), or NULL when not known. */
+static const char *dir_rel(int dirfd)
+{
+	if (dirfd == confined_root)
+		return "";
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++)
+		if (dirs[i].fd == dirfd && dirfd >= 0)
+			return dirs[i].rel;
+	return NULL;
+}
+
+/* Drop the leading component of *todo into comp; false when none is left. */
+static bool next_component(const char **todo, char *comp, size_t size)
+{
+	const char *p = *todo;
+	size_t n;
+
+	while (*p == '/')
+		p++;
+	n = strcspn(p, "/");
+	if (n == 0 || n >= size)
+		return false;
+	memcpy(comp, p, n);
+	comp[n] = '\0';
+	*todo = p + n;
+	return true;
+}
+
+static bool append_component(char *buf, size_t *len, size_t size, const char *comp)
+{
+	size_t n = strlen(comp);
+
+	if (*len + 1 + n >= size)
+		return false;
+	if (*len)
+		buf[(*len)++] = '/';
+	memcpy(buf + *len, comp, n + 1);
+	*len += n;
+	return true;
+}
+
+/* Cut the last component off buf. */
+static void drop_component(char *buf, size_t *len)
+{
+	while (*len > 0 && buf[--*len] != '/')
+		;
+	buf[*len] = '\0';
+}
+
+/*
+ * RESOLVE_IN_ROOT in user space, for kernels before 5.6: resolve each
+ * component below rootfd, following symlinks by hand (an absolute target
+ * starts again at rootfd, ".." stops there).  Racy against a concurrent
+ * rename, which openat2 is not; good enough for a fallback.
+ */
+static int walk_in_root(int rootfd, const char *path, int flags, mode_t mode)
+{
+	char todo[PATH_MAX], done[PATH_MAX] = "", comp[NAME_MAX + 1], link[PATH_MAX], next[PATH_MAX];
+	const char *rest = todo;
+	size_t dlen = 0;
+	int links = 0, fd;
+
+	if (gpupt_path_join(todo, sizeof(todo), path, (const char *)NULL) < 0)
+		return -ENAMETOOLONG;
+	while (next_component(&rest, comp, sizeof(comp))) {
+		bool last = rest[strspn(rest, "/")] == '\0';
+		ssize_t n;
+
+		if (strcmp(comp, ".") == 0)
+			continue;
+		if (strcmp(comp, "..") == 0) {
+			drop_component(done, &dlen);
+			continue;
+		}
+		if (!append_component(done, &dlen, sizeof(done), comp))
+			return -ENAMETOOLONG;
+		if (last && (flags & O_NOFOLLOW))
+			break;
+		n = readlinkat(rootfd, done, link, sizeof(link) - 1);
+		if (n < 0 && errno != EINVAL && errno != ENOENT)
+			return -errno;
+		if (n < 0)
+			continue;
+		if (++links > WALK_MAX_LINKS)
+			return -ELOOP;
+		link[n] = '\0';
+		drop_component(done, &dlen);
+		if (link[0] == '/')
+			dlen = 0;
+		if (gpupt_path_join(next, sizeof(next), link, rest, (const char *)NULL) < 0)
+			return -ENAMETOOLONG;
+		memcpy(todo, next, strlen(next) + 1);
+		rest = todo;
+	}
+	fd = openat(rootfd, dlen ? done : ".", flags | O_NOFOLLOW, mode);
+	return fd < 0 ? -errno : fd;
+}
+
+static int open_in_root(const char *path, int flags, mode_t mode)
+{
+	struct open_how_abi how = {
+		.flags = (uint64_t)flags,
+		.mode = (flags & O_CREAT) ? mode : 0,
+		.resolve = RESOLVE_IN_ROOT_ABI | RESOLVE_NO_MAGICLINKS_ABI,
+	};
+	long fd;
+
+	if (!walk_forced) {
+		fd = syscall(SYS_openat2, confined_root, path, &how, sizeof(how));
+		if (fd >= 0 || errno != ENOSYS)
+			return fd < 0 ? -errno : (int)fd;
+	}
+	return walk_in_root(confined_root, path, flags, mode);
+}
+
+int gpupt_path_open(int dirfd, const char *path, int flags, mode_t mode)
+{
+	const char *rel = confined_root >= 0 ? dir_rel(dirfd) : NULL;
+	char full[PATH_MAX];
+	int fd;
+
+	if (!rel) {
+		fd = openat(dirfd, path, flags, mode);
+		return fd < 0 ? -errno : fd;
+	}
+	if (gpupt_path_join(full, sizeof(full), rel, path, (const char *)NULL) < 0)
+		return -ENAMETOOLONG;
+	return open_in_root(full, flags, mode);
+}
+
+int gpupt_path_open_dir(int dirfd, const char *path)
+{
+	const char *rel = confined_root >= 0 ? dir_rel(dirfd) : NULL;
+	int fd = gpupt_path_open(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+
+	if (fd < 0 || !rel)
+		return fd;
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+		if (dirs[i].fd >= 0)
+			continue;
+		if (gpupt_path_join(dirs[i].rel, sizeof(dirs[i].rel), rel, path, (const char *)NULL) < 0)
+			break;
+		dirs[i].fd = fd;
+		return fd;
+	}
+	close(fd);
+	return -ENAMETOOLONG;
+}
+
+void gpupt_path_close_dir(int fd)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++)
+		if (dirs[i].fd == fd)
+			dirs[i].fd = -1;
+	if (fd >= 0)
+		close(fd);
+}
+
+int gpupt_path_open_parent(int dirfd, const char *path, const char **base)
+{
+	const char *slash = strrchr(path, '/');
+	char parent[PATH_MAX];
+
+	*base = slash ? slash + 1 : path;
+	if (!**base || strcmp(*base, ".") == 0 || strcmp(*base, "..") == 0)
+		return -EINVAL;
+	if (!slash)
+		return gpupt_path_open(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+	if ((size_t)(slash - path) >= sizeof(parent))
+		return -ENAMETOOLONG;
+	memcpy(parent, path, (size_t)(slash - path));
+	parent[slash - path] = '\0';
+	return gpupt_path_open(dirfd, slash == path ? "/" : parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+			       0);
+}
+
+int gpupt_path_stat(int dirfd, const char *path, struct stat *st, bool follow)
+{
+	int fd = gpupt_path_open(dirfd, path, O_PATH | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW), 0);
+	int r = 0;
+
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, st) < 0)
+		r = -errno;
+	close(fd);
+	return r;
+}
+
+ssize_t gpupt_path_readlink(int dirfd, const char *path, char *buf, size_t size)
+{
+	const char *base;
+	int pfd = gpupt_path_open_parent(dirfd, path, &base);
+	ssize_t n;
+
+	if (pfd < 0)
+		return pfd;
+	n = readlinkat(pfd, base, buf, size);
+	if (n < 0)
+		n = -errno;
+	close(pfd);
+	return n;
+}
+
+int gpupt_path_mkdir(int dirfd, const char *path, mode_t mode)
+{
+	const char *base;
+	int pfd = gpupt_path_open_parent(dirfd, path, &base), r = 0;
+
+	if (pfd < 0)
+		return pfd;
+	if (mkdirat(pfd, base, mode) < 0)
+		r = -errno;
+	close(pfd);
+	return r;
+}
+
+DIR *gpupt_path_opendir(int dirfd, const char *path)
+{
+	int fd = gpupt_path_open(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+	DIR *dir;
+
+	if (fd < 0) {
+		errno = -fd;
+		return NULL;
+	}
+	dir = fdopendir(fd);
+	if (!dir)
+		close(fd);
+	return dir;
+}
 
 static int open_for_reading(int dirfd, const char *path)
 {
-	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-
-	return fd < 0 ? -errno : fd;
+	return gpupt_path_open(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0);
 }
 
 static ssize_t read_retry(int fd, char *buf, size_t len)
@@ -143,7 +407,7 @@ bool gpupt_path_exists(int dirfd, const char *path)
 {
 	struct stat st;
 
-	return fstatat(dirfd, path, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	return gpupt_path_stat(dirfd, path, &st, false) == 0;
 }
 
 bool gpupt_path_name_ok(const char *name)

@@ -16,6 +16,55 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+/*
+ * Confinement: with --root DIR, every path gpupt opens must stay inside DIR,
+ * symlinks included (an absolute link in DIR means DIR/..., and ".." stops
+ * at DIR), as if DIR were "/".  gpupt_path_confine(rootfd) turns that on for
+ * every path opened relative to rootfd, or to a directory opened with
+ * gpupt_path_open_dir() below it; -1 turns it off (the root is "/", where
+ * plain openat() is already right).  The kernel does the resolving
+ * (openat2(RESOLVE_IN_ROOT), Linux 5.6); before that a component walk does
+ * the same in user space.
+ */
+void gpupt_path_confine(int rootfd);
+
+/* openat(2) for a path below dirfd, confined as above.  Returns an fd or -errno. */
+int gpupt_path_open(int dirfd, const char *path, int flags, mode_t mode);
+
+/*
+ * A directory fd (O_RDONLY|O_DIRECTORY|O_CLOEXEC) for dirfd/path, confined
+ * as above; paths below it stay confined too.  Close it with
+ * gpupt_path_close_dir().  Returns the fd or -errno.
+ */
+int gpupt_path_open_dir(int dirfd, const char *path);
+void gpupt_path_close_dir(int fd);
+
+/*
+ * The parent directory of dirfd/path, confined, for the *at() calls that
+ * take a single name (mkdirat, unlinkat, renameat, fstatat): *base points
+ * into path at the last component, which must be a name.  Close it with
+ * close(); it is not for paths of more than one component.
+ */
+int gpupt_path_open_parent(int dirfd, const char *path, const char **base);
+
+/* fstat of dirfd/path, confined; a final symlink is followed only with follow. */
+int gpupt_path_stat(int dirfd, const char *path, struct stat *st, bool follow);
+
+/* readlink of dirfd/path, confined (the link itself is read, not followed). */
+ssize_t gpupt_path_readlink(int dirfd, const char *path, char *buf, size_t size);
+
+/* mkdir of dirfd/path, confined.  0 or -errno (-EEXIST when it exists). */
+int gpupt_path_mkdir(int dirfd, const char *path, mode_t mode);
+
+/* A directory stream for dirfd/path, confined; NULL with errno set. */
+DIR *gpupt_path_opendir(int dirfd, const char *path);
+
+/* Tests only: resolve with the user-space walk even where openat2 exists. */
+void gpupt_path_force_walk(bool on);
 
 enum gpupt_read_flags {
 	/* One read(2): sysfs hands out a whole attribute per read, and a second

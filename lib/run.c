@@ -1,7 +1,5 @@
 // SPDX-License-Identifier: MIT
 /* fork/execvp with a close-on-exec pipe that reports a failed exec. */
-#include "lib/run.h"
-
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -9,6 +7,8 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "lib/run.h"
 
 int gpupt_argv_format(const char *const *argv, char *buf, size_t size)
 {

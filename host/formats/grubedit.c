@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* Token-by-token editing of one variable of /etc/default/grub (pure). */
-#include "host/formats/grubedit.h"
-
 #include <errno.h>
 #include <string.h>
+
+#include "host/formats/grubedit.h"
 
 static bool is_blank(char c)
 {

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* Token-by-token editing of kernel command-line text (pure). */
-#include "host/formats/kcmdline.h"
-
 #include <errno.h>
 #include <string.h>
+
+#include "host/formats/kcmdline.h"
 
 int gpupt_tokens_add(struct gpupt_tokens *t, const char *tok)
 {

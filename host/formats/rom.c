@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* PCI expansion ROM chain walker: see rom.h.  Every read is bounds-checked. */
-#include "host/formats/rom.h"
-
 #include <errno.h>
 #include <string.h>
+#include "host/formats/rom.h"
 #include "lib/macro.h"
 
 /* Offsets in the ROM header (from the image start) and in the PCIR structure. */

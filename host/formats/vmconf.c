@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* Proxmox VE guest configuration: scan and minimal edits (see vmconf.h). */
-#include "host/formats/vmconf.h"
-
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "host/formats/vmconf.h"
 
 struct line {
 	const char *s;		/* start */

@@ -1,7 +1,5 @@
 // SPDX-License-Identifier: MIT
 /* Boot-loader detection, and the planned edits of each one's command line. */
-#include "host/model/bootloader.h"
-
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +9,7 @@
 #include <unistd.h>
 
 #include "host/formats/grubedit.h"
+#include "host/model/bootloader.h"
 #include "lib/path.h"
 
 enum { EDIT_SLACK = 4096 };

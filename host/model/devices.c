@@ -1,7 +1,5 @@
 // SPDX-License-Identifier: MIT
 /* The device model: libpci below the root, plus the sysfs attributes it lacks. */
-#include "host/model/devices.h"
-
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -15,6 +13,7 @@
 
 #include "cmdline/cmdline.h"
 #include "conf/conf.h"
+#include "host/model/devices.h"
 #include "lib/macro.h"
 #include "lib/msg.h"
 #include "lib/path.h"

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
-#include "host/model/initramfs.h"
-
 #include <fcntl.h>
 #include <stddef.h>
 #include <unistd.h>
+
+#include "host/model/initramfs.h"
 
 static bool exists(int rootfd, const char *path)
 {

@@ -11,8 +11,6 @@
  * the root is the live system ("/"), as libblkid reads the real /dev: on a
  * fixture root those entries are skipped and only /dev/NAME specs count.
  */
-#include "host/model/safety.h"
-
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +22,7 @@
 
 #include <blkid/blkid.h>
 
+#include "host/model/safety.h"
 #include "lib/macro.h"
 #include "lib/msg.h"
 #include "lib/path.h"

@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* Resolving SEL arguments into devices, strictly. */
-#include "host/model/select.h"
-
 #include <ctype.h>
 #include <errno.h>
 #include <string.h>
 
+#include "host/model/select.h"
 #include "lib/msg.h"
 #include "selection/selection.h"
 
