@@ -160,7 +160,7 @@ void binder_log_open(struct binder *b)
 	b->kmsg_lines = 0;
 	if (b->dry_run)
 		return;
-	b->kmsgfd = openat(b->rootfd, "dev/kmsg", O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY);
+	b->kmsgfd = gpupt_path_open(b->rootfd, "dev/kmsg", O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY, 0);
 }
 
 /*

@@ -259,7 +259,7 @@ int main(int argc, char **argv)
 	if (r != 0)
 		return r < 0 ? -r : 0;
 	b.late = pass && strcmp(pass, "late") == 0;
-	b.rootfd = open(b.root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	b.rootfd = gpupt_path_open_root(b.root);
 	if (b.rootfd < 0)
 		return usage_error("cannot open --root ", b.root);
 	binder_log_open(&b);

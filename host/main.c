@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "host/host.h"
+#include "lib/path.h"
 #include "lib/macro.h"
 #include "lib/msg.h"
 
@@ -127,9 +128,9 @@ int main(int argc, char **argv)
 	}
 	if (h.root[0] == '\0')
 		h.root = ".";
-	h.rootfd = open(h.root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	h.rootfd = gpupt_path_open_root(h.root);
 	if (h.rootfd < 0) {
-		gpupt_msg(stderr, "--root %s: %s\n", h.root, strerror(errno));
+		gpupt_msg(stderr, "--root %s: %s\n", h.root, strerror(-h.rootfd));
 		return 2;
 	}
 	ret = cmd->fn(&h, argc - next, argv + next);

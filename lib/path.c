@@ -158,6 +158,16 @@ static int open_in_root(const char *path, int flags, mode_t mode)
 	return walk_in_root(confined_root, path, flags, mode);
 }
 
+int gpupt_path_open_root(const char *dir)
+{
+	int fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	gpupt_path_confine(strcmp(dir, "/") == 0 ? -1 : fd);
+	return fd;
+}
+
 int gpupt_path_open(int dirfd, const char *path, int flags, mode_t mode)
 {
 	const char *rel = confined_root >= 0 ? dir_rel(dirfd) : NULL;
@@ -258,6 +268,31 @@ int gpupt_path_mkdir(int dirfd, const char *path, mode_t mode)
 		r = -errno;
 	close(pfd);
 	return r;
+}
+
+int gpupt_path_resolve(int dirfd, const char *path, char *buf, size_t size)
+{
+	char proc[32] = "/proc/self/fd/";
+	int fd = gpupt_path_open(dirfd, path, O_PATH | O_CLOEXEC, 0), i = 14, d = 1;
+	ssize_t n;
+
+	if (fd < 0)
+		return fd;
+	/* snprintf-free itoa: lib/path.c is linked into the static binder. */
+	while (fd / d >= 10)
+		d *= 10;
+	for (; d > 0; d /= 10)
+		proc[i++] = (char)('0' + fd / d % 10);
+	proc[i] = '\0';
+	n = readlink(proc, buf, size > 0 ? size - 1 : 0);
+	if (n < 0)
+		n = -errno;
+	else if ((size_t)n >= size - 1)
+		n = -ENAMETOOLONG;
+	else
+		buf[n] = '\0';
+	close(fd);
+	return (int)n;
 }
 
 DIR *gpupt_path_opendir(int dirfd, const char *path)

@@ -32,6 +32,12 @@
  */
 void gpupt_path_confine(int rootfd);
 
+/*
+ * Open the root directory dir (O_PATH) and confine every later path to it
+ * unless it is "/".  Returns the fd or -errno.
+ */
+int gpupt_path_open_root(const char *dir);
+
 /* openat(2) for a path below dirfd, confined as above.  Returns an fd or -errno. */
 int gpupt_path_open(int dirfd, const char *path, int flags, mode_t mode);
 
@@ -59,6 +65,14 @@ ssize_t gpupt_path_readlink(int dirfd, const char *path, char *buf, size_t size)
 
 /* mkdir of dirfd/path, confined.  0 or -errno (-EEXIST when it exists). */
 int gpupt_path_mkdir(int dirfd, const char *path, mode_t mode);
+
+/*
+ * The absolute path that dirfd/path resolves to, confined, for libraries
+ * that take a path string (libpci, libkmod): the kernel's name of the
+ * opened file (/proc/self/fd), so a symlink in the root cannot send them
+ * outside it.  Returns the length or -errno.
+ */
+int gpupt_path_resolve(int dirfd, const char *path, char *buf, size_t size);
 
 /* A directory stream for dirfd/path, confined; NULL with errno set. */
 DIR *gpupt_path_opendir(int dirfd, const char *path);

@@ -28,9 +28,9 @@ int gpupt_sysfs_write(int dirfd, const char *path, const char *val, size_t len)
 	ssize_t n;
 	int fd, r = 0;
 
-	fd = openat(dirfd, path, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY);
+	fd = gpupt_path_open(dirfd, path, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	do
 		n = write(fd, val, len);
 	while (n < 0 && errno == EINTR);
@@ -52,13 +52,13 @@ int gpupt_sysfs_link_name(int dirfd, const char *path, char *buf, size_t size)
 {
 	char target[256];
 	const char *base;
-	ssize_t n = readlinkat(dirfd, path, target, sizeof(target) - 1);
+	ssize_t n = gpupt_path_readlink(dirfd, path, target, sizeof(target) - 1);
 	size_t len;
 
 	if (size > 0)
 		buf[0] = '\0';
 	if (n < 0)
-		return errno == ENOENT ? 0 : -errno;
+		return n == -ENOENT ? 0 : (int)n;
 	target[n] = '\0';
 	base = strrchr(target, '/');
 	base = base ? base + 1 : target;
@@ -74,11 +74,11 @@ int gpupt_sysfs_link_name(int dirfd, const char *path, char *buf, size_t size)
 /* openat(O_PATH) rather than faccessat(): musl's faccessat carries a fallback. */
 int gpupt_sysfs_exists(int dirfd, const char *path)
 {
-	int fd = openat(dirfd, path, O_PATH | O_CLOEXEC);
+	int fd = gpupt_path_open(dirfd, path, O_PATH | O_CLOEXEC, 0);
 
 	if (fd >= 0) {
 		close(fd);
 		return 1;
 	}
-	return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
+	return fd == -ENOENT || fd == -ENOTDIR ? 0 : fd;
 }

@@ -45,10 +45,10 @@ int gpupt_sysfs_iommu_group_foreach(int rootfd, int group, gpupt_sysfs_visit_fn 
 			     (const char *)NULL);
 	if (r < 0)
 		return r;
-	fd = openat(rootfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = gpupt_path_open_dir(rootfd, path);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	r = gpupt_sysfs_foreach_pci_entry(fd, fn, ctx);
-	close(fd);
+	gpupt_path_close_dir(fd);
 	return r;
 }

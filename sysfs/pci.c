@@ -30,9 +30,7 @@ int gpupt_sysfs_parse_pci_name(const char *name, struct gpupt_pci_dev *d)
 
 int gpupt_sysfs_pci_devices_open(int rootfd)
 {
-	int fd = openat(rootfd, GPUPT_SYSFS_PCI_DEVICES, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	return fd < 0 ? -errno : fd;
+	return gpupt_path_open_dir(rootfd, GPUPT_SYSFS_PCI_DEVICES);
 }
 
 /* The kernel's record for getdents64(2); only d_reclen and d_name are read. */
@@ -80,23 +78,23 @@ static int foreach_in(int fd, bool pci_only, gpupt_sysfs_visit_fn fn, void *ctx)
 		if (r < 0)
 			break;
 	}
-	close(fd);
+	gpupt_path_close_dir(fd);
 	return r < 0 ? r : n;
 }
 
 int gpupt_sysfs_foreach_pci_entry(int dirfd, gpupt_sysfs_visit_fn fn, void *ctx)
 {
 	/* A fresh open file description: dirfd's offset stays where it was. */
-	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = gpupt_path_open_dir(dirfd, ".");
 
-	return fd < 0 ? -errno : foreach_in(fd, true, fn, ctx);
+	return fd < 0 ? fd : foreach_in(fd, true, fn, ctx);
 }
 
 int gpupt_sysfs_foreach_entry(int dirfd, const char *path, gpupt_sysfs_visit_fn fn, void *ctx)
 {
-	int fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = gpupt_path_open_dir(dirfd, path);
 
-	return fd < 0 ? -errno : foreach_in(fd, false, fn, ctx);
+	return fd < 0 ? fd : foreach_in(fd, false, fn, ctx);
 }
 
 int gpupt_sysfs_pci_foreach(int devsfd, gpupt_sysfs_visit_fn fn, void *ctx)

@@ -11,7 +11,10 @@
  * Two directory fds recur:
  *   rootfd  the root ("/" or --root DIR), opened by the caller with
  *           O_RDONLY|O_DIRECTORY|O_CLOEXEC (or O_PATH);
- *   devsfd  sys/bus/pci/devices, from gpupt_sysfs_pci_devices_open().
+ *   devsfd  sys/bus/pci/devices, from gpupt_sysfs_pci_devices_open();
+ *           close it with gpupt_path_close_dir().
+ * Every open goes through lib/path.h, so with --root (gpupt_path_confine)
+ * even symlinks resolve inside the root.
  * A device is named by its sysfs name ("0000:01:00.0"); the functions that
  * take (dirfd, name) open "name/ATTR" from dirfd, which may be devsfd or an
  * IOMMU group's devices directory (whose entries link to the same device

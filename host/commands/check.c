@@ -100,16 +100,11 @@ static void check_cpu(struct check_ctx *c)
 static int count_entries(int rootfd, const char *rel)
 {
 	struct dirent *e;
-	int n = 0, fd = openat(rootfd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *dir;
+	DIR *dir = gpupt_path_opendir(rootfd, rel);
+	int n = 0;
 
-	if (fd < 0)
+	if (!dir)
 		return 0;
-	dir = fdopendir(fd);
-	if (!dir) {
-		close(fd);
-		return 0;
-	}
 	while ((e = readdir(dir)) != NULL)
 		n += e->d_name[0] != '.';
 	closedir(dir);
@@ -189,7 +184,7 @@ static void check_kernel_modules(struct check_ctx *c, const struct gpupt_kernel 
 	enum gpupt_module_state st[ARRAY_SIZE(mods)];
 	char missing[256] = "", builtin[256] = "";
 
-	if (gpupt_modules_lookup(c->h->root, k->ver, mods, ARRAY_SIZE(mods), st) < 0) {
+	if (gpupt_modules_lookup(c->h->rootfd, k->ver, mods, ARRAY_SIZE(mods), st) < 0) {
 		report(c, FAIL, "vfio modules", NULL, "%s: libkmod cannot read %s/lib/modules/%s",
 		       k->ver, c->h->root, k->ver);
 		return;
@@ -382,15 +377,12 @@ static void check_virqfd_listed(struct check_ctx *c)
 	char files[512] = "";
 	struct dirent *e;
 	DIR *dir = NULL;
-	int fd;
 
 	if (!newest || !gpupt_kernel_at_least(newest, 6, 2))
 		return;
 	if (lists_virqfd(c->h->rootfd, "etc/modules"))
 		snprintf(files, sizeof(files), " /etc/modules");
-	fd = openat(c->h->rootfd, "etc/modules-load.d", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0)
-		dir = fdopendir(fd);
+	dir = gpupt_path_opendir(c->h->rootfd, "etc/modules-load.d");
 	while (dir && (e = readdir(dir)) != NULL) {
 		char rel[PATH_MAX];
 
@@ -401,8 +393,6 @@ static void check_virqfd_listed(struct check_ctx *c)
 	}
 	if (dir)
 		closedir(dir);
-	else if (fd >= 0)
-		close(fd);
 	if (files[0])
 		report(c, WARN, "stale module", "remove the vfio_virqfd line",
 		       "vfio_virqfd is listed in%s, but from kernel 6.2 on (%s here) it is part of"

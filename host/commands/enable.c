@@ -30,6 +30,7 @@
 #include "lib/atomic.h"
 #include "lib/diff.h"
 #include "lib/json.h"
+#include "lib/macro.h"
 #include "lib/msg.h"
 #include "lib/path.h"
 #include "lib/run.h"
@@ -179,12 +180,61 @@ static bool plan_changes_anything(const struct gpupt_plan *p)
 
 /* ---- showing, asking, writing, regenerating ---- */
 
-static void print_argv(FILE *f, const char *prefix, const char *const *argv)
-{
-	char buf[256];
+enum { REGEN_ARGV_MAX = 16 };
 
-	gpupt_argv_format(argv, buf, sizeof(buf));
-	fprintf(f, "%s%s\n", prefix, buf);
+/*
+ * The regeneration commands act on the system they run on: with --root,
+ * that must be the root, so they run inside it through chroot(8), as a
+ * rescue user would run them by hand.
+ */
+static void regen_argv(const struct run_ctx *c, const char *const *argv, const char **out)
+{
+	size_t n = 0;
+
+	if (strcmp(c->h->root, "/") != 0) {
+		out[n++] = "chroot";
+		out[n++] = c->h->root;
+	}
+	for (; *argv && n < REGEN_ARGV_MAX - 1; argv++)
+		out[n++] = *argv;
+	out[n] = NULL;
+}
+
+static void print_argv(const struct run_ctx *c, const char *prefix, const char *const *argv)
+{
+	const char *full[REGEN_ARGV_MAX];
+	char buf[512];
+
+	regen_argv(c, argv, full);
+	gpupt_argv_format(full, buf, sizeof(buf));
+	fprintf(c->h->out, "%s%s\n", prefix, buf);
+}
+
+/*
+ * Inside a chroot, update-initramfs and update-grub need the root's proc,
+ * sys and dev: refuse before writing anything when one is missing.
+ */
+static int check_root_mounts(struct run_ctx *c)
+{
+	static const struct {
+		const char *probe, *dir;
+	} mounts[] = { { "proc/mounts", "proc" }, { "sys/bus", "sys" }, { "dev/null", "dev" } };
+	bool missing = false;
+
+	if (strcmp(c->h->root, "/") == 0)
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(mounts); i++) {
+		if (gpupt_path_exists(c->h->rootfd, mounts[i].probe))
+			continue;
+		gpupt_msg(c->h->err, "--root %s: no /%s there (%s is not mounted); bind it first:"
+			  " mount --rbind /%s %s/%s\n", c->h->root, mounts[i].probe, mounts[i].dir,
+			  mounts[i].dir, c->h->root, mounts[i].dir);
+		missing = true;
+	}
+	if (missing)
+		gpupt_msg(c->h->err, "nothing written: the initramfs and boot menu are rebuilt inside"
+			  " the root (chroot %s ...), which needs them\n", c->h->root);
+	return missing ? -ENOENT : 0;
 }
 
 static void print_plan(struct run_ctx *c)
@@ -197,9 +247,9 @@ static void print_plan(struct run_ctx *c)
 				 ch->new_exists ? ch->new : NULL, ch->new_len);
 	}
 	if (c->gen)
-		print_argv(f, "would run: ", c->gen->argv);
+		print_argv(c, "would run: ", c->gen->argv);
 	if (c->boot)
-		print_argv(f, "would run: ", c->boot->regen);
+		print_argv(c, "would run: ", c->boot->regen);
 	fprintf(f, "(dry run: nothing was written)\n");
 }
 
@@ -304,11 +354,13 @@ static void report_rollback(struct run_ctx *c, struct gpupt_backup *b)
 			c->command, b->dir);
 }
 
-static int run_regen(struct run_ctx *c, const char *const *argv)
+static int run_regen(struct run_ctx *c, const char *const *regen)
 {
-	char cmd[256];
+	const char *argv[REGEN_ARGV_MAX];
+	char cmd[512];
 	int st;
 
+	regen_argv(c, regen, argv);
 	gpupt_argv_format(argv, cmd, sizeof(cmd));
 	if (!c->h->json)
 		gpupt_msg(c->h->out, "running %s\n", cmd);
@@ -409,6 +461,8 @@ static int carry_out(struct run_ctx *c)
 			print_summary_json(c, true);
 		return 0;
 	}
+	if (check_root_mounts(c) < 0)
+		return 1;
 	r = confirm(c);
 	if (r < 0)
 		return r == -EPERM ? 2 : 1;

@@ -68,7 +68,7 @@ static void note_if_newer(struct status_ctx *c, const char *rel, long bt)
 	struct stat st;
 	size_t used = strlen(c->pending);
 
-	if (fstatat(c->h->rootfd, rel, &st, 0) != 0 || st.st_mtim.tv_sec <= bt)
+	if (gpupt_path_stat(c->h->rootfd, rel, &st, true) != 0 || st.st_mtim.tv_sec <= bt)
 		return;
 	c->conf_changed |= strcmp(rel, GPUPT_CONF_PATH) == 0;
 	snprintf(c->pending + used, sizeof(c->pending) - used, "%s/%s", used ? ", " : "", rel);
@@ -85,13 +85,13 @@ static void find_stale_initrd(struct status_ctx *c)
 	char ver[64], rel[128];
 	struct stat conf, img;
 
-	if (fstatat(c->h->rootfd, GPUPT_CONF_PATH, &conf, 0) != 0 ||
+	if (gpupt_path_stat(c->h->rootfd, GPUPT_CONF_PATH, &conf, true) != 0 ||
 	    gpupt_read_file(c->h->rootfd, "proc/sys/kernel/osrelease", ver, sizeof(ver), 0) <= 0)
 		return;
 	ver[strcspn(ver, "\n")] = '\0';
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		snprintf(rel, sizeof(rel), names[i], ver);
-		if (fstatat(c->h->rootfd, rel, &img, 0) != 0)
+		if (gpupt_path_stat(c->h->rootfd, rel, &img, true) != 0)
 			continue;
 		if (img.st_mtim.tv_sec < conf.st_mtim.tv_sec)
 			snprintf(c->stale_initrd, sizeof(c->stale_initrd), "/%s", rel);
@@ -145,9 +145,9 @@ static void read_kmsg(struct status_ctx *c)
 		c->kmsg_err = -ENOMEM;
 		return;
 	}
-	fd = openat(c->h->rootfd, "dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	fd = gpupt_path_open(c->h->rootfd, "dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, 0);
 	if (fd < 0) {
-		c->kmsg_err = -errno;
+		c->kmsg_err = fd;
 		free(buf);
 		return;
 	}

@@ -257,7 +257,7 @@ static int check_selected(struct vm_cmd *c)
 			     d.addr, d.vendor, d.device, c->dev_name);
 	}
 	if (devsfd >= 0)
-		close(devsfd);
+		gpupt_path_close_dir(devsfd);
 	if (found == 0) {
 		gpupt_msg(c->h->err, "vm: %s: no such PCI device (see `gpupt list`)\n", c->dev_name);
 		return 1;

@@ -44,14 +44,14 @@ static int backup_make_dir(struct gpupt_backup *b)
 			    : snprintf(b->dir, sizeof(b->dir), "%s/%s", GPUPT_BACKUP_DIR, stamp);
 		if (len >= (int)sizeof(b->dir))
 			break;
-		if (mkdirat(b->rootfd, b->dir, 0700) == 0)
-			return 0;
-		if (errno != EEXIST)
+		r = gpupt_path_mkdir(b->rootfd, b->dir, 0700);
+		if (r != -EEXIST)
 			break;
 	}
-	r = errno == EEXIST ? -EEXIST : -errno;
+	if (r == 0)
+		return 0;
 	b->dir[0] = '\0';
-	return r ? r : -ENAMETOOLONG;
+	return r < 0 ? r : -ENAMETOOLONG;
 }
 
 static int backup_copy_path(const struct gpupt_backup *b, const char *path, char *out, size_t size)
@@ -98,7 +98,7 @@ static int backup_save(struct gpupt_backup *b, const char *path, struct gpupt_ba
 		e->old_size = len;
 		e->old_sum = gpupt_checksum(old, len);
 		char copy[GPUPT_PATH_MAX];
-		r = fstatat(b->rootfd, path, &st, 0) < 0 ? -errno : 0;
+		r = gpupt_path_stat(b->rootfd, path, &st, false);
 		if (r == 0)
 			r = backup_copy_path(b, path, copy, sizeof(copy));
 		if (r == 0)
@@ -137,7 +137,7 @@ int gpupt_backup_remove(struct gpupt_backup *b, const char *path)
 	struct gpupt_backup_entry *e;
 	int r;
 
-	if (faccessat(b->rootfd, path, F_OK, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT)
+	if (!gpupt_path_exists(b->rootfd, path))
 		return 0;
 	r = backup_save(b, path, &e);
 	if (r < 0)
@@ -206,8 +206,9 @@ static int backup_restore_one(struct gpupt_backup *b, const struct gpupt_backup_
 	r = backup_copy_path(b, e->path, copy, sizeof(copy));
 	if (r < 0)
 		return r;
-	if (fstatat(b->rootfd, copy, &st, 0) < 0)
-		return -errno;
+	r = gpupt_path_stat(b->rootfd, copy, &st, false);
+	if (r < 0)
+		return r;
 	r = gpupt_read_file_alloc(b->rootfd, copy, GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &old, &len);
 	if (r < 0)
 		return r;

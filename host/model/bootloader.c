@@ -44,7 +44,7 @@ static void previous_ours(struct gpupt_plan *journal, const char *path, char *bu
 
 static bool exists(int rootfd, const char *path)
 {
-	return faccessat(rootfd, path, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+	return gpupt_path_exists(rootfd, path);
 }
 
 /* Edit a token file (kind GRUB or KCMDLINE) so it holds want. */
@@ -165,9 +165,12 @@ static int apply_kernel_cmdline(struct gpupt_boot_edit *e)
 static bool efivars_visible(int rootfd)
 {
 	struct dirent **names;
-	int n = scandirat(rootfd, EFIVARS, &names, NULL, NULL);
+	int fd = gpupt_path_open(rootfd, EFIVARS, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+	int n = fd < 0 ? -1 : scandirat(fd, ".", &names, NULL, NULL);
 	bool any = false;
 
+	if (fd >= 0)
+		close(fd);
 	for (int i = 0; i < n; i++) {
 		any = any || names[i]->d_name[0] != '.';
 		free(names[i]);
@@ -327,12 +330,9 @@ static void grub_configured(int rootfd, char *out, size_t size)
 	size_t n = 0;
 	struct dirent *e;
 	DIR *dir = NULL;
-	int fd;
 
 	grub_apply_file(rootfd, "etc/default/grub", lin, def, sizeof(lin));
-	fd = openat(rootfd, "etc/default/grub.d", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0)
-		dir = fdopendir(fd);
+	dir = gpupt_path_opendir(rootfd, "etc/default/grub.d");
 	while (dir && (e = readdir(dir)) != NULL && n < 64) {
 		size_t l = strlen(e->d_name);
 
@@ -343,8 +343,6 @@ static void grub_configured(int rootfd, char *out, size_t size)
 	}
 	if (dir)
 		closedir(dir);
-	else if (fd >= 0)
-		close(fd);
 	qsort(names, n, sizeof(names[0]), name_cmp);
 	for (size_t i = 0; i < n; i++) {
 		snprintf(rel, sizeof(rel), "etc/default/grub.d/%s", names[i]);

@@ -181,14 +181,14 @@ static void set_ids_file(struct gpupt_host *h, struct pci_access *pacc)
 	static const char *const candidates[] = {
 		"usr/share/misc/pci.ids", "usr/share/hwdata/pci.ids",
 	};
-	char *path;
+	char path[PATH_MAX], *copy;
 
 	for (size_t i = 0; i < ARRAY_SIZE(candidates); i++) {
-		if (faccessat(h->rootfd, candidates[i], R_OK, 0) != 0)
+		if (gpupt_path_resolve(h->rootfd, candidates[i], path, sizeof(path)) < 0)
 			continue;
-		if (asprintf(&path, "%s/%s", h->root, candidates[i]) < 0)
-			return;
-		pci_set_name_list_path(pacc, path, 1);
+		copy = strdup(path);
+		if (copy)
+			pci_set_name_list_path(pacc, copy, 1);
 		return;
 	}
 }
@@ -206,22 +206,25 @@ static size_t count_devices(struct pci_access *pacc)
 static struct pci_access *libpci_open(struct gpupt_host *h)
 {
 	struct pci_access *pacc;
-	char *syspath;
+	char syspath[PATH_MAX];
 
-	if (asprintf(&syspath, "%s/" SYSFS_PCI, h->root) < 0)
+	/*
+	 * An absent (or escaping) sys/bus/pci is no error: libpci is pointed at
+	 * a name that does not exist below the root and finds no devices.
+	 */
+	if (gpupt_path_resolve(h->rootfd, SYSFS_PCI, syspath, sizeof(syspath)) < 0 &&
+	    (gpupt_path_resolve(h->rootfd, ".", syspath, sizeof(syspath) - 32) < 0 ||
+	     !strcat(syspath, "/.gpupt-no-sys-bus-pci")))
 		return NULL;
 	pacc = pci_alloc();
-	if (!pacc) {
-		free(syspath);
+	if (!pacc)
 		return NULL;
-	}
 	pacc->error = libpci_fatal;
 	pacc->warning = libpci_quiet;
 	pacc->debug = libpci_quiet;
 	pacc->method = PCI_ACCESS_SYS_BUS_PCI;
 	pacc->id_lookup_mode = PCI_LOOKUP_NO_HWDB;	/* udev's hwdb is not below the root */
 	pci_set_param(pacc, "sysfs.path", syspath);	/* copied by libpci */
-	free(syspath);
 	set_ids_file(h, pacc);
 	pci_init(pacc);
 	return pacc;

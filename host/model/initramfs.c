@@ -4,10 +4,11 @@
 #include <unistd.h>
 
 #include "host/model/initramfs.h"
+#include "lib/path.h"
 
 static bool exists(int rootfd, const char *path)
 {
-	return faccessat(rootfd, path, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+	return gpupt_path_exists(rootfd, path);
 }
 
 static bool detect_initramfs_tools(int rootfd)

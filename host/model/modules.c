@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "host/model/modules.h"
+#include "lib/path.h"
 
 static enum gpupt_module_state module_state(struct kmod_ctx *ctx, const char *name)
 {
@@ -24,16 +25,20 @@ static enum gpupt_module_state module_state(struct kmod_ctx *ctx, const char *na
 	return st;
 }
 
-int gpupt_modules_lookup(const char *root, const char *kver, const char *const *names, size_t n,
+int gpupt_modules_lookup(int rootfd, const char *kver, const char *const *names, size_t n,
 			 enum gpupt_module_state *state)
 {
 	/* No modprobe.d: only what the kernel ships counts, not local aliases. */
 	static const char *const nocfg[] = { NULL };
-	char dir[PATH_MAX];
+	char rel[PATH_MAX], dir[PATH_MAX];
 	struct kmod_ctx *ctx;
+	int r;
 
-	if (snprintf(dir, sizeof(dir), "%s/lib/modules/%s", root, kver) >= (int)sizeof(dir))
+	if (snprintf(rel, sizeof(rel), "lib/modules/%s", kver) >= (int)sizeof(rel))
 		return -ENAMETOOLONG;
+	r = gpupt_path_resolve(rootfd, rel, dir, sizeof(dir));
+	if (r < 0)
+		return r;
 	ctx = kmod_new(dir, nocfg);
 	if (!ctx)
 		return -ENOENT;

@@ -12,11 +12,11 @@ enum gpupt_module_state {
 };
 
 /*
- * The state of each of names[0..n) in kernel kver of the tree at root into
- * state[].  Returns 0, or -errno when libkmod cannot read the kernel's
+ * The state of each of names[0..n) in kernel kver of the tree below rootfd
+ * into state[].  Returns 0, or -errno when libkmod cannot read the kernel's
  * module index.
  */
-int gpupt_modules_lookup(const char *root, const char *kver, const char *const *names, size_t n,
+int gpupt_modules_lookup(int rootfd, const char *kver, const char *const *names, size_t n,
 			 enum gpupt_module_state *state);
 
 #endif

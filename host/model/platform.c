@@ -43,17 +43,11 @@ static bool has_module_tree(int rootfd, const char *ver)
 
 static void find_installed(int rootfd, struct gpupt_kernels *out)
 {
-	int fd = openat(rootfd, "lib/modules", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *dir = gpupt_path_opendir(rootfd, "lib/modules");
 	struct dirent *e;
-	DIR *dir;
 
-	if (fd < 0)
+	if (!dir)
 		return;
-	dir = fdopendir(fd);
-	if (!dir) {
-		close(fd);
-		return;
-	}
 	while ((e = readdir(dir)) != NULL && out->n < GPUPT_MAX_KERNELS)
 		if (e->d_name[0] != '.' && strlen(e->d_name) < GPUPT_KVER_MAX &&
 		    has_module_tree(rootfd, e->d_name))
@@ -112,8 +106,11 @@ bool gpupt_kernels_have_simple_fb(int rootfd)
 {
 	struct dirent **names;
 	bool found = false;
-	int n = scandirat(rootfd, "boot", &names, NULL, alphasort);
+	int fd = gpupt_path_open(rootfd, "boot", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+	int n = fd < 0 ? -1 : scandirat(fd, ".", &names, NULL, alphasort);
 
+	if (fd >= 0)
+		close(fd);
 	for (int i = 0; i < n; i++) {
 		if (!found && strncmp(names[i]->d_name, "config-", 7) == 0)
 			found = config_has_simple_fb(rootfd, names[i]->d_name);

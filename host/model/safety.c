@@ -57,18 +57,12 @@ static bool mark_slaves(struct storage *st, const char *rel, const char *what, i
 	struct dirent *e;
 	bool found = false;
 	DIR *dir;
-	int fd;
 
 	if (gpupt_path_join(path, sizeof(path), rel, "slaves", (const char *)NULL) < 0)
 		return false;
-	fd = openat(st->h->rootfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
+	dir = gpupt_path_opendir(st->h->rootfd, path);
+	if (!dir)
 		return false;
-	dir = fdopendir(fd);
-	if (!dir) {
-		close(fd);
-		return false;
-	}
 	while ((e = readdir(dir)) != NULL) {
 		if (e->d_name[0] == '.' || !gpupt_path_name_ok(e->d_name))
 			continue;
@@ -92,7 +86,7 @@ static bool mark_block_node(struct storage *st, const char *rel, const char *wha
 	if (depth > SLAVE_DEPTH)
 		return false;
 	marked = mark_slaves(st, rel, what, depth);
-	n = readlinkat(st->h->rootfd, rel, target, sizeof(target) - 1);
+	n = gpupt_path_readlink(st->h->rootfd, rel, target, sizeof(target) - 1);
 	if (n < 0)
 		return marked;
 	target[n] = '\0';
@@ -122,17 +116,12 @@ static int find_mapper(struct gpupt_host *h, const char *name, char *rel, size_t
 {
 	char path[PATH_MAX], val[NAME_MAX + 1];
 	struct dirent *e;
-	int ret = -ENOENT, fd;
+	int ret = -ENOENT;
 	DIR *dir;
 
-	fd = openat(h->rootfd, "sys/block", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
+	dir = gpupt_path_opendir(h->rootfd, "sys/block");
+	if (!dir)
 		return -errno;
-	dir = fdopendir(fd);
-	if (!dir) {
-		close(fd);
-		return -ENOMEM;
-	}
 	while (ret != 0 && (e = readdir(dir)) != NULL) {
 		if (strncmp(e->d_name, "dm-", 3) != 0 ||
 		    gpupt_path_join(path, sizeof(path), "sys/block", e->d_name, "dm/name",

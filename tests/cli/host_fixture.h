@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "host/host.h"
+#include "lib/path.h"
 
 struct fixture {
 	char root[64];
@@ -58,7 +59,7 @@ static void fixture_open(struct fixture *f, const char *name)
 	memset(f, 0, sizeof(*f));
 	snprintf(f->root, sizeof(f->root), "/tmp/%s-XXXXXX", name);
 	assert_non_null(mkdtemp(f->root));
-	f->rootfd = open(f->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	f->rootfd = gpupt_path_open_root(f->root);
 	assert_true(f->rootfd >= 0);
 	f->h.root = f->root;
 	f->h.rootfd = f->rootfd;

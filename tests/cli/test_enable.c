@@ -63,7 +63,7 @@ static struct fx *make_fixture(const char *devcase, const char *boot, const char
 	setenv("PATH", path, 1);
 	unsetenv("GPUPT_FAKE_FAIL");
 	f->h.root = f->root;
-	f->h.rootfd = open(f->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	f->h.rootfd = gpupt_path_open_root(f->root);
 	assert_true(f->h.rootfd >= 0);
 	return f;
 }
@@ -218,7 +218,7 @@ static int setup_stdin(void **state)
 static void test_dry_run_touches_nothing(void **state)
 {
 	struct fx *f = make_fixture("seed", "debian", NULL);
-	char *before = snapshot(f, NULL);
+	char *before = snapshot(f, NULL), want[1024];
 
 	(void)state;
 	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--dry-run", "01:00"), 0);
@@ -228,7 +228,10 @@ static void test_dry_run_touches_nothing(void **state)
 	assert_non_null(strstr(f->out, "+GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT "
 				       "intel_iommu=on iommu=pt " ADDRS "\"\n"));
 	assert_non_null(strstr(f->out, "+addrs = 0000:01:00.0=10de:1381,0000:01:00.1=10de:0fbc\n"));
-	assert_non_null(strstr(f->out, "would run: update-initramfs -u -k all\nwould run: update-grub\n"));
+	/* With --root, the commands act on the root: they run inside it. */
+	snprintf(want, sizeof(want), "would run: chroot %s update-initramfs -u -k all\n"
+		 "would run: chroot %s update-grub\n", f->root, f->root);
+	assert_non_null(strstr(f->out, want));
 	free(before);
 	free_fixture(f);
 }
@@ -392,19 +395,54 @@ static void test_proxmox_grub(void **state)
 static void test_failing_command_restores(void **state)
 {
 	struct fx *f = make_fixture("seed", "debian", NULL);
-	char *before = snapshot(f, NULL);
+	char *before = snapshot(f, NULL), want[512];
 
 	(void)state;
 	setenv("GPUPT_FAKE_FAIL", "update-grub", 1);
 	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 1);
 	unsetenv("GPUPT_FAKE_FAIL");
-	assert_non_null(strstr(f->err, "gpupt: update-grub failed with exit status 3\n"));
+	snprintf(want, sizeof(want), "gpupt: chroot %s update-grub failed with exit status 3\n", f->root);
+	assert_non_null(strstr(f->err, want));
 	assert_non_null(strstr(f->err, "restored"));
 	assert_non_null(strstr(f->err, "run `gpupt enable` again"));
 	/* Every file as before; only the backup of the attempt stays. */
 	assert_snapshot(f, before, "/var/lib");
 	assert_null(read_rel(f, "var/lib/gpupt/journal"));
 	free(before);
+	free_fixture(f);
+}
+
+/*
+ * With --root the commands run inside the root, which needs its proc, sys
+ * and dev: without them, nothing is written and the message says what to
+ * bind.  With them, each command went through chroot ROOT.
+ */
+static void test_root_commands_run_inside(void **state)
+{
+	struct fx *f = make_fixture("seed", "debian", NULL);
+	char *before, *s, want[1024], path[256];
+
+	(void)state;
+	assert_int_equal(unlinkat(f->h.rootfd, "proc/mounts", 0), 0);
+	before = snapshot(f, NULL);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 1);
+	snprintf(want, sizeof(want), "gpupt: --root %s: no /proc/mounts there (proc is not mounted);"
+		 " bind it first: mount --rbind /proc %s/proc\n", f->root, f->root);
+	assert_non_null(strstr(f->err, want));
+	assert_non_null(strstr(f->err, "nothing written"));
+	assert_snapshot(f, before, NULL);
+	assert_null(calls(f));
+	free(before);
+	free_fixture(f);
+
+	f = make_fixture("seed", "debian", NULL);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	snprintf(path, sizeof(path), "%s/chroots", f->bin);
+	s = read_abs(path);
+	snprintf(want, sizeof(want), "chroot %s\nchroot %s\n", f->root, f->root);
+	assert_non_null(s);
+	assert_string_equal(s, want);
+	free(s);
 	free_fixture(f);
 }
 
@@ -655,6 +693,7 @@ int main(void)
 		cmocka_unit_test(test_debian_headless_efifb),
 		cmocka_unit_test(test_proxmox_grub),
 		cmocka_unit_test(test_failing_command_restores),
+		cmocka_unit_test(test_root_commands_run_inside),
 		cmocka_unit_test(test_bad_input_touches_nothing),
 		cmocka_unit_test(test_no_tty_needs_yes),
 		cmocka_unit_test(test_safety_refusal_and_force),

@@ -90,7 +90,7 @@ static int setup(void **state)
 	if (!f)
 		return -1;
 	snprintf(f->root, sizeof(f->root), "/tmp/gpupt-atomic-XXXXXX");
-	if (!mkdtemp(f->root) || (f->rootfd = open(f->root, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+	if (!mkdtemp(f->root) || (f->rootfd = gpupt_path_open_root(f->root)) < 0 ||
 	    mkdirat(f->rootfd, "etc", 0755) < 0) {
 		free(f);
 		return -1;
