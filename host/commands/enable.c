@@ -551,8 +551,16 @@ static void explain_plan_error(struct run_ctx *c, int r)
 		gpupt_msg(c->h->err, "%s: the kernel command line leaves a double quote open "
 				   "(or a quote in the file is never closed); close it, then run "
 				   "`gpupt %s` again\n", file, c->command);
+	else if (r == -ELOOP && c->plan.failed[0])
+		gpupt_msg(c->h->err, "/%s is a symbolic link: gpupt replaces only regular files;"
+			  " put a regular file there (or remove it), then run `gpupt %s` again\n",
+			  c->plan.failed, c->command);
+	else if (c->plan.failed[0])
+		gpupt_msg(c->h->err, "cannot prepare the changes: /%s: %s; nothing was written\n",
+			  c->plan.failed, strerror(-r));
 	else
-		gpupt_msg(c->h->err, "cannot prepare the changes: %s\n", strerror(-r));
+		gpupt_msg(c->h->err, "cannot prepare the changes: %s; nothing was written\n",
+			  strerror(-r));
 }
 
 static int enable_checks(struct run_ctx *c, const struct gpupt_devlist *l,
@@ -672,7 +680,7 @@ int gpupt_cmd_disable(struct gpupt_host *h, int argc, char **argv)
 	}
 	r = plan_disable(c);
 	if (r < 0) {
-		gpupt_msg(h->err, "cannot prepare the changes: %s\n", strerror(-r));
+		explain_plan_error(c, r);
 		goto out;
 	}
 	status = carry_out(c);

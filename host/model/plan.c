@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "host/model/plan.h"
 #include "lib/path.h"
@@ -35,20 +36,13 @@ static char *dup_bytes(const char *data, size_t len)
 	return p;
 }
 
-int gpupt_plan_add(struct gpupt_plan *p, int rootfd, const char *path,
-		   enum gpupt_change_kind kind, struct gpupt_change **out)
+static int take_in(struct gpupt_change *c, int rootfd, const char *path)
 {
-	struct gpupt_change *c;
+	struct stat st;
 	int r;
 
-	if (p->n >= GPUPT_PLAN_MAX)
-		return -ENOSPC;
-	c = &p->c[p->n];
-	memset(c, 0, sizeof(*c));
-	if (snprintf(c->path, sizeof(c->path), "%s", path) >= (int)sizeof(c->path))
-		return -ENAMETOOLONG;
-	c->kind = kind;
-	c->mode = 0644;
+	if (gpupt_path_stat(rootfd, path, &st, false) == 0 && S_ISLNK(st.st_mode))
+		return -ELOOP;
 	r = gpupt_read_file_alloc(rootfd, path, GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &c->old, &c->old_len);
 	if (r < 0 && r != -ENOENT)
 		return r;
@@ -59,6 +53,28 @@ int gpupt_plan_add(struct gpupt_plan *p, int rootfd, const char *path,
 	}
 	c->new_len = c->old_len;
 	c->new_exists = c->old_exists;
+	return 0;
+}
+
+int gpupt_plan_add(struct gpupt_plan *p, int rootfd, const char *path,
+		   enum gpupt_change_kind kind, struct gpupt_change **out)
+{
+	struct gpupt_change *c;
+	int r;
+
+	snprintf(p->failed, sizeof(p->failed), "%s", path);
+	if (p->n >= GPUPT_PLAN_MAX)
+		return -ENOSPC;
+	c = &p->c[p->n];
+	memset(c, 0, sizeof(*c));
+	if (snprintf(c->path, sizeof(c->path), "%s", path) >= (int)sizeof(c->path))
+		return -ENAMETOOLONG;
+	c->kind = kind;
+	c->mode = 0644;
+	r = take_in(c, rootfd, path);
+	if (r < 0)
+		return r;
+	p->failed[0] = '\0';
 	p->n++;
 	*out = c;
 	return 0;

@@ -44,6 +44,7 @@ enum { GPUPT_PLAN_MAX = 8 };
 struct gpupt_plan {
 	struct gpupt_change c[GPUPT_PLAN_MAX];
 	unsigned n;
+	char failed[GPUPT_PATH_MAX];	/* the file gpupt_plan_add could not take in */
 };
 
 void gpupt_plan_free(struct gpupt_plan *p);
@@ -51,7 +52,10 @@ struct gpupt_change *gpupt_plan_find(struct gpupt_plan *p, const char *path);
 
 /*
  * A new change for path with its current contents read in (new = old).
- * -ENOSPC when the plan is full.
+ * -ENOSPC when the plan is full; -ELOOP when path is a symlink (gpupt
+ * replaces only regular files: writing through a link would change a file
+ * somewhere else, replacing it would lose the link).  On failure p->failed
+ * names path.
  */
 int gpupt_plan_add(struct gpupt_plan *p, int rootfd, const char *path,
 		   enum gpupt_change_kind kind, struct gpupt_change **out);

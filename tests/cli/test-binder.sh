@@ -401,6 +401,26 @@ check_untouched $GPU
 checks=$((checks + 1))
 [ ! -s "$R/dev/kmsg" ] || fail "logged without a selection: $(cat "$R/dev/kmsg")"
 
+# ---- links that leave the root ----
+# The GPU's entry is an absolute link to a decoy outside the root (on a
+# real host such a link would lead into the live /sys): with --root it
+# resolves below the root, where there is nothing, so the decoy is never
+# written and the device counts as not found.
+begin escape
+seed_host
+decoy="$T/decoy/$GPU"
+mkdir -p "$decoy"
+cp -R "$R/sys/devices/pci0000:00/$GPU/." "$decoy/"
+rm "$R/$DEVS/$GPU"
+ln -s "$decoy" "$R/$DEVS/$GPU"
+fx_cmdline "gpupt.addrs=$GPU"
+run
+check_rc 1
+checks=$((checks + 1))
+[ "$(cat "$decoy/driver_override")" = "(null)" ] || fail "wrote outside the root: $(cat "$decoy/driver_override")"
+checks=$((checks + 1))
+[ ! -e "$decoy/driver/unbind" ] || [ ! -s "$decoy/driver/unbind" ] || fail "unbound outside the root"
+
 # ---- usage ----
 begin usage
 "$BIND" --bogus >"$T/out" 2>"$T/err"

@@ -446,6 +446,86 @@ static void test_root_commands_run_inside(void **state)
 	free_fixture(f);
 }
 
+/* Is the directory dir empty (or gone)? */
+static bool dir_empty(const char *dir)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "test -z \"$(ls -A '%s' 2>/dev/null)\"", dir);
+	return system(cmd) == 0;	/* test helper only */
+}
+
+/*
+ * Symlinks in the root point outside it (absolute, and relative with
+ * enough ".."): with --root they resolve inside the root, so nothing is
+ * written outside, with openat2 and with the user-space walk alike.  A link
+ * whose target exists inside the root is followed there.
+ */
+static void check_links_stay_inside(bool walk)
+{
+	char outside[] = "/tmp/gpupt-outside-XXXXXX", link[512], *s;
+	struct fx *f;
+
+	assert_non_null(mkdtemp(outside));
+	gpupt_path_force_walk(walk);
+	f = make_fixture("seed", "debian", NULL);
+	/* var/lib/gpupt -> the outside directory, by absolute path and by "..". */
+	assert_int_equal(mkdirat(f->h.rootfd, "var/lib", 0755), 0);
+	assert_int_equal(symlinkat(outside, f->h.rootfd, "var/lib/gpupt"), 0);
+	snprintf(link, sizeof(link), "../../../../../../../../../..%s", outside);
+	assert_int_equal(unlinkat(f->h.rootfd, "etc/default/grub.d", AT_REMOVEDIR), 0);
+	assert_int_equal(symlinkat(link, f->h.rootfd, "etc/default/grub.d"), 0);
+	/* Below the root, those links lead nowhere: enable fails, and writes nothing outside. */
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 1);
+	assert_true(dir_empty(outside));
+	free_fixture(f);
+
+	f = make_fixture("seed", "debian", NULL);
+	assert_int_equal(mkdirat(f->h.rootfd, "etc/grub-dropins", 0755), 0);
+	assert_int_equal(unlinkat(f->h.rootfd, "etc/default/grub.d", AT_REMOVEDIR), 0);
+	assert_int_equal(symlinkat("/etc/grub-dropins", f->h.rootfd, "etc/default/grub.d"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	s = read_rel(f, "etc/grub-dropins/gpupt.cfg");
+	assert_non_null(s);
+	assert_non_null(strstr(s, "intel_iommu=on iommu=pt " ADDRS));
+	free(s);
+	free_fixture(f);
+	gpupt_path_force_walk(false);
+	rmdir(outside);
+}
+
+static void test_root_links_stay_inside(void **state)
+{
+	(void)state;
+	check_links_stay_inside(false);
+	check_links_stay_inside(true);
+}
+
+/* A symlink where gpupt writes a file is refused, before anything is written. */
+static void test_symlinked_target_refused(void **state)
+{
+	struct fx *f = make_fixture("seed", "debian", NULL);
+	char *before, *s;
+
+	(void)state;
+	assert_int_equal(gpupt_file_write_atomic(f->h.rootfd, "etc/other.cfg", "# someone else's\n",
+						 17, 0600), 0);
+	assert_int_equal(symlinkat("../../other.cfg", f->h.rootfd, "etc/default/grub.d/gpupt.cfg"), 0);
+	before = snapshot(f, NULL);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 1);
+	assert_non_null(strstr(f->err, "gpupt: /etc/default/grub.d/gpupt.cfg is a symbolic link: gpupt"
+				       " replaces only regular files;"));
+	assert_snapshot(f, before, NULL);
+	s = read_rel(f, "etc/other.cfg");
+	assert_string_equal(s, "# someone else's\n");
+	free(s);
+	/* The atomic writer refuses it on its own too. */
+	assert_int_equal(gpupt_file_write_atomic(f->h.rootfd, "etc/default/grub.d/gpupt.cfg", "x\n", 2,
+						 0644), -ELOOP);
+	free(before);
+	free_fixture(f);
+}
+
 static void test_bad_input_touches_nothing(void **state)
 {
 	static const char *const bad[] = { "10de:1381 init=/bin/sh", "01:00\"", "01:00 ", "05:00.0",
@@ -694,6 +774,8 @@ int main(void)
 		cmocka_unit_test(test_proxmox_grub),
 		cmocka_unit_test(test_failing_command_restores),
 		cmocka_unit_test(test_root_commands_run_inside),
+		cmocka_unit_test(test_root_links_stay_inside),
+		cmocka_unit_test(test_symlinked_target_refused),
 		cmocka_unit_test(test_bad_input_touches_nothing),
 		cmocka_unit_test(test_no_tty_needs_yes),
 		cmocka_unit_test(test_safety_refusal_and_force),
