@@ -19,7 +19,7 @@
 #define SYS_openat2 437
 #endif
 struct open_how_abi {
-	uint64_t flags, mode, resolve;
+	uint64_t flags, mode, resolve;	/* cppcheck-suppress unusedStructMember */
 };
 enum { RESOLVE_NO_MAGICLINKS_ABI = 0x02, RESOLVE_IN_ROOT_ABI = 0x10, WALK_MAX_LINKS = 40 };
 
@@ -148,10 +148,9 @@ static int open_in_root(const char *path, int flags, mode_t mode)
 		.mode = (flags & O_CREAT) ? mode : 0,
 		.resolve = RESOLVE_IN_ROOT_ABI | RESOLVE_NO_MAGICLINKS_ABI,
 	};
-	long fd;
-
 	if (!walk_forced) {
-		fd = syscall(SYS_openat2, confined_root, path, &how, sizeof(how));
+		long fd = syscall(SYS_openat2, confined_root, path, &how, sizeof(how));
+
 		if (fd >= 0 || errno != ENOSYS)
 			return fd < 0 ? -errno : (int)fd;
 	}
@@ -172,10 +171,10 @@ int gpupt_path_open(int dirfd, const char *path, int flags, mode_t mode)
 {
 	const char *rel = confined_root >= 0 ? dir_rel(dirfd) : NULL;
 	char full[PATH_MAX];
-	int fd;
 
 	if (!rel) {
-		fd = openat(dirfd, path, flags, mode);
+		int fd = openat(dirfd, path, flags, mode);
+
 		return fd < 0 ? -errno : fd;
 	}
 	if (gpupt_path_join(full, sizeof(full), rel, path, (const char *)NULL) < 0)
