@@ -7,13 +7,28 @@
 # Keep test objects between runs: they are intermediate files otherwise.
 .SECONDARY:
 
+# One version, shown by gpupt --version, gpupt-bind --version and the package.
+VERSION := $(shell cat VERSION)
+
+# Install directories (initramfs-tools and dracut only look below /usr and /etc).
 PREFIX ?= /usr
+SBINDIR ?= $(PREFIX)/sbin
+LIBEXECDIR ?= $(PREFIX)/lib
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+SYSCONFDIR ?= /etc
 DESTDIR ?=
+
 CC ?= cc
+PKG_CONFIG ?= pkg-config
 CFLAGS ?= -O2 -g
 FUZZ_SECONDS ?= 20
+# Warnings are errors in development and CI (make check, demo, lint turn
+# this on), not in a packager's build, where a newer compiler may warn.
+WERROR ?= 0
 
-WARN := -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE
+WARN := -std=c11 -Wall -Wextra -D_GNU_SOURCE $(if $(filter 1,$(WERROR)),-Werror)
+ALL_CPPFLAGS = -I. -DGPUPT_VERSION='"$(VERSION)"' $(CPPFLAGS)
 ifeq ($(SANITIZE),1)
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 B := build-san
@@ -21,7 +36,7 @@ else
 SAN :=
 B := build
 endif
-ALL_CFLAGS = $(WARN) $(CFLAGS) $(SAN) -I.
+ALL_CFLAGS = $(WARN) $(ALL_CPPFLAGS) $(CFLAGS) $(SAN)
 ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 
 BINS :=			# programs built by `make`
@@ -58,18 +73,24 @@ DEPS_STAMP := $(B)/.deps-build
 include $(sort $(wildcard */module.mk))
 include $(sort $(wildcard tests/*/module.mk))
 
-.PHONY: all check lint fuzz fuzz-build bench size demo install uninstall clean deps check-e2e
+.PHONY: all check check-run lint fuzz fuzz-build bench size demo demo-run install uninstall \
+	clean deps check-e2e
 
-all: $(DEPS_STAMP) $(BINS)
+# Plain `make` builds with what is installed: no apt-get, no network.
+all: $(BINS)
 
-# Build dependencies install themselves (apt-get, as root) when missing.
+# The README's two commands (and lint) install what they miss (apt-get, as
+# root; otherwise they say what to install), then build with -Werror.
 $(DEPS_STAMP): scripts/deps-build.txt scripts/install-deps
 	@sh scripts/install-deps scripts/deps-build.txt
 	@mkdir -p $(@D) && touch $@
 
 deps: $(DEPS_STAMP)
 
-$(B)/%.o: %.c | $(DEPS_STAMP)
+check demo: deps
+	@$(MAKE) --no-print-directory WERROR=1 $@-run
+
+$(B)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
@@ -83,11 +104,11 @@ $(LIB_A): $(LIB_OBJS)
 
 # Fuzzers replay their saved corpus in every `make check`, built without libFuzzer.
 FUZZ_REPLAYS := $(FUZZERS:%=$(B)/replay-%)
-$(B)/replay-%: tests/fuzz/fuzz-%.c tests/fuzz/replay.c $(FUZZ_SRCS) | $(DEPS_STAMP)
+$(B)/replay-%: tests/fuzz/fuzz-%.c tests/fuzz/replay.c $(FUZZ_SRCS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS)
 
-check: all $(TESTS) $(FUZZ_REPLAYS)
+check-run: all $(TESTS) $(FUZZ_REPLAYS)
 	@sh scripts/run-tests $(TESTS) $(TEST_SCRIPTS) $(foreach f,$(FUZZERS),"$(B)/replay-$(f) tests/fuzz/corpus/$(f)")
 
 FUZZ_BINS := $(FUZZERS:%=build-fuzz/fuzz-%)

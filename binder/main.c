@@ -36,6 +36,7 @@ static const char usage_text[] =
 	"                    (default /sbin/modprobe; not run with --root unless given)\n"
 	"  --cmdline STRING  use STRING instead of DIR/proc/cmdline\n"
 	"  --help            show this text\n"
+	"  --version         print the version\n"
 	"\n"
 	"GPUPT_PASS=late in the environment marks the second pass, after udev.\n"
 	"Exit status: 0 all selected devices bound (or none selected), 1 some\n"
@@ -75,6 +76,10 @@ static int parse_args(struct binder *b, int argc, char **argv)
 
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			out_write(STDOUT_FILENO, usage_text, sizeof(usage_text) - 1);
+			return 1;
+		} else if (strcmp(a, "--version") == 0) {
+			out_write(STDOUT_FILENO, "gpupt-bind " GPUPT_VERSION "\n",
+				  sizeof("gpupt-bind " GPUPT_VERSION "\n") - 1);
 			return 1;
 		} else if (strcmp(a, "--dry-run") == 0 || strcmp(a, "-n") == 0) {
 			b->dry_run = true;

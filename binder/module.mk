@@ -25,17 +25,20 @@ BINDER_CC = $(if $(shell command -v musl-gcc 2>/dev/null),musl-gcc,$(CC))
 # tables, no PIE (static anyway), and segments packed in the file rather
 # than page-aligned (common-page-size; max-page-size stays 4096, so the
 # kernel maps them as usual).
-BINDER_CFLAGS = $(WARN) -Os -flto -ffunction-sections -fdata-sections -fno-pie \
-	-fno-asynchronous-unwind-tables -fno-unwind-tables -I.
-BINDER_LDFLAGS = -Os -flto -static -no-pie -s -Wl,--gc-sections -Wl,--build-id=none \
-	-Wl,-z,noseparate-code -Wl,-z,norelro -Wl,-z,common-page-size=64
+# The packager's CPPFLAGS/CFLAGS/LDFLAGS come first, so their hardening
+# flags apply and the size flags after them win over their -O2.  Stripping
+# is the packager's (dh_strip) or `make install-strip`'s job, not the link's.
+BINDER_CFLAGS = $(WARN) $(ALL_CPPFLAGS) $(CFLAGS) -Os -flto -ffunction-sections -fdata-sections \
+	-fno-pie -fno-asynchronous-unwind-tables -fno-unwind-tables
+BINDER_LDFLAGS = $(LDFLAGS) -Os -flto -static -no-pie -Wl,--gc-sections -Wl,--build-id=none \
+	-Wl,-z,noseparate-code -Wl,-z,common-page-size=64
 # An archive of LTO objects needs the plugin-aware ar.
 BINDER_AR = gcc-ar
 endif
 
 BINS += $(BINDER)
 
-$(BINDER_OBJDIR)/%.o: %.c | $(DEPS_STAMP)
+$(BINDER_OBJDIR)/%.o: %.c
 	@mkdir -p $(@D)
 	$(BINDER_CC) $(BINDER_CFLAGS) -MMD -MP -c -o $@ $<
 
@@ -46,7 +49,7 @@ $(BINDER): $(BINDER_OBJS) $(BINDER_LIB)
 	$(BINDER_CC) -o $@ $^ $(BINDER_LDFLAGS)
 
 # make demo: what the binder would do on a copy of the seed host.
-demo: $(BINDER)
+demo-run: $(BINDER)
 	@rm -rf $(B)/demo-root
 	@sh $(BINDER_ROOT_BUILDER) seed $(B)/demo-root
 	@echo '$$ cat $(B)/demo-root/proc/cmdline'
@@ -54,14 +57,16 @@ demo: $(BINDER)
 	@echo '$$ gpupt-bind --dry-run --verbose --root $(B)/demo-root'
 	@$(BINDER) --dry-run --verbose --root $(B)/demo-root; echo "(exit status $$?)"
 
+# The size that ships: a stripped copy.
 size: $(BINDER)
-	@echo "$(BINDER): $$(wc -c <$(BINDER)) bytes ($(BINDER_CC), static, stripped)"
+	@strip -o $(BINDER).stripped $(BINDER)
+	@echo "$(BINDER): $$(wc -c <$(BINDER).stripped) bytes stripped ($(BINDER_CC), static)"
 
 install-binder: $(BINDER)
-	install -D -m 0755 $(BINDER) $(DESTDIR)$(PREFIX)/lib/gpupt/gpupt-bind
+	install -D -m 0755 $(BINDER) $(DESTDIR)$(LIBEXECDIR)/gpupt/gpupt-bind
 uninstall-binder:
-	rm -f $(DESTDIR)$(PREFIX)/lib/gpupt/gpupt-bind
-	-rmdir $(DESTDIR)$(PREFIX)/lib/gpupt 2>/dev/null
+	rm -f $(DESTDIR)$(LIBEXECDIR)/gpupt/gpupt-bind
+	-rmdir $(DESTDIR)$(LIBEXECDIR)/gpupt 2>/dev/null
 INSTALL_TARGETS += install-binder
 UNINSTALL_TARGETS += uninstall-binder
 .PHONY: install-binder uninstall-binder

@@ -11,8 +11,6 @@
 #include "lib/macro.h"
 #include "lib/msg.h"
 
-#define GPUPT_VERSION "0.1"
-
 static const struct gpupt_command {
 	const char *name;
 	int (*fn)(struct gpupt_host *h, int argc, char **argv);

@@ -7,7 +7,9 @@
 HOST_SRCS := $(sort $(wildcard host/*.c host/*/*.c))
 HOST_OBJS := $(HOST_SRCS:%.c=$(B)/%.o)
 HOST_LIB_OBJS := $(filter-out $(B)/host/main.o,$(HOST_OBJS))
-HOST_LIBS = $(shell pkg-config --libs libpci libkmod blkid 2>/dev/null || echo -lpci -lkmod -lblkid)
+HOST_PKGS := libpci libkmod blkid
+HOST_LIBS = $(shell $(PKG_CONFIG) --libs $(HOST_PKGS) 2>/dev/null || echo -lpci -lkmod -lblkid)
+HOST_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(HOST_PKGS) 2>/dev/null)
 HOST_FORMAT_SRCS := $(sort $(wildcard host/formats/*.c))
 
 ifneq ($(wildcard host/main.c),)
@@ -17,10 +19,13 @@ endif
 $(B)/gpupt: $(HOST_OBJS) $(SYSFS_OBJS) $(PARSE_LIB) $(LIB_A)
 	$(CC) -o $@ $^ $(ALL_LDFLAGS) $(HOST_LIBS)
 
+# The library headers' flags reach every object that may include them.
+$(HOST_OBJS): ALL_CFLAGS += $(HOST_CFLAGS)
+
 install-host: $(B)/gpupt
-	install -D -m 0755 $(B)/gpupt $(DESTDIR)$(PREFIX)/sbin/gpupt
+	install -D -m 0755 $(B)/gpupt $(DESTDIR)$(SBINDIR)/gpupt
 uninstall-host:
-	rm -f $(DESTDIR)$(PREFIX)/sbin/gpupt
+	rm -f $(DESTDIR)$(SBINDIR)/gpupt
 INSTALL_TARGETS += install-host
 UNINSTALL_TARGETS += uninstall-host
 .PHONY: install-host uninstall-host

@@ -1,19 +1,24 @@
 # initramfs-hook/: gpupt's integration with the initramfs generators
-# (initramfs-tools, dracut, mkinitcpio) and the sample /etc/gpupt.conf.
+# (initramfs-tools, dracut, mkinitcpio) and the example gpupt.conf.
 #
 # initramfs-tools reads only /usr/share/initramfs-tools and
 # /etc/initramfs-tools, so the hooks work with PREFIX=/usr (the default);
 # with another PREFIX they are installed but no generator finds them.
+# The defaults repeat the top Makefile's: the hook tests use this file alone.
+PREFIX ?= /usr
+LIBEXECDIR ?= $(PREFIX)/lib
+DATADIR ?= $(PREFIX)/share
 
 # Where the binder is installed; substituted for @BINDER@ in every hook.
-HOOKS_BINDER = $(PREFIX)/lib/gpupt/gpupt-bind
-HOOKS_SYSCONF := /etc
+HOOKS_BINDER = $(LIBEXECDIR)/gpupt/gpupt-bind
+# /etc/gpupt.conf belongs to `gpupt enable`: only an example is installed.
+HOOKS_EXAMPLE = $(DATADIR)/doc/gpupt/examples/gpupt.conf
 
 # source:installed path:mode
 HOOKS_FILES = \
-	initramfs-hook/initramfs-tools/hook:$(PREFIX)/share/initramfs-tools/hooks/gpupt:0755 \
-	initramfs-hook/initramfs-tools/init-top:$(PREFIX)/share/initramfs-tools/scripts/init-top/gpupt:0755 \
-	initramfs-hook/initramfs-tools/init-premount:$(PREFIX)/share/initramfs-tools/scripts/init-premount/gpupt:0755 \
+	initramfs-hook/initramfs-tools/hook:$(DATADIR)/initramfs-tools/hooks/gpupt:0755 \
+	initramfs-hook/initramfs-tools/init-top:$(DATADIR)/initramfs-tools/scripts/init-top/gpupt:0755 \
+	initramfs-hook/initramfs-tools/init-premount:$(DATADIR)/initramfs-tools/scripts/init-premount/gpupt:0755 \
 	initramfs-hook/dracut/module-setup.sh:$(PREFIX)/lib/dracut/modules.d/90gpupt/module-setup.sh:0755 \
 	initramfs-hook/dracut/gpupt-pre-udev.sh:$(PREFIX)/lib/dracut/modules.d/90gpupt/gpupt-pre-udev.sh:0755 \
 	initramfs-hook/dracut/90-gpupt.conf:$(PREFIX)/lib/dracut/dracut.conf.d/90-gpupt.conf:0644 \
@@ -34,19 +39,17 @@ install-hooks:
 		chmod "$$mode" "$$dst.tmp"; mv -f "$$dst.tmp" "$$dst"; \
 		echo "installed $$dst"; \
 	done
-	@conf="$(DESTDIR)$(HOOKS_SYSCONF)/gpupt.conf"; \
-	if [ -e "$$conf" ]; then echo "kept existing $$conf"; \
-	else install -D -m 0644 initramfs-hook/gpupt.conf "$$conf" && echo "installed $$conf"; fi
+	@install -D -m 0644 initramfs-hook/gpupt.conf "$(DESTDIR)$(HOOKS_EXAMPLE)"
+	@echo "installed $(DESTDIR)$(HOOKS_EXAMPLE)"
 
-# The conf is removed only while it is still the untouched sample.
+# /etc/gpupt.conf is left alone: gpupt disable is what takes a selection away.
 uninstall-hooks:
 	@for f in $(HOOKS_FILES); do \
 		rest=$${f#*:}; rm -f "$(DESTDIR)$${rest%:*}"; \
 	done
 	@rmdir "$(DESTDIR)$(PREFIX)/lib/dracut/modules.d/90gpupt" 2>/dev/null || true
-	@conf="$(DESTDIR)$(HOOKS_SYSCONF)/gpupt.conf"; \
-	if cmp -s initramfs-hook/gpupt.conf "$$conf"; then rm -f "$$conf"; \
-	elif [ -e "$$conf" ]; then echo "kept $$conf (edited since install; remove it by hand if unwanted)"; fi
+	@rm -f "$(DESTDIR)$(HOOKS_EXAMPLE)"
+	@rmdir "$(DESTDIR)$(DATADIR)/doc/gpupt/examples" "$(DESTDIR)$(DATADIR)/doc/gpupt" 2>/dev/null || true
 
 INSTALL_TARGETS += install-hooks
 UNINSTALL_TARGETS += uninstall-hooks

@@ -431,6 +431,11 @@ rc=$?
 check_rc 0
 checks=$((checks + 1))
 grep -q "^usage: gpupt-bind" "$T/out" || fail "--help: $(cat "$T/out")"
+"$BIND" --version >"$T/out" 2>"$T/err"
+rc=$?
+check_rc 0
+checks=$((checks + 1))
+[ "$(cat "$T/out")" = "gpupt-bind $(cat "$(dirname "$0")/../../VERSION")" ] || fail "--version: $(cat "$T/out")"
 
 echo "test-binder: $checks checks, $fails failed"
 [ "$fails" -eq 0 ]

@@ -31,7 +31,8 @@ R=$tmp/root
 
 expect help 0 "  gpupt enable 01:00    select every function of slot 01:00, then reboot" "$gpupt" --help
 expect help-commands 0 "  list      show the GPUs, all functions of their slots, drivers, IOMMU groups" "$gpupt" -h
-expect version 0 "gpupt 0.1" "$gpupt" --version
+# The one version, from VERSION at the top of the tree.
+expect version 0 "gpupt $(cat "$here/../../../VERSION")" "$gpupt" --version
 expect no-command 2 "gpupt: no command given" "$gpupt"
 expect unknown-command 2 "gpupt: unknown command \"frobnicate\"; the commands are:" "$gpupt" frobnicate
 expect unknown-command-lists 2 "  status    configured vs in effect vs bound now; is a reboot pending?" "$gpupt" frobnicate

@@ -3,13 +3,13 @@
 # programs print, and document exactly the long options the programs' --help
 # lists: the global options in gpupt(8)'s OPTIONS, each command's in its
 # ".SS gpupt COMMAND" subsection, the binder's in gpupt-bind(8)'s OPTIONS.
-#   usage: test-man.sh path/to/gpupt path/to/gpupt-bind
+#   usage: test-man.sh path/to/gpupt path/to/gpupt-bind BUILT-MAN-DIR
 set -u
-[ $# -eq 2 ] || { echo "usage: test-man.sh GPUPT GPUPT_BIND" >&2; exit 2; }
+[ $# -eq 3 ] || { echo "usage: test-man.sh GPUPT GPUPT_BIND MANDIR" >&2; exit 2; }
 GPUPT=$1
 BIND=$2
 HERE=$(dirname "$0")
-MAN=$HERE/../../man
+MAN=$3
 PAGES="gpupt.8 gpupt-bind.8 gpupt.conf.5 gpupt.7"
 for p in "$GPUPT" "$BIND"; do
 	[ -x "$p" ] || { echo "test-man.sh: $p is not built" >&2; exit 1; }

@@ -1,8 +1,8 @@
 #!/bin/sh
 # `make install-hooks` / `make uninstall-hooks` into a scratch DESTDIR: every
 # file where its generator reads it, with its mode, the binder path of the
-# PREFIX substituted, the sample conf installed once and never overwritten,
-# and uninstall removing what install added.
+# PREFIX substituted, the example conf under share/doc (never /etc/gpupt.conf,
+# which belongs to `gpupt enable`), and uninstall removing what install added.
 # shellcheck source=tests/hooks/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -18,6 +18,7 @@ lib/dracut/modules.d/90gpupt/gpupt-pre-udev.sh 755
 lib/dracut/dracut.conf.d/90-gpupt.conf 644
 lib/initcpio/install/gpupt 644
 lib/initcpio/hooks/gpupt 644
+share/doc/gpupt/examples/gpupt.conf 644
 LIST
 }
 
@@ -46,10 +47,10 @@ check_prefix()
 		esac
 		seen=$((seen + 1))
 	done <"$scratch/list"
-	assert_eq "files checked under $1" 8 "$seen"
-	assert_eq "sample conf mode" 644 "$(stat -c %a "$dest/etc/gpupt.conf")"
-	cmp -s "$top/initramfs-hook/gpupt.conf" "$dest/etc/gpupt.conf" ||
-		fail "$dest/etc/gpupt.conf differs from the sample"
+	assert_eq "files checked under $1" 9 "$seen"
+	cmp -s "$top/initramfs-hook/gpupt.conf" "$dest$1/share/doc/gpupt/examples/gpupt.conf" ||
+		fail "the installed example differs from initramfs-hook/gpupt.conf"
+	assert_eq "no /etc/gpupt.conf installed" no "$([ -e "$dest/etc/gpupt.conf" ] && echo yes || echo no)"
 }
 
 check_prefix /usr
@@ -59,7 +60,7 @@ check_prefix /usr/local
 assert_eq "uncommented lines in the sample conf" "" \
 	"$(grep -v -e '^#' -e '^[[:space:]]*$' "$top/initramfs-hook/gpupt.conf")"
 
-# An existing conf survives install and uninstall.
+# An admin's conf survives install and uninstall.
 dest="$scratch/admin"
 mkdir -p "$dest/etc"
 echo "ids = 10de:1381" >"$dest/etc/gpupt.conf"
@@ -68,15 +69,14 @@ assert_eq "admin conf after install" "ids = 10de:1381" "$(cat "$dest/etc/gpupt.c
 hooks_make uninstall-hooks "$dest" >"$scratch/out" ||
 	fail "make uninstall-hooks failed"
 assert_eq "admin conf after uninstall" "ids = 10de:1381" "$(cat "$dest/etc/gpupt.conf")"
-assert_contains "uninstall says it kept the conf" "$scratch/out" "kept $dest/etc/gpupt.conf"
 assert_eq "files left after uninstall" "$dest/etc/gpupt.conf" "$(find "$dest" -type f)"
 assert_eq "dracut module directory removed" no \
 	"$([ -d "$dest/usr/lib/dracut/modules.d/90gpupt" ] && echo yes || echo no)"
 
-# An untouched sample goes with uninstall.
+# Uninstall leaves nothing behind.
 dest="$scratch/root_usr"
 hooks_make uninstall-hooks "$dest" >/dev/null ||
 	fail "make uninstall-hooks failed"
-assert_eq "files left after uninstalling the sample" "" "$(find "$dest" -type f)"
+assert_eq "files left after uninstall" "" "$(find "$dest" -type f)"
 
 finish
