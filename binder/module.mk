@@ -30,7 +30,7 @@ BINDER_CC = $(if $(shell command -v musl-gcc 2>/dev/null),musl-gcc,$(CC))
 # is the packager's (dh_strip) or `make install-strip`'s job, not the link's.
 BINDER_CFLAGS = $(WARN) $(ALL_CPPFLAGS) $(CFLAGS) -Os -flto -ffunction-sections -fdata-sections \
 	-fno-pie -fno-asynchronous-unwind-tables -fno-unwind-tables
-BINDER_LDFLAGS = $(LDFLAGS) -Os -flto -static -no-pie -Wl,--gc-sections -Wl,--build-id=none \
+BINDER_LDFLAGS = $(LDFLAGS) -Os -flto -fno-asynchronous-unwind-tables -fno-unwind-tables -static -no-pie -Wl,--gc-sections -Wl,--build-id=none \
 	-Wl,-z,noseparate-code -Wl,-z,common-page-size=64
 # An archive of LTO objects needs the plugin-aware ar.
 BINDER_AR = gcc-ar
