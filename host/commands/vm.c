@@ -43,8 +43,9 @@ struct vm_cmd {
 	bool running;				/* the VM runs now */
 	bool refused;				/* ... and no --force (nor --dry-run) */
 	char conf_path[CONF_PATH_LEN];		/* "etc/pve/qemu-server/100.conf" */
-	char *conf;
+	char *conf;				/* its bytes before the change */
 	size_t conf_len;
+	char backup_dir[GPUPT_PATH_MAX];	/* where apply_file saved them, "" if nowhere */
 	struct gpupt_vmconf_info info;
 	struct gpupt_vm_plan plan;
 	struct {
@@ -396,10 +397,57 @@ static bool plan_changes_nothing(const struct vm_cmd *c)
 	       memcmp(old->s, v, old->len) == 0;
 }
 
+/*
+ * After a step failed (why says which): what does the VM's file hold now?
+ * Its previous bytes are put back if they are not there, and the message
+ * says which it is: unchanged, put back, or changed (with the diff).
+ * copy names a saved previous version, or is NULL.  Returns true when the
+ * file holds its previous bytes.
+ */
+static bool settle_conf(struct vm_cmd *c, const char *why, const char *copy)
+{
+	FILE *err = c->h->err;
+	char *now = NULL;
+	size_t now_len = 0;
+	int r = gpupt_read_file_alloc(c->h->rootfd, c->conf_path, GPUPT_FILE_MAX,
+				      GPUPT_READ_REGULAR, &now, &now_len);
+	bool same = r == 0 && now_len == c->conf_len && memcmp(now, c->conf, now_len) == 0;
+
+	free(now);
+	if (same) {
+		gpupt_msg(err, "vm: %s; /%s is unchanged%s%s%s\n", why, c->conf_path,
+			  copy ? " (a copy of it is in /" : "", copy ? copy : "", copy ? ")" : "");
+		return true;
+	}
+	/* lib/atomic keeps mode and owner; the conf exists, so the mode is not used. */
+	r = gpupt_file_write_atomic(c->h->rootfd, c->conf_path, c->conf, c->conf_len, 0640);
+	now = NULL;
+	if (gpupt_read_file_alloc(c->h->rootfd, c->conf_path, GPUPT_FILE_MAX, GPUPT_READ_REGULAR,
+				  &now, &now_len) == 0 &&
+	    now_len == c->conf_len && memcmp(now, c->conf, now_len) == 0) {
+		free(now);
+		gpupt_msg(err, "vm: %s; /%s was changed, and is put back as it was\n", why,
+			  c->conf_path);
+		return true;
+	}
+	gpupt_msg(err, "vm: %s; /%s was changed, and putting it back failed (%s); it now holds "
+		  "these changes:\n", why, c->conf_path, strerror(r < 0 ? -r : EIO));
+	if (now)
+		gpupt_diff_print(err, c->conf_path, c->conf, c->conf_len, now, now_len);
+	else
+		gpupt_msg(err, "vm: (it cannot be read back)\n");
+	free(now);
+	if (copy)
+		gpupt_msg(err, "vm: its previous version is in /%s\n", copy);
+	else
+		gpupt_msg(err, "vm: the lines marked - are its previous version\n");
+	return false;
+}
+
 static int apply_qm(struct vm_cmd *c, bool *applied)
 {
 	const char *argv[4 + 2 * 3 + 1];
-	char opts[3][GPUPT_VM_KEY_MAX + 2], line[1024];
+	char opts[3][GPUPT_VM_KEY_MAX + 2], line[1024], why[1200];
 	int ret;
 
 	if (plan_changes_nothing(c)) {
@@ -416,10 +464,13 @@ static int apply_qm(struct vm_cmd *c, bool *applied)
 	}
 	if (!c->h->json)
 		fprintf(c->h->out, "running: %s\n", line);
+	fflush(c->h->out);
 	ret = gpupt_run(argv);
 	if (ret != 0) {
-		gpupt_msg(c->h->err, "vm: `%s` failed (%s %d); nothing else was changed\n", line,
-			ret < 0 ? "error" : "exit status", ret < 0 ? -ret : ret);
+		/* qm may have written some of the settings before it failed: look. */
+		snprintf(why, sizeof(why), "`%s` failed (%s %d)", line,
+			 ret < 0 ? "error" : "exit status", ret < 0 ? -ret : ret);
+		*applied = !settle_conf(c, why, NULL);
 		return 1;
 	}
 	*applied = true;
@@ -431,15 +482,19 @@ static int apply_file(struct vm_cmd *c, bool *applied)
 	/* Room for the old text plus every setting as a new line. */
 	size_t size = c->conf_len + 3 * (GPUPT_VM_KEY_MAX + GPUPT_VM_VALUE_MAX + 4) + 2;
 	char *out = malloc(size);
+	char why[GPUPT_PATH_MAX * 2 + 128], copy[GPUPT_PATH_MAX * 2];
 	struct gpupt_backup b;
 	long n;
-	int ret = 1;
+	int ret = 1, r;
 
-	if (!out)
+	if (!out) {
+		gpupt_msg(c->h->err, "vm: out of memory; /%s is unchanged\n", c->conf_path);
 		return 1;
+	}
 	n = gpupt_vmconf_apply(c->conf, c->conf_len, c->plan.set, c->plan.n_set, out, size);
 	if (n < 0) {
-		gpupt_msg(c->h->err, "vm: cannot build the new %s: %s\n", c->conf_path, strerror((int)-n));
+		gpupt_msg(c->h->err, "vm: cannot build the new %s: %s; it is unchanged\n",
+			  c->conf_path, strerror((int)-n));
 		goto out;
 	}
 	if ((size_t)n == c->conf_len && memcmp(out, c->conf, c->conf_len) == 0) {
@@ -455,21 +510,46 @@ static int apply_file(struct vm_cmd *c, bool *applied)
 		goto out;
 	}
 	gpupt_backup_init(&b, c->h->rootfd, "vm");
-	ret = gpupt_backup_edit(&b, c->conf_path, out, (size_t)n, 0640);
-	if (ret == 0)
-		ret = gpupt_backup_commit(&b);
-	if (ret < 0) {
-		gpupt_msg(c->h->err, "vm: cannot write /%s: %s; it is unchanged\n", c->conf_path,
-			strerror(-ret));
-		ret = 1;
+	r = gpupt_backup_edit(&b, c->conf_path, out, (size_t)n, 0640);
+	if (r < 0 && b.n_files == 0) {
+		snprintf(why, sizeof(why), "cannot save a copy of /%s under /%s: %s", c->conf_path,
+			 GPUPT_BACKUP_DIR, strerror(-r));
+	} else if (r < 0) {
+		snprintf(why, sizeof(why), "cannot write /%s: %s", c->conf_path, strerror(-r));
+	} else {
+		r = gpupt_backup_commit(&b);
+		if (r < 0)
+			snprintf(why, sizeof(why),
+				 "cannot write the backup's journal /%s/journal: %s", b.dir,
+				 strerror(-r));
+	}
+	/* The backup saves the old version first; with it, the file may or may not be new. */
+	snprintf(copy, sizeof(copy), "%s/%s", b.dir, c->conf_path);
+	if (r < 0) {
+		*applied = !settle_conf(c, why, b.n_files > 0 ? copy : NULL);
 		goto out;
 	}
+	snprintf(c->backup_dir, sizeof(c->backup_dir), "%s", b.dir);
 	if (!c->h->json)
 		fprintf(c->h->out, "updated /%s (previous version in /%s)\n", c->conf_path, b.dir);
 	*applied = true;
+	ret = 0;
 out:
 	free(out);
 	return ret;
+}
+
+/* The change is made, but stdout failed: the user must still learn what changed. */
+static void report_output_failed(const struct vm_cmd *c, int err)
+{
+	if (c->backup_dir[0])
+		gpupt_msg(c->h->err, "vm: cannot write the report to standard output (%s); VM %lu's "
+			  "configuration was changed all the same: /%s (previous version in /%s)\n",
+			  strerror(err), c->vmid, c->conf_path, c->backup_dir);
+	else
+		gpupt_msg(c->h->err, "vm: cannot write the report to standard output (%s); VM %lu's "
+			  "configuration was changed all the same (qm set)\n", strerror(err),
+			  c->vmid);
 }
 
 /* ---- output --------------------------------------------------------------- */
@@ -577,8 +657,14 @@ static int run(struct vm_cmd *c)
 	} else {
 		ret = c->use_qm ? apply_qm(c, &applied) : apply_file(c, &applied);
 	}
-	if (c->h->json && print_json(c, applied) < 0)
+	if (c->h->json && print_json(c, applied) < 0 && ret == 0)
 		ret = 1;
+	errno = 0;
+	if (fflush(c->h->out) != 0 || ferror(c->h->out)) {
+		if (applied)
+			report_output_failed(c, errno ? errno : EIO);
+		ret = 1;
+	}
 	return ret;
 }
 

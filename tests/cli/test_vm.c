@@ -267,6 +267,67 @@ int __wrap_gpupt_sysfs_write(int dirfd, const char *path, const char *val, size_
 	return __real_gpupt_sysfs_write(dirfd, path, val, len);
 }
 
+/*
+ * Fault injection: a write of a path (equal to faults[i].path, or ending in
+ * it after a leading '*') fails with err once skip writes of it went
+ * through; the next fsync of the directory with inode fail_fsync_ino fails
+ * (after lib/atomic's rename: the new file is in place all the same).
+ */
+static struct fault {
+	const char *path;
+	int skip, err;
+} faults[2];
+static ino_t fail_fsync_ino;
+
+static bool path_matches(const char *pattern, const char *path)
+{
+	size_t n = strlen(path), m;
+
+	if (pattern[0] != '*')
+		return strcmp(pattern, path) == 0;
+	m = strlen(pattern + 1);
+	return n >= m && strcmp(path + n - m, pattern + 1) == 0;
+}
+
+int __real_gpupt_file_write_atomic(int rootfd, const char *path, const void *data, size_t len,
+				   mode_t mode);
+int __wrap_gpupt_file_write_atomic(int rootfd, const char *path, const void *data, size_t len,
+				   mode_t mode);
+
+int __wrap_gpupt_file_write_atomic(int rootfd, const char *path, const void *data, size_t len,
+				   mode_t mode)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(faults); i++) {
+		if (!faults[i].path || !path_matches(faults[i].path, path) || faults[i].skip-- > 0)
+			continue;
+		faults[i].path = NULL;
+		return -faults[i].err;
+	}
+	return __real_gpupt_file_write_atomic(rootfd, path, data, len, mode);
+}
+
+int __real_fsync(int fd);
+int __wrap_fsync(int fd);
+
+int __wrap_fsync(int fd)
+{
+	struct stat st;
+
+	if (fail_fsync_ino && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode) &&
+	    st.st_ino == fail_fsync_ino) {
+		fail_fsync_ino = 0;
+		errno = EIO;
+		return -1;
+	}
+	return __real_fsync(fd);
+}
+
+static void faults_clear(void)
+{
+	memset(faults, 0, sizeof(faults));
+	fail_fsync_ino = 0;
+}
+
 static void write_str(int dirfd, const char *path, const char *s, mode_t mode)
 {
 	write_file(dirfd, path, s, strlen(s), mode);
@@ -291,6 +352,7 @@ static void fixture_setup(struct fixture *f)
 	size_t len;
 	char *conf = slurp(FIXTURES "vm-100.conf", &len);
 
+	faults_clear();
 	fixture_open(f, "gpupt-vm");
 	add_function(f->rootfd, "0000:01:00.0", "DRIVER=vfio-pci\nPCI_CLASS=30000\nPCI_ID=10DE:1381\n"
 		     "PCI_SUBSYS_ID=1043:8416\nPCI_SLOT_NAME=0000:01:00.0\n");
@@ -546,6 +608,192 @@ static void test_cmd_uses_qm(void **state)
 	fixture_teardown(&f);
 }
 
+/* ---- failures: the VM's file holds its old bytes, or the message says what it holds */
+
+/* The backup's journal cannot be written after the file was: the file gets its old bytes back. */
+static void test_cmd_journal_fails_file_put_back(void **state)
+{
+	struct fixture f;
+	(void)state;
+
+	fixture_setup(&f);
+	faults[0] = (struct fault){ "*/journal", 0, ENOSPC };
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 1);
+	faults_clear();
+	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.conf"));
+	assert_non_null(strstr(f.err, "gpupt: vm: cannot write the backup's journal /var/lib/gpupt/backup/"));
+	assert_non_null(strstr(f.err, "/journal: No space left on device; /" CONF100
+				      " was changed, and is put back as it was\n"));
+	assert_null(strstr(f.out, "updated /"));
+	fixture_teardown(&f);
+}
+
+/* ... and putting it back fails too: the message shows what the file holds now. */
+static void test_cmd_put_back_fails_says_what_changed(void **state)
+{
+	struct fixture f;
+	(void)state;
+
+	fixture_setup(&f);
+	faults[0] = (struct fault){ "*/journal", 0, ENOSPC };
+	faults[1] = (struct fault){ CONF100, 1, EIO };	/* the first write goes through */
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 1);
+	faults_clear();
+	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.expected"));
+	assert_non_null(strstr(f.err, " was changed, and putting it back failed (Input/output error);"
+				      " it now holds these changes:\n--- a/" CONF100 "\n+++ b/" CONF100 "\n"));
+	assert_non_null(strstr(f.err, "-machine: pc-i440fx-8.1\n+machine: q35\n"));
+	assert_non_null(strstr(f.err, "+hostpci1: 0000:01:00,pcie=1,x-vga=on\n+bios: ovmf\n"));
+	assert_non_null(strstr(f.err, "gpupt: vm: its previous version is in /var/lib/gpupt/backup/"));
+	fixture_teardown(&f);
+}
+
+/* The write itself fails: nothing changed, and the saved copy is named. */
+static void test_cmd_write_fails_unchanged(void **state)
+{
+	struct fixture f;
+	(void)state;
+
+	fixture_setup(&f);
+	faults[0] = (struct fault){ CONF100, 0, EROFS };
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 1);
+	faults_clear();
+	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.conf"));
+	assert_non_null(strstr(f.err, "gpupt: vm: cannot write /" CONF100 ": Read-only file system; /"
+				      CONF100 " is unchanged (a copy of it is in /var/lib/gpupt/backup/"));
+	/* The copy cannot be saved: the file is never written. */
+	faults[0] = (struct fault){ "*/" CONF100, 0, ENOSPC };
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 1);
+	faults_clear();
+	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.conf"));
+	assert_non_null(strstr(f.err, "gpupt: vm: cannot save a copy of /" CONF100 " under"
+				      " /var/lib/gpupt/backup: No space left on device; /" CONF100
+				      " is unchanged\n"));
+	fixture_teardown(&f);
+}
+
+/* The directory's fsync fails after the rename: the new file is in place, so it is put back. */
+static void test_cmd_fsync_fails_after_rename(void **state)
+{
+	struct fixture f;
+	struct stat st;
+	(void)state;
+
+	fixture_setup(&f);
+	assert_int_equal(stat(root_path(&f, "etc/pve/qemu-server"), &st), 0);
+	fail_fsync_ino = st.st_ino;
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 1);
+	faults_clear();
+	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.conf"));
+	assert_non_null(strstr(f.err, "gpupt: vm: cannot write /" CONF100 ": Input/output error; /"
+				      CONF100 " was changed, and is put back as it was\n"));
+	fixture_teardown(&f);
+}
+
+/* The report cannot be written after the change: stderr says what changed. */
+static void test_cmd_report_fails_says_what_changed(void **state)
+{
+	FILE *full = fopen("/dev/full", "w"), *saved;
+	struct fixture f;
+	(void)state;
+
+	assert_non_null(full);
+	fixture_setup(&f);
+	saved = f.h.out;
+	f.h.out = full;
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 1);
+	f.h.out = saved;
+	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.expected"));
+	assert_non_null(strstr(f.err, "gpupt: vm: cannot write the report to standard output (No space"
+				      " left on device); VM 100's configuration was changed all the same: /"
+				      CONF100 " (previous version in /var/lib/gpupt/backup/"));
+	fclose(full);
+	fixture_teardown(&f);
+}
+
+/* A fake qm first in PATH, with the live-system mode (root "/") on the fixture. */
+static char *fake_qm(struct fixture *f, const char *set_part)
+{
+	char script[1024], path[512];
+	const char *old_path = getenv("PATH");
+	char *saved = strdup(old_path ? old_path : "/usr/bin:/bin");
+	int n;
+
+	n = snprintf(script, sizeof(script),
+		     "#!/bin/sh\n"
+		     "conf=\"${0%%/*}/../" CONF100 "\"\n"
+		     "[ \"$1\" = status ] && { echo 'status: stopped'; exit 0; }\n"
+		     "%s\n", set_part);
+	assert_true(n > 0 && (size_t)n < sizeof(script));
+	mkdirs(f->rootfd, "bin");
+	write_file(f->rootfd, "bin/qm", script, (size_t)n, 0755);
+	snprintf(path, sizeof(path), "%s/bin:%s", f->root, saved);
+	setenv("PATH", path, 1);
+	f->h.root = "/";
+	return saved;
+}
+
+static void fake_qm_done(struct fixture *f, char *saved_path)
+{
+	setenv("PATH", saved_path, 1);
+	free(saved_path);
+	fixture_teardown(f);
+}
+
+#define QM_SET "`qm set 100 --hostpci1 0000:01:00,pcie=1,x-vga=on --machine q35 --bios ovmf`"
+
+/* qm set fails without touching the file: said so, after looking. */
+static void test_qm_fails_unchanged(void **state)
+{
+	struct fixture f;
+	char *saved;
+	(void)state;
+
+	fixture_setup(&f);
+	saved = fake_qm(&f, "exit 25");
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 1);
+	assert_non_null(strstr(f.err, "gpupt: vm: " QM_SET " failed (exit status 25); /" CONF100
+				      " is unchanged\n"));
+	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.conf"));
+	fake_qm_done(&f, saved);
+}
+
+/* qm set fails half-way, after writing some of the settings: the old bytes go back. */
+static void test_qm_fails_half_way_put_back(void **state)
+{
+	struct fixture f;
+	char *saved;
+	(void)state;
+
+	fixture_setup(&f);
+	saved = fake_qm(&f, "printf 'machine: q35\\n' >>\"$conf\"; exit 2");
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 1);
+	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.conf"));
+	assert_non_null(strstr(f.err, "gpupt: vm: " QM_SET " failed (exit status 2); /" CONF100
+				      " was changed, and is put back as it was\n"));
+	fake_qm_done(&f, saved);
+}
+
+/* ... and the old bytes cannot be put back: the message shows what qm changed. */
+static void test_qm_fails_put_back_fails(void **state)
+{
+	struct fixture f;
+	char *saved;
+	(void)state;
+
+	fixture_setup(&f);
+	saved = fake_qm(&f, "printf 'machine: q35\\n' >>\"$conf\"; exit 2");
+	faults[0] = (struct fault){ CONF100, 0, EACCES };
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 1);
+	faults_clear();
+	assert_non_null(strstr(f.err, "gpupt: vm: " QM_SET " failed (exit status 2); /" CONF100
+				      " was changed, and putting it back failed (Permission denied);"
+				      " it now holds these changes:\n--- a/" CONF100 "\n"));
+	assert_non_null(strstr(f.err, "+machine: q35\n"));
+	assert_non_null(strstr(f.err, "the lines marked - are its previous version"));
+	fake_qm_done(&f, saved);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -564,6 +812,14 @@ int main(void)
 		cmocka_unit_test(test_cmd_checks),
 		cmocka_unit_test(test_cmd_errors),
 		cmocka_unit_test(test_cmd_uses_qm),
+		cmocka_unit_test(test_cmd_journal_fails_file_put_back),
+		cmocka_unit_test(test_cmd_put_back_fails_says_what_changed),
+		cmocka_unit_test(test_cmd_write_fails_unchanged),
+		cmocka_unit_test(test_cmd_fsync_fails_after_rename),
+		cmocka_unit_test(test_cmd_report_fails_says_what_changed),
+		cmocka_unit_test(test_qm_fails_unchanged),
+		cmocka_unit_test(test_qm_fails_half_way_put_back),
+		cmocka_unit_test(test_qm_fails_put_back_fails),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
