@@ -173,7 +173,7 @@ _gpupt()
 			argopts="--file -f"
 			;;
 		vm)
-			opts="--bios --pcie --no-pcie --primary --no-primary --one-function --dry-run --force --json --help"
+			opts="--bios --pcie --no-pcie --primary --no-primary --one-function --dry-run --yes --force --json --help"
 			argopts="--bios"
 			;;
 		*) opts='' ;;

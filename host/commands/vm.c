@@ -37,6 +37,7 @@ struct vm_cmd {
 	char dev_name[GPUPT_ADDR_LEN];		/* "0000:01:00" or "0000:01:00.0" */
 	bool one_function;
 	bool dry_run;
+	bool yes;				/* --yes: do not ask */
 	bool force;
 	bool use_qm;
 	bool has_display;			/* a passed function is a display controller */
@@ -83,13 +84,15 @@ static int usage(FILE *f, int status)
 	      "EFI disk; then sets hostpciN (replacing an entry for the same device),\n"
 	      "machine and bios with `qm set`, or by editing the VM's configuration file\n"
 	      "(atomically, with a backup) when qm is not there or --root is given.\n"
+	      "Before changing anything it asks on a terminal; without one, it needs --yes.\n"
 	      "\n"
 	      "  --bios ovmf|seabios   firmware (default ovmf: UEFI)\n"
 	      "  --pcie / --no-pcie    q35 machine with pcie=1 (default), or plain PCI\n"
 	      "  --primary / --no-primary\n"
 	      "                        the VM's primary GPU: x-vga=on (default)\n"
 	      "  --one-function        pass only the function given, not the whole slot\n"
-	      "  --dry-run             print the change (diff or qm command); touch nothing\n"
+	      "  -n, --dry-run         print the change (diff or qm command); touch nothing\n"
+	      "  -y, --yes             do not ask (needed without a terminal)\n"
 	      "  --force               change the configuration even while the VM runs\n"
 	      "  --json                machine-readable output\n"
 	      "\n"
@@ -103,7 +106,8 @@ static int usage(FILE *f, int status)
 	      "  Add --no-primary to keep the emulated display as the VM's first screen.\n"
 	      "\n"
 	      "Exit status: 0 done (or would be, with --dry-run); 1 the VM is running, its\n"
-	      "configuration is missing or could not be changed; 2 usage error.\n", f);
+	      "configuration is missing or could not be changed, or the answer was no;\n"
+	      "2 usage error, or no terminal to ask and no --yes.\n", f);
 	return status;
 }
 
@@ -123,7 +127,7 @@ static int parse_device(struct vm_cmd *c, const char *arg)
 	return gpupt_format_addr(&a, c->dev_name, sizeof(c->dev_name)) < 0 ? -EINVAL : 0;
 }
 
-enum { OPT_BIOS = 256, OPT_PCIE, OPT_NO_PCIE, OPT_PRIMARY, OPT_NO_PRIMARY, OPT_ONE, OPT_DRY, OPT_FORCE };
+enum { OPT_BIOS = 256, OPT_PCIE, OPT_NO_PCIE, OPT_PRIMARY, OPT_NO_PRIMARY, OPT_ONE, OPT_FORCE };
 
 static int parse_option(struct vm_cmd *c, int o)
 {
@@ -146,8 +150,11 @@ static int parse_option(struct vm_cmd *c, int o)
 	case OPT_ONE:
 		c->one_function = true;
 		return 0;
-	case OPT_DRY:
+	case 'n':
 		c->dry_run = true;
+		return 0;
+	case 'y':
+		c->yes = true;
 		return 0;
 	case OPT_FORCE:
 		c->force = true;
@@ -172,7 +179,8 @@ static int parse_args(struct vm_cmd *c, int argc, char **argv)
 		{ "primary", no_argument, NULL, OPT_PRIMARY },
 		{ "no-primary", no_argument, NULL, OPT_NO_PRIMARY },
 		{ "one-function", no_argument, NULL, OPT_ONE },
-		{ "dry-run", no_argument, NULL, OPT_DRY },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "yes", no_argument, NULL, 'y' },
 		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -184,7 +192,7 @@ static int parse_args(struct vm_cmd *c, int argc, char **argv)
 	c->req.ovmf = c->req.pcie = c->req.primary = true;
 	optind = 0;
 	opterr = 0;
-	while ((o = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "jhny", opts, NULL)) != -1) {
 		int ret = parse_option(c, o);
 		if (ret != 0)
 			return ret;
@@ -444,6 +452,36 @@ static bool settle_conf(struct vm_cmd *c, const char *why, const char *copy)
 	return false;
 }
 
+/*
+ * Without --yes: ask a terminal user, refuse anyone else, as enable does.
+ * Returns 0 to go ahead, else the exit status.
+ */
+static int confirm(struct vm_cmd *c)
+{
+	FILE *q = c->h->json ? c->h->err : c->h->out;
+	char keys[3 * GPUPT_VM_KEY_MAX + 16] = "", answer[16];
+	size_t n = 0;
+
+	if (c->yes)
+		return 0;
+	for (unsigned i = 0; i < c->plan.n_set; i++)
+		n += (size_t)snprintf(keys + n, sizeof(keys) - n, "%s%s",
+				      i == 0 ? "" : i + 1 == c->plan.n_set ? " and " : ", ",
+				      c->plan.set[i].key);
+	if (!isatty(STDIN_FILENO)) {
+		gpupt_msg(c->h->err, "vm: this sets %s of VM %lu: add --yes to go ahead (or --dry-run "
+			  "to see the change first)\n", keys, c->vmid);
+		return 2;
+	}
+	fprintf(q, "Set %s of VM %lu? [y/N] ", keys, c->vmid);
+	fflush(q);
+	if (!fgets(answer, sizeof(answer), stdin) || (answer[0] != 'y' && answer[0] != 'Y')) {
+		gpupt_msg(c->h->err, "vm: nothing changed\n");
+		return 1;
+	}
+	return 0;
+}
+
 static int apply_qm(struct vm_cmd *c, bool *applied)
 {
 	const char *argv[4 + 2 * 3 + 1];
@@ -462,6 +500,9 @@ static int apply_qm(struct vm_cmd *c, bool *applied)
 			fprintf(c->h->out, "would run: %s\n", line);
 		return 0;
 	}
+	ret = confirm(c);
+	if (ret != 0)
+		return ret;
 	if (!c->h->json)
 		fprintf(c->h->out, "running: %s\n", line);
 	fflush(c->h->out);
@@ -509,6 +550,10 @@ static int apply_file(struct vm_cmd *c, bool *applied)
 		ret = 0;
 		goto out;
 	}
+	ret = confirm(c);
+	if (ret != 0)
+		goto out;
+	ret = 1;
 	gpupt_backup_init(&b, c->h->rootfd, "vm");
 	r = gpupt_backup_edit(&b, c->conf_path, out, (size_t)n, 0640);
 	if (r < 0 && b.n_files == 0) {

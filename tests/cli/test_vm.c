@@ -409,7 +409,7 @@ static void test_cmd_applies_with_backup(void **state)
 	(void)state;
 
 	fixture_setup(&f);
-	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 0);
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--yes", NULL }), 0);
 	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.expected"));
 	assert_int_equal(stat(root_path(&f, CONF100), &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0640);
@@ -458,7 +458,7 @@ static void test_cmd_refuses_running_vm(void **state)
 	mkdirs(f.rootfd, "var/run/qemu-server");
 	mkdirs(f.rootfd, "proc/4242");
 	write_str(f.rootfd, "var/run/qemu-server/100.pid", "4242\n", 0644);
-	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 1);
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--yes", NULL }), 1);
 	assert_non_null(strstr(f.err, "gpupt: vm: VM 100 is running: stop it first"));
 	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.conf"));
 	/* A stale pid file (no such process) does not block. */
@@ -466,11 +466,11 @@ static void test_cmd_refuses_running_vm(void **state)
 	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--dry-run", NULL }), 0);
 	write_str(f.rootfd, "var/run/qemu-server/100.pid", "4242\n", 0644);
 	f.h.json = true;
-	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 1);
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--yes", NULL }), 1);
 	assert_non_null(strstr(f.out, "\"applied\":false,\"running\":true,\"refused_running\":true"));
 	assert_non_null(strstr(f.out, "the GPU's option ROM is not read now"));
 	f.h.json = false;
-	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--force", NULL }), 0);
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--force", "-y", NULL }), 0);
 	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.expected"));
 	fixture_teardown(&f);
 }
@@ -563,7 +563,14 @@ static void test_cmd_uses_qm(void **state)
 	free(log);
 	unlinkat(f.rootfd, "bin/qm.log", 0);
 
-	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 0);
+	/* No terminal, no --yes: qm set is not run. */
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 2);
+	log = slurp(root_path(&f, "bin/qm.log"), &len);
+	assert_string_equal(log, "status 100\n");
+	free(log);
+	unlinkat(f.rootfd, "bin/qm.log", 0);
+
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--yes", NULL }), 0);
 	assert_non_null(strstr(f.out, "running: qm set 100 --hostpci1 "));
 	log = slurp(root_path(&f, "bin/qm.log"), &len);
 	assert_string_equal(log, "status 100\nset 100 --hostpci1 0000:01:00,pcie=1,x-vga=on --machine q35 --bios ovmf\n");
@@ -573,7 +580,7 @@ static void test_cmd_uses_qm(void **state)
 	/* Settings already in place: qm set is not run again. */
 	write_str(f.rootfd, CONF100, "bios: ovmf\nhostpci0: 0000:01:00,pcie=1,x-vga=on\nmachine: q35\n", 0640);
 	unlinkat(f.rootfd, "bin/qm.log", 0);
-	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 0);
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--yes", NULL }), 0);
 	assert_non_null(strstr(f.out, "VM 100 already has these settings: nothing to change\n"));
 	log = slurp(root_path(&f, "bin/qm.log"), &len);
 	assert_string_equal(log, "status 100\n");
@@ -588,7 +595,7 @@ static void test_cmd_uses_qm(void **state)
 	/* qm says running: refused, qm set not run. */
 	write_str(f.rootfd, "bin/qm.status", "status: running\n", 0644);
 	unlinkat(f.rootfd, "bin/qm.log", 0);
-	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 1);
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--yes", NULL }), 1);
 	log = slurp(root_path(&f, "bin/qm.log"), &len);
 	assert_string_equal(log, "status 100\n");
 	free(log);
@@ -599,7 +606,7 @@ static void test_cmd_uses_qm(void **state)
 		static const char failing_qm[] = "#!/bin/sh\n[ \"$1\" = set ] && exit 25\nexit 0\n";
 		write_file(f.rootfd, "bin/qm", failing_qm, sizeof(failing_qm) - 1, 0755);
 	}
-	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 1);
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--yes", NULL }), 1);
 	assert_non_null(strstr(f.err, "gpupt: vm: `qm set 100 --hostpci1 0000:01:00,pcie=1,x-vga=on --machine q35 "
 				      "--bios ovmf` failed (exit status 25)"));
 
@@ -618,7 +625,7 @@ static void test_cmd_journal_fails_file_put_back(void **state)
 
 	fixture_setup(&f);
 	faults[0] = (struct fault){ "*/journal", 0, ENOSPC };
-	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 1);
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--yes", NULL }), 1);
 	faults_clear();
 	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.conf"));
 	assert_non_null(strstr(f.err, "gpupt: vm: cannot write the backup's journal /var/lib/gpupt/backup/"));
@@ -637,7 +644,7 @@ static void test_cmd_put_back_fails_says_what_changed(void **state)
 	fixture_setup(&f);
 	faults[0] = (struct fault){ "*/journal", 0, ENOSPC };
 	faults[1] = (struct fault){ CONF100, 1, EIO };	/* the first write goes through */
-	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 1);
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--yes", NULL }), 1);
 	faults_clear();
 	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.expected"));
 	assert_non_null(strstr(f.err, " was changed, and putting it back failed (Input/output error);"
@@ -656,14 +663,14 @@ static void test_cmd_write_fails_unchanged(void **state)
 
 	fixture_setup(&f);
 	faults[0] = (struct fault){ CONF100, 0, EROFS };
-	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 1);
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--yes", NULL }), 1);
 	faults_clear();
 	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.conf"));
 	assert_non_null(strstr(f.err, "gpupt: vm: cannot write /" CONF100 ": Read-only file system; /"
 				      CONF100 " is unchanged (a copy of it is in /var/lib/gpupt/backup/"));
 	/* The copy cannot be saved: the file is never written. */
 	faults[0] = (struct fault){ "*/" CONF100, 0, ENOSPC };
-	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 1);
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--yes", NULL }), 1);
 	faults_clear();
 	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.conf"));
 	assert_non_null(strstr(f.err, "gpupt: vm: cannot save a copy of /" CONF100 " under"
@@ -682,7 +689,7 @@ static void test_cmd_fsync_fails_after_rename(void **state)
 	fixture_setup(&f);
 	assert_int_equal(stat(root_path(&f, "etc/pve/qemu-server"), &st), 0);
 	fail_fsync_ino = st.st_ino;
-	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 1);
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--yes", NULL }), 1);
 	faults_clear();
 	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.conf"));
 	assert_non_null(strstr(f.err, "gpupt: vm: cannot write /" CONF100 ": Input/output error; /"
@@ -701,7 +708,7 @@ static void test_cmd_report_fails_says_what_changed(void **state)
 	fixture_setup(&f);
 	saved = f.h.out;
 	f.h.out = full;
-	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 1);
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--yes", NULL }), 1);
 	f.h.out = saved;
 	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.expected"));
 	assert_non_null(strstr(f.err, "gpupt: vm: cannot write the report to standard output (No space"
@@ -751,7 +758,7 @@ static void test_qm_fails_unchanged(void **state)
 
 	fixture_setup(&f);
 	saved = fake_qm(&f, "exit 25");
-	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 1);
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--yes", NULL }), 1);
 	assert_non_null(strstr(f.err, "gpupt: vm: " QM_SET " failed (exit status 25); /" CONF100
 				      " is unchanged\n"));
 	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.conf"));
@@ -767,7 +774,7 @@ static void test_qm_fails_half_way_put_back(void **state)
 
 	fixture_setup(&f);
 	saved = fake_qm(&f, "printf 'machine: q35\\n' >>\"$conf\"; exit 2");
-	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 1);
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--yes", NULL }), 1);
 	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.conf"));
 	assert_non_null(strstr(f.err, "gpupt: vm: " QM_SET " failed (exit status 2); /" CONF100
 				      " was changed, and is put back as it was\n"));
@@ -784,7 +791,7 @@ static void test_qm_fails_put_back_fails(void **state)
 	fixture_setup(&f);
 	saved = fake_qm(&f, "printf 'machine: q35\\n' >>\"$conf\"; exit 2");
 	faults[0] = (struct fault){ CONF100, 0, EACCES };
-	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 1);
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--yes", NULL }), 1);
 	faults_clear();
 	assert_non_null(strstr(f.err, "gpupt: vm: " QM_SET " failed (exit status 2); /" CONF100
 				      " was changed, and putting it back failed (Permission denied);"
@@ -792,6 +799,87 @@ static void test_qm_fails_put_back_fails(void **state)
 	assert_non_null(strstr(f.err, "+machine: q35\n"));
 	assert_non_null(strstr(f.err, "the lines marked - are its previous version"));
 	fake_qm_done(&f, saved);
+}
+
+/* ---- asking first --------------------------------------------------------- */
+
+/* stdin becomes a terminal that has answer typed into it; returns the saved stdin. */
+static int stdin_from_tty(const char *answer, int *master)
+{
+	int saved = dup(STDIN_FILENO), slave;
+
+	*master = posix_openpt(O_RDWR | O_NOCTTY);
+	assert_true(*master >= 0);
+	assert_int_equal(grantpt(*master), 0);
+	assert_int_equal(unlockpt(*master), 0);
+	slave = open(ptsname(*master), O_RDWR | O_NOCTTY);
+	assert_true(slave >= 0);
+	assert_int_equal(write(*master, answer, strlen(answer)), (ssize_t)strlen(answer));
+	dup2(slave, STDIN_FILENO);
+	close(slave);
+	return saved;
+}
+
+static void stdin_restore(int saved, int master)
+{
+	dup2(saved, STDIN_FILENO);
+	close(saved);
+	close(master);
+}
+
+/* Without --yes and without a terminal: refused, exit 2, nothing written. */
+static void test_cmd_no_tty_needs_yes(void **state)
+{
+	struct fixture f;
+	(void)state;
+
+	fixture_setup(&f);
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 2);
+	assert_non_null(strstr(f.err, "gpupt: vm: this sets hostpci1, machine and bios of VM 100: add"
+				      " --yes to go ahead (or --dry-run to see the change first)\n"));
+	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.conf"));
+	assert_false(faccessat(f.rootfd, "var/lib/gpupt", F_OK, 0) == 0);
+	/* -n is --dry-run; nothing to ask then. */
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "-n", NULL }), 0);
+	assert_non_null(strstr(f.out, "+machine: q35\n"));
+	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.conf"));
+	/* -y is --yes. */
+	assert_int_equal(run_vm(&f, (const char *[]){ "-y", "100", "01:00", NULL }), 0);
+	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.expected"));
+	fixture_teardown(&f);
+}
+
+/* On a terminal it asks; only "y" writes. */
+static void test_cmd_terminal_asks_first(void **state)
+{
+	struct fixture f;
+	int master, saved;
+	(void)state;
+
+	fixture_setup(&f);
+	saved = stdin_from_tty("n\n", &master);
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 1);
+	stdin_restore(saved, master);
+	assert_non_null(strstr(f.out, "Set hostpci1, machine and bios of VM 100? [y/N] "));
+	assert_non_null(strstr(f.err, "gpupt: vm: nothing changed\n"));
+	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.conf"));
+
+	saved = stdin_from_tty("y\n", &master);
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 0);
+	stdin_restore(saved, master);
+	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.expected"));
+	fixture_teardown(&f);
+}
+
+static int setup_stdin(void **state)
+{
+	int fd = open("/dev/null", O_RDONLY);
+
+	(void)state;
+	/* Not a terminal: vm never waits for an answer here. */
+	dup2(fd, STDIN_FILENO);
+	close(fd);
+	return 0;
 }
 
 int main(void)
@@ -820,6 +908,8 @@ int main(void)
 		cmocka_unit_test(test_qm_fails_unchanged),
 		cmocka_unit_test(test_qm_fails_half_way_put_back),
 		cmocka_unit_test(test_qm_fails_put_back_fails),
+		cmocka_unit_test(test_cmd_no_tty_needs_yes),
+		cmocka_unit_test(test_cmd_terminal_asks_first),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, setup_stdin, NULL);
 }
