@@ -249,14 +249,19 @@ static bool word_is(const struct lex *l, size_t i, size_t end, const char *s)
 	return end - i == strlen(s) && memcmp(l->buf + i, s, end - i) == 0;
 }
 
+/* The last assignment of a variable found so far. */
+struct found {
+	int r;				/* as gpupt_grub_find returns it */
+	struct gpupt_grub_var v;	/* start, end and quote only when r is 0 */
+};
+
 /*
  * One command from i (after its leading blanks) to its newline or ';' (not
  * consumed).  Its assignments are the words NAME=VALUE before the first
- * other word and, after "export", every such word.  Each one of var sets
- * *r and *v as gpupt_grub_find reports it.
+ * other word and, after "export", every such word.  Each one of var is
+ * recorded in *f.
  */
-static size_t scan_command(struct lex *l, size_t i, const char *var, int *r,
-			   struct gpupt_grub_var *v)
+static size_t scan_command(struct lex *l, size_t i, const char *var, struct found *f)
 {
 	bool assigning = true, exported = false;
 
@@ -272,9 +277,10 @@ static size_t scan_command(struct lex *l, size_t i, const char *var, int *r,
 			size_t vs = i + name + 1;
 			i = skip_word(l, vs, &w);
 			if (!l->err && name == strlen(var) && memcmp(l->buf + start, var, name) == 0) {
-				*r = w.subst ? -ENOEXEC : w.one_quoted && w.segments == 1 ? 0 : -ENOTSUP;
-				if (*r == 0)
-					*v = (struct gpupt_grub_var){ start, vs, i, vs + 1, i - 1, l->buf[vs] };
+				f->r = w.subst ? -ENOEXEC : w.one_quoted && w.segments == 1 ? 0 : -ENOTSUP;
+				f->v = (struct gpupt_grub_var){ start, vs, i, vs, vs, '\0' };
+				if (f->r == 0)
+					f->v = (struct gpupt_grub_var){ start, vs, i, vs + 1, i - 1, l->buf[vs] };
 			}
 		} else {
 			i = skip_word(l, i, &w);
@@ -286,25 +292,64 @@ static size_t scan_command(struct lex *l, size_t i, const char *var, int *r,
 	return i;
 }
 
-int gpupt_grub_find(const char *buf, size_t len, const char *var, struct gpupt_grub_var *v)
+static int find_last(const char *buf, size_t len, const char *var, struct found *f)
 {
 	struct lex l = { buf, len, 0, 0, false };
-	int r = -ENOENT;
 	size_t i = 0;
 
+	memset(f, 0, sizeof(*f));
+	f->r = -ENOENT;
 	while (i < len && !l.err) {
 		i = skip_blanks(&l, i);
 		if (i < len && (buf[i] == '\n' || buf[i] == ';'))
 			i++;
 		else
-			i = scan_command(&l, i, var, &r, v);
+			i = scan_command(&l, i, var, f);
 	}
-	return l.err ? l.err : r;
+	return l.err ? l.err : f->r;
+}
+
+int gpupt_grub_find(const char *buf, size_t len, const char *var, struct gpupt_grub_var *v)
+{
+	struct found f;
+	int r = find_last(buf, len, var, &f);
+
+	if (r == 0)
+		*v = f.v;
+	return r;
+}
+
+/* The length of the reference $VAR or ${VAR} at buf[i], or 0 when there is none. */
+static size_t self_reference(const char *buf, size_t end, size_t i, const char *var)
+{
+	size_t n = strlen(var);
+
+	if (i + 1 + n > end || buf[i] != '$')
+		return 0;
+	if (buf[i + 1] == '{')
+		return i + 3 + n <= end && memcmp(buf + i + 2, var, n) == 0 && buf[i + 2 + n] == '}'
+			       ? n + 3 : 0;
+	if (memcmp(buf + i + 1, var, n) != 0)
+		return 0;
+	return i + 1 + n == end || !is_name_char(buf[i + 1 + n], false) ? n + 1 : 0;
+}
+
+size_t gpupt_grub_appends(const char *buf, size_t len, const char *var)
+{
+	struct found f;
+	int r = find_last(buf, len, var, &f);
+	size_t at = f.v.value_start;
+
+	if (r != 0 && r != -ENOEXEC && r != -ENOTSUP)
+		return 0;
+	if (at < f.v.value_end && buf[at] == '"')
+		at++;
+	return self_reference(buf, f.v.value_end, at, var);
 }
 
 bool gpupt_grub_has(const char *buf, size_t len, const char *var, const char *tok)
 {
-	struct gpupt_grub_var v;
+	struct gpupt_grub_var v = { 0 };
 
 	return gpupt_grub_find(buf, len, var, &v) == 0 && gpupt_kcmdline_has(buf, v.start, v.end, tok);
 }
@@ -340,7 +385,7 @@ static long append_line(const char *buf, size_t len, const char *var,
 	if (!newline_before)
 		out[at++] = '\n';
 	/* A dangling backslash or quote before it would swallow the new line. */
-	struct gpupt_grub_var v;
+	struct gpupt_grub_var v = { 0 };
 	if (gpupt_grub_find(out, at, var, &v) < 0 || v.line_start != len + newline_before)
 		return -ENOTSUP;
 	return (long)at;
@@ -350,7 +395,7 @@ long gpupt_grub_edit(const char *buf, size_t len, const char *var, const struct 
 		     const struct gpupt_tokens *del, bool *added, bool *line_added, char *out,
 		     size_t size)
 {
-	struct gpupt_grub_var v;
+	struct gpupt_grub_var v = { 0 };
 	int r = gpupt_grub_find(buf, len, var, &v);
 
 	*line_added = false;
@@ -372,7 +417,7 @@ long gpupt_grub_edit(const char *buf, size_t len, const char *var, const struct 
 /* Drop the line VAR="" that gpupt_grub_edit added at the end of out. */
 static size_t drop_added_line(char *out, size_t n, const char *var)
 {
-	struct gpupt_grub_var v;
+	struct gpupt_grub_var v = { 0 };
 
 	if (gpupt_grub_find(out, n, var, &v) < 0 || v.start != v.end)
 		return n;

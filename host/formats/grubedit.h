@@ -38,6 +38,15 @@ struct gpupt_grub_var {
  */
 int gpupt_grub_find(const char *buf, size_t len, const char *var, struct gpupt_grub_var *v);
 
+/*
+ * Does var's last assignment add to the value before it: does its value
+ * start with $VAR or ${VAR} ("$VAR ..." or unquoted)?  Returns the length
+ * of that reference (after the opening quote), or 0.  Also answered for
+ * the values gpupt_grub_find refuses with -ENOEXEC or -ENOTSUP, so that
+ * what they keep of the value before is known.
+ */
+size_t gpupt_grub_appends(const char *buf, size_t len, const char *var);
+
 /* Does var's value (last assignment, one quoted string) hold tok? */
 bool gpupt_grub_has(const char *buf, size_t len, const char *var, const char *tok);
 

@@ -270,6 +270,32 @@ static void test_substitution_elsewhere(void **state)
 	}
 }
 
+/* Does the last assignment add to the value before it?  Also for values find refuses. */
+static void test_appends(void **state)
+{
+	static const struct {
+		const char *in;
+		size_t ref;
+	} cases[] = {
+		{ "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT x\"", 27 },
+		{ "export GRUB_CMDLINE_LINUX_DEFAULT=\"${GRUB_CMDLINE_LINUX_DEFAULT} $(x)\"", 29 },
+		{ "GRUB_CMDLINE_LINUX_DEFAULT=$GRUB_CMDLINE_LINUX_DEFAULT", 27 },
+		{ "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULTS x\"", 0 },
+		{ "GRUB_CMDLINE_LINUX_DEFAULT='$GRUB_CMDLINE_LINUX_DEFAULT x'", 0 },
+		{ "GRUB_CMDLINE_LINUX_DEFAULT=\"x $GRUB_CMDLINE_LINUX_DEFAULT\"", 0 },
+		{ "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT x", 0 },	/* unclosed */
+		{ "X=1", 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_int_equal(gpupt_grub_appends(cases[i].in, strlen(cases[i].in), GPUPT_GRUB_VAR),
+				 cases[i].ref);
+	/* GRUB_CMDLINE_LINUX is not GRUB_CMDLINE_LINUX_DEFAULT. */
+	assert_int_equal(gpupt_grub_appends("GRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX_DEFAULT\"", 47,
+					    "GRUB_CMDLINE_LINUX"), 0);
+}
+
 static void test_has(void **state)
 {
 	size_t len;
@@ -294,6 +320,7 @@ int main(void)
 		cmocka_unit_test(test_export),
 		cmocka_unit_test(test_command_substitution),
 		cmocka_unit_test(test_substitution_elsewhere),
+		cmocka_unit_test(test_appends),
 		cmocka_unit_test(test_has),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
