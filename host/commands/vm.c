@@ -485,7 +485,7 @@ static int confirm(struct vm_cmd *c)
 static int apply_qm(struct vm_cmd *c, bool *applied)
 {
 	const char *argv[4 + 2 * 3 + 1];
-	char opts[3][GPUPT_VM_KEY_MAX + 2], line[1024], why[1200];
+	char opts[3][GPUPT_VM_KEY_MAX + 2], line[1024];
 	int ret;
 
 	if (plan_changes_nothing(c)) {
@@ -508,6 +508,8 @@ static int apply_qm(struct vm_cmd *c, bool *applied)
 	fflush(c->h->out);
 	ret = gpupt_run(argv);
 	if (ret != 0) {
+		char why[1200];
+
 		/* qm may have written some of the settings before it failed: look. */
 		snprintf(why, sizeof(why), "`%s` failed (%s %d)", line,
 			 ret < 0 ? "error" : "exit status", ret < 0 ? -ret : ret);
