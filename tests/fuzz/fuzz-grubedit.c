@@ -99,6 +99,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	b = malloc(out_size);
 	if (in && a && b) {
 		memcpy(in, data + 1, size);
+		if (gpupt_grub_appends(in, size, GPUPT_GRUB_VAR) > size)
+			abort();
 		check_grub(in, size, &add, a, b, out_size);
 		check_kcmdline(in, size, &add, a, b, out_size);
 	}
