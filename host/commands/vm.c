@@ -679,7 +679,7 @@ static int load_config(struct vm_cmd *c)
 
 static int run(struct vm_cmd *c)
 {
-	bool applied = false;
+	bool applied = false, out_failed;
 	int ret;
 
 	if ((ret = load_config(c)) != 0 || (ret = check_selected(c)) != 0)
@@ -704,11 +704,12 @@ static int run(struct vm_cmd *c)
 	} else {
 		ret = c->use_qm ? apply_qm(c, &applied) : apply_file(c, &applied);
 	}
-	if (c->h->json && print_json(c, applied) < 0 && ret == 0)
-		ret = 1;
+	out_failed = c->h->json && print_json(c, applied) < 0;
 	errno = 0;
-	if (fflush(c->h->out) != 0 || ferror(c->h->out)) {
-		if (applied)
+	out_failed |= fflush(c->h->out) != 0 || ferror(c->h->out);
+	if (out_failed) {
+		/* A failed change has said what the file holds already. */
+		if (applied && ret == 0)
 			report_output_failed(c, errno ? errno : EIO);
 		ret = 1;
 	}

@@ -652,6 +652,24 @@ static void test_cmd_put_back_fails_says_what_changed(void **state)
 	assert_non_null(strstr(f.err, "-machine: pc-i440fx-8.1\n+machine: q35\n"));
 	assert_non_null(strstr(f.err, "+hostpci1: 0000:01:00,pcie=1,x-vga=on\n+bios: ovmf\n"));
 	assert_non_null(strstr(f.err, "gpupt: vm: its previous version is in /var/lib/gpupt/backup/"));
+	/* With stdout failing too, nothing claims the change went through. */
+	{
+		FILE *full = fopen("/dev/full", "w"), *saved = f.h.out;
+		size_t len;
+		char *conf = slurp(FIXTURES "vm-100.conf", &len);
+
+		write_file(f.rootfd, CONF100, conf, len, 0640);
+		free(conf);
+		assert_non_null(full);
+		faults[0] = (struct fault){ "*/journal", 0, ENOSPC };
+		faults[1] = (struct fault){ CONF100, 1, EIO };
+		f.h.out = full;
+		assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--yes", NULL }), 1);
+		f.h.out = saved;
+		faults_clear();
+		fclose(full);
+		assert_null(strstr(f.err, "all the same"));
+	}
 	fixture_teardown(&f);
 }
 
@@ -714,6 +732,30 @@ static void test_cmd_report_fails_says_what_changed(void **state)
 	assert_non_null(strstr(f.err, "gpupt: vm: cannot write the report to standard output (No space"
 				      " left on device); VM 100's configuration was changed all the same: /"
 				      CONF100 " (previous version in /var/lib/gpupt/backup/"));
+	/* The same with --json. */
+	{
+		size_t len;
+		char *conf = slurp(FIXTURES "vm-100.conf", &len);
+
+		write_file(f.rootfd, CONF100, conf, len, 0640);
+		free(conf);
+	}
+	clearerr(full);
+	f.h.out = full;
+	f.h.json = true;
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--yes", NULL }), 1);
+	f.h.out = saved;
+	f.h.json = false;
+	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.expected"));
+	{
+		const char *second = strstr(f.err, "cannot write the report to standard output");
+
+		assert_non_null(second);
+		second = strstr(second + 1, "cannot write the report to standard output (No space"
+				" left on device); VM 100's configuration was changed all the same: /"
+				CONF100 " (previous version in /var/lib/gpupt/backup/");
+		assert_non_null(second);
+	}
 	fclose(full);
 	fixture_teardown(&f);
 }
