@@ -4,7 +4,7 @@
 # Self-contained (bash only, no bash-completion helpers), so it works
 # whether or not the bash-completion package loads it.  Devices and VM ids
 # are read from the tree gpupt itself would read: the --root DIR already on
-# the command line, else /.
+# the command line (before or after the command), else /.
 
 # The words up to the cursor as gpupt sees them.  bash splits words at
 # COMP_WORDBREAKS, so "0000:01:00.0" arrives as "0000" ":" "01" ":" "00.0"
@@ -162,22 +162,25 @@ _gpupt()
 			_gpupt_reply "$cur" list check status enable disable rom vm
 		fi
 	else
-		# Each command's own options, as its getopt_long table has them;
-		# argopts take a value.
+		# Each command's own options, as its getopt_long table has them,
+		# and the global options gpupt takes after the command too (rom's
+		# and vm's own --json among them); argopts take a value.
 		case $cmd in
 		list | check | status) opts="--help" ;;
 		enable) opts="--dry-run --yes --force --grub-in-place --allow-unsafe-interrupts --help" ;;
 		disable) opts="--dry-run --yes --help" ;;
 		rom)
-			opts="--file --json --help"
+			opts="--file --help"
 			argopts="--file -f"
 			;;
 		vm)
-			opts="--bios --pcie --no-pcie --primary --no-primary --one-function --dry-run --force --json --help"
+			opts="--bios --pcie --no-pcie --primary --no-primary --one-function --dry-run --yes --force --help"
 			argopts="--bios"
 			;;
 		*) opts='' ;;
 		esac
+		opts+=" --root --json --verbose"
+		argopts+=" --root"
 
 		# The arguments so far, without options and their values
 		# (getopt_long takes options anywhere, up to a "--").
@@ -187,6 +190,12 @@ _gpupt()
 				positional+=("$w")
 			elif [[ $w == -- ]]; then
 				dashdash=1
+			elif [[ $w == --root ]]; then
+				((i + 1 < _gpupt_cword)) && _gpupt_path "${_gpupt_words[i + 1]}" && root=$_gpupt_path_value
+				((i++))
+			elif [[ $w == --root=* ]]; then
+				_gpupt_path "${w#--root=}"
+				root=$_gpupt_path_value
 			else
 				[[ $cmd == rom && ($w == --file* || $w == -f*) ]] && from_file=1
 				[[ " $argopts " == *" $w "* ]] && ((i++))
@@ -198,7 +207,10 @@ _gpupt()
 			case $prev in
 			--file | -f) _gpupt_reply_paths -f "$cur" ;;
 			--bios) _gpupt_reply "$cur" ovmf seabios ;;
+			--root) _gpupt_reply_paths -d "$cur" ;;
 			esac
+		elif ((!dashdash)) && [[ $cur == --root=* ]]; then
+			_gpupt_reply_paths -d "${cur#--root=}" --root=
 		elif ((!dashdash)) && [[ $cmd == rom && $cur == --file=* ]]; then
 			_gpupt_reply_paths -f "${cur#--file=}" --file=
 		elif ((!dashdash)) && [[ $cmd == vm && $cur == --bios=* ]]; then

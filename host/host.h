@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-/* Global options, parsed by main() before the command name. */
+/* Global options, parsed by main() before and after the command name. */
 struct gpupt_host {
 	const char *root;	/* "/" unless --root DIR; every path is below it */
 	int rootfd;		/* O_PATH|O_DIRECTORY fd of root: use openat() from it */

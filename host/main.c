@@ -2,6 +2,7 @@
 /* gpupt: global options, the command table, help. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,18 +12,32 @@
 #include "lib/macro.h"
 #include "lib/msg.h"
 
+/* The command's options that take a value (long names, short letters): keep in step with
+ * each command's getopt_long table, so that an option's value is never taken for a
+ * global option that follows the command. */
+static const char *const rom_values[] = { "file", NULL };
+static const char *const vm_values[] = { "bios", NULL };
+
 static const struct gpupt_command {
 	const char *name;
 	int (*fn)(struct gpupt_host *h, int argc, char **argv);
 	const char *summary;
+	const char *const *value_longs;
+	const char *value_shorts;
 } commands[] = {
-	{ "list", gpupt_cmd_list, "show the GPUs, all functions of their slots, drivers, IOMMU groups" },
-	{ "check", gpupt_cmd_check, "preflight: is this host ready for passthrough? (PASS/WARN/FAIL)" },
-	{ "status", gpupt_cmd_status, "configured vs in effect vs bound now; is a reboot pending?" },
-	{ "enable", gpupt_cmd_enable, "select devices for vfio-pci at every boot (conf, kernel command line, initramfs)" },
-	{ "disable", gpupt_cmd_disable, "take back exactly what enable added" },
-	{ "rom", gpupt_cmd_rom, "does the GPU's option ROM have an EFI image (UEFI/OVMF boot screen)?" },
-	{ "vm", gpupt_cmd_vm, "set up a Proxmox VM to get the GPU (hostpci, q35, OVMF), checked first" },
+	{ "list", gpupt_cmd_list, "show the GPUs, all functions of their slots, drivers, IOMMU groups",
+	  NULL, "" },
+	{ "check", gpupt_cmd_check, "preflight: is this host ready for passthrough? (PASS/WARN/FAIL)",
+	  NULL, "" },
+	{ "status", gpupt_cmd_status, "configured vs in effect vs bound now; is a reboot pending?",
+	  NULL, "" },
+	{ "enable", gpupt_cmd_enable, "select devices for vfio-pci at every boot (conf, kernel command line, initramfs)",
+	  NULL, "" },
+	{ "disable", gpupt_cmd_disable, "take back exactly what enable added", NULL, "" },
+	{ "rom", gpupt_cmd_rom, "does the GPU's option ROM have an EFI image (UEFI/OVMF boot screen)?",
+	  rom_values, "f" },
+	{ "vm", gpupt_cmd_vm, "set up a Proxmox VM to get the GPU (hostpci, q35, OVMF), checked first",
+	  vm_values, "" },
 };
 
 static void list_commands(FILE *f)
@@ -41,7 +56,7 @@ static int usage(FILE *f, int status)
 	      "Commands:\n", f);
 	list_commands(f);
 	fputs("\n"
-	      "Options (before COMMAND):\n"
+	      "Options (before COMMAND; --root, --json and --verbose also after it):\n"
 	      "  --root DIR   act on the system tree at DIR instead of / (tests, rescue media)\n"
 	      "  --json       machine-readable output\n"
 	      "  --verbose    say more\n"
@@ -71,25 +86,50 @@ static const struct gpupt_command *find_command(const char *name)
 	return NULL;
 }
 
+/*
+ * --root DIR, --root=DIR, --json, --verbose at argv[0] (next: the word after
+ * it).  Returns the number of words taken (0: not one of them), or 2 with
+ * *status set for an error.
+ */
+static int take_global(struct gpupt_host *h, char **argv, int argc, int *status)
+{
+	const char *a = argv[0];
+
+	*status = 0;
+	if (strcmp(a, "--root") == 0) {
+		if (argc < 2) {
+			gpupt_msg(stderr, "--root needs a directory\n");
+			*status = 2;
+		} else {
+			h->root = argv[1];
+		}
+		return 2;
+	}
+	if (strncmp(a, "--root=", 7) == 0)
+		h->root = a + 7;
+	else if (strcmp(a, "--json") == 0)
+		h->json = true;
+	else if (strcmp(a, "--verbose") == 0)
+		h->verbose = true;
+	else
+		return 0;
+	return 1;
+}
+
 /* Global options end at the first non-option: the command's own options follow it. */
 static int parse_globals(struct gpupt_host *h, int argc, char **argv, int *next)
 {
-	int i;
+	int i, status;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
+		int n = take_global(h, argv + i, argc - i, &status);
 
-		if (strcmp(a, "--root") == 0) {
-			if (++i == argc) {
-				gpupt_msg(stderr, "--root needs a directory\n");
-				return 2;
-			}
-			h->root = argv[i];
-		} else if (strncmp(a, "--root=", 7) == 0) {
-			h->root = a + 7;
-		} else if (strcmp(a, "--json") == 0) {
-			h->json = true;
-		} else if (strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0) {
+		if (status)
+			return status;
+		if (n > 0) {
+			i += n - 1;
+		} else if (strcmp(a, "-v") == 0) {
 			h->verbose = true;
 		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			return usage(stdout, 0) - 1;	/* -1: done, exit 0 */
@@ -102,6 +142,61 @@ static int parse_globals(struct gpupt_host *h, int argc, char **argv, int *next)
 		}
 	}
 	*next = i;
+	return 0;
+}
+
+/* Does the command's option a take the next word as its value (as getopt_long sees it)? */
+static bool takes_next(const struct gpupt_command *cmd, const char *a)
+{
+	if (a[0] != '-' || a[1] == '\0')
+		return false;
+	if (a[1] == '-') {
+		size_t n = strlen(a + 2);
+
+		/* getopt_long takes any unambiguous abbreviation. */
+		for (const char *const *v = cmd->value_longs; v && *v && n && !strchr(a, '='); v++)
+			if (strncmp(*v, a + 2, n) == 0)
+				return true;
+		return false;
+	}
+	for (const char *p = a + 1; *p; p++)
+		if (strchr(cmd->value_shorts, *p))
+			return p[1] == '\0';	/* else the rest of the word is the value */
+	return false;
+}
+
+/*
+ * The global options may follow the command too (`gpupt enable --root /mnt
+ * 01:00`), as systemctl takes them: they are taken out of the command's
+ * words (argv[0] is the command), up to a "--", and the rest is left in
+ * order.  Values of the command's own options stay theirs: `rom --file
+ * --json` reads a file named --json.  Only the full names are taken.
+ */
+static int take_globals_after(struct gpupt_host *h, const struct gpupt_command *cmd, int *argc,
+			      char **argv)
+{
+	int out = 1, status;
+
+	for (int i = 1; i < *argc; i++) {
+		int n = take_global(h, argv + i, *argc - i, &status);
+
+		if (status)
+			return status;
+		if (n > 0) {
+			i += n - 1;
+			continue;
+		}
+		if (strcmp(argv[i], "--") == 0) {
+			while (i < *argc)
+				argv[out++] = argv[i++];
+			break;
+		}
+		argv[out++] = argv[i];
+		if (takes_next(cmd, argv[i]) && i + 1 < *argc)
+			argv[out++] = argv[++i];
+	}
+	argv[out] = NULL;
+	*argc = out;
 	return 0;
 }
 
@@ -124,6 +219,10 @@ int main(int argc, char **argv)
 		list_commands(stderr);
 		return 2;
 	}
+	argc -= next;
+	ret = take_globals_after(&h, cmd, &argc, argv + next);
+	if (ret != 0)
+		return ret;
 	if (h.root[0] == '\0')
 		h.root = ".";
 	h.rootfd = gpupt_path_open_root(h.root);
@@ -131,7 +230,7 @@ int main(int argc, char **argv)
 		gpupt_msg(stderr, "--root %s: %s\n", h.root, strerror(-h.rootfd));
 		return 2;
 	}
-	ret = cmd->fn(&h, argc - next, argv + next);
+	ret = cmd->fn(&h, argc, argv + next);
 	if (fflush(stdout) != 0 && ret == 0)
 		ret = 1;
 	close(h.rootfd);

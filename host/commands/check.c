@@ -43,9 +43,8 @@ struct check_ctx {
 	struct gpupt_selection sel;
 	struct gpupt_kernels k;
 	char effect[GPUPT_CMDLINE_MAX];		/* proc/cmdline */
-	char configured[GPUPT_CMDLINE_MAX];	/* what the boot loader will pass next boot */
+	struct gpupt_boot_cmdline next;	/* what the boot loader will pass next boot */
 	const char *loader;		/* "GRUB", "systemd-boot", NULL unknown */
-	const char *loader_file;
 };
 
 static void report(struct check_ctx *c, enum level lv, const char *name, const char *fix,
@@ -159,11 +158,37 @@ static void check_boot_mode(struct check_ctx *c)
 		report(c, PASS, "boot mode", NULL, "BIOS (legacy)");
 }
 
+/* A shape of the boot loader's file that gpupt cannot follow: what it is, and the fix. */
+static void report_loader_problem(struct check_ctx *c)
+{
+	const struct gpupt_boot_cmdline *n = &c->next;
+
+	if (n->problem == -EBADMSG)
+		report(c, WARN, "boot loader", "put the kernel command line on the first line of"
+		       " /etc/kernel/cmdline", "%s: the first line of /%s is a comment, but"
+		       " proxmox-boot-tool takes the first line as the kernel command line as it"
+		       " stands ('#' and all) and refuses one without root=", c->loader,
+		       n->problem_file);
+	else if (n->problem == -ENOEXEC)
+		report(c, WARN, "boot loader", "write the value out, and add to it in a drop-in in"
+		       " /etc/default/grub.d/ (as `gpupt enable` does)", "%s: %s in /%s holds a"
+		       " command substitution ($(...) or `...`): what it puts on the kernel command"
+		       " line is known only when update-grub runs; the checks below see the rest",
+		       c->loader, n->problem_var, n->problem_file);
+	else
+		report(c, WARN, "boot loader", "write it as one quoted string: NAME=\"...\"",
+		       "%s: %s in /%s is not one quoted string (or leaves a quote open): what it"
+		       " holds is not known; the checks below see the rest", c->loader,
+		       n->problem_var, n->problem_file);
+}
+
 static void check_loader(struct check_ctx *c)
 {
-	if (c->loader)
+	if (c->loader && c->next.problem)
+		report_loader_problem(c);
+	else if (c->loader)
 		report(c, PASS, "boot loader", NULL, "%s: the command line comes from %s", c->loader,
-		       c->loader_file);
+		       c->next.file);
 	else
 		report(c, WARN, "boot loader",
 		       "set the kernel command line by hand; gpupt enable needs GRUB or proxmox-boot-tool",
@@ -293,10 +318,10 @@ static void check_framebuffer(struct check_ctx *c)
 	if (!vga)
 		return;
 	simple_fb = gpupt_kernels_have_simple_fb(c->h->rootfd);
-	if (gpupt_kargs_has(c->configured, "initcall_blacklist", "sysfb_init"))
+	if (gpupt_kargs_has(c->next.value, "initcall_blacklist", "sysfb_init"))
 		report(c, PASS, "boot framebuffer", NULL, "%s is the boot VGA; initcall_blacklist="
 		       "sysfb_init keeps the firmware framebuffer off it", vga->addr);
-	else if (gpupt_kargs_has(c->configured, "video", "efifb:off") && !simple_fb)
+	else if (gpupt_kargs_has(c->next.value, "video", "efifb:off") && !simple_fb)
 		report(c, PASS, "boot framebuffer", NULL, "%s is the boot VGA; video=efifb:off keeps"
 		       " efifb off it", vga->addr);
 	else if (c->k.running.ver[0] && gpupt_kernel_at_least(&c->k.running, 6, 0))
@@ -313,13 +338,18 @@ static void check_framebuffer(struct check_ctx *c)
 static void check_reboot_pending(struct check_ctx *c)
 {
 	char added[1024] = "", removed[1024] = "";
+	bool unknown = c->next.problem && c->next.problem != -EBADMSG;
 
 	if (!c->loader)
 		return;
-	gpupt_kargs_missing(c->configured, c->effect, false, added, sizeof(added));
-	gpupt_kargs_missing(c->effect, c->configured, true, removed, sizeof(removed));
+	gpupt_kargs_missing(c->next.value, c->effect, false, added, sizeof(added));
+	/* Tokens in effect may come from the part of the value that is not known. */
+	if (!unknown)
+		gpupt_kargs_missing(c->effect, c->next.value, true, removed, sizeof(removed));
 	if (!added[0] && !removed[0]) {
-		report(c, PASS, "kernel command line", NULL, "the configured one is in effect");
+		report(c, PASS, "kernel command line", NULL, "%s", unknown
+		       ? "what is known of the configured one is in effect"
+		       : "the configured one is in effect");
 		return;
 	}
 	report(c, WARN, "kernel command line", "reboot (after `update-grub` or"
@@ -332,7 +362,7 @@ static void check_reboot_pending(struct check_ctx *c)
 /* "in effect", "configured", "in effect and configured", or NULL. */
 static const char *token_where(const struct check_ctx *c, const char *key, const char *val)
 {
-	bool eff = gpupt_kargs_has(c->effect, key, val), conf = c->loader && gpupt_kargs_has(c->configured, key, val);
+	bool eff = gpupt_kargs_has(c->effect, key, val), conf = c->loader && gpupt_kargs_has(c->next.value, key, val);
 
 	if (eff && conf)
 		return "in effect and configured";
@@ -435,8 +465,7 @@ static void find_loader(struct check_ctx *c)
 	if (!b)
 		return;
 	c->loader = b->name;
-	gpupt_bootloader_configured(c->h->rootfd, b, c->configured, sizeof(c->configured),
-				    &c->loader_file);
+	gpupt_bootloader_configured(c->h->rootfd, b, NULL, &c->next);
 }
 
 static int load_state(struct check_ctx *c)

@@ -542,7 +542,30 @@ static void explain_plan_error(struct run_ctx *c, int r)
 	bool kcmdline = c->boot && c->boot->apply == gpupt_bootloaders[0].apply;
 	const char *file = kcmdline ? "/" GPUPT_KERNEL_CMDLINE : "/" GPUPT_GRUB_DEFAULT;
 
-	if (r == -ENOTSUP)
+	if (r == -ENOEXEC && strcmp(c->command, "disable") == 0)
+		gpupt_msg(c->h->err, "%s: GRUB_CMDLINE_LINUX_DEFAULT holds a command substitution "
+				   "($(...) or `...`) now: gpupt cannot take its tokens out of it token by "
+				   "token; remove them by hand (/%s lists them); nothing was written\n",
+			  file, GPUPT_JOURNAL_PATH);
+	else if (r == -ENOEXEC)
+		gpupt_msg(c->h->err, "%s: GRUB_CMDLINE_LINUX_DEFAULT holds a command substitution "
+				   "($(...) or `...`): what it puts on the command line is known only "
+				   "when update-grub runs, so gpupt cannot edit it token by token; leave "
+				   "out --grub-in-place to use the drop-in /%s, which adds the tokens "
+				   "after that value; nothing was written\n", file, GPUPT_GRUB_DROPIN);
+	else if (r == -EBADMSG)
+		gpupt_msg(c->h->err, "%s: its first line is a comment, but proxmox-boot-tool takes the "
+				   "first line as the kernel command line as it stands ('#' and all) and "
+				   "refuses one without root=; put the kernel command line on the first "
+				   "line, then run `gpupt %s` again; nothing was written\n", file,
+			  c->command);
+	else if (r == -EDOM)
+		gpupt_msg(c->h->err, "/%s sets GRUB_CMDLINE_LINUX_DEFAULT (or GRUB_CMDLINE_LINUX) "
+				   "again after gpupt's change, so update-grub would leave out the tokens "
+				   "gpupt adds; make it add to the value (NAME=\"$NAME ...\") or take the "
+				   "assignment out, then run `gpupt %s` again; nothing was written\n",
+			  c->plan.failed, c->command);
+	else if (r == -ENOTSUP)
 		gpupt_msg(c->h->err, "%s: GRUB_CMDLINE_LINUX_DEFAULT is not one quoted string "
 				   "(or a line ends in a backslash); write it as "
 				   "GRUB_CMDLINE_LINUX_DEFAULT=\"...\", or leave out --grub-in-place "

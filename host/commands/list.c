@@ -234,7 +234,7 @@ static int list_usage(struct gpupt_host *h, FILE *f, int status)
 	      "boot_vga, reset methods, and which configuration selects it at the next boot\n"
 	      "(\"conf\" = /etc/gpupt.conf, \"cmdline\" = gpupt.* on the kernel command line).\n"
 	      "Then every IOMMU group involved, with all its members and their drivers.\n"
-	      "With --verbose (before the command), every PCI device is listed.\n", f);
+	      "With --verbose, every PCI device is listed.\n", f);
 	return status;
 }
 

@@ -37,14 +37,16 @@ struct vm_cmd {
 	char dev_name[GPUPT_ADDR_LEN];		/* "0000:01:00" or "0000:01:00.0" */
 	bool one_function;
 	bool dry_run;
+	bool yes;				/* --yes: do not ask */
 	bool force;
 	bool use_qm;
 	bool has_display;			/* a passed function is a display controller */
 	bool running;				/* the VM runs now */
 	bool refused;				/* ... and no --force (nor --dry-run) */
 	char conf_path[CONF_PATH_LEN];		/* "etc/pve/qemu-server/100.conf" */
-	char *conf;
+	char *conf;				/* its bytes before the change */
 	size_t conf_len;
+	char backup_dir[GPUPT_PATH_MAX];	/* where apply_file saved them, "" if nowhere */
 	struct gpupt_vmconf_info info;
 	struct gpupt_vm_plan plan;
 	struct {
@@ -82,13 +84,15 @@ static int usage(FILE *f, int status)
 	      "EFI disk; then sets hostpciN (replacing an entry for the same device),\n"
 	      "machine and bios with `qm set`, or by editing the VM's configuration file\n"
 	      "(atomically, with a backup) when qm is not there or --root is given.\n"
+	      "Before changing anything it asks on a terminal; without one, it needs --yes.\n"
 	      "\n"
 	      "  --bios ovmf|seabios   firmware (default ovmf: UEFI)\n"
 	      "  --pcie / --no-pcie    q35 machine with pcie=1 (default), or plain PCI\n"
 	      "  --primary / --no-primary\n"
 	      "                        the VM's primary GPU: x-vga=on (default)\n"
 	      "  --one-function        pass only the function given, not the whole slot\n"
-	      "  --dry-run             print the change (diff or qm command); touch nothing\n"
+	      "  -n, --dry-run         print the change (diff or qm command); touch nothing\n"
+	      "  -y, --yes             do not ask (needed without a terminal)\n"
 	      "  --force               change the configuration even while the VM runs\n"
 	      "  --json                machine-readable output\n"
 	      "\n"
@@ -102,7 +106,8 @@ static int usage(FILE *f, int status)
 	      "  Add --no-primary to keep the emulated display as the VM's first screen.\n"
 	      "\n"
 	      "Exit status: 0 done (or would be, with --dry-run); 1 the VM is running, its\n"
-	      "configuration is missing or could not be changed; 2 usage error.\n", f);
+	      "configuration is missing or could not be changed, or the answer was no;\n"
+	      "2 usage error, or no terminal to ask and no --yes.\n", f);
 	return status;
 }
 
@@ -122,7 +127,7 @@ static int parse_device(struct vm_cmd *c, const char *arg)
 	return gpupt_format_addr(&a, c->dev_name, sizeof(c->dev_name)) < 0 ? -EINVAL : 0;
 }
 
-enum { OPT_BIOS = 256, OPT_PCIE, OPT_NO_PCIE, OPT_PRIMARY, OPT_NO_PRIMARY, OPT_ONE, OPT_DRY, OPT_FORCE };
+enum { OPT_BIOS = 256, OPT_PCIE, OPT_NO_PCIE, OPT_PRIMARY, OPT_NO_PRIMARY, OPT_ONE, OPT_FORCE };
 
 static int parse_option(struct vm_cmd *c, int o)
 {
@@ -145,8 +150,11 @@ static int parse_option(struct vm_cmd *c, int o)
 	case OPT_ONE:
 		c->one_function = true;
 		return 0;
-	case OPT_DRY:
+	case 'n':
 		c->dry_run = true;
+		return 0;
+	case 'y':
+		c->yes = true;
 		return 0;
 	case OPT_FORCE:
 		c->force = true;
@@ -171,7 +179,8 @@ static int parse_args(struct vm_cmd *c, int argc, char **argv)
 		{ "primary", no_argument, NULL, OPT_PRIMARY },
 		{ "no-primary", no_argument, NULL, OPT_NO_PRIMARY },
 		{ "one-function", no_argument, NULL, OPT_ONE },
-		{ "dry-run", no_argument, NULL, OPT_DRY },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "yes", no_argument, NULL, 'y' },
 		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -183,7 +192,7 @@ static int parse_args(struct vm_cmd *c, int argc, char **argv)
 	c->req.ovmf = c->req.pcie = c->req.primary = true;
 	optind = 0;
 	opterr = 0;
-	while ((o = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "jhny", opts, NULL)) != -1) {
 		int ret = parse_option(c, o);
 		if (ret != 0)
 			return ret;
@@ -396,6 +405,83 @@ static bool plan_changes_nothing(const struct vm_cmd *c)
 	       memcmp(old->s, v, old->len) == 0;
 }
 
+/*
+ * After a step failed (why says which): what does the VM's file hold now?
+ * Its previous bytes are put back if they are not there, and the message
+ * says which it is: unchanged, put back, or changed (with the diff).
+ * copy names a saved previous version, or is NULL.  Returns true when the
+ * file holds its previous bytes.
+ */
+static bool settle_conf(struct vm_cmd *c, const char *why, const char *copy)
+{
+	FILE *err = c->h->err;
+	char *now = NULL;
+	size_t now_len = 0;
+	int r = gpupt_read_file_alloc(c->h->rootfd, c->conf_path, GPUPT_FILE_MAX,
+				      GPUPT_READ_REGULAR, &now, &now_len);
+	bool same = r == 0 && now_len == c->conf_len && memcmp(now, c->conf, now_len) == 0;
+
+	free(now);
+	if (same) {
+		gpupt_msg(err, "vm: %s; /%s is unchanged%s%s%s\n", why, c->conf_path,
+			  copy ? " (a copy of it is in /" : "", copy ? copy : "", copy ? ")" : "");
+		return true;
+	}
+	/* lib/atomic keeps mode and owner; the conf exists, so the mode is not used. */
+	r = gpupt_file_write_atomic(c->h->rootfd, c->conf_path, c->conf, c->conf_len, 0640);
+	now = NULL;
+	if (gpupt_read_file_alloc(c->h->rootfd, c->conf_path, GPUPT_FILE_MAX, GPUPT_READ_REGULAR,
+				  &now, &now_len) == 0 &&
+	    now_len == c->conf_len && memcmp(now, c->conf, now_len) == 0) {
+		free(now);
+		gpupt_msg(err, "vm: %s; /%s was changed, and is put back as it was\n", why,
+			  c->conf_path);
+		return true;
+	}
+	gpupt_msg(err, "vm: %s; /%s was changed, and putting it back failed (%s); it now holds "
+		  "these changes:\n", why, c->conf_path, strerror(r < 0 ? -r : EIO));
+	if (now)
+		gpupt_diff_print(err, c->conf_path, c->conf, c->conf_len, now, now_len);
+	else
+		gpupt_msg(err, "vm: (it cannot be read back)\n");
+	free(now);
+	if (copy)
+		gpupt_msg(err, "vm: its previous version is in /%s\n", copy);
+	else
+		gpupt_msg(err, "vm: the lines marked - are its previous version\n");
+	return false;
+}
+
+/*
+ * Without --yes: ask a terminal user, refuse anyone else, as enable does.
+ * Returns 0 to go ahead, else the exit status.
+ */
+static int confirm(struct vm_cmd *c)
+{
+	FILE *q = c->h->json ? c->h->err : c->h->out;
+	char keys[3 * GPUPT_VM_KEY_MAX + 16] = "", answer[16];
+	size_t n = 0;
+
+	if (c->yes)
+		return 0;
+	for (unsigned i = 0; i < c->plan.n_set; i++)
+		n += (size_t)snprintf(keys + n, sizeof(keys) - n, "%s%s",
+				      i == 0 ? "" : i + 1 == c->plan.n_set ? " and " : ", ",
+				      c->plan.set[i].key);
+	if (!isatty(STDIN_FILENO)) {
+		gpupt_msg(c->h->err, "vm: this sets %s of VM %lu: add --yes to go ahead (or --dry-run "
+			  "to see the change first)\n", keys, c->vmid);
+		return 2;
+	}
+	fprintf(q, "Set %s of VM %lu? [y/N] ", keys, c->vmid);
+	fflush(q);
+	if (!fgets(answer, sizeof(answer), stdin) || (answer[0] != 'y' && answer[0] != 'Y')) {
+		gpupt_msg(c->h->err, "vm: nothing changed\n");
+		return 1;
+	}
+	return 0;
+}
+
 static int apply_qm(struct vm_cmd *c, bool *applied)
 {
 	const char *argv[4 + 2 * 3 + 1];
@@ -414,12 +500,20 @@ static int apply_qm(struct vm_cmd *c, bool *applied)
 			fprintf(c->h->out, "would run: %s\n", line);
 		return 0;
 	}
+	ret = confirm(c);
+	if (ret != 0)
+		return ret;
 	if (!c->h->json)
 		fprintf(c->h->out, "running: %s\n", line);
+	fflush(c->h->out);
 	ret = gpupt_run(argv);
 	if (ret != 0) {
-		gpupt_msg(c->h->err, "vm: `%s` failed (%s %d); nothing else was changed\n", line,
-			ret < 0 ? "error" : "exit status", ret < 0 ? -ret : ret);
+		char why[1200];
+
+		/* qm may have written some of the settings before it failed: look. */
+		snprintf(why, sizeof(why), "`%s` failed (%s %d)", line,
+			 ret < 0 ? "error" : "exit status", ret < 0 ? -ret : ret);
+		*applied = !settle_conf(c, why, NULL);
 		return 1;
 	}
 	*applied = true;
@@ -431,15 +525,19 @@ static int apply_file(struct vm_cmd *c, bool *applied)
 	/* Room for the old text plus every setting as a new line. */
 	size_t size = c->conf_len + 3 * (GPUPT_VM_KEY_MAX + GPUPT_VM_VALUE_MAX + 4) + 2;
 	char *out = malloc(size);
+	char why[GPUPT_PATH_MAX * 2 + 128], copy[GPUPT_PATH_MAX * 2];
 	struct gpupt_backup b;
 	long n;
-	int ret = 1;
+	int ret = 1, r;
 
-	if (!out)
+	if (!out) {
+		gpupt_msg(c->h->err, "vm: out of memory; /%s is unchanged\n", c->conf_path);
 		return 1;
+	}
 	n = gpupt_vmconf_apply(c->conf, c->conf_len, c->plan.set, c->plan.n_set, out, size);
 	if (n < 0) {
-		gpupt_msg(c->h->err, "vm: cannot build the new %s: %s\n", c->conf_path, strerror((int)-n));
+		gpupt_msg(c->h->err, "vm: cannot build the new %s: %s; it is unchanged\n",
+			  c->conf_path, strerror((int)-n));
 		goto out;
 	}
 	if ((size_t)n == c->conf_len && memcmp(out, c->conf, c->conf_len) == 0) {
@@ -454,22 +552,51 @@ static int apply_file(struct vm_cmd *c, bool *applied)
 		ret = 0;
 		goto out;
 	}
+	ret = confirm(c);
+	if (ret != 0)
+		goto out;
+	ret = 1;
 	gpupt_backup_init(&b, c->h->rootfd, "vm");
-	ret = gpupt_backup_edit(&b, c->conf_path, out, (size_t)n, 0640);
-	if (ret == 0)
-		ret = gpupt_backup_commit(&b);
-	if (ret < 0) {
-		gpupt_msg(c->h->err, "vm: cannot write /%s: %s; it is unchanged\n", c->conf_path,
-			strerror(-ret));
-		ret = 1;
+	r = gpupt_backup_edit(&b, c->conf_path, out, (size_t)n, 0640);
+	if (r < 0 && b.n_files == 0) {
+		snprintf(why, sizeof(why), "cannot save a copy of /%s under /%s: %s", c->conf_path,
+			 GPUPT_BACKUP_DIR, strerror(-r));
+	} else if (r < 0) {
+		snprintf(why, sizeof(why), "cannot write /%s: %s", c->conf_path, strerror(-r));
+	} else {
+		r = gpupt_backup_commit(&b);
+		if (r < 0)
+			snprintf(why, sizeof(why),
+				 "cannot write the backup's journal /%s/journal: %s", b.dir,
+				 strerror(-r));
+	}
+	/* The backup saves the old version first; with it, the file may or may not be new. */
+	snprintf(copy, sizeof(copy), "%s/%s", b.dir, c->conf_path);
+	if (r < 0) {
+		*applied = !settle_conf(c, why, b.n_files > 0 ? copy : NULL);
 		goto out;
 	}
+	snprintf(c->backup_dir, sizeof(c->backup_dir), "%s", b.dir);
 	if (!c->h->json)
 		fprintf(c->h->out, "updated /%s (previous version in /%s)\n", c->conf_path, b.dir);
 	*applied = true;
+	ret = 0;
 out:
 	free(out);
 	return ret;
+}
+
+/* The change is made, but stdout failed: the user must still learn what changed. */
+static void report_output_failed(const struct vm_cmd *c, int err)
+{
+	if (c->backup_dir[0])
+		gpupt_msg(c->h->err, "vm: cannot write the report to standard output (%s); VM %lu's "
+			  "configuration was changed all the same: /%s (previous version in /%s)\n",
+			  strerror(err), c->vmid, c->conf_path, c->backup_dir);
+	else
+		gpupt_msg(c->h->err, "vm: cannot write the report to standard output (%s); VM %lu's "
+			  "configuration was changed all the same (qm set)\n", strerror(err),
+			  c->vmid);
 }
 
 /* ---- output --------------------------------------------------------------- */
@@ -552,7 +679,7 @@ static int load_config(struct vm_cmd *c)
 
 static int run(struct vm_cmd *c)
 {
-	bool applied = false;
+	bool applied = false, out_failed;
 	int ret;
 
 	if ((ret = load_config(c)) != 0 || (ret = check_selected(c)) != 0)
@@ -577,8 +704,15 @@ static int run(struct vm_cmd *c)
 	} else {
 		ret = c->use_qm ? apply_qm(c, &applied) : apply_file(c, &applied);
 	}
-	if (c->h->json && print_json(c, applied) < 0)
+	out_failed = c->h->json && print_json(c, applied) < 0;
+	errno = 0;
+	out_failed |= fflush(c->h->out) != 0 || ferror(c->h->out);
+	if (out_failed) {
+		/* A failed change has said what the file holds already. */
+		if (applied && ret == 0)
+			report_output_failed(c, errno ? errno : EIO);
 		ret = 1;
+	}
 	return ret;
 }
 

@@ -2,8 +2,11 @@
 /*
  * Editing one variable of /etc/default/grub (a shell file) token by token,
  * keeping every other byte: the value may use double or single quotes and
- * span backslash-continued lines; comments and other assignments are
- * skipped as the shell would.  The last assignment counts, as in the shell.
+ * span backslash-continued lines; comments, other assignments and their
+ * quotes, $(...), `...` and ${...} (nested) are skipped as sh reads them.
+ * An assignment is a word NAME=VALUE before a command's first other word,
+ * or any such word after "export" (export A=1 NAME="..."); the last one
+ * counts, as in the shell.
  *
  * Pure: (buf, len) in, caller's buffer out; no I/O, no malloc.
  */
@@ -18,7 +21,7 @@
 #define GPUPT_GRUB_VAR "GRUB_CMDLINE_LINUX_DEFAULT"
 
 struct gpupt_grub_var {
-	size_t line_start;	/* where the assignment starts (its name) */
+	size_t line_start;	/* where the assignment starts (its name, after any "export ") */
 	size_t value_start;	/* after '=' */
 	size_t value_end;	/* end of the shell word */
 	size_t start, end;	/* inside the quotes: the kernel tokens */
@@ -28,9 +31,21 @@ struct gpupt_grub_var {
 /*
  * Find the last assignment "NAME=..." of var.  Returns 0, -ENOENT (none),
  * -ENOTSUP (its value is not one quoted string: "$X"'y', unquoted words or
- * an empty value), or -EINVAL (a quote is never closed).
+ * an empty value; or substitutions nested too deep to follow), -ENOEXEC
+ * (its value holds a command substitution, $(...), $((...)) or `...`
+ * outside single quotes: what sh puts there is known only when it runs),
+ * or -EINVAL (a quote or substitution is never closed).
  */
 int gpupt_grub_find(const char *buf, size_t len, const char *var, struct gpupt_grub_var *v);
+
+/*
+ * Does var's last assignment add to the value before it: does its value
+ * start with $VAR or ${VAR} ("$VAR ..." or unquoted)?  Returns the length
+ * of that reference (after the opening quote), or 0.  Also answered for
+ * the values gpupt_grub_find refuses with -ENOEXEC or -ENOTSUP, so that
+ * what they keep of the value before is known.
+ */
+size_t gpupt_grub_appends(const char *buf, size_t len, const char *var);
 
 /* Does var's value (last assignment, one quoted string) hold tok? */
 bool gpupt_grub_has(const char *buf, size_t len, const char *var, const char *tok);

@@ -49,7 +49,8 @@ long gpupt_kcmdline_edit(const char *buf, size_t len, size_t start, size_t end,
 
 /*
  * /etc/kernel/cmdline: edit its first line (up to the first '\n', or all of
- * buf).  Same returns as gpupt_kcmdline_edit.
+ * buf), the only one proxmox-boot-tool reads (host/model/bootloader.h).
+ * Same returns as gpupt_kcmdline_edit.
  */
 long gpupt_kcmdline_edit_file(const char *buf, size_t len, const struct gpupt_tokens *add,
 			      const struct gpupt_tokens *del, bool *added, char *out, size_t size);

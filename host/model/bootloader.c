@@ -14,6 +14,8 @@
 
 enum { EDIT_SLACK = 4096 };
 
+static int verify(struct gpupt_boot_edit *e, bool kcmdline);
+
 /* ours <- the tokens of add flagged in added, one per line. */
 static int set_ours(struct gpupt_change *c, const struct gpupt_tokens *add, const bool *added)
 {
@@ -62,6 +64,12 @@ static int apply_tokens(struct gpupt_boot_edit *e, const char *path, enum gpupt_
 
 	if (r < 0)
 		return r;
+	/* proxmox-boot-tool would take a comment there for the command line itself. */
+	if (kind == GPUPT_CHANGE_KCMDLINE && c->old &&
+	    c->old[strspn(c->old, " \t")] == '#') {
+		snprintf(e->plan->failed, sizeof(e->plan->failed), "%s", path);
+		return -EBADMSG;
+	}
 	previous_ours(e->journal, path, prev, sizeof(prev), &del, &prev_line);
 	size = c->old_len + EDIT_SLACK;
 	out = malloc(size);
@@ -145,16 +153,22 @@ static int apply_grub_dropin(struct gpupt_boot_edit *e)
 static int apply_grub(struct gpupt_boot_edit *e)
 {
 	struct gpupt_tokens want;
+	int r;
 
-	if (!e->grub_in_place)
-		return apply_grub_dropin(e);
-	drop_user_tokens(e->rootfd, e->want, &want, e->journal);
-	return apply_tokens(e, GPUPT_GRUB_DEFAULT, GPUPT_CHANGE_GRUB, &want);
+	if (!e->grub_in_place) {
+		r = apply_grub_dropin(e);
+	} else {
+		drop_user_tokens(e->rootfd, e->want, &want, e->journal);
+		r = apply_tokens(e, GPUPT_GRUB_DEFAULT, GPUPT_CHANGE_GRUB, &want);
+	}
+	return r < 0 ? r : verify(e, false);
 }
 
 static int apply_kernel_cmdline(struct gpupt_boot_edit *e)
 {
-	return apply_tokens(e, GPUPT_KERNEL_CMDLINE, GPUPT_CHANGE_KCMDLINE, e->want);
+	int r = apply_tokens(e, GPUPT_KERNEL_CMDLINE, GPUPT_CHANGE_KCMDLINE, e->want);
+
+	return r < 0 ? r : verify(e, true);
 }
 
 #define EFIVARS "sys/firmware/efi/efivars"
@@ -279,42 +293,80 @@ int gpupt_change_revert(int rootfd, const struct gpupt_change *j, struct gpupt_p
 
 /* ---- the command line of the next boot ---- */
 
-/* Apply one GRUB file's assignment of var to value: "$VAR ..." appends, else replaces. */
-static void grub_apply(const char *buf, size_t len, const char *var, char *value, size_t size)
-{
-	struct gpupt_grub_var v;
-	char ref1[64], ref2[64];
-	const char *s;
-	size_t n;
+/* The plans whose changes a file is read through: the first that has it wins. */
+struct overlay {
+	struct gpupt_plan *plan, *more;	/* either may be NULL */
+};
 
-	if (gpupt_grub_find(buf, len, var, &v) != 0)
-		return;
-	s = buf + v.start;
-	n = v.end - v.start;
-	snprintf(ref1, sizeof(ref1), "$%s", var);
-	snprintf(ref2, sizeof(ref2), "${%s}", var);
-	if (v.quote == '"' && n >= strlen(ref2) && strncmp(s, ref2, strlen(ref2)) == 0) {
-		s += strlen(ref2);
-		n -= strlen(ref2);
-	} else if (v.quote == '"' && n >= strlen(ref1) && strncmp(s, ref1, strlen(ref1)) == 0) {
-		s += strlen(ref1);
-		n -= strlen(ref1);
-	} else {
-		value[0] = '\0';
-	}
-	if (strlen(value) + n + 1 < size)
-		strncat(value, s, n);
+/* path as the plans leave it (as it is now, when neither changes it), NUL-terminated. */
+static int read_planned(int rootfd, const struct overlay *o, const char *path, char **buf,
+			size_t *len)
+{
+	struct gpupt_change *c = o->plan ? gpupt_plan_find(o->plan, path) : NULL;
+
+	if (!c && o->more)
+		c = gpupt_plan_find(o->more, path);
+
+	if (!c)
+		return gpupt_read_file_alloc(rootfd, path, GPUPT_FILE_MAX, 0, buf, len);
+	if (!c->new_exists)
+		return -ENOENT;
+	*buf = malloc(c->new_len + 1);
+	if (!*buf)
+		return -ENOMEM;
+	memcpy(*buf, c->new, c->new_len);
+	(*buf)[c->new_len] = '\0';
+	*len = c->new_len;
+	return 0;
 }
 
-static void grub_apply_file(int rootfd, const char *rel, char *lin, char *def, size_t size)
+static void note_problem(struct gpupt_boot_cmdline *out, int r, const char *rel, const char *var)
+{
+	out->problem = r;
+	snprintf(out->problem_file, sizeof(out->problem_file), "%s", rel);
+	out->problem_var = var;
+}
+
+/*
+ * One GRUB file's assignment of var (value: what is known of it so far):
+ * "$VAR ..." adds to the value, anything else replaces it.  A value gpupt
+ * cannot follow ($(...), not one quoted string) leaves only what it adds to
+ * known.
+ */
+static void grub_apply(const char *buf, size_t len, const char *rel, const char *var, char *value,
+		       size_t size, struct gpupt_boot_cmdline *out)
+{
+	struct gpupt_grub_var v;
+	size_t ref = gpupt_grub_appends(buf, len, var), used;
+	int r = gpupt_grub_find(buf, len, var, &v);
+
+	if (r == -ENOENT)
+		return;
+	if (!ref) {
+		value[0] = '\0';
+		snprintf(out->last, sizeof(out->last), "%s", rel);
+	}
+	if (r < 0) {
+		note_problem(out, r, rel, var);
+		return;
+	}
+	if (!ref && out->problem && strcmp(out->problem_var, var) == 0)
+		out->problem = 0;	/* what was not known is replaced */
+	used = strlen(value);
+	if (used + (v.end - v.start - ref) + 1 < size)
+		strncat(value, buf + v.start + ref, v.end - v.start - ref);
+}
+
+static void grub_apply_file(int rootfd, const struct overlay *o, const char *rel, char *lin,
+			    char *def, size_t size, struct gpupt_boot_cmdline *out)
 {
 	char *buf;
 	size_t len;
 
-	if (gpupt_read_file_alloc(rootfd, rel, GPUPT_FILE_MAX, 0, &buf, &len) < 0)
+	if (read_planned(rootfd, o, rel, &buf, &len) < 0)
 		return;
-	grub_apply(buf, len, "GRUB_CMDLINE_LINUX", lin, size);
-	grub_apply(buf, len, "GRUB_CMDLINE_LINUX_DEFAULT", def, size);
+	grub_apply(buf, len, rel, "GRUB_CMDLINE_LINUX", lin, size, out);
+	grub_apply(buf, len, rel, GPUPT_GRUB_VAR, def, size, out);
 	free(buf);
 }
 
@@ -323,46 +375,130 @@ static int name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* grub-mkconfig sources /etc/default/grub, then /etc/default/grub.d/NAME.cfg in name order. */
-static void grub_configured(int rootfd, char *out, size_t size)
+enum { GRUB_D_MAX = 64 };
+
+/* Add name (a copy) to names unless it is there; a *.cfg name only. */
+static void add_cfg(char **names, size_t *n, const char *name)
 {
-	char lin[GPUPT_CMDLINE_MAX] = "", def[GPUPT_CMDLINE_MAX] = "", *names[64] = { NULL }, rel[PATH_MAX];
-	size_t n = 0;
-	struct dirent *e;
-	DIR *dir = NULL;
+	size_t l = strlen(name);
 
-	grub_apply_file(rootfd, "etc/default/grub", lin, def, sizeof(lin));
-	dir = gpupt_path_opendir(rootfd, "etc/default/grub.d");
-	while (dir && (e = readdir(dir)) != NULL && n < 64) {
-		size_t l = strlen(e->d_name);
-
-		if (e->d_name[0] != '.' && l > 4 && strcmp(e->d_name + l - 4, ".cfg") == 0)
-			names[n++] = strdup(e->d_name);
-		if (n && !names[n - 1])
-			n--;
-	}
-	if (dir)
-		closedir(dir);
-	qsort(names, n, sizeof(names[0]), name_cmp);
-	for (size_t i = 0; i < n; i++) {
-		snprintf(rel, sizeof(rel), "etc/default/grub.d/%s", names[i]);
-		grub_apply_file(rootfd, rel, lin, def, sizeof(lin));
-		free(names[i]);
-	}
-	snprintf(out, size, "%s %s", lin, def);
+	if (name[0] == '.' || l <= 4 || strcmp(name + l - 4, ".cfg") != 0 || *n >= GRUB_D_MAX)
+		return;
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp(names[i], name) == 0)
+			return;
+	names[*n] = strdup(name);
+	if (names[*n])
+		(*n)++;
 }
 
-void gpupt_bootloader_configured(int rootfd, const struct gpupt_bootloader *b, char *out,
-				 size_t size, const char **file)
+#define GRUB_D "etc/default/grub.d/"
+
+/* Add the grub.d names plan p creates. */
+static void add_planned_cfgs(const struct gpupt_plan *p, char **names, size_t *n)
 {
-	out[0] = '\0';
-	if (strstr(b->name, "systemd-boot")) {
-		*file = "/" GPUPT_KERNEL_CMDLINE;
-		if (gpupt_read_file(rootfd, GPUPT_KERNEL_CMDLINE, out, size, 0) < 0)
-			out[0] = '\0';
-		out[strcspn(out, "\n")] = '\0';
-		return;
+	for (unsigned i = 0; p && i < p->n; i++)
+		if (strncmp(p->c[i].path, GRUB_D, strlen(GRUB_D)) == 0 &&
+		    !strchr(p->c[i].path + strlen(GRUB_D), '/'))
+			add_cfg(names, n, p->c[i].path + strlen(GRUB_D));
+}
+
+/*
+ * grub-mkconfig sources /etc/default/grub, then /etc/default/grub.d/NAME.cfg
+ * in name order: those there now and those the plans add.
+ */
+static void grub_configured(int rootfd, const struct overlay *o, struct gpupt_boot_cmdline *out)
+{
+	char lin[GPUPT_CMDLINE_MAX] = "", def[GPUPT_CMDLINE_MAX] = "", *names[GRUB_D_MAX];
+	char rel[PATH_MAX];
+	size_t n = 0;
+	struct dirent *e;
+	DIR *dir;
+
+	grub_apply_file(rootfd, o, GPUPT_GRUB_DEFAULT, lin, def, sizeof(lin), out);
+	dir = gpupt_path_opendir(rootfd, "etc/default/grub.d");
+	while (dir && (e = readdir(dir)) != NULL)
+		add_cfg(names, &n, e->d_name);
+	if (dir)
+		closedir(dir);
+	add_planned_cfgs(o->plan, names, &n);
+	add_planned_cfgs(o->more, names, &n);
+	qsort(names, n, sizeof(names[0]), name_cmp);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(rel, sizeof(rel), GRUB_D "%s", names[i]);
+		grub_apply_file(rootfd, o, rel, lin, def, sizeof(lin), out);
+		free(names[i]);
 	}
-	*file = "/" GPUPT_GRUB_DEFAULT " and /etc/default/grub.d/";
-	grub_configured(rootfd, out, size);
+	snprintf(out->value, sizeof(out->value), "%s %s", lin, def);
+}
+
+/* proxmox-boot-tool takes the first line as it stands, a '#' first or not. */
+static void kcmdline_configured(int rootfd, const struct overlay *o,
+				struct gpupt_boot_cmdline *out)
+{
+	char *buf;
+	size_t len, skip;
+
+	if (read_planned(rootfd, o, GPUPT_KERNEL_CMDLINE, &buf, &len) < 0)
+		return;
+	len = strcspn(buf, "\n");
+	snprintf(out->value, sizeof(out->value), "%.*s", (int)len, buf);
+	skip = strspn(buf, " \t");
+	if (skip < len && buf[skip] == '#')
+		note_problem(out, -EBADMSG, GPUPT_KERNEL_CMDLINE, NULL);
+	free(buf);
+}
+
+static int configured(int rootfd, bool kcmdline, const struct overlay *o,
+		      struct gpupt_boot_cmdline *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (kcmdline) {
+		out->file = "/" GPUPT_KERNEL_CMDLINE;
+		kcmdline_configured(rootfd, o, out);
+	} else {
+		out->file = "/" GPUPT_GRUB_DEFAULT " and /etc/default/grub.d/";
+		grub_configured(rootfd, o, out);
+	}
+	return out->problem;
+}
+
+int gpupt_bootloader_configured(int rootfd, const struct gpupt_bootloader *b,
+				struct gpupt_plan *plan, struct gpupt_boot_cmdline *out)
+{
+	struct overlay o = { plan, NULL };
+
+	return configured(rootfd, b->apply == apply_kernel_cmdline, &o, out);
+}
+
+/*
+ * After planning: does the command line the boot loader would use hold
+ * every token of want?  The files as the plan leaves them are read, with
+ * what an earlier enable added elsewhere taken away (as enable does next).
+ * A later file that replaces the value (a grub.d/NAME.cfg after ours)
+ * would drop the tokens: -EDOM, with that file in e->plan->failed.
+ */
+static int verify(struct gpupt_boot_edit *e, bool kcmdline)
+{
+	struct gpupt_boot_cmdline *now = malloc(sizeof(*now));
+	struct gpupt_plan *gone = calloc(1, sizeof(*gone));
+	struct overlay o = { e->plan, gone };
+	int r = now && gone ? 0 : -ENOMEM;
+
+	for (unsigned i = 0; r == 0 && e->journal && i < e->journal->n; i++)
+		if (!gpupt_plan_find(e->plan, e->journal->c[i].path))
+			r = gpupt_change_revert(e->rootfd, &e->journal->c[i], gone);
+	if (r == 0)
+		configured(e->rootfd, kcmdline, &o, now);
+	for (size_t i = 0; r == 0 && i < e->want->n; i++)
+		if (!gpupt_kcmdline_has(now->value, 0, strlen(now->value), e->want->tok[i]))
+			r = -EDOM;
+	if (r == -EDOM)
+		snprintf(e->plan->failed, sizeof(e->plan->failed), "%s",
+			 now->last[0] ? now->last : kcmdline ? GPUPT_KERNEL_CMDLINE : GPUPT_GRUB_DEFAULT);
+	if (gone)
+		gpupt_plan_free(gone);
+	free(gone);
+	free(now);
+	return r;
 }

@@ -33,7 +33,14 @@ struct gpupt_boot_edit {
 struct gpupt_bootloader {
 	const char *name;
 	bool (*detect)(int rootfd);
-	int (*apply)(struct gpupt_boot_edit *e);	/* plan the edits that add e->want */
+	/*
+	 * Plan the edits that add e->want.  Besides the editors' errors
+	 * (grubedit.h, kcmdline.h): -EBADMSG, the first line of
+	 * /etc/kernel/cmdline is a comment; -EDOM, a file read after the
+	 * edited one replaces the value, so the tokens would not reach the
+	 * kernel (e->plan->failed names it).  Nothing is written either way.
+	 */
+	int (*apply)(struct gpupt_boot_edit *e);
 	const char *const *regen;	/* rebuilds the boot menu / ESPs */
 };
 
@@ -44,15 +51,39 @@ const struct gpupt_bootloader *gpupt_bootloader_detect(int rootfd);
 
 enum { GPUPT_CMDLINE_MAX = 4096 };
 
+/* The kernel command line a boot loader's files give the next boot. */
+struct gpupt_boot_cmdline {
+	char value[GPUPT_CMDLINE_MAX];	/* what is known of it */
+	const char *file;		/* where it comes from, for messages */
+	int problem;			/* 0, or a shape gpupt cannot follow (below) */
+	char problem_file[GPUPT_PATH_MAX];	/* ... in this file */
+	const char *problem_var;	/* ... in this GRUB variable */
+	char last[GPUPT_PATH_MAX];	/* GRUB: the last file that sets (not adds to) a value */
+};
+
 /*
  * The command line boot loader b passes at the next boot, as its files say
- * now, into out: for GRUB, /etc/default/grub then /etc/default/grub.d/NAME.cfg
- * in name order, as grub-mkconfig sources them ("$VAR ..." appends, anything
- * else replaces); for systemd-boot, the first line of /etc/kernel/cmdline.
- * *file names where it comes from, for messages.
+ * now (or as plan leaves them; plan may be NULL), into out.
+ *
+ * GRUB: /etc/default/grub then /etc/default/grub.d/NAME.cfg in name order,
+ * as grub-mkconfig sources them; exported assignments count ("$VAR ..."
+ * adds, anything else replaces).  A value with $(...) or `...`
+ * (-ENOEXEC), or one that is not one quoted string (-ENOTSUP, -EINVAL),
+ * leaves unknown what it holds: value keeps only what is known, and
+ * problem says why.
+ *
+ * systemd-boot through proxmox-boot-tool: the first line of
+ * /etc/kernel/cmdline, as it stands.  proxmox-boot-tool reads the first
+ * line and nothing else ("get_first_line": `IFS= read -r line`), and
+ * refuses one without root=; systemd's kernel-install (90-loaderentry,
+ * 60-ukify) would join all lines.  Neither treats '#' as a comment: a
+ * first line that starts with one is still the command line, and problem
+ * is -EBADMSG.
+ *
+ * Returns problem.
  */
-void gpupt_bootloader_configured(int rootfd, const struct gpupt_bootloader *b, char *out,
-				 size_t size, const char **file);
+int gpupt_bootloader_configured(int rootfd, const struct gpupt_bootloader *b,
+				struct gpupt_plan *plan, struct gpupt_boot_cmdline *out);
 
 /*
  * Plan undoing journal entry j (what gpupt added to that file): remove its

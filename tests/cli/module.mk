@@ -11,8 +11,9 @@ $(B)/tests/cli/test-%: $(B)/tests/cli/test_%.o $(HOST_LIB_OBJS) $(SYSFS_OBJS) $(
 
 # The rom tests record sysfs writes: a fixture's rom file must not be overwritten.
 TEST_LDFLAGS_rom := -Wl,--wrap=gpupt_sysfs_write
-# The vm tests let the ROM check read a fixture's rom file without writing to it.
-TEST_LDFLAGS_vm := -Wl,--wrap=gpupt_sysfs_write
+# The vm tests let the ROM check read a fixture's rom file without writing to it,
+# and make file writes and directory fsyncs fail on purpose.
+TEST_LDFLAGS_vm := -Wl,--wrap=gpupt_sysfs_write,--wrap=gpupt_file_write_atomic,--wrap=fsync
 
 # gpupt-bind on fixture roots built by tests/fixtures/pciroot.sh; the gpupt
 # command line (global options, command table, help, exit statuses); gpupt

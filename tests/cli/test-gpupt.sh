@@ -47,6 +47,26 @@ expect check 0 "PASS  CPU virtualization: vmx (Intel VT-x)" "$gpupt" --root "$R"
 expect status 0 "Reboot pending: no" "$gpupt" --root "$R" --verbose status
 expect status-help 0 "Usage: gpupt [--root DIR] [--json] status" "$gpupt" status --help
 
+# The global options may follow the command too, as systemctl takes them.
+expect root-after-command 0 "would run: chroot $R update-grub" "$gpupt" enable --root "$R" --dry-run 01:00
+expect root-equals-after 0 "IOMMU group 2: 0000:00:02.0 [8086:3e92] i915" "$gpupt" list --root="$R"
+expect verbose-after 0 "IOMMU group 13: 0000:02:00.0 [144d:a808] nvme" "$gpupt" list --root "$R" --verbose
+expect root-after-no-arg 2 "gpupt: --root needs a directory" "$gpupt" list --root
+expect root-after-missing 2 "gpupt: --root $tmp/nonexistent: No such file or directory" "$gpupt" status --root "$tmp/nonexistent"
+# An option's value is not taken for a global option; nor is anything after "--".
+expect value-not-global 2 "gpupt: vm: --bios \"--json\": use ovmf or seabios" "$gpupt" vm --root "$R" --bios --json 100 01:00
+expect file-value-not-global 1 "gpupt: rom: cannot read --json: No such file or directory" "$gpupt" rom -f --json
+expect after-dashdash 2 "gpupt: \"--json\": not a PCI ID (VVVV:DDDD, e.g. 10de:1381), address ([DDDD:]BB:SS.F, e.g. 01:00.0) or slot ([DDDD:]BB:SS, e.g. 01:00); see \`gpupt list\`" "$gpupt" enable --root "$R" -- --json
+
+"$gpupt" check --json --root "$R" >"$tmp/json-after" 2>&1
+case $(cat "$tmp/json-after") in
+'{"checks":[{"check":"CPU virtualization","result":"pass",'*'],"result":"pass"}')
+	passed=$((passed + 1)) ;;
+*)
+	failed=$((failed + 1))
+	echo "FAIL json-after-command: $(cat "$tmp/json-after")" ;;
+esac
+
 "$gpupt" --root "$R" --json check >"$tmp/json" 2>&1
 case $(cat "$tmp/json") in
 '{"checks":[{"check":"CPU virtualization","result":"pass",'*'],"result":"pass"}')

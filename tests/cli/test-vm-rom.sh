@@ -49,7 +49,10 @@ cp "$here/vm-100.conf" "$root/etc/pve/qemu-server/100.conf"
 
 expect 0 '^+machine: q35$' "$gpupt" --root "$root" vm 100 01:00 --dry-run
 cmp -s "$here/vm-100.conf" "$root/etc/pve/qemu-server/100.conf" || fail "--dry-run changed the file"
-expect 0 '^updated /etc/pve/qemu-server/100.conf' "$gpupt" --root "$root" vm 100 01:00
+# Without a terminal vm asks for --yes, and writes nothing.
+expect 2 'add --yes to go ahead' "$gpupt" --root "$root" vm 100 01:00 </dev/null
+cmp -s "$here/vm-100.conf" "$root/etc/pve/qemu-server/100.conf" || fail "vm without --yes changed the file"
+expect 0 '^updated /etc/pve/qemu-server/100.conf' "$gpupt" --root "$root" vm 100 01:00 --yes
 cmp -s "$here/vm-100.expected" "$root/etc/pve/qemu-server/100.conf" || fail "vm 100 01:00: unexpected result"
 expect 1 'VM 101 does not exist here' "$gpupt" --root "$root" vm 101 01:00
 expect 2 'VMID "42" is not a number' "$gpupt" --root "$root" vm 42 01:00

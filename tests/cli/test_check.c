@@ -120,6 +120,49 @@ static void test_reboot_pending(void **state)
 	devroot_free(&r);
 }
 
+/* The configured command line as sh and proxmox-boot-tool read the files. */
+static void test_configured_shapes(void **state)
+{
+	struct devroot r;
+
+	(void)state;
+	devroot_make(&r, "seed");
+	/* An exported assignment replaces the plain one before it. */
+	devroot_write(&r, "etc/default/grub", "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\n"
+		      "export GRUB_CMDLINE_LINUX_DEFAULT=\"quiet intel_iommu=on iommu=pt\"\n", 0);
+	devroot_write(&r, "proc/cmdline", "BOOT_IMAGE=/boot/vmlinuz root=/dev/nvme0n1p2 ro quiet"
+		      " intel_iommu=on iommu=pt\n", 0);
+	assert_int_equal(check(&r, 0), 0);
+	assert_line(r.out, "PASS  boot loader: GRUB: the command line comes from /etc/default/grub"
+		    " and /etc/default/grub.d/");
+	assert_line(r.out, "PASS  kernel command line: the configured one is in effect");
+	/* $(...): what it puts there is not known; said so, and the rest is checked. */
+	devroot_write(&r, "etc/default/grub", "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet $(cat"
+		      " /etc/kernel-args)\"\n", 0);
+	devroot_write(&r, "etc/default/grub.d/gpupt.cfg", "GRUB_CMDLINE_LINUX_DEFAULT="
+		      "\"$GRUB_CMDLINE_LINUX_DEFAULT iommu=pt\"\n", 0);
+	assert_int_equal(check(&r, 0), 1);
+	assert_line(r.out, "WARN  boot loader: GRUB: GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub"
+		    " holds a command substitution ($(...) or `...`): what it puts on the kernel"
+		    " command line is known only when update-grub runs; the checks below see the"
+		    " rest; fix: write the value out, and add to it in a drop-in in"
+		    " /etc/default/grub.d/ (as `gpupt enable` does)");
+	assert_line(r.out, "PASS  kernel command line: what is known of the configured one is in"
+		    " effect");
+	devroot_free(&r);
+
+	/* proxmox-boot-tool takes a first line that starts with '#' as the command line. */
+	devroot_make(&r, "twin");
+	devroot_write(&r, "etc/kernel/cmdline", "# managed by ansible\nroot=ZFS=rpool/ROOT/pve-1"
+		      " boot=zfs intel_iommu=on\n", 0);
+	assert_int_equal(check(&r, 0), 1);
+	assert_line(r.out, "WARN  boot loader: proxmox-boot-tool (systemd-boot): the first line of"
+		    " /etc/kernel/cmdline is a comment, but proxmox-boot-tool takes the first line as"
+		    " the kernel command line as it stands ('#' and all) and refuses one without"
+		    " root=; fix: put the kernel command line on the first line of /etc/kernel/cmdline");
+	devroot_free(&r);
+}
+
 static void test_selected_group_with_root_nvme(void **state)
 {
 	struct devroot r;
@@ -264,6 +307,7 @@ int main(void)
 		cmocka_unit_test(test_broken_host),
 		cmocka_unit_test(test_proxmox_builtin_vfio),
 		cmocka_unit_test(test_reboot_pending),
+		cmocka_unit_test(test_configured_shapes),
 		cmocka_unit_test(test_selected_group_with_root_nvme),
 		cmocka_unit_test(test_gpu_sharing_a_group),
 		cmocka_unit_test(test_selected_clean),

@@ -267,6 +267,67 @@ int __wrap_gpupt_sysfs_write(int dirfd, const char *path, const char *val, size_
 	return __real_gpupt_sysfs_write(dirfd, path, val, len);
 }
 
+/*
+ * Fault injection: a write of a path (equal to faults[i].path, or ending in
+ * it after a leading '*') fails with err once skip writes of it went
+ * through; the next fsync of the directory with inode fail_fsync_ino fails
+ * (after lib/atomic's rename: the new file is in place all the same).
+ */
+static struct fault {
+	const char *path;
+	int skip, err;
+} faults[2];
+static ino_t fail_fsync_ino;
+
+static bool path_matches(const char *pattern, const char *path)
+{
+	size_t n = strlen(path), m;
+
+	if (pattern[0] != '*')
+		return strcmp(pattern, path) == 0;
+	m = strlen(pattern + 1);
+	return n >= m && strcmp(path + n - m, pattern + 1) == 0;
+}
+
+int __real_gpupt_file_write_atomic(int rootfd, const char *path, const void *data, size_t len,
+				   mode_t mode);
+int __wrap_gpupt_file_write_atomic(int rootfd, const char *path, const void *data, size_t len,
+				   mode_t mode);
+
+int __wrap_gpupt_file_write_atomic(int rootfd, const char *path, const void *data, size_t len,
+				   mode_t mode)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(faults); i++) {
+		if (!faults[i].path || !path_matches(faults[i].path, path) || faults[i].skip-- > 0)
+			continue;
+		faults[i].path = NULL;
+		return -faults[i].err;
+	}
+	return __real_gpupt_file_write_atomic(rootfd, path, data, len, mode);
+}
+
+int __real_fsync(int fd);
+int __wrap_fsync(int fd);
+
+int __wrap_fsync(int fd)
+{
+	struct stat st;
+
+	if (fail_fsync_ino && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode) &&
+	    st.st_ino == fail_fsync_ino) {
+		fail_fsync_ino = 0;
+		errno = EIO;
+		return -1;
+	}
+	return __real_fsync(fd);
+}
+
+static void faults_clear(void)
+{
+	memset(faults, 0, sizeof(faults));
+	fail_fsync_ino = 0;
+}
+
 static void write_str(int dirfd, const char *path, const char *s, mode_t mode)
 {
 	write_file(dirfd, path, s, strlen(s), mode);
@@ -291,6 +352,7 @@ static void fixture_setup(struct fixture *f)
 	size_t len;
 	char *conf = slurp(FIXTURES "vm-100.conf", &len);
 
+	faults_clear();
 	fixture_open(f, "gpupt-vm");
 	add_function(f->rootfd, "0000:01:00.0", "DRIVER=vfio-pci\nPCI_CLASS=30000\nPCI_ID=10DE:1381\n"
 		     "PCI_SUBSYS_ID=1043:8416\nPCI_SLOT_NAME=0000:01:00.0\n");
@@ -347,7 +409,7 @@ static void test_cmd_applies_with_backup(void **state)
 	(void)state;
 
 	fixture_setup(&f);
-	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 0);
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--yes", NULL }), 0);
 	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.expected"));
 	assert_int_equal(stat(root_path(&f, CONF100), &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0640);
@@ -396,7 +458,7 @@ static void test_cmd_refuses_running_vm(void **state)
 	mkdirs(f.rootfd, "var/run/qemu-server");
 	mkdirs(f.rootfd, "proc/4242");
 	write_str(f.rootfd, "var/run/qemu-server/100.pid", "4242\n", 0644);
-	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 1);
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--yes", NULL }), 1);
 	assert_non_null(strstr(f.err, "gpupt: vm: VM 100 is running: stop it first"));
 	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.conf"));
 	/* A stale pid file (no such process) does not block. */
@@ -404,11 +466,11 @@ static void test_cmd_refuses_running_vm(void **state)
 	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--dry-run", NULL }), 0);
 	write_str(f.rootfd, "var/run/qemu-server/100.pid", "4242\n", 0644);
 	f.h.json = true;
-	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 1);
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--yes", NULL }), 1);
 	assert_non_null(strstr(f.out, "\"applied\":false,\"running\":true,\"refused_running\":true"));
 	assert_non_null(strstr(f.out, "the GPU's option ROM is not read now"));
 	f.h.json = false;
-	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--force", NULL }), 0);
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--force", "-y", NULL }), 0);
 	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.expected"));
 	fixture_teardown(&f);
 }
@@ -501,7 +563,14 @@ static void test_cmd_uses_qm(void **state)
 	free(log);
 	unlinkat(f.rootfd, "bin/qm.log", 0);
 
-	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 0);
+	/* No terminal, no --yes: qm set is not run. */
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 2);
+	log = slurp(root_path(&f, "bin/qm.log"), &len);
+	assert_string_equal(log, "status 100\n");
+	free(log);
+	unlinkat(f.rootfd, "bin/qm.log", 0);
+
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--yes", NULL }), 0);
 	assert_non_null(strstr(f.out, "running: qm set 100 --hostpci1 "));
 	log = slurp(root_path(&f, "bin/qm.log"), &len);
 	assert_string_equal(log, "status 100\nset 100 --hostpci1 0000:01:00,pcie=1,x-vga=on --machine q35 --bios ovmf\n");
@@ -511,7 +580,7 @@ static void test_cmd_uses_qm(void **state)
 	/* Settings already in place: qm set is not run again. */
 	write_str(f.rootfd, CONF100, "bios: ovmf\nhostpci0: 0000:01:00,pcie=1,x-vga=on\nmachine: q35\n", 0640);
 	unlinkat(f.rootfd, "bin/qm.log", 0);
-	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 0);
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--yes", NULL }), 0);
 	assert_non_null(strstr(f.out, "VM 100 already has these settings: nothing to change\n"));
 	log = slurp(root_path(&f, "bin/qm.log"), &len);
 	assert_string_equal(log, "status 100\n");
@@ -526,7 +595,7 @@ static void test_cmd_uses_qm(void **state)
 	/* qm says running: refused, qm set not run. */
 	write_str(f.rootfd, "bin/qm.status", "status: running\n", 0644);
 	unlinkat(f.rootfd, "bin/qm.log", 0);
-	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 1);
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--yes", NULL }), 1);
 	log = slurp(root_path(&f, "bin/qm.log"), &len);
 	assert_string_equal(log, "status 100\n");
 	free(log);
@@ -537,13 +606,322 @@ static void test_cmd_uses_qm(void **state)
 		static const char failing_qm[] = "#!/bin/sh\n[ \"$1\" = set ] && exit 25\nexit 0\n";
 		write_file(f.rootfd, "bin/qm", failing_qm, sizeof(failing_qm) - 1, 0755);
 	}
-	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 1);
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--yes", NULL }), 1);
 	assert_non_null(strstr(f.err, "gpupt: vm: `qm set 100 --hostpci1 0000:01:00,pcie=1,x-vga=on --machine q35 "
 				      "--bios ovmf` failed (exit status 25)"));
 
 	setenv("PATH", saved, 1);
 	free(saved);
 	fixture_teardown(&f);
+}
+
+/* ---- failures: the VM's file holds its old bytes, or the message says what it holds */
+
+/* The backup's journal cannot be written after the file was: the file gets its old bytes back. */
+static void test_cmd_journal_fails_file_put_back(void **state)
+{
+	struct fixture f;
+	(void)state;
+
+	fixture_setup(&f);
+	faults[0] = (struct fault){ "*/journal", 0, ENOSPC };
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--yes", NULL }), 1);
+	faults_clear();
+	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.conf"));
+	assert_non_null(strstr(f.err, "gpupt: vm: cannot write the backup's journal /var/lib/gpupt/backup/"));
+	assert_non_null(strstr(f.err, "/journal: No space left on device; /" CONF100
+				      " was changed, and is put back as it was\n"));
+	assert_null(strstr(f.out, "updated /"));
+	fixture_teardown(&f);
+}
+
+/* ... and putting it back fails too: the message shows what the file holds now. */
+static void test_cmd_put_back_fails_says_what_changed(void **state)
+{
+	struct fixture f;
+	(void)state;
+
+	fixture_setup(&f);
+	faults[0] = (struct fault){ "*/journal", 0, ENOSPC };
+	faults[1] = (struct fault){ CONF100, 1, EIO };	/* the first write goes through */
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--yes", NULL }), 1);
+	faults_clear();
+	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.expected"));
+	assert_non_null(strstr(f.err, " was changed, and putting it back failed (Input/output error);"
+				      " it now holds these changes:\n--- a/" CONF100 "\n+++ b/" CONF100 "\n"));
+	assert_non_null(strstr(f.err, "-machine: pc-i440fx-8.1\n+machine: q35\n"));
+	assert_non_null(strstr(f.err, "+hostpci1: 0000:01:00,pcie=1,x-vga=on\n+bios: ovmf\n"));
+	assert_non_null(strstr(f.err, "gpupt: vm: its previous version is in /var/lib/gpupt/backup/"));
+	/* With stdout failing too, nothing claims the change went through. */
+	{
+		FILE *full = fopen("/dev/full", "w"), *saved = f.h.out;
+		size_t len;
+		char *conf = slurp(FIXTURES "vm-100.conf", &len);
+
+		write_file(f.rootfd, CONF100, conf, len, 0640);
+		free(conf);
+		assert_non_null(full);
+		faults[0] = (struct fault){ "*/journal", 0, ENOSPC };
+		faults[1] = (struct fault){ CONF100, 1, EIO };
+		f.h.out = full;
+		assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--yes", NULL }), 1);
+		f.h.out = saved;
+		faults_clear();
+		fclose(full);
+		assert_null(strstr(f.err, "all the same"));
+	}
+	fixture_teardown(&f);
+}
+
+/* The write itself fails: nothing changed, and the saved copy is named. */
+static void test_cmd_write_fails_unchanged(void **state)
+{
+	struct fixture f;
+	(void)state;
+
+	fixture_setup(&f);
+	faults[0] = (struct fault){ CONF100, 0, EROFS };
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--yes", NULL }), 1);
+	faults_clear();
+	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.conf"));
+	assert_non_null(strstr(f.err, "gpupt: vm: cannot write /" CONF100 ": Read-only file system; /"
+				      CONF100 " is unchanged (a copy of it is in /var/lib/gpupt/backup/"));
+	/* The copy cannot be saved: the file is never written. */
+	faults[0] = (struct fault){ "*/" CONF100, 0, ENOSPC };
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--yes", NULL }), 1);
+	faults_clear();
+	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.conf"));
+	assert_non_null(strstr(f.err, "gpupt: vm: cannot save a copy of /" CONF100 " under"
+				      " /var/lib/gpupt/backup: No space left on device; /" CONF100
+				      " is unchanged\n"));
+	fixture_teardown(&f);
+}
+
+/* The directory's fsync fails after the rename: the new file is in place, so it is put back. */
+static void test_cmd_fsync_fails_after_rename(void **state)
+{
+	struct fixture f;
+	struct stat st;
+	(void)state;
+
+	fixture_setup(&f);
+	assert_int_equal(stat(root_path(&f, "etc/pve/qemu-server"), &st), 0);
+	fail_fsync_ino = st.st_ino;
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--yes", NULL }), 1);
+	faults_clear();
+	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.conf"));
+	assert_non_null(strstr(f.err, "gpupt: vm: cannot write /" CONF100 ": Input/output error; /"
+				      CONF100 " was changed, and is put back as it was\n"));
+	fixture_teardown(&f);
+}
+
+/* The report cannot be written after the change: stderr says what changed. */
+static void test_cmd_report_fails_says_what_changed(void **state)
+{
+	FILE *full = fopen("/dev/full", "w"), *saved;
+	struct fixture f;
+	(void)state;
+
+	assert_non_null(full);
+	fixture_setup(&f);
+	saved = f.h.out;
+	f.h.out = full;
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--yes", NULL }), 1);
+	f.h.out = saved;
+	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.expected"));
+	assert_non_null(strstr(f.err, "gpupt: vm: cannot write the report to standard output (No space"
+				      " left on device); VM 100's configuration was changed all the same: /"
+				      CONF100 " (previous version in /var/lib/gpupt/backup/"));
+	/* The same with --json. */
+	{
+		size_t len;
+		char *conf = slurp(FIXTURES "vm-100.conf", &len);
+
+		write_file(f.rootfd, CONF100, conf, len, 0640);
+		free(conf);
+	}
+	clearerr(full);
+	f.h.out = full;
+	f.h.json = true;
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--yes", NULL }), 1);
+	f.h.out = saved;
+	f.h.json = false;
+	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.expected"));
+	{
+		const char *second = strstr(f.err, "cannot write the report to standard output");
+
+		assert_non_null(second);
+		second = strstr(second + 1, "cannot write the report to standard output (No space"
+				" left on device); VM 100's configuration was changed all the same: /"
+				CONF100 " (previous version in /var/lib/gpupt/backup/");
+		assert_non_null(second);
+	}
+	fclose(full);
+	fixture_teardown(&f);
+}
+
+/* A fake qm first in PATH, with the live-system mode (root "/") on the fixture. */
+static char *fake_qm(struct fixture *f, const char *set_part)
+{
+	char script[1024], path[512];
+	const char *old_path = getenv("PATH");
+	char *saved = strdup(old_path ? old_path : "/usr/bin:/bin");
+	int n;
+
+	n = snprintf(script, sizeof(script),
+		     "#!/bin/sh\n"
+		     "conf=\"${0%%/*}/../" CONF100 "\"\n"
+		     "[ \"$1\" = status ] && { echo 'status: stopped'; exit 0; }\n"
+		     "%s\n", set_part);
+	assert_true(n > 0 && (size_t)n < sizeof(script));
+	mkdirs(f->rootfd, "bin");
+	write_file(f->rootfd, "bin/qm", script, (size_t)n, 0755);
+	snprintf(path, sizeof(path), "%s/bin:%s", f->root, saved);
+	setenv("PATH", path, 1);
+	f->h.root = "/";
+	return saved;
+}
+
+static void fake_qm_done(struct fixture *f, char *saved_path)
+{
+	setenv("PATH", saved_path, 1);
+	free(saved_path);
+	fixture_teardown(f);
+}
+
+#define QM_SET "`qm set 100 --hostpci1 0000:01:00,pcie=1,x-vga=on --machine q35 --bios ovmf`"
+
+/* qm set fails without touching the file: said so, after looking. */
+static void test_qm_fails_unchanged(void **state)
+{
+	struct fixture f;
+	char *saved;
+	(void)state;
+
+	fixture_setup(&f);
+	saved = fake_qm(&f, "exit 25");
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--yes", NULL }), 1);
+	assert_non_null(strstr(f.err, "gpupt: vm: " QM_SET " failed (exit status 25); /" CONF100
+				      " is unchanged\n"));
+	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.conf"));
+	fake_qm_done(&f, saved);
+}
+
+/* qm set fails half-way, after writing some of the settings: the old bytes go back. */
+static void test_qm_fails_half_way_put_back(void **state)
+{
+	struct fixture f;
+	char *saved;
+	(void)state;
+
+	fixture_setup(&f);
+	saved = fake_qm(&f, "printf 'machine: q35\\n' >>\"$conf\"; exit 2");
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--yes", NULL }), 1);
+	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.conf"));
+	assert_non_null(strstr(f.err, "gpupt: vm: " QM_SET " failed (exit status 2); /" CONF100
+				      " was changed, and is put back as it was\n"));
+	fake_qm_done(&f, saved);
+}
+
+/* ... and the old bytes cannot be put back: the message shows what qm changed. */
+static void test_qm_fails_put_back_fails(void **state)
+{
+	struct fixture f;
+	char *saved;
+	(void)state;
+
+	fixture_setup(&f);
+	saved = fake_qm(&f, "printf 'machine: q35\\n' >>\"$conf\"; exit 2");
+	faults[0] = (struct fault){ CONF100, 0, EACCES };
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "--yes", NULL }), 1);
+	faults_clear();
+	assert_non_null(strstr(f.err, "gpupt: vm: " QM_SET " failed (exit status 2); /" CONF100
+				      " was changed, and putting it back failed (Permission denied);"
+				      " it now holds these changes:\n--- a/" CONF100 "\n"));
+	assert_non_null(strstr(f.err, "+machine: q35\n"));
+	assert_non_null(strstr(f.err, "the lines marked - are its previous version"));
+	fake_qm_done(&f, saved);
+}
+
+/* ---- asking first --------------------------------------------------------- */
+
+/* stdin becomes a terminal that has answer typed into it; returns the saved stdin. */
+static int stdin_from_tty(const char *answer, int *master)
+{
+	int saved = dup(STDIN_FILENO), slave;
+
+	*master = posix_openpt(O_RDWR | O_NOCTTY);
+	assert_true(*master >= 0);
+	assert_int_equal(grantpt(*master), 0);
+	assert_int_equal(unlockpt(*master), 0);
+	slave = open(ptsname(*master), O_RDWR | O_NOCTTY);
+	assert_true(slave >= 0);
+	assert_int_equal(write(*master, answer, strlen(answer)), (ssize_t)strlen(answer));
+	dup2(slave, STDIN_FILENO);
+	close(slave);
+	return saved;
+}
+
+static void stdin_restore(int saved, int master)
+{
+	dup2(saved, STDIN_FILENO);
+	close(saved);
+	close(master);
+}
+
+/* Without --yes and without a terminal: refused, exit 2, nothing written. */
+static void test_cmd_no_tty_needs_yes(void **state)
+{
+	struct fixture f;
+	(void)state;
+
+	fixture_setup(&f);
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 2);
+	assert_non_null(strstr(f.err, "gpupt: vm: this sets hostpci1, machine and bios of VM 100: add"
+				      " --yes to go ahead (or --dry-run to see the change first)\n"));
+	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.conf"));
+	assert_false(faccessat(f.rootfd, "var/lib/gpupt", F_OK, 0) == 0);
+	/* -n is --dry-run; nothing to ask then. */
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", "-n", NULL }), 0);
+	assert_non_null(strstr(f.out, "+machine: q35\n"));
+	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.conf"));
+	/* -y is --yes. */
+	assert_int_equal(run_vm(&f, (const char *[]){ "-y", "100", "01:00", NULL }), 0);
+	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.expected"));
+	fixture_teardown(&f);
+}
+
+/* On a terminal it asks; only "y" writes. */
+static void test_cmd_terminal_asks_first(void **state)
+{
+	struct fixture f;
+	int master, saved;
+	(void)state;
+
+	fixture_setup(&f);
+	saved = stdin_from_tty("n\n", &master);
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 1);
+	stdin_restore(saved, master);
+	assert_non_null(strstr(f.out, "Set hostpci1, machine and bios of VM 100? [y/N] "));
+	assert_non_null(strstr(f.err, "gpupt: vm: nothing changed\n"));
+	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.conf"));
+
+	saved = stdin_from_tty("y\n", &master);
+	assert_int_equal(run_vm(&f, (const char *[]){ "100", "01:00", NULL }), 0);
+	stdin_restore(saved, master);
+	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.expected"));
+	fixture_teardown(&f);
+}
+
+static int setup_stdin(void **state)
+{
+	int fd = open("/dev/null", O_RDONLY);
+
+	(void)state;
+	/* Not a terminal: vm never waits for an answer here. */
+	dup2(fd, STDIN_FILENO);
+	close(fd);
+	return 0;
 }
 
 int main(void)
@@ -564,6 +942,16 @@ int main(void)
 		cmocka_unit_test(test_cmd_checks),
 		cmocka_unit_test(test_cmd_errors),
 		cmocka_unit_test(test_cmd_uses_qm),
+		cmocka_unit_test(test_cmd_journal_fails_file_put_back),
+		cmocka_unit_test(test_cmd_put_back_fails_says_what_changed),
+		cmocka_unit_test(test_cmd_write_fails_unchanged),
+		cmocka_unit_test(test_cmd_fsync_fails_after_rename),
+		cmocka_unit_test(test_cmd_report_fails_says_what_changed),
+		cmocka_unit_test(test_qm_fails_unchanged),
+		cmocka_unit_test(test_qm_fails_half_way_put_back),
+		cmocka_unit_test(test_qm_fails_put_back_fails),
+		cmocka_unit_test(test_cmd_no_tty_needs_yes),
+		cmocka_unit_test(test_cmd_terminal_asks_first),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, setup_stdin, NULL);
 }

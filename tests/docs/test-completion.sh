@@ -3,7 +3,8 @@
 # line, split into COMP_WORDS at COMP_WORDBREAKS the way readline splits it,
 # with the cursor at its end; COMPREPLY must hold exactly the expected
 # words.  Devices and VM ids come from a fixture root given with --root.
-# Each command's options must be the ones its --help lists (plus --help).
+# Each command's options must be the ones its --help lists (plus --help),
+# and the global options that gpupt also takes after the command.
 #   usage: test-completion.sh path/to/gpupt
 set -u
 [ $# -eq 1 ] || { echo "usage: test-completion.sh GPUPT" >&2; exit 2; }
@@ -126,6 +127,12 @@ expect "gpupt --root $FIX vm 100 0000:01:00 " # VMID DEVICE, nothing more
 # No --root on the line: the devices of / are read, not the fixture's.
 [[ -d /sys/bus/pci/devices/0000:01:00.0 ]] || expect "gpupt enable 0000:01:00.0"
 
+# --root after the command counts too, as gpupt takes it there.
+expect "gpupt enable --root $FIX " 0000:01:00.0 0000:01:00.1 0000:01:00 10de:1381 10de:0fbc
+expect "gpupt vm --root=$FIX 10" 100 101
+expect "gpupt vm --json --root $FIX 100 --dry-run " 0000:01:00.0 0000:01:00.1 0000:01:00
+expect "gpupt list --j" --json
+
 # VM ids.
 expect "gpupt --root $FIX vm " 100 101
 expect "gpupt --root $FIX vm 10" 100 101
@@ -148,6 +155,8 @@ expect "gpupt rom --file=gk208.r" gk208.rom
 expect "gpupt --root ro" roms root1 root2
 expect "gpupt --root=root" root1 root2
 expect "gpupt --root $FIX/etc/pve/q" "$FIX/etc/pve/qemu-server"
+expect "gpupt status --root ro" roms root1 root2
+expect "gpupt enable --dry-run --root=root" root1 root2
 cd - >/dev/null || exit 1
 
 # Without ':' and '=' in COMP_WORDBREAKS bash hands over whole words, and
@@ -158,17 +167,21 @@ expect "gpupt --root=$FIX vm 100 0000:01:" 0000:01:00.0 0000:01:00.1 0000:01:00
 expect "gpupt vm --bios=s" --bios=seabios
 COMP_WORDBREAKS=$' \t\n"\'><=;|&(:'
 
-# Each command's options are those its --help lists (and --help itself).
+# Each command's options are those its --help lists (and --help itself),
+# and the global options but --help and --version, which act only before a
+# command.
 "$GPUPT" --help >"$TMP/help" || fail "gpupt --help exited with status $?"
 mapfile -t want < <(awk -v cmd= -f "$HERE/help-options.awk" "$TMP/help" | sort -u)
 ((${#want[@]} > 0)) || fail "gpupt --help: no options found"
 expect "gpupt -" "${want[@]}"
+mapfile -t globals < <(printf '%s\n' "${want[@]}" | grep -vxe --help -e --version)
 mapfile -t commands < <(awk '/^Commands:/ { on = 1; next } on && /^$/ { exit } on { print $1 }' "$TMP/help")
 ((${#commands[@]} > 0)) || fail "gpupt --help: no commands found"
 expect "gpupt " "${commands[@]}"
 for c in "${commands[@]}"; do
 	"$GPUPT" "$c" --help >"$TMP/help-$c" 2>&1 || fail "gpupt $c --help exited with status $?"
-	mapfile -t want < <({ awk -v cmd="$c" -f "$HERE/help-options.awk" "$TMP/help-$c"; echo --help; } | sort -u)
+	mapfile -t want < <({ awk -v cmd="$c" -f "$HERE/help-options.awk" "$TMP/help-$c"; echo --help
+		printf '%s\n' "${globals[@]}"; } | sort -u)
 	expect "gpupt --root $FIX $c -" "${want[@]}"
 done
 

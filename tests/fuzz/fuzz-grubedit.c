@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * The GRUB-file and /etc/kernel/cmdline editors: editing then reverting
- * must give back the original bytes, and nothing may read past len.  The
- * first byte picks the tokens to add (a replaced token included).
+ * must give back the original bytes, every token asked for must then stand
+ * in the value as the editor reads it (the last assignment, exported or
+ * not; the first line), and nothing may read past len.  The first byte
+ * picks the tokens to add (a replaced token included).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -45,6 +47,9 @@ static void check_grub(const char *in, size_t len, const struct gpupt_tokens *ad
 
 	if (n < 0)
 		return;
+	for (size_t i = 0; i < add->n; i++)
+		if (!gpupt_grub_has(a, (size_t)n, GPUPT_GRUB_VAR, add->tok[i]))
+			abort();
 	ours_of(add, added, &ours);
 	long m = gpupt_grub_revert(a, (size_t)n, GPUPT_GRUB_VAR, &ours, line_added, b, size);
 	if (m != (long)len || memcmp(b, in, len) != 0)
@@ -61,9 +66,14 @@ static void check_kcmdline(const char *in, size_t len, const struct gpupt_tokens
 	bool added[GPUPT_TOKENS_MAX];
 	struct gpupt_tokens ours;
 	long n = gpupt_kcmdline_edit_file(in, len, add, NULL, added, a, size);
+	const char *nl;
 
 	if (n < 0)
 		return;
+	nl = memchr(a, '\n', (size_t)n);
+	for (size_t i = 0; i < add->n; i++)
+		if (!gpupt_kcmdline_has(a, 0, nl ? (size_t)(nl - a) : (size_t)n, add->tok[i]))
+			abort();
 	ours_of(add, added, &ours);
 	long m = gpupt_kcmdline_edit_file(a, (size_t)n, NULL, &ours, NULL, b, size);
 	if (m != (long)len || memcmp(b, in, len) != 0)
@@ -89,6 +99,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	b = malloc(out_size);
 	if (in && a && b) {
 		memcpy(in, data + 1, size);
+		if (gpupt_grub_appends(in, size, GPUPT_GRUB_VAR) > size)
+			abort();
 		check_grub(in, size, &add, a, b, out_size);
 		check_kcmdline(in, size, &add, a, b, out_size);
 	}
