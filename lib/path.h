@@ -84,8 +84,11 @@ enum gpupt_read_flags {
 	/* One read(2): sysfs hands out a whole attribute per read, and a second
 	 * read just to see the end would cost a syscall per device. */
 	GPUPT_READ_ONCE = 1 << 0,
-	/* Anything but a regular file is refused with -EINVAL (whole-file
-	 * reads only: the binder's fixed-buffer reads stay free of fstat). */
+	/* Anything but a regular file (a FIFO, a device node, a directory) is
+	 * refused with -EINVAL, before any read.  Costs an fstat(2), so the
+	 * binder's sysfs reads go without it; every read of a file a person
+	 * may have replaced (a config file, a ROM dump) should use it.  procfs
+	 * and sysfs files are regular files. */
 	GPUPT_READ_REGULAR = 1 << 1,
 	/* Strip one trailing newline. */
 	GPUPT_READ_CHOMP = 1 << 2,
