@@ -369,6 +369,8 @@ int gpupt_read_file(int dirfd, const char *path, char *buf, size_t size, unsigne
 		return fd;
 	/* fstat only when asked: the binder's sysfs reads stay one open, read, close. */
 	n = flags & GPUPT_READ_REGULAR ? check_regular(fd, &st, flags) : 0;
+	if (n == 0 && (flags & GPUPT_READ_SEEKABLE) && lseek(fd, 0, SEEK_CUR) < 0)
+		n = -errno;
 	if (n == 0)
 		n = read_until_eof(fd, buf, size - 1, flags);
 	/* A buffer filled to the brim gets one more read to tell "fits" from "too big". */

@@ -92,6 +92,12 @@ enum gpupt_read_flags {
 	GPUPT_READ_REGULAR = 1 << 1,
 	/* Strip one trailing newline. */
 	GPUPT_READ_CHOMP = 1 << 2,
+	/* What cannot seek (a FIFO, a socket, a terminal) is refused with
+	 * -ESPIPE, before any read: the part of GPUPT_READ_REGULAR the binder
+	 * affords (lseek(2) costs it a few bytes where fstat(2) costs 800).
+	 * A directory then fails the read with -EISDIR, and a device node is
+	 * read up to the bound like a file. */
+	GPUPT_READ_SEEKABLE = 1 << 3,
 };
 
 enum { GPUPT_FILE_MAX = 1 << 20 };	/* the usual bound of a whole-file read */

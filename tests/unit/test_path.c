@@ -108,13 +108,13 @@ static void test_whole_content_whatever_st_size_says(void **state)
 		for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 			size_t len = sizes[i], got = 0;
 			char *want = content(len), *buf = NULL, *fixed = malloc(len + 2);
-			unsigned flags[] = { 0, GPUPT_READ_REGULAR };
+			unsigned flags[] = { 0, GPUPT_READ_REGULAR, GPUPT_READ_SEEKABLE };
 
 			assert_non_null(fixed);
 			fake_size = -1;
 			put("f", want, len);
 			fake_size = lies[l];
-			for (size_t f = 0; f < 2; f++) {
+			for (size_t f = 0; f < 3; f++) {
 				assert_int_equal(gpupt_read_file_alloc(rootfd, "f", GPUPT_FILE_MAX, flags[f],
 								       &buf, &got), 0);
 				assert_int_equal(got, len);
@@ -177,6 +177,8 @@ static void test_fifo_refused_or_empty(void **state)
 	assert_int_equal(len, 7);
 	assert_int_equal(gpupt_read_file(rootfd, "fifo", buf, sizeof(buf), GPUPT_READ_REGULAR), -EINVAL);
 	assert_string_equal(buf, "");
+	/* The binder's cheaper check: a FIFO cannot seek. */
+	assert_int_equal(gpupt_read_file(rootfd, "fifo", buf, sizeof(buf), GPUPT_READ_SEEKABLE), -ESPIPE);
 	/* Without a writer, O_NONBLOCK reads the end at once. */
 	assert_int_equal(gpupt_read_file(rootfd, "fifo", buf, sizeof(buf), GPUPT_READ_ONCE), 0);
 	assert_int_equal(gpupt_read_file_alloc(rootfd, "fifo", GPUPT_FILE_MAX, 0, &p, &len), 0);
@@ -204,6 +206,7 @@ static void test_directory_refused(void **state)
 			 -EINVAL);
 	assert_int_equal(gpupt_read_file(rootfd, "d", buf, sizeof(buf), GPUPT_READ_REGULAR), -EINVAL);
 	assert_int_equal(gpupt_read_file(rootfd, "d", buf, sizeof(buf), 0), -EISDIR);
+	assert_int_equal(gpupt_read_file(rootfd, "d", buf, sizeof(buf), GPUPT_READ_SEEKABLE), -EISDIR);
 	assert_int_equal(gpupt_read_file_alloc(rootfd, "d", GPUPT_FILE_MAX, 0, &p, &len), -EISDIR);
 	assert_null(p);
 }
