@@ -448,6 +448,15 @@ int gpupt_read_file_alloc(int dirfd, const char *path, size_t max, unsigned flag
 	return r;
 }
 
+const char *gpupt_read_strerror(int err)
+{
+	if (err < 0)
+		err = -err;
+	if (err == EINVAL || err == ESPIPE)
+		return "not a regular file (a FIFO, a device or a directory)";
+	return strerror(err);
+}
+
 bool gpupt_path_exists(int dirfd, const char *path)
 {
 	struct stat st;

@@ -116,6 +116,12 @@ int gpupt_read_file(int dirfd, const char *path, char *buf, size_t size, unsigne
 int gpupt_read_file_alloc(int dirfd, const char *path, size_t max, unsigned flags, char **buf,
 			  size_t *len);
 
+/*
+ * strerror() for what the readers return: -EINVAL after GPUPT_READ_REGULAR
+ * and -ESPIPE after GPUPT_READ_SEEKABLE say "not a regular file (...)".
+ */
+const char *gpupt_read_strerror(int err);
+
 /* Does dirfd/path exist (any type; a symlink is not followed)? */
 bool gpupt_path_exists(int dirfd, const char *path);
 

@@ -54,7 +54,7 @@ static long boot_time(int rootfd)
 	size_t len;
 	long bt = -1;
 
-	if (gpupt_read_file_alloc(rootfd, "proc/stat", GPUPT_FILE_MAX, 0, &buf, &len) < 0)
+	if (gpupt_read_file_alloc(rootfd, "proc/stat", GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &buf, &len) < 0)
 		return -1;
 	p = strstr(buf, "\nbtime ");
 	if (p)
@@ -86,7 +86,8 @@ static void find_stale_initrd(struct status_ctx *c)
 	struct stat conf, img;
 
 	if (gpupt_path_stat(c->h->rootfd, GPUPT_CONF_PATH, &conf, true) != 0 ||
-	    gpupt_read_file(c->h->rootfd, "proc/sys/kernel/osrelease", ver, sizeof(ver), 0) <= 0)
+	    gpupt_read_file(c->h->rootfd, "proc/sys/kernel/osrelease", ver, sizeof(ver),
+			    GPUPT_READ_REGULAR) <= 0)
 		return;
 	ver[strcspn(ver, "\n")] = '\0';
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {

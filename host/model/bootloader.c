@@ -311,7 +311,7 @@ static void grub_apply_file(int rootfd, const char *rel, char *lin, char *def, s
 	char *buf;
 	size_t len;
 
-	if (gpupt_read_file_alloc(rootfd, rel, GPUPT_FILE_MAX, 0, &buf, &len) < 0)
+	if (gpupt_read_file_alloc(rootfd, rel, GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &buf, &len) < 0)
 		return;
 	grub_apply(buf, len, "GRUB_CMDLINE_LINUX", lin, size);
 	grub_apply(buf, len, "GRUB_CMDLINE_LINUX_DEFAULT", def, size);
@@ -358,7 +358,7 @@ void gpupt_bootloader_configured(int rootfd, const struct gpupt_bootloader *b, c
 	out[0] = '\0';
 	if (strstr(b->name, "systemd-boot")) {
 		*file = "/" GPUPT_KERNEL_CMDLINE;
-		if (gpupt_read_file(rootfd, GPUPT_KERNEL_CMDLINE, out, size, 0) < 0)
+		if (gpupt_read_file(rootfd, GPUPT_KERNEL_CMDLINE, out, size, GPUPT_READ_REGULAR) < 0)
 			out[0] = '\0';
 		out[strcspn(out, "\n")] = '\0';
 		return;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The device model: libpci below the root, plus the sysfs attributes it lacks. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -202,6 +203,97 @@ static size_t count_devices(struct pci_access *pacc)
 	return n;
 }
 
+/*
+ * The files libpci opens below a device's directory.  It opens them with a
+ * blocking open(2) and takes any error for fatal, and it stops at an entry
+ * of sys/bus/pci/devices it cannot parse as an address.
+ */
+static const char *const libpci_files[] = {
+	"config", "vendor", "device", "class", "irq", "resource", "revision",
+	"subsystem_vendor", "subsystem_device", "modalias", "label", "numa_node",
+};
+
+static bool libpci_opens(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(libpci_files); i++)
+		if (strcmp(name, libpci_files[i]) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Is dirfd/name, an entry of a device's directory, what the kernel puts
+ * there?  A regular file, a directory or a link, and a regular file (after
+ * links) for the attributes libpci opens.  Never a FIFO, a device node or
+ * a socket: sysfs has none.
+ */
+static bool sysfs_entry_ok(int rootfd, const char *devrel, DIR *dir, const struct dirent *e)
+{
+	char rel[PATH_MAX];
+	struct stat st;
+	unsigned char type = e->d_type;
+
+	if (type == DT_UNKNOWN) {
+		if (fstatat(dirfd(dir), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			return false;
+		type = S_ISREG(st.st_mode) ? DT_REG : S_ISDIR(st.st_mode) ? DT_DIR
+		     : S_ISLNK(st.st_mode) ? DT_LNK : DT_FIFO;
+	}
+	if (type == DT_REG)
+		return true;
+	if (!libpci_opens(e->d_name))
+		return type == DT_DIR || type == DT_LNK;
+	return type == DT_LNK &&
+	       gpupt_path_join(rel, sizeof(rel), devrel, e->d_name, (const char *)NULL) >= 0 &&
+	       gpupt_path_stat(rootfd, rel, &st, true) == 0 && S_ISREG(st.st_mode);
+}
+
+/*
+ * The part of sys/bus/pci below a root that libpci could not read without
+ * hanging or ending the program: an entry that is no PCI address, a device
+ * that is no directory, an attribute that is no regular file.  Only a tree
+ * given with --root can hold them (the kernel's sysfs has none), so the
+ * live /sys is not walked.  Returns 0, or -EINVAL with the culprit printed.
+ */
+static int libpci_can_read(struct gpupt_host *h)
+{
+	DIR *devs = gpupt_path_opendir(h->rootfd, SYSFS_PCI_DEVICES);
+	char bad[PATH_MAX] = "";
+	const char *why = NULL;
+	struct dirent *e;
+
+	while (devs && strcmp(h->root, "/") != 0 && !why && (e = readdir(devs)) != NULL) {
+		char rel[PATH_MAX];
+		unsigned dom, bus, dev, fn;
+		DIR *dir;
+		struct dirent *a;
+
+		if (e->d_name[0] == '.' ||
+		    gpupt_path_join(rel, sizeof(rel), SYSFS_PCI_DEVICES, e->d_name, (const char *)NULL) < 0)
+			continue;
+		dir = sscanf(e->d_name, "%x:%x:%x.%u", &dom, &bus, &dev, &fn) == 4
+			      ? gpupt_path_opendir(h->rootfd, rel) : NULL;
+		if (!dir) {
+			why = "not a PCI device's directory";
+			gpupt_path_join(bad, sizeof(bad), rel, (const char *)NULL);
+			break;
+		}
+		while ((a = readdir(dir)) != NULL)
+			if (a->d_name[0] != '.' && !sysfs_entry_ok(h->rootfd, rel, dir, a)) {
+				why = "a FIFO, device node or directory where sysfs has a file";
+				gpupt_path_join(bad, sizeof(bad), rel, a->d_name, (const char *)NULL);
+				break;
+			}
+		closedir(dir);
+	}
+	if (devs)
+		closedir(devs);
+	if (!why)
+		return 0;
+	gpupt_msg(h->err, "/%s: %s; the PCI devices below %s cannot be read\n", bad, why, h->root);
+	return -EINVAL;
+}
+
 /* A libpci context on the sysfs below the root, with the root's pci.ids; NULL on ENOMEM. */
 static struct pci_access *libpci_open(struct gpupt_host *h)
 {
@@ -241,6 +333,9 @@ int gpupt_devices_scan_flags(struct gpupt_host *h, struct gpupt_devlist *out, un
 	/* libpci treats a missing directory as fatal; no PCI is an empty list here. */
 	if (!gpupt_path_exists(h->rootfd, SYSFS_PCI_DEVICES))
 		return 0;
+	ret = libpci_can_read(h);
+	if (ret < 0)
+		return ret;
 	pacc = libpci_open(h);
 	if (!pacc)
 		return -ENOMEM;
@@ -315,12 +410,13 @@ static int load_one(struct gpupt_host *h, const char *rel, const char *origin,
 	int ret;
 
 	gpupt_config_init(c);
-	ret = gpupt_read_file_alloc(h->rootfd, rel, GPUPT_FILE_MAX, 0, &buf, &len);
+	ret = gpupt_read_file_alloc(h->rootfd, rel, GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &buf, &len);
 	if (ret == -ENOENT)
 		return 0;
 	if (ret < 0) {
 		if (err)
-			gpupt_msg(err, "%s: %s\n", origin, strerror(-ret));
+			gpupt_msg(err, "%s: %s\n", origin ? origin : "/proc/cmdline",
+				  gpupt_read_strerror(ret));
 		return ret;
 	}
 	gpupt_diags_init(&diags);

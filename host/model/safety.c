@@ -213,7 +213,7 @@ static void for_each_line(struct storage *st, const char *rel, void (*fn)(struct
 	char *buf, *line, *save = NULL;
 	size_t len;
 
-	if (gpupt_read_file_alloc(st->h->rootfd, rel, GPUPT_FILE_MAX, 0, &buf, &len) < 0)
+	if (gpupt_read_file_alloc(st->h->rootfd, rel, GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &buf, &len) < 0)
 		return;
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
 		fn(st, line);
