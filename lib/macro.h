@@ -10,6 +10,7 @@
 #define STRLEN(s) (sizeof("" s "") - 1)
 
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
 
 #define PRINTF_FORMAT(fmt, args) __attribute__((format(printf, fmt, args)))
 

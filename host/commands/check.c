@@ -54,7 +54,7 @@ static void report(struct check_ctx *c, enum level lv, const char *name, const c
 static void report(struct check_ctx *c, enum level lv, const char *name, const char *fix,
 		   const char *fmt, ...)
 {
-	char msg[1024];
+	char msg[1024], shown[4 * sizeof(msg)];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -71,7 +71,9 @@ static void report(struct check_ctx *c, enum level lv, const char *name, const c
 		gpupt_json_end_object(&c->j);
 		return;
 	}
-	fprintf(c->h->out, "%s  %s: %s", level_name[lv], name, msg);
+	/* Messages carry names from sysfs, pci.ids and files: escaped for the terminal. */
+	fprintf(c->h->out, "%s  %s: %s", level_name[lv], name,
+		gpupt_printable(msg, shown, sizeof(shown)));
 	if (lv != PASS && fix)
 		fprintf(c->h->out, "; fix: %s", fix);
 	fputc('\n', c->h->out);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,7 +117,16 @@ static uint32_t dev_class(int rootfd, const char *addr, unsigned device_class)
 	return (uint32_t)device_class << 8;
 }
 
-static void dev_fill_names(struct pci_access *pacc, struct gpupt_dev *d)
+/* A name as text output shows it (control characters escaped), cut to its field. */
+static void make_printable(char *name, size_t size)
+{
+	char tmp[GPUPT_NAME_MAX];
+
+	gpupt_printable(name, tmp, MIN(size, sizeof(tmp)));
+	memcpy(name, tmp, strlen(tmp) + 1);
+}
+
+static void dev_fill_names(struct gpupt_host *h, struct pci_access *pacc, struct gpupt_dev *d)
 {
 	pci_lookup_name(pacc, d->vendor_name, sizeof(d->vendor_name), PCI_LOOKUP_VENDOR, d->vendor);
 	pci_lookup_name(pacc, d->device_name, sizeof(d->device_name), PCI_LOOKUP_DEVICE,
@@ -128,6 +138,12 @@ static void dev_fill_names(struct pci_access *pacc, struct gpupt_dev *d)
 		pci_lookup_name(pacc, d->subsys_name, sizeof(d->subsys_name),
 				PCI_LOOKUP_SUBSYSTEM | PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE,
 				d->vendor, d->device, d->subvendor, d->subdevice);
+	if (h->json)
+		return;
+	make_printable(d->vendor_name, sizeof(d->vendor_name));
+	make_printable(d->device_name, sizeof(d->device_name));
+	make_printable(d->class_name, sizeof(d->class_name));
+	make_printable(d->subsys_name, sizeof(d->subsys_name));
 }
 
 static void dev_from_pci(int rootfd, struct pci_dev *p, struct gpupt_dev *d)
@@ -157,12 +173,24 @@ static int dev_cmp(const void *a, const void *b)
 	return (kx > ky) - (kx < ky);
 }
 
-/* libpci reports a fatal error by calling a->error, which must not return. */
+/*
+ * libpci reports a fatal error by calling a->error, which must not return.
+ * While pci.ids is loaded (load_names), a broken file is no reason to stop:
+ * the error jumps back there, and names are shown as numbers.
+ */
+static jmp_buf *names_escape;
+static char names_error[256];
+
 static void PCI_NONRET libpci_fatal(char *msg, ...)
 {
 	va_list ap;
 
 	va_start(ap, msg);
+	if (names_escape) {
+		vsnprintf(names_error, sizeof(names_error), msg, ap);
+		va_end(ap);
+		longjmp(*names_escape, 1);
+	}
 	gpupt_msg_begin(stderr);
 	fputs("libpci: ", stderr);
 	vfprintf(stderr, msg, ap);
@@ -176,22 +204,70 @@ static void libpci_quiet(char *msg, ...)
 	(void)msg;
 }
 
-/* pci.ids from the root when it has one, so fixture names are the fixture's. */
+static void names_as_numbers(struct gpupt_host *h, struct pci_access *pacc, const char *what,
+			     const char *why)
+{
+	char buf[512];
+
+	pacc->id_lookup_mode |= PCI_LOOKUP_NUMERIC;
+	gpupt_warn(h->err, "%s: %s; device names are shown as numbers\n", what,
+		   gpupt_printable(why, buf, sizeof(buf)));
+}
+
+/*
+ * pci.ids from the root when it has one, so fixture names are the fixture's.
+ * libpci opens it with a blocking open(2): a FIFO there would hang it, so
+ * anything but a readable regular file means names as numbers.
+ */
 static void set_ids_file(struct gpupt_host *h, struct pci_access *pacc)
 {
 	static const char *const candidates[] = {
 		"usr/share/misc/pci.ids", "usr/share/hwdata/pci.ids",
 	};
 	char path[PATH_MAX], *copy;
+	struct stat st;
+	int fd;
 
 	for (size_t i = 0; i < ARRAY_SIZE(candidates); i++) {
-		if (gpupt_path_resolve(h->rootfd, candidates[i], path, sizeof(path)) < 0)
+		fd = gpupt_path_open(h->rootfd, candidates[i], O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
+		if (fd == -ENOENT)
 			continue;
-		copy = strdup(path);
-		if (copy)
+		if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+			snprintf(path, sizeof(path), "/%s", candidates[i]);
+			names_as_numbers(h, pacc, path, fd < 0 ? strerror(-fd) : "not a regular file");
+		} else if (gpupt_path_resolve(h->rootfd, candidates[i], path, sizeof(path)) >= 0 &&
+			   (copy = strdup(path)) != NULL) {
 			pci_set_name_list_path(pacc, copy, 1);
+		}
+		if (fd >= 0)
+			close(fd);
 		return;
 	}
+}
+
+/*
+ * Load the names now, where a broken pci.ids (libpci calls its error
+ * callback on a line it cannot parse, or a read error) can be caught.
+ */
+static void load_names(struct gpupt_host *h, struct pci_access *pacc)
+{
+	jmp_buf env;
+	size_t n;
+
+	set_ids_file(h, pacc);
+	if (pacc->id_lookup_mode & PCI_LOOKUP_NUMERIC)
+		return;
+	names_escape = &env;
+	if (setjmp(env) == 0) {
+		pci_load_name_list(pacc);
+	} else {
+		n = strlen(names_error);
+		while (n > 0 && names_error[n - 1] == '\n')
+			names_error[--n] = '\0';
+		pci_free_name_list(pacc);
+		names_as_numbers(h, pacc, "pci.ids", names_error);
+	}
+	names_escape = NULL;
 }
 
 static size_t count_devices(struct pci_access *pacc)
@@ -294,8 +370,8 @@ static int libpci_can_read(struct gpupt_host *h)
 	return -EINVAL;
 }
 
-/* A libpci context on the sysfs below the root, with the root's pci.ids; NULL on ENOMEM. */
-static struct pci_access *libpci_open(struct gpupt_host *h)
+/* libpci on the sysfs below the root (with the root's pci.ids for names); NULL on ENOMEM. */
+static struct pci_access *libpci_open(struct gpupt_host *h, bool names)
 {
 	struct pci_access *pacc;
 	char syspath[PATH_MAX];
@@ -317,8 +393,9 @@ static struct pci_access *libpci_open(struct gpupt_host *h)
 	pacc->method = PCI_ACCESS_SYS_BUS_PCI;
 	pacc->id_lookup_mode = PCI_LOOKUP_NO_HWDB;	/* udev's hwdb is not below the root */
 	pci_set_param(pacc, "sysfs.path", syspath);	/* copied by libpci */
-	set_ids_file(h, pacc);
 	pci_init(pacc);
+	if (names)
+		load_names(h, pacc);
 	return pacc;
 }
 
@@ -336,7 +413,7 @@ int gpupt_devices_scan_flags(struct gpupt_host *h, struct gpupt_devlist *out, un
 	ret = libpci_can_read(h);
 	if (ret < 0)
 		return ret;
-	pacc = libpci_open(h);
+	pacc = libpci_open(h, !(flags & GPUPT_SCAN_NO_NAMES));
 	if (!pacc)
 		return -ENOMEM;
 	pci_scan_bus(pacc);
@@ -352,7 +429,7 @@ int gpupt_devices_scan_flags(struct gpupt_host *h, struct gpupt_devlist *out, un
 	/* Names cost most of a scan (parsing pci.ids): only when asked. */
 	if (!(flags & GPUPT_SCAN_NO_NAMES))
 		for (size_t i = 0; i < out->n; i++)
-			dev_fill_names(pacc, &out->dev[i]);
+			dev_fill_names(h, pacc, &out->dev[i]);
 out:
 	pci_cleanup(pacc);
 	return ret;
@@ -371,10 +448,10 @@ int gpupt_devices_fill_names(struct gpupt_host *h, struct gpupt_devlist *l, cons
 		if (which && !which[i])
 			continue;
 		if (!pacc)
-			pacc = libpci_open(h);
+			pacc = libpci_open(h, true);
 		if (!pacc)
 			return -ENOMEM;
-		dev_fill_names(pacc, &l->dev[i]);
+		dev_fill_names(h, pacc, &l->dev[i]);
 	}
 	if (pacc)
 		pci_cleanup(pacc);
