@@ -407,6 +407,14 @@ static const struct parse_case parse_cases[] = {
 	{ "gpupt.addrs=0000:01:00.0=10de", "", "BAD_FINGERPRINT(0000:01:00.0=10de)", 1 },
 	{ "gpupt.addrs=0000:01:00.0=", "", "BAD_FINGERPRINT(0000:01:00.0=)", 1 },
 	{ "gpupt.addrs=0000:01:0.0=10de:1381", "", "BAD_ADDR(0000:01:0.0=10de:1381)", 1 },
+	/* entries are trimmed of the kernel's white space, 0xa0 (NBSP in Latin-1) included */
+	{ "gpupt.ids=\"10de:1381,\xa0" "10de:0fbc\"", "ids=10de:1381,10de:0fbc", "", 1 },
+	{ "gpupt.ids=\"\xa0\t10de:1381\xa0 ,\v10de:0fbc\f\r\xa0\"", "ids=10de:1381,10de:0fbc", "", 1 },
+	{ "gpupt.addrs=\"0000:01:00.0=10de:1381\xa0,\xa0" "01:00.1\"",
+	  "addrs=0000:01:00.0=10de:1381,0000:01:00.1", "", 1 },
+	{ "gpupt.ids=\"10de:1381,\xa0\"", "ids=10de:1381", "", 1 },
+	/* ... and 0xa0 splits tokens, as a space does */
+	{ "gpupt.ids=10de:1381,\xa0" "10de:0fbc", "ids=10de:1381", "", 1 },
 	/* empty entries and values */
 	{ "gpupt.ids=10de:1381,,10de:0fbc,", "ids=10de:1381,10de:0fbc", "", 1 },
 	{ "gpupt.ids=", "", "EMPTY_VALUE()", 1 },
