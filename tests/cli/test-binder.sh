@@ -225,6 +225,45 @@ check_untouched $GPU
 check_file sys/bus/pci/drivers/nouveau/unbind ""
 check_log "<3>gpupt: $GPU is 10de:1b80, gpupt.addrs wants 10de:1381 (card moved?); not bound"
 
+# ---- one address listed twice: both entries found, none reported missing ----
+begin dup-addr
+seed_host
+fx_cmdline "gpupt.addrs=$GPU,$GPU=10de:1381"
+kernel_like_modprobe
+run
+check_rc 0
+check_no_log "no PCI device"
+check_log "<6>gpupt: $GPU 10de:1381: bound to vfio-pci (was on nouveau)"
+check_untouched $AUDIO
+
+begin dup-slot
+seed_host
+fx_cmdline "gpupt.addrs=01:00,$AUDIO"
+kernel_like_modprobe
+run
+check_rc 0
+check_no_log "no PCI device"
+check_file $DEVS/$GPU/driver_override vfio-pci
+check_file $DEVS/$AUDIO/driver_override vfio-pci
+
+# ---- a fingerprint that does not match wins over any other entry ----
+# The same address without a fingerprint, or gpupt.ids naming the device:
+# the card there is not the one meant, so it is not bound.
+for over in addrs ids; do
+	begin "fingerprint-wins-over-$over"
+	seed_host
+	case $over in
+	addrs) fx_cmdline "gpupt.addrs=$GPU,$GPU=10de:1b80" ;;
+	ids) fx_cmdline "gpupt.addrs=$GPU=10de:1b80 gpupt.ids=10de:1381" ;;
+	esac
+	run
+	check_rc 1
+	check_untouched $GPU
+	check_file sys/bus/pci/drivers/nouveau/unbind ""
+	check_log "<3>gpupt: $GPU is 10de:1381, gpupt.addrs wants 10de:1b80 (card moved?); not bound"
+	check_no_log "no PCI device"
+done
+
 # ---- an address with no device ----
 begin noaddr
 seed_host
