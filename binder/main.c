@@ -138,7 +138,7 @@ static void log_diags(struct binder *b, const struct gpupt_diags *d, const char 
 static int read_input(struct binder *b, const char *path, char *buf, size_t size, bool absent_ok,
 		      const char *then)
 {
-	int r = gpupt_read_file(b->rootfd, path, buf, size, GPUPT_READ_SEEKABLE);
+	int r = gpupt_read_file(b->rootfd, path, buf, size, GPUPT_READ_SEEKABLE | GPUPT_READ_CHOMP);
 	struct msg m;
 
 	if (r >= 0 || (r == -ENOENT && absent_ok))

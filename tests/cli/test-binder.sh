@@ -490,6 +490,20 @@ check_untouched $GPU
 run --dry-run --cmdline "$(head -c 4095 /dev/zero | tr '\0' x)"
 check_rc 0
 
+# ---- an unclosed quote in a gpupt token counts as gpupt.off ----
+# It runs to the end of the line, as in the kernel: the gpupt.off typed
+# after it is inside the value, and the conf must not apply instead.
+begin unclosed-quote
+seed_host
+fx_conf "ids = 10de:1381"
+fx_cmdline 'quiet gpupt.ids="10de:0fbc gpupt.off'
+run
+check_rc 0
+check_log '<3>gpupt: gpupt.ids: "10de:0fbc gpupt.off" opens a double quote that is never closed (the rest of the line is in it); treated as off: nothing is bound'
+check_log "<6>gpupt: gpupt.off: binding nothing"
+check_untouched $GPU
+check_untouched $AUDIO
+
 # ---- malformed tokens: logged, the good entries still used ----
 begin malformed
 seed_host
