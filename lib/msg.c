@@ -45,11 +45,13 @@ const char *gpupt_printable(const char *s, char *buf, size_t size)
 			buf[n++] = (char)*p;
 			continue;
 		}
-		if (n + 4 * (1 + c1) >= size)
+		size_t bytes = c1 ? 2 : 1;
+
+		if (n + 4 * bytes >= size)
 			break;
-		for (int i = 0; i <= c1; i++, n += 4)
+		for (size_t i = 0; i < bytes; i++, n += 4)
 			snprintf(buf + n, 5, "\\x%02x", p[i]);
-		p += c1;
+		p += bytes - 1;
 	}
 	buf[n] = '\0';
 	return buf;

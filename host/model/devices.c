@@ -183,19 +183,18 @@ static char names_error[256];
 
 static void PCI_NONRET libpci_fatal(char *msg, ...)
 {
+	size_t n;
 	va_list ap;
 
 	va_start(ap, msg);
-	if (names_escape) {
-		vsnprintf(names_error, sizeof(names_error), msg, ap);
-		va_end(ap);
-		longjmp(*names_escape, 1);
-	}
-	gpupt_msg_begin(stderr);
-	fputs("libpci: ", stderr);
-	vfprintf(stderr, msg, ap);
-	fputs("\n", stderr);
+	vsnprintf(names_error, sizeof(names_error), msg, ap);
 	va_end(ap);
+	n = strlen(names_error);
+	while (n > 0 && names_error[n - 1] == '\n')
+		names_error[--n] = '\0';
+	if (names_escape)
+		longjmp(*names_escape, 1);
+	gpupt_msg(stderr, "libpci: %s\n", names_error);
 	exit(1);
 }
 
@@ -226,10 +225,9 @@ static void set_ids_file(struct gpupt_host *h, struct pci_access *pacc)
 	};
 	char path[PATH_MAX], *copy;
 	struct stat st;
-	int fd;
 
 	for (size_t i = 0; i < ARRAY_SIZE(candidates); i++) {
-		fd = gpupt_path_open(h->rootfd, candidates[i], O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
+		int fd = gpupt_path_open(h->rootfd, candidates[i], O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
 		if (fd == -ENOENT)
 			continue;
 		if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
@@ -252,7 +250,6 @@ static void set_ids_file(struct gpupt_host *h, struct pci_access *pacc)
 static void load_names(struct gpupt_host *h, struct pci_access *pacc)
 {
 	jmp_buf env;
-	size_t n;
 
 	set_ids_file(h, pacc);
 	if (pacc->id_lookup_mode & PCI_LOOKUP_NUMERIC)
@@ -261,9 +258,6 @@ static void load_names(struct gpupt_host *h, struct pci_access *pacc)
 	if (setjmp(env) == 0) {
 		pci_load_name_list(pacc);
 	} else {
-		n = strlen(names_error);
-		while (n > 0 && names_error[n - 1] == '\n')
-			names_error[--n] = '\0';
 		pci_free_name_list(pacc);
 		names_as_numbers(h, pacc, "pci.ids", names_error);
 	}
