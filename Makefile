@@ -94,12 +94,15 @@ $(B)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
+# Archives are made afresh: `ar r` keeps members whose sources are gone.
 $(PARSE_LIB): $(PARSE_OBJS)
 	@mkdir -p $(@D)
+	@rm -f $@
 	$(AR) rcs $@ $^
 
 $(LIB_A): $(LIB_OBJS)
 	@mkdir -p $(@D)
+	@rm -f $@
 	$(AR) rcs $@ $^
 
 # Fuzzers replay their saved corpus in every `make check`, built without libFuzzer.

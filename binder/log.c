@@ -98,6 +98,7 @@ const char *binder_strerror(int err)
 		{ ENOTDIR, "not a directory" }, { ENOMEM, "out of memory" },
 		{ EROFS, "read-only file system" }, { ENOEXEC, "exec format error" },
 		{ ETIMEDOUT, "timed out" }, { EAGAIN, "resource temporarily unavailable" },
+		{ EISDIR, "is a directory" },
 	};
 	static struct msg other;
 

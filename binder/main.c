@@ -17,8 +17,12 @@
 #include "binder/binder.h"
 #include "cmdline/cmdline.h"
 #include "conf/conf.h"
+#include "lib/macro.h"
 
+/* Buffers for the whole command line and conf; each holds one byte less. */
 enum { CMDLINE_MAX = 4096, CONF_MAX = 16384 };
+#define CMDLINE_MAX_TEXT "4095"
+_Static_assert(CMDLINE_MAX == 4095 + 1, "CMDLINE_MAX_TEXT is CMDLINE_MAX - 1");
 
 static const char usage_text[] =
 	"usage: gpupt-bind [--root DIR] [--dry-run] [--verbose] [--modprobe PATH]\n"
@@ -91,6 +95,10 @@ static int parse_args(struct binder *b, int argc, char **argv)
 			b->modprobe = v;
 			modprobe_given = true;
 		} else if ((v = opt_value("--cmdline", argc, argv, &i))) {
+			/* Cut short, it could lose a gpupt.off at its end. */
+			if (strlen(v) >= CMDLINE_MAX)
+				return -usage_error("--cmdline: longer than " CMDLINE_MAX_TEXT
+						    " bytes, the most gpupt-bind reads", "");
 			b->cmdline_arg = v;
 		} else {
 			return -usage_error("unknown option or missing value: ", a);
@@ -125,29 +133,34 @@ static void log_diags(struct binder *b, const struct gpupt_diags *d, const char 
 	}
 }
 
-/* Read rootfd/path into buf; "" when absent.  A read error is logged. */
-static const char *read_input(struct binder *b, const char *path, char *buf, size_t size,
-			      size_t *len)
+/*
+ * Read rootfd/path whole into buf: its length, or -errno (buf then holds "").
+ * A FIFO or a directory in its place is refused at once rather than waited
+ * on or read as empty; a device node is read up to the bound.  A problem
+ * is logged with what happens now (then); an absent file only when
+ * !absent_ok.
+ */
+static int read_input(struct binder *b, const char *path, char *buf, size_t size, bool absent_ok,
+		      const char *then)
 {
-	int r = gpupt_sysfs_read(b->rootfd, path, buf, size);
+	int r = gpupt_read_file(b->rootfd, path, buf, size, GPUPT_READ_SEEKABLE | GPUPT_READ_CHOMP);
+	struct msg m;
 
-	*len = 0;
-	if (r == -ENOENT)
-		return buf;
-	if (r < 0) {
-		struct msg m;
-
-		msg_init(&m);
-		msg_cat(&m, "cannot read /", path, ": ", r == -EFBIG ? "larger than " : binder_strerror(-r),
-			(const char *)NULL);
-		if (r == -EFBIG)
-			msg_dec(&m, size - 1);
-		msg_str(&m, r == -EFBIG ? " bytes; ignored" : "; ignored");
-		binder_log(b, LOG_ERR, &m);
-		return buf;
+	if (r >= 0 || (r == -ENOENT && absent_ok))
+		return r;
+	msg_init(&m);
+	msg_cat(&m, "cannot read /", path, ": ", (const char *)NULL);
+	if (r == -EFBIG) {
+		msg_str(&m, "larger than ");
+		msg_dec(&m, size - 1);
+		msg_str(&m, " bytes");
+	} else {
+		msg_str(&m, r == -ESPIPE || r == -EISDIR ? "not a regular file (a FIFO or a directory)"
+							 : binder_strerror(-r));
 	}
-	*len = (size_t)r;
-	return buf;
+	msg_cat(&m, "; ", then, (const char *)NULL);
+	binder_log(b, LOG_ERR, &m);
+	return r;
 }
 
 static void load_config(struct binder *b)
@@ -155,28 +168,32 @@ static void load_config(struct binder *b)
 	static char cmdline[CMDLINE_MAX], conf[CONF_MAX];
 	struct gpupt_config from_cmdline, from_conf;
 	struct gpupt_diags diags;
-	size_t clen, flen;
 	const char *cbuf = cmdline;
+	int clen, flen;
 
 	if (b->cmdline_arg) {
 		cbuf = b->cmdline_arg;
-		clen = strnlen(cbuf, CMDLINE_MAX);
+		clen = (int)strlen(cbuf);	/* parse_args refused a longer one */
 	} else {
-		read_input(b, "proc/cmdline", cmdline, sizeof(cmdline), &clen);
+		/* A command line not read whole may hide a gpupt.off: when in doubt, bind nothing. */
+		clen = read_input(b, "proc/cmdline", cmdline, sizeof(cmdline), false,
+				  "counts as gpupt.off: nothing is bound");
 	}
-	read_input(b, GPUPT_CONF_PATH, conf, sizeof(conf), &flen);
+	flen = read_input(b, GPUPT_CONF_PATH, conf, sizeof(conf), true, "ignored");
 
 	gpupt_config_init(&from_cmdline);
 	gpupt_diags_init(&diags);
-	gpupt_cmdline_parse(cbuf, clen, &from_cmdline, &diags);
+	gpupt_cmdline_parse(cbuf, (size_t)MAX(clen, 0), &from_cmdline, &diags);
 	log_diags(b, &diags, NULL);
 
 	gpupt_config_init(&from_conf);
 	gpupt_diags_init(&diags);
-	gpupt_conf_parse(conf, flen, &from_conf, &diags);
+	gpupt_conf_parse(conf, (size_t)MAX(flen, 0), &from_conf, &diags);
 	log_diags(b, &diags, "/" GPUPT_CONF_PATH);
 
 	gpupt_config_merge(&from_cmdline, &from_conf, &b->cfg);
+	if (clen < 0)
+		b->cfg.off = true;
 	if (from_cmdline.n_ids || from_cmdline.n_addrs || !(from_conf.n_ids || from_conf.n_addrs)) {
 		b->sel_ids = "gpupt.ids";
 		b->sel_addrs = "gpupt.addrs";

@@ -43,6 +43,7 @@ $(BINDER_OBJDIR)/%.o: %.c
 	$(BINDER_CC) $(BINDER_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BINDER_LIB): $(LIB_SRCS:%.c=$(BINDER_OBJDIR)/%.o)
+	@rm -f $@
 	$(BINDER_AR) rcs $@ $^
 
 $(BINDER): $(BINDER_OBJS) $(BINDER_LIB)

@@ -98,13 +98,39 @@ static void log_mismatch(struct binder *b, const struct gpupt_pci_dev *d,
 	binder_log(b, LOG_ERR, &m);
 }
 
-/* The first address entry naming this device, or -1. */
-static int match_addr(struct binder *b, const struct gpupt_pci_dev *d)
+static bool names_it(const struct gpupt_pci_addr *a, const struct gpupt_pci_dev *d)
 {
+	return gpupt_addr_matches(a, d->domain, d->bus, d->slot, d->func);
+}
+
+/*
+ * Count the device for every address entry naming it (one address may be
+ * listed twice, with and without a fingerprint, or as a function and its
+ * slot: none of them is then missing).  True when one names it.
+ */
+static bool hit_addrs(struct binder *b, const struct gpupt_pci_dev *d)
+{
+	bool named = false;
+
 	for (unsigned i = 0; i < b->cfg.n_addrs; i++)
-		if (gpupt_addr_matches(&b->cfg.addrs[i], d->domain, d->bus, d->slot, d->func))
-			return (int)i;
-	return -1;
+		if (names_it(&b->cfg.addrs[i], d)) {
+			b->addr_hits[i]++;
+			named = true;
+		}
+	return named;
+}
+
+/* An address entry naming the device with a fingerprint it does not have, or NULL. */
+static const struct gpupt_pci_addr *mismatch(const struct binder *b, const struct gpupt_pci_dev *d)
+{
+	for (unsigned i = 0; i < b->cfg.n_addrs; i++) {
+		const struct gpupt_pci_addr *a = &b->cfg.addrs[i];
+
+		if (names_it(a, d) && a->has_fingerprint &&
+		    !gpupt_id_matches(&a->fingerprint, d->vendor, d->device, d->subvendor, d->subdevice))
+			return a;
+	}
+	return NULL;
 }
 
 static bool match_ids(const struct binder *b, const struct gpupt_pci_dev *d)
@@ -116,34 +142,33 @@ static bool match_ids(const struct binder *b, const struct gpupt_pci_dev *d)
 	return false;
 }
 
+/*
+ * A fingerprint that does not match keeps the device unbound, whatever
+ * else selects it (another entry for the same address, or gpupt.ids): the
+ * card there is not the one the admin meant.  When in doubt, bind nothing.
+ */
 static int visit(int dirfd, const char *name, void *ctx)
 {
 	struct binder *b = ctx;
+	const struct gpupt_pci_addr *bad;
 	struct gpupt_pci_dev d;
-	int a;
+	bool named;
 
 	memset(&d, 0, sizeof(d));
 	if (gpupt_sysfs_parse_pci_name(name, &d) < 0)
 		return 0;
-	a = match_addr(b, &d);
-	if (a < 0 && b->cfg.n_ids == 0)
+	named = hit_addrs(b, &d);
+	if (!named && b->cfg.n_ids == 0)
 		return 0;	/* nothing asked by ID: no I/O for this device */
-	if (a >= 0)
-		b->addr_hits[a]++;
 	if (read_ids(b, dirfd, name, &d) < 0) {
-		b->failures += a >= 0;
+		b->failures += named;
 		return 0;
 	}
-	if (a >= 0) {
-		const struct gpupt_pci_addr *sel = &b->cfg.addrs[a];
-
-		if (sel->has_fingerprint &&
-		    !gpupt_id_matches(&sel->fingerprint, d.vendor, d.device, d.subvendor,
-				      d.subdevice)) {
-			log_mismatch(b, &d, sel);
-			b->failures++;
-			return 0;
-		}
+	bad = mismatch(b, &d);
+	if (bad) {
+		log_mismatch(b, &d, bad);
+		b->failures++;
+	} else if (named) {
 		add_device(b, &d, b->sel_addrs);
 	} else if (match_ids(b, &d)) {
 		add_device(b, &d, b->sel_ids);

@@ -40,11 +40,14 @@ static void handle_token(const struct gpupt_kernel_param *tok, enum gpupt_settin
 	const struct gpupt_setting_src src = { tok->key, tok->key_len, 0 };
 
 	if (token_unclosed(tok)) {
-		/* The value's extent is a guess: use none of it. */
+		/*
+		 * The value runs to the end of the line, as in the kernel, and
+		 * may hold a gpupt.off the admin typed after it: when in doubt,
+		 * bind nothing.  None of the value is used.
+		 */
 		gpupt_diag_add(diags, GPUPT_DIAG_UNCLOSED_QUOTE, &src,
 			       tok->val ? tok->val : tok->start, tok->val ? tok->val_len : tok->len);
-		if (gpupt_setting_is_off_switch(tok->key, tok->key_len))
-			out->off = true;
+		out->off = true;
 		return;
 	}
 	if (s == GPUPT_SET_UNKNOWN) {

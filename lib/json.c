@@ -103,6 +103,10 @@ void gpupt_json_write_string(FILE *f, const char *str)
 			s++;
 		} else if (*s < 0x20 || *s == 0x7f) {
 			fprintf(f, "\\u%04x", *s++);
+		} else if (n == 2 && s[0] == 0xc2 && s[1] < 0xa0) {
+			/* U+0080..U+009F, the C1 controls: valid JSON raw, but not for a terminal. */
+			fprintf(f, "\\u%04x", s[1]);
+			s += 2;
 		} else {
 			fwrite(s, 1, n, f);
 			s += n;

@@ -6,19 +6,15 @@
 #include <string.h>
 
 #include "lib/kernel-cmdline.h"
-/*
- * The kernel's isspace(): the C white space plus 0xa0, which the kernel's
- * Latin-1 ctype table also counts as a space.  A NUL ends the line: the
- * kernel reads the command line as a C string.
- */
-static bool kernel_space(char c)
+/* A NUL is no space: it ends the line, the kernel reads the command line as a C string. */
+bool gpupt_kernel_isspace(char c)
 {
 	return c == ' ' || (c >= '\t' && c <= '\r') || (unsigned char)c == 0xa0;
 }
 
 static size_t skip_spaces(const char *buf, size_t len, size_t pos)
 {
-	while (pos < len && kernel_space(buf[pos]))
+	while (pos < len && gpupt_kernel_isspace(buf[pos]))
 		pos++;
 	return pos;
 }
@@ -30,7 +26,7 @@ static size_t token_end(const char *buf, size_t len, size_t p, bool in_quote, si
 
 	*equals = 0;
 	for (; p < len && buf[p] != '\0'; p++) {
-		if (kernel_space(buf[p]) && !in_quote)
+		if (gpupt_kernel_isspace(buf[p]) && !in_quote)
 			break;
 		/* next_arg() ignores a '=' in the first position */
 		if (!*equals && buf[p] == '=' && p > first)

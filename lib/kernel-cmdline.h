@@ -33,6 +33,13 @@ struct gpupt_kernel_param {
  */
 int gpupt_kernel_cmdline_next(const char *buf, size_t len, size_t *pos, struct gpupt_kernel_param *tok);
 
+/*
+ * The kernel's isspace(): the C white space (' ', '\t', '\n', '\v', '\f',
+ * '\r') plus 0xa0, which the kernel's Latin-1 ctype table also counts as a
+ * space.  What separates tokens, and what list values trim around entries.
+ */
+bool gpupt_kernel_isspace(char c);
+
 /* Key equality with '-' == '_', as the kernel's parameq(). */
 bool gpupt_kernel_param_eq(const char *key, size_t key_len, const char *name);
 

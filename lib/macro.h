@@ -9,6 +9,9 @@
 /* Length of a string literal, at compile time. */
 #define STRLEN(s) (sizeof("" s "") - 1)
 
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+
 #define PRINTF_FORMAT(fmt, args) __attribute__((format(printf, fmt, args)))
 
 #endif

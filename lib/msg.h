@@ -25,4 +25,13 @@ void gpupt_warn(FILE *f, const char *fmt, ...) PRINTF_FORMAT(2, 3);
 /* Just the prefix, for a message printed in several parts. */
 void gpupt_msg_begin(FILE *f);
 
+/*
+ * s as text output may show it: control characters (C0, DEL, and C1 as
+ * UTF-8 encodes them) as \xNN, everything else (UTF-8 included) as is.
+ * Anything read from sysfs, pci.ids or a file goes through this before it
+ * reaches a terminal or a text report (JSON escapes it itself).  Cut to fit
+ * buf, never inside an escape; returns buf.
+ */
+const char *gpupt_printable(const char *s, char *buf, size_t size);
+
 #endif

@@ -346,8 +346,17 @@ static size_t chomp(const char *buf, size_t len, unsigned flags)
 	return (flags & GPUPT_READ_CHOMP) && len > 0 && buf[len - 1] == '\n' ? len - 1 : len;
 }
 
+/* GPUPT_READ_REGULAR: -EINVAL for a FIFO, a device node, a directory or a socket. */
+static int check_regular(int fd, struct stat *st, unsigned flags)
+{
+	if (fstat(fd, st) < 0)
+		return -errno;
+	return (flags & GPUPT_READ_REGULAR) && !S_ISREG(st->st_mode) ? -EINVAL : 0;
+}
+
 int gpupt_read_file(int dirfd, const char *path, char *buf, size_t size, unsigned flags)
 {
+	struct stat st;
 	char extra;
 	ssize_t n;
 	int fd;
@@ -358,7 +367,12 @@ int gpupt_read_file(int dirfd, const char *path, char *buf, size_t size, unsigne
 	fd = open_for_reading(dirfd, path);
 	if (fd < 0)
 		return fd;
-	n = read_until_eof(fd, buf, size - 1, flags);
+	/* fstat only when asked: the binder's sysfs reads stay one open, read, close. */
+	n = flags & GPUPT_READ_REGULAR ? check_regular(fd, &st, flags) : 0;
+	if (n == 0 && (flags & GPUPT_READ_SEEKABLE) && lseek(fd, 0, SEEK_CUR) < 0)
+		n = -errno;
+	if (n == 0)
+		n = read_until_eof(fd, buf, size - 1, flags);
 	/* A buffer filled to the brim gets one more read to tell "fits" from "too big". */
 	if (n == (ssize_t)size - 1 && read_retry(fd, &extra, 1) != 0)
 		n = -EFBIG;
@@ -423,11 +437,8 @@ int gpupt_read_file_alloc(int dirfd, const char *path, size_t max, unsigned flag
 
 	if (fd < 0)
 		return fd;
-	if (fstat(fd, &st) < 0)
-		r = -errno;
-	else if ((flags & GPUPT_READ_REGULAR) && !S_ISREG(st.st_mode))
-		r = -EINVAL;
-	else
+	r = check_regular(fd, &st, flags);
+	if (r == 0)
 		r = read_growing(fd, &st, max, buf, len);
 	close(fd);
 	if (r == 0) {
@@ -435,6 +446,15 @@ int gpupt_read_file_alloc(int dirfd, const char *path, size_t max, unsigned flag
 		(*buf)[*len] = '\0';
 	}
 	return r;
+}
+
+const char *gpupt_read_strerror(int err)
+{
+	if (err < 0)
+		err = -err;
+	if (err == EINVAL || err == ESPIPE)
+		return "not a regular file (a FIFO, a device or a directory)";
+	return strerror(err);
 }
 
 bool gpupt_path_exists(int dirfd, const char *path)

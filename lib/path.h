@@ -84,11 +84,20 @@ enum gpupt_read_flags {
 	/* One read(2): sysfs hands out a whole attribute per read, and a second
 	 * read just to see the end would cost a syscall per device. */
 	GPUPT_READ_ONCE = 1 << 0,
-	/* Anything but a regular file is refused with -EINVAL (whole-file
-	 * reads only: the binder's fixed-buffer reads stay free of fstat). */
+	/* Anything but a regular file (a FIFO, a device node, a directory) is
+	 * refused with -EINVAL, before any read.  Costs an fstat(2), so the
+	 * binder's sysfs reads go without it; every read of a file a person
+	 * may have replaced (a config file, a ROM dump) should use it.  procfs
+	 * and sysfs files are regular files. */
 	GPUPT_READ_REGULAR = 1 << 1,
 	/* Strip one trailing newline. */
 	GPUPT_READ_CHOMP = 1 << 2,
+	/* What cannot seek (a FIFO, a socket, a terminal) is refused with
+	 * -ESPIPE, before any read: the part of GPUPT_READ_REGULAR the binder
+	 * affords (lseek(2) costs it a few bytes where fstat(2) costs 800).
+	 * A directory then fails the read with -EISDIR, and a device node is
+	 * read up to the bound like a file. */
+	GPUPT_READ_SEEKABLE = 1 << 3,
 };
 
 enum { GPUPT_FILE_MAX = 1 << 20 };	/* the usual bound of a whole-file read */
@@ -106,6 +115,12 @@ int gpupt_read_file(int dirfd, const char *path, char *buf, size_t size, unsigne
  */
 int gpupt_read_file_alloc(int dirfd, const char *path, size_t max, unsigned flags, char **buf,
 			  size_t *len);
+
+/*
+ * strerror() for what the readers return: -EINVAL after GPUPT_READ_REGULAR
+ * and -ESPIPE after GPUPT_READ_SEEKABLE say "not a regular file (...)".
+ */
+const char *gpupt_read_strerror(int err);
 
 /* Does dirfd/path exist (any type; a symlink is not followed)? */
 bool gpupt_path_exists(int dirfd, const char *path);

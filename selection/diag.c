@@ -132,8 +132,10 @@ static void put_problem(struct gpupt_strbuf *b, const struct gpupt_diag *d)
 		break;
 	case GPUPT_DIAG_UNCLOSED_QUOTE:
 		put_quoted(b, d);
-		gpupt_strbuf_puts(b, " opens a double quote that is never closed; ");
-		gpupt_strbuf_puts(b, setting_result(d));
+		gpupt_strbuf_puts(b, " opens a double quote that is never closed");
+		/* On the command line it runs to the end, over any gpupt.off typed after it. */
+		gpupt_strbuf_puts(b, d->line ? "; " : " (the rest of the line is in it); ");
+		gpupt_strbuf_puts(b, d->line ? setting_result(d) : OFF_RESULT);
 		break;
 	default:
 		gpupt_strbuf_puts(b, "unknown problem ");

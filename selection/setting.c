@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * One setting applied to a config.  Lists (ids, addrs) are comma-separated;
- * each entry is checked on its own, so one typo costs only that entry.
+ * each entry is checked on its own, so one typo costs only that entry, and
+ * trimmed of what the kernel's tokenizer takes for white space (0xa0 too).
  * Empty entries ("a,,b", a trailing comma) are skipped silently; a value
  * with no entry at all is reported as empty.  The off switches lean to
  * "off" whenever their value is in doubt: binding nothing is the safe way
@@ -59,11 +60,6 @@ void gpupt_diag_add(struct gpupt_diags *diags, enum gpupt_diag_code code,
 	d->entry = entry;
 	d->entry_len = entry_len;
 	d->line = src->line;
-}
-
-static bool is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
 /*
@@ -146,9 +142,10 @@ static int apply_list(add_entry_fn *add, const struct gpupt_setting_src *src,
 		size_t end = comma ? (size_t)(comma - val) : len;
 		size_t b = pos, e = end;
 
-		while (b < e && is_blank(val[b]))
+		/* The kernel's white space: what separates its tokens, 0xa0 included. */
+		while (b < e && gpupt_kernel_isspace(val[b]))
 			b++;
-		while (e > b && is_blank(val[e - 1]))
+		while (e > b && gpupt_kernel_isspace(val[e - 1]))
 			e--;
 		if (e > b) {
 			entries++;

@@ -28,7 +28,8 @@ int gpupt_sysfs_write(int dirfd, const char *path, const char *val, size_t len)
 	ssize_t n;
 	int fd, r = 0;
 
-	fd = gpupt_path_open(dirfd, path, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0);
+	/* O_NONBLOCK: a FIFO in an attribute's place fails (ENXIO) instead of waiting for a reader. */
+	fd = gpupt_path_open(dirfd, path, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0);
 	if (fd < 0)
 		return fd;
 	do

@@ -20,9 +20,10 @@
  * IOMMU group's devices directory (whose entries link to the same device
  * directories).
  *
- * Writes use O_WRONLY|O_TRUNC|O_CLOEXEC and never O_CREAT: a wrong path
- * fails on a fixture exactly as on sysfs.  They retry on EINTR and fail with
- * -EIO on a short write.
+ * Writes use O_WRONLY|O_TRUNC|O_CLOEXEC|O_NONBLOCK and never O_CREAT: a
+ * wrong path fails on a fixture exactly as on sysfs, and a FIFO fails at
+ * once (-ENXIO) instead of waiting for a reader.  They retry on EINTR and
+ * fail with -EIO on a short write.
  */
 #ifndef GPUPT_SYSFS_H
 #define GPUPT_SYSFS_H

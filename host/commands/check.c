@@ -53,7 +53,7 @@ static void report(struct check_ctx *c, enum level lv, const char *name, const c
 static void report(struct check_ctx *c, enum level lv, const char *name, const char *fix,
 		   const char *fmt, ...)
 {
-	char msg[1024];
+	char msg[1024], shown[4 * sizeof(msg)];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -70,7 +70,9 @@ static void report(struct check_ctx *c, enum level lv, const char *name, const c
 		gpupt_json_end_object(&c->j);
 		return;
 	}
-	fprintf(c->h->out, "%s  %s: %s", level_name[lv], name, msg);
+	/* Messages carry names from sysfs, pci.ids and files: escaped for the terminal. */
+	fprintf(c->h->out, "%s  %s: %s", level_name[lv], name,
+		gpupt_printable(msg, shown, sizeof(shown)));
 	if (lv != PASS && fix)
 		fprintf(c->h->out, "; fix: %s", fix);
 	fputc('\n', c->h->out);
@@ -132,7 +134,8 @@ static void check_interrupt_remapping(struct check_ctx *c)
 	size_t len;
 	bool ir;
 
-	if (gpupt_read_file_alloc(c->h->rootfd, "proc/interrupts", GPUPT_FILE_MAX, 0, &buf, &len) < 0) {
+	if (gpupt_read_file_alloc(c->h->rootfd, "proc/interrupts", GPUPT_FILE_MAX, GPUPT_READ_REGULAR,
+				  &buf, &len) < 0) {
 		report(c, WARN, "interrupt remapping", NULL, "cannot read /proc/interrupts");
 		return;
 	}
@@ -390,7 +393,7 @@ static bool lists_virqfd(int rootfd, const char *rel)
 	size_t len;
 	bool found = false;
 
-	if (gpupt_read_file_alloc(rootfd, rel, GPUPT_FILE_MAX, 0, &buf, &len) < 0)
+	if (gpupt_read_file_alloc(rootfd, rel, GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &buf, &len) < 0)
 		return false;
 	for (line = strtok_r(buf, "\n", &save); line && !found; line = strtok_r(NULL, "\n", &save)) {
 		line += strspn(line, " \t");
@@ -481,7 +484,8 @@ static int load_state(struct check_ctx *c)
 	gpupt_config_load(c->h, NULL, NULL, &c->merged, c->h->err);
 	if (!c->merged.off)
 		gpupt_select_from_config(&c->l, &c->merged, &c->sel);
-	if (gpupt_read_file(c->h->rootfd, "proc/cmdline", c->effect, sizeof(c->effect), 0) < 0)
+	if (gpupt_read_file(c->h->rootfd, "proc/cmdline", c->effect, sizeof(c->effect),
+			    GPUPT_READ_REGULAR) < 0)
 		c->effect[0] = '\0';
 	c->effect[strcspn(c->effect, "\n")] = '\0';
 	gpupt_kernels_find(c->h->rootfd, &c->k);

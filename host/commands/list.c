@@ -53,10 +53,10 @@ static void cell(const struct list_ctx *c, const struct gpupt_dev *d, int col, c
 		snprintf(buf, size, "%04x:%04x", d->vendor, d->device);
 		break;
 	case COL_DRIVER:
-		snprintf(buf, size, "%s", d->driver[0] ? d->driver : "-");
+		gpupt_printable(d->driver[0] ? d->driver : "-", buf, size);
 		break;
 	case COL_OVERRIDE:
-		snprintf(buf, size, "%s", d->driver_override[0] ? d->driver_override : "-");
+		gpupt_printable(d->driver_override[0] ? d->driver_override : "-", buf, size);
 		break;
 	case COL_GROUP:
 		if (d->iommu_group < 0)
@@ -68,7 +68,7 @@ static void cell(const struct list_ctx *c, const struct gpupt_dev *d, int col, c
 		snprintf(buf, size, "%s", d->boot_vga < 0 ? "-" : d->boot_vga ? "yes" : "no");
 		break;
 	case COL_RESET:
-		snprintf(buf, size, "%s", d->reset_method[0] ? d->reset_method : "-");
+		gpupt_printable(d->reset_method[0] ? d->reset_method : "-", buf, size);
 		for (char *p = buf; *p; p++)
 			if (*p == ' ')
 				*p = ',';
@@ -87,11 +87,12 @@ static void print_group(const struct list_ctx *c, int group)
 	fprintf(c->h->out, "IOMMU group %d:", group);
 	for (size_t k = 0; k < c->l.n; k++) {
 		const struct gpupt_dev *o = &c->l.dev[k];
+		char drv[4 * GPUPT_DRVNAME_MAX];
 
 		if (o->iommu_group != group)
 			continue;
 		fprintf(c->h->out, "%s %s [%04x:%04x] %s", sep, o->addr, o->vendor, o->device,
-			o->driver[0] ? o->driver : "(no driver)");
+			gpupt_printable(o->driver[0] ? o->driver : "(no driver)", drv, sizeof(drv)));
 		sep = ",";
 	}
 	fputc('\n', c->h->out);
@@ -115,7 +116,7 @@ static void print_groups(const struct list_ctx *c)
 
 static void print_table(const struct list_ctx *c)
 {
-	char buf[GPUPT_NAME_MAX];
+	char buf[4 * GPUPT_DRVNAME_MAX];
 	int width[NCOLS];
 
 	for (int col = 0; col < NCOLS; col++)

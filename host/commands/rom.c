@@ -13,6 +13,7 @@
 #include "host/model/romdev.h"
 #include "lib/json.h"
 #include "lib/msg.h"
+#include "lib/path.h"
 #include "selection/selection.h"
 #include "sysfs/sysfs.h"
 
@@ -110,7 +111,7 @@ static int load_file(struct rom_cmd *c)
 	if (ret == -EFBIG)
 		gpupt_msg(c->h->err, "rom: %s is larger than 16 MiB: not a PCI option ROM\n", c->file);
 	else if (ret < 0)
-		gpupt_msg(c->h->err, "rom: cannot read %s: %s\n", c->file, strerror(-ret));
+		gpupt_msg(c->h->err, "rom: cannot read %s: %s\n", c->file, gpupt_read_strerror(ret));
 	return ret < 0 ? 1 : 0;
 }
 

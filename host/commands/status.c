@@ -54,7 +54,7 @@ static long boot_time(int rootfd)
 	size_t len;
 	long bt = -1;
 
-	if (gpupt_read_file_alloc(rootfd, "proc/stat", GPUPT_FILE_MAX, 0, &buf, &len) < 0)
+	if (gpupt_read_file_alloc(rootfd, "proc/stat", GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &buf, &len) < 0)
 		return -1;
 	p = strstr(buf, "\nbtime ");
 	if (p)
@@ -86,7 +86,8 @@ static void find_stale_initrd(struct status_ctx *c)
 	struct stat conf, img;
 
 	if (gpupt_path_stat(c->h->rootfd, GPUPT_CONF_PATH, &conf, true) != 0 ||
-	    gpupt_read_file(c->h->rootfd, "proc/sys/kernel/osrelease", ver, sizeof(ver), 0) <= 0)
+	    gpupt_read_file(c->h->rootfd, "proc/sys/kernel/osrelease", ver, sizeof(ver),
+			    GPUPT_READ_REGULAR) <= 0)
 		return;
 	ver[strcspn(ver, "\n")] = '\0';
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
@@ -281,15 +282,20 @@ static void print_kmsg_for(const struct status_ctx *c, const struct gpupt_dev *d
 		const char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p) : strlen(p);
 
-		if (memmem(p, n, d->addr, strlen(d->addr)))
-			fprintf(c->h->out, "    kernel log: %.*s\n", (int)n, p);
+		if (memmem(p, n, d->addr, strlen(d->addr))) {
+			char line[KMSG_RECORD], line_shown[4 * KMSG_RECORD];
+
+			snprintf(line, sizeof(line), "%.*s", (int)n, p);
+			fprintf(c->h->out, "    kernel log: %s\n",
+				gpupt_printable(line, line_shown, sizeof(line_shown)));
+		}
 		p += n + (nl != NULL);
 	}
 }
 
 static void print_devices(struct status_ctx *c)
 {
-	char why[256];
+	char why[256], drv[4 * GPUPT_DRVNAME_MAX], why_shown[4 * sizeof(why)];
 	bool any = false;
 
 	for (size_t i = 0; i < c->l.n; i++) {
@@ -305,9 +311,12 @@ static void print_devices(struct status_ctx *c)
 		any = true;
 		ok = src && strcmp(d->driver, target_driver(c)) == 0;
 		c->problems += !ok;
+		/* The driver's name comes from sysfs, and the reason may hold it. */
 		fprintf(c->h->out, "%-12s  %04x:%04x  %-11s  %-9s  %-14s  %s\n", d->addr, d->vendor,
-			d->device, src ? src : "-", target_driver(c), d->driver[0] ? d->driver : "-",
-			ok ? "ok" : why_not(c, d, src, why, sizeof(why)));
+			d->device, src ? src : "-", target_driver(c),
+			gpupt_printable(d->driver[0] ? d->driver : "-", drv, sizeof(drv)),
+			ok ? "ok" : gpupt_printable(why_not(c, d, src, why, sizeof(why)), why_shown,
+						    sizeof(why_shown)));
 		if (!ok)
 			print_kmsg_for(c, d);
 	}

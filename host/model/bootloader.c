@@ -308,7 +308,7 @@ static int read_planned(int rootfd, const struct overlay *o, const char *path, c
 		c = gpupt_plan_find(o->more, path);
 
 	if (!c)
-		return gpupt_read_file_alloc(rootfd, path, GPUPT_FILE_MAX, 0, buf, len);
+		return gpupt_read_file_alloc(rootfd, path, GPUPT_FILE_MAX, GPUPT_READ_REGULAR, buf, len);
 	if (!c->new_exists)
 		return -ENOENT;
 	*buf = malloc(c->new_len + 1);

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* The device model: libpci below the root, plus the sysfs attributes it lacks. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,7 +117,16 @@ static uint32_t dev_class(int rootfd, const char *addr, unsigned device_class)
 	return (uint32_t)device_class << 8;
 }
 
-static void dev_fill_names(struct pci_access *pacc, struct gpupt_dev *d)
+/* A name as text output shows it (control characters escaped), cut to its field. */
+static void make_printable(char *name, size_t size)
+{
+	char tmp[GPUPT_NAME_MAX];
+
+	gpupt_printable(name, tmp, MIN(size, sizeof(tmp)));
+	memcpy(name, tmp, strlen(tmp) + 1);
+}
+
+static void dev_fill_names(struct gpupt_host *h, struct pci_access *pacc, struct gpupt_dev *d)
 {
 	pci_lookup_name(pacc, d->vendor_name, sizeof(d->vendor_name), PCI_LOOKUP_VENDOR, d->vendor);
 	pci_lookup_name(pacc, d->device_name, sizeof(d->device_name), PCI_LOOKUP_DEVICE,
@@ -127,6 +138,12 @@ static void dev_fill_names(struct pci_access *pacc, struct gpupt_dev *d)
 		pci_lookup_name(pacc, d->subsys_name, sizeof(d->subsys_name),
 				PCI_LOOKUP_SUBSYSTEM | PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE,
 				d->vendor, d->device, d->subvendor, d->subdevice);
+	if (h->json)
+		return;
+	make_printable(d->vendor_name, sizeof(d->vendor_name));
+	make_printable(d->device_name, sizeof(d->device_name));
+	make_printable(d->class_name, sizeof(d->class_name));
+	make_printable(d->subsys_name, sizeof(d->subsys_name));
 }
 
 static void dev_from_pci(int rootfd, struct pci_dev *p, struct gpupt_dev *d)
@@ -156,17 +173,28 @@ static int dev_cmp(const void *a, const void *b)
 	return (kx > ky) - (kx < ky);
 }
 
-/* libpci reports a fatal error by calling a->error, which must not return. */
+/*
+ * libpci reports a fatal error by calling a->error, which must not return.
+ * While pci.ids is loaded (load_names), a broken file is no reason to stop:
+ * the error jumps back there, and names are shown as numbers.
+ */
+static jmp_buf *names_escape;
+static char names_error[256];
+
 static void PCI_NONRET libpci_fatal(char *msg, ...)
 {
+	size_t n;
 	va_list ap;
 
 	va_start(ap, msg);
-	gpupt_msg_begin(stderr);
-	fputs("libpci: ", stderr);
-	vfprintf(stderr, msg, ap);
-	fputs("\n", stderr);
+	vsnprintf(names_error, sizeof(names_error), msg, ap);
 	va_end(ap);
+	n = strlen(names_error);
+	while (n > 0 && names_error[n - 1] == '\n')
+		names_error[--n] = '\0';
+	if (names_escape)
+		longjmp(*names_escape, 1);
+	gpupt_msg(stderr, "libpci: %s\n", names_error);
 	exit(1);
 }
 
@@ -175,22 +203,65 @@ static void libpci_quiet(char *msg, ...)
 	(void)msg;
 }
 
-/* pci.ids from the root when it has one, so fixture names are the fixture's. */
+static void names_as_numbers(struct gpupt_host *h, struct pci_access *pacc, const char *what,
+			     const char *why)
+{
+	char buf[512];
+
+	pacc->id_lookup_mode |= PCI_LOOKUP_NUMERIC;
+	gpupt_warn(h->err, "%s: %s; device names are shown as numbers\n", what,
+		   gpupt_printable(why, buf, sizeof(buf)));
+}
+
+/*
+ * pci.ids from the root when it has one, so fixture names are the fixture's.
+ * libpci opens it with a blocking open(2): a FIFO there would hang it, so
+ * anything but a readable regular file means names as numbers.
+ */
 static void set_ids_file(struct gpupt_host *h, struct pci_access *pacc)
 {
 	static const char *const candidates[] = {
 		"usr/share/misc/pci.ids", "usr/share/hwdata/pci.ids",
 	};
 	char path[PATH_MAX], *copy;
+	struct stat st;
 
 	for (size_t i = 0; i < ARRAY_SIZE(candidates); i++) {
-		if (gpupt_path_resolve(h->rootfd, candidates[i], path, sizeof(path)) < 0)
+		int fd = gpupt_path_open(h->rootfd, candidates[i], O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
+		if (fd == -ENOENT)
 			continue;
-		copy = strdup(path);
-		if (copy)
+		if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+			snprintf(path, sizeof(path), "/%s", candidates[i]);
+			names_as_numbers(h, pacc, path, fd < 0 ? strerror(-fd) : "not a regular file");
+		} else if (gpupt_path_resolve(h->rootfd, candidates[i], path, sizeof(path)) >= 0 &&
+			   (copy = strdup(path)) != NULL) {
 			pci_set_name_list_path(pacc, copy, 1);
+		}
+		if (fd >= 0)
+			close(fd);
 		return;
 	}
+}
+
+/*
+ * Load the names now, where a broken pci.ids (libpci calls its error
+ * callback on a line it cannot parse, or a read error) can be caught.
+ */
+static void load_names(struct gpupt_host *h, struct pci_access *pacc)
+{
+	jmp_buf env;
+
+	set_ids_file(h, pacc);
+	if (pacc->id_lookup_mode & PCI_LOOKUP_NUMERIC)
+		return;
+	names_escape = &env;
+	if (setjmp(env) == 0) {
+		pci_load_name_list(pacc);
+	} else {
+		pci_free_name_list(pacc);
+		names_as_numbers(h, pacc, "pci.ids", names_error);
+	}
+	names_escape = NULL;
 }
 
 static size_t count_devices(struct pci_access *pacc)
@@ -202,8 +273,99 @@ static size_t count_devices(struct pci_access *pacc)
 	return n;
 }
 
-/* A libpci context on the sysfs below the root, with the root's pci.ids; NULL on ENOMEM. */
-static struct pci_access *libpci_open(struct gpupt_host *h)
+/*
+ * The files libpci opens below a device's directory.  It opens them with a
+ * blocking open(2) and takes any error for fatal, and it stops at an entry
+ * of sys/bus/pci/devices it cannot parse as an address.
+ */
+static const char *const libpci_files[] = {
+	"config", "vendor", "device", "class", "irq", "resource", "revision",
+	"subsystem_vendor", "subsystem_device", "modalias", "label", "numa_node",
+};
+
+static bool libpci_opens(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(libpci_files); i++)
+		if (strcmp(name, libpci_files[i]) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Is dirfd/name, an entry of a device's directory, what the kernel puts
+ * there?  A regular file, a directory or a link, and a regular file (after
+ * links) for the attributes libpci opens.  Never a FIFO, a device node or
+ * a socket: sysfs has none.
+ */
+static bool sysfs_entry_ok(int rootfd, const char *devrel, DIR *dir, const struct dirent *e)
+{
+	char rel[PATH_MAX];
+	struct stat st;
+	unsigned char type = e->d_type;
+
+	if (type == DT_UNKNOWN) {
+		if (fstatat(dirfd(dir), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			return false;
+		type = S_ISREG(st.st_mode) ? DT_REG : S_ISDIR(st.st_mode) ? DT_DIR
+		     : S_ISLNK(st.st_mode) ? DT_LNK : DT_FIFO;
+	}
+	if (type == DT_REG)
+		return true;
+	if (!libpci_opens(e->d_name))
+		return type == DT_DIR || type == DT_LNK;
+	return type == DT_LNK &&
+	       gpupt_path_join(rel, sizeof(rel), devrel, e->d_name, (const char *)NULL) >= 0 &&
+	       gpupt_path_stat(rootfd, rel, &st, true) == 0 && S_ISREG(st.st_mode);
+}
+
+/*
+ * The part of sys/bus/pci below a root that libpci could not read without
+ * hanging or ending the program: an entry that is no PCI address, a device
+ * that is no directory, an attribute that is no regular file.  Only a tree
+ * given with --root can hold them (the kernel's sysfs has none), so the
+ * live /sys is not walked.  Returns 0, or -EINVAL with the culprit printed.
+ */
+static int libpci_can_read(struct gpupt_host *h)
+{
+	DIR *devs = gpupt_path_opendir(h->rootfd, SYSFS_PCI_DEVICES);
+	char bad[PATH_MAX] = "";
+	const char *why = NULL;
+	struct dirent *e;
+
+	while (devs && strcmp(h->root, "/") != 0 && !why && (e = readdir(devs)) != NULL) {
+		char rel[PATH_MAX];
+		unsigned dom, bus, dev, fn;
+		DIR *dir;
+		struct dirent *a;
+
+		if (e->d_name[0] == '.' ||
+		    gpupt_path_join(rel, sizeof(rel), SYSFS_PCI_DEVICES, e->d_name, (const char *)NULL) < 0)
+			continue;
+		dir = sscanf(e->d_name, "%x:%x:%x.%u", &dom, &bus, &dev, &fn) == 4
+			      ? gpupt_path_opendir(h->rootfd, rel) : NULL;
+		if (!dir) {
+			why = "not a PCI device's directory";
+			gpupt_path_join(bad, sizeof(bad), rel, (const char *)NULL);
+			break;
+		}
+		while ((a = readdir(dir)) != NULL)
+			if (a->d_name[0] != '.' && !sysfs_entry_ok(h->rootfd, rel, dir, a)) {
+				why = "a FIFO, device node or directory where sysfs has a file";
+				gpupt_path_join(bad, sizeof(bad), rel, a->d_name, (const char *)NULL);
+				break;
+			}
+		closedir(dir);
+	}
+	if (devs)
+		closedir(devs);
+	if (!why)
+		return 0;
+	gpupt_msg(h->err, "/%s: %s; the PCI devices below %s cannot be read\n", bad, why, h->root);
+	return -EINVAL;
+}
+
+/* libpci on the sysfs below the root (with the root's pci.ids for names); NULL on ENOMEM. */
+static struct pci_access *libpci_open(struct gpupt_host *h, bool names)
 {
 	struct pci_access *pacc;
 	char syspath[PATH_MAX];
@@ -225,8 +387,9 @@ static struct pci_access *libpci_open(struct gpupt_host *h)
 	pacc->method = PCI_ACCESS_SYS_BUS_PCI;
 	pacc->id_lookup_mode = PCI_LOOKUP_NO_HWDB;	/* udev's hwdb is not below the root */
 	pci_set_param(pacc, "sysfs.path", syspath);	/* copied by libpci */
-	set_ids_file(h, pacc);
 	pci_init(pacc);
+	if (names)
+		load_names(h, pacc);
 	return pacc;
 }
 
@@ -241,7 +404,10 @@ int gpupt_devices_scan_flags(struct gpupt_host *h, struct gpupt_devlist *out, un
 	/* libpci treats a missing directory as fatal; no PCI is an empty list here. */
 	if (!gpupt_path_exists(h->rootfd, SYSFS_PCI_DEVICES))
 		return 0;
-	pacc = libpci_open(h);
+	ret = libpci_can_read(h);
+	if (ret < 0)
+		return ret;
+	pacc = libpci_open(h, !(flags & GPUPT_SCAN_NO_NAMES));
 	if (!pacc)
 		return -ENOMEM;
 	pci_scan_bus(pacc);
@@ -257,7 +423,7 @@ int gpupt_devices_scan_flags(struct gpupt_host *h, struct gpupt_devlist *out, un
 	/* Names cost most of a scan (parsing pci.ids): only when asked. */
 	if (!(flags & GPUPT_SCAN_NO_NAMES))
 		for (size_t i = 0; i < out->n; i++)
-			dev_fill_names(pacc, &out->dev[i]);
+			dev_fill_names(h, pacc, &out->dev[i]);
 out:
 	pci_cleanup(pacc);
 	return ret;
@@ -276,10 +442,10 @@ int gpupt_devices_fill_names(struct gpupt_host *h, struct gpupt_devlist *l, cons
 		if (which && !which[i])
 			continue;
 		if (!pacc)
-			pacc = libpci_open(h);
+			pacc = libpci_open(h, true);
 		if (!pacc)
 			return -ENOMEM;
-		dev_fill_names(pacc, &l->dev[i]);
+		dev_fill_names(h, pacc, &l->dev[i]);
 	}
 	if (pacc)
 		pci_cleanup(pacc);
@@ -315,12 +481,13 @@ static int load_one(struct gpupt_host *h, const char *rel, const char *origin,
 	int ret;
 
 	gpupt_config_init(c);
-	ret = gpupt_read_file_alloc(h->rootfd, rel, GPUPT_FILE_MAX, 0, &buf, &len);
+	ret = gpupt_read_file_alloc(h->rootfd, rel, GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &buf, &len);
 	if (ret == -ENOENT)
 		return 0;
 	if (ret < 0) {
 		if (err)
-			gpupt_msg(err, "%s: %s\n", origin, strerror(-ret));
+			gpupt_msg(err, "%s: %s\n", origin ? origin : "/proc/cmdline",
+				  gpupt_read_strerror(ret));
 		return ret;
 	}
 	gpupt_diags_init(&diags);

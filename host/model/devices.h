@@ -48,9 +48,14 @@ struct gpupt_devlist {
 /*
  * Enumerate every PCI function below h->root.  pci.ids comes from
  * <root>/usr/share/misc/pci.ids or <root>/usr/share/hwdata/pci.ids when the
- * root has one, else the system's.  Returns 0 (an empty list is fine:
- * a host without /sys/bus/pci has no devices) or -errno.
- * Free with gpupt_devices_free().
+ * root has one, else the system's; one that is corrupt, unreadable or not a
+ * regular file gives numbers for names ("10de", "1381"), with a warning on
+ * h->err.  The *_name fields are for display: in text output (!h->json)
+ * their control characters are escaped (gpupt_printable); JSON escapes them
+ * itself.  Below --root, a sys/bus/pci that libpci could not read (a FIFO or
+ * a directory where an attribute belongs) is refused with -EINVAL, said on
+ * h->err.  Returns 0 (an empty list is fine: a host without /sys/bus/pci
+ * has no devices) or -errno.  Free with gpupt_devices_free().
  */
 int gpupt_devices_scan(struct gpupt_host *h, struct gpupt_devlist *out);
 void gpupt_devices_free(struct gpupt_devlist *l);

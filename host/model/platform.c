@@ -61,7 +61,8 @@ void gpupt_kernels_find(int rootfd, struct gpupt_kernels *out)
 	char osrelease[GPUPT_KVER_MAX];
 
 	memset(out, 0, sizeof(*out));
-	if (gpupt_read_file(rootfd, "proc/sys/kernel/osrelease", osrelease, sizeof(osrelease), 0) > 0) {
+	if (gpupt_read_file(rootfd, "proc/sys/kernel/osrelease", osrelease, sizeof(osrelease),
+			    GPUPT_READ_REGULAR) > 0) {
 		osrelease[strcspn(osrelease, "\n")] = '\0';
 		gpupt_kernel_parse(&out->running, osrelease);
 	}
@@ -127,7 +128,8 @@ bool gpupt_cpu_is_intel(int rootfd)
 	size_t len;
 	bool intel;
 
-	if (gpupt_read_file_alloc(rootfd, "proc/cpuinfo", GPUPT_FILE_MAX, 0, &buf, &len) < 0)
+	if (gpupt_read_file_alloc(rootfd, "proc/cpuinfo", GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &buf,
+				  &len) < 0)
 		return false;
 	intel = memmem(buf, len, "GenuineIntel", 12) != NULL;
 	free(buf);
@@ -149,7 +151,8 @@ int gpupt_cpu_has_flag(int rootfd, const char *flag)
 {
 	char *buf;
 	size_t len;
-	int r = gpupt_read_file_alloc(rootfd, "proc/cpuinfo", GPUPT_FILE_MAX, 0, &buf, &len);
+	int r = gpupt_read_file_alloc(rootfd, "proc/cpuinfo", GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &buf,
+				      &len);
 
 	if (r < 0)
 		return r;

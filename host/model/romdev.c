@@ -10,14 +10,20 @@
 #include "lib/path.h"
 #include "sysfs/sysfs.h"
 
-int gpupt_rom_read_file(int dirfd, const char *path, uint8_t **buf, size_t *len)
+static int read_rom(int dirfd, const char *path, unsigned flags, uint8_t **buf, size_t *len)
 {
 	char *data;
-	int r = gpupt_read_file_alloc(dirfd, path, GPUPT_ROM_MAX_SIZE, 0, &data, len);
+	int r = gpupt_read_file_alloc(dirfd, path, GPUPT_ROM_MAX_SIZE, flags, &data, len);
 
 	if (r == 0)
 		*buf = (uint8_t *)data;
 	return r;
+}
+
+/* A dump someone names: a FIFO (say, a shell's <(...)) or a device node is refused. */
+int gpupt_rom_read_file(int dirfd, const char *path, uint8_t **buf, size_t *len)
+{
+	return read_rom(dirfd, path, GPUPT_READ_REGULAR, buf, len);
 }
 
 int gpupt_rom_read_device(int rootfd, const char *addr, uint8_t **buf, size_t *len)
@@ -32,7 +38,8 @@ int gpupt_rom_read_device(int rootfd, const char *addr, uint8_t **buf, size_t *l
 	ret = gpupt_sysfs_write(rootfd, path, "1", 1);
 	if (ret < 0)
 		return ret;
-	ret = gpupt_rom_read_file(rootfd, path, buf, len);
+	/* The kernel's attribute: bounded and O_NONBLOCK is all it needs. */
+	ret = read_rom(rootfd, path, 0, buf, len);
 	/* Always switch the ROM BAR off again, even when the read failed. */
 	int off = gpupt_sysfs_write(rootfd, path, "0", 1);
 	if (ret == 0 && off < 0) {

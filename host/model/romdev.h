@@ -12,6 +12,8 @@
  * happened.  Both return 0 with a malloc'd *buf (*len may be 0: the kernel
  * gave nothing), -ENOENT (no rom attribute / no file), -EFBIG (more than
  * GPUPT_ROM_MAX_SIZE) or another -errno (-EIO: the kernel cannot read it).
+ * A ROM file must be a regular file (-EINVAL for a FIFO, a device node or a
+ * directory: gpupt_read_strerror() says so).
  */
 int gpupt_rom_read_device(int rootfd, const char *addr, uint8_t **buf, size_t *len);
 int gpupt_rom_read_file(int dirfd, const char *path, uint8_t **buf, size_t *len);

@@ -213,7 +213,7 @@ static void for_each_line(struct storage *st, const char *rel, void (*fn)(struct
 	char *buf, *line, *save = NULL;
 	size_t len;
 
-	if (gpupt_read_file_alloc(st->h->rootfd, rel, GPUPT_FILE_MAX, 0, &buf, &len) < 0)
+	if (gpupt_read_file_alloc(st->h->rootfd, rel, GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &buf, &len) < 0)
 		return;
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
 		fn(st, line);
@@ -409,9 +409,13 @@ int gpupt_safety_check(struct gpupt_host *h, const struct gpupt_devlist *l,
 
 void gpupt_safety_print(const struct gpupt_safety_report *r, FILE *f)
 {
+	char shown[4 * sizeof(r->item[0].msg)];
+
+	/* Items name drivers and mounts as sysfs and mountinfo spell them: escaped. */
 	for (unsigned i = 0; i < r->n; i++)
 		gpupt_msg(f, "%s: %s: %s\n", r->item[i].addr,
-			r->item[i].level == GPUPT_SAFETY_REFUSE ? "refused" : "warning", r->item[i].msg);
+			r->item[i].level == GPUPT_SAFETY_REFUSE ? "refused" : "warning",
+			gpupt_printable(r->item[i].msg, shown, sizeof(shown)));
 	if (r->dropped)
 		gpupt_msg(f, "%u more problems not shown\n", r->dropped);
 }

@@ -202,21 +202,24 @@ int gpupt_select_resolve(const struct gpupt_devlist *l, const char *const *sels,
 	return ret;
 }
 
+/* As binder/select.c decides: a fingerprint that does not match wins over everything. */
 bool gpupt_config_selects(const struct gpupt_config *c, const struct gpupt_dev *d)
 {
-	for (unsigned i = 0; i < c->n_ids; i++)
-		if (gpupt_id_matches(&c->ids[i], d->vendor, d->device, d->subvendor, d->subdevice))
-			return true;
+	bool named = false;
+
 	for (unsigned i = 0; i < c->n_addrs; i++) {
 		const struct gpupt_pci_addr *a = &c->addrs[i];
 
 		if (!gpupt_addr_matches(a, d->domain, d->bus, d->slot, d->func))
 			continue;
-		if (!a->has_fingerprint ||
-		    gpupt_id_matches(&a->fingerprint, d->vendor, d->device, d->subvendor, d->subdevice))
-			return true;
+		if (a->has_fingerprint &&
+		    !gpupt_id_matches(&a->fingerprint, d->vendor, d->device, d->subvendor, d->subdevice))
+			return false;
+		named = true;
 	}
-	return false;
+	for (unsigned i = 0; i < c->n_ids && !named; i++)
+		named = gpupt_id_matches(&c->ids[i], d->vendor, d->device, d->subvendor, d->subdevice);
+	return named;
 }
 
 void gpupt_select_from_config(const struct gpupt_devlist *l, const struct gpupt_config *c,

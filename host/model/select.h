@@ -54,7 +54,11 @@ void gpupt_select_from_config(const struct gpupt_devlist *l, const struct gpupt_
 
 bool gpupt_selection_has(const struct gpupt_selection *s, size_t idx);
 
-/* Does config c select device d (same rules as gpupt_select_from_config)? */
+/*
+ * Does config c select device d, as the binder will decide at boot?  An
+ * ids or addrs entry names it, and no addrs entry naming it carries a
+ * fingerprint it does not have (a mismatch keeps it unbound).
+ */
 bool gpupt_config_selects(const struct gpupt_config *c, const struct gpupt_dev *d);
 
 /*

@@ -24,3 +24,5 @@ TEST_SCRIPTS += "sh tests/cli/test-binder.sh $(BINDER)" \
 SHELL_SCRIPTS += tests/cli/test-binder.sh tests/cli/test-gpupt.sh tests/cli/test-vm-rom.sh \
 	$(BINDER_ROOT_BUILDER) tests/fixtures/host/devroot.sh tests/fixtures/host/boot-root.sh \
 	tests/fixtures/host/rom-images.sh
+# Commands on a root whose proc/ and sys/ files report the kernel's sizes.
+TEST_LDFLAGS_pseudofiles := -Wl,--wrap=fstat

@@ -73,8 +73,9 @@ seed_host() {
 	fx_dev 0000:02:00.0 144d a808 010802 144d a801 nvme 15
 }
 
+# A binder that hangs fails its case (exit status 124) instead of the run.
 run() {
-	"$BIND" --root "$R" --modprobe "$T/modprobe" "$@" >"$T/out" 2>"$T/err"
+	timeout 20 "$BIND" --root "$R" --modprobe "$T/modprobe" "$@" >"$T/out" 2>"$T/err"
 	rc=$?
 }
 
@@ -224,6 +225,45 @@ check_untouched $GPU
 check_file sys/bus/pci/drivers/nouveau/unbind ""
 check_log "<3>gpupt: $GPU is 10de:1b80, gpupt.addrs wants 10de:1381 (card moved?); not bound"
 
+# ---- one address listed twice: both entries found, none reported missing ----
+begin dup-addr
+seed_host
+fx_cmdline "gpupt.addrs=$GPU,$GPU=10de:1381"
+kernel_like_modprobe
+run
+check_rc 0
+check_no_log "no PCI device"
+check_log "<6>gpupt: $GPU 10de:1381: bound to vfio-pci (was on nouveau)"
+check_untouched $AUDIO
+
+begin dup-slot
+seed_host
+fx_cmdline "gpupt.addrs=01:00,$AUDIO"
+kernel_like_modprobe
+run
+check_rc 0
+check_no_log "no PCI device"
+check_file $DEVS/$GPU/driver_override vfio-pci
+check_file $DEVS/$AUDIO/driver_override vfio-pci
+
+# ---- a fingerprint that does not match wins over any other entry ----
+# The same address without a fingerprint, or gpupt.ids naming the device:
+# the card there is not the one meant, so it is not bound.
+for over in addrs ids; do
+	begin "fingerprint-wins-over-$over"
+	seed_host
+	case $over in
+	addrs) fx_cmdline "gpupt.addrs=$GPU,$GPU=10de:1b80" ;;
+	ids) fx_cmdline "gpupt.addrs=$GPU=10de:1b80 gpupt.ids=10de:1381" ;;
+	esac
+	run
+	check_rc 1
+	check_untouched $GPU
+	check_file sys/bus/pci/drivers/nouveau/unbind ""
+	check_log "<3>gpupt: $GPU is 10de:1381, gpupt.addrs wants 10de:1b80 (card moved?); not bound"
+	check_no_log "no PCI device"
+done
+
 # ---- an address with no device ----
 begin noaddr
 seed_host
@@ -343,6 +383,126 @@ check_untouched $AUDIO
 check_file sys/bus/pci/drivers_probe ""
 check_modprobe none
 check_log "<6>gpupt: gpupt.off: binding nothing"
+
+# ---- what is not a regular file: refused at once, never waited on ----
+# /etc/gpupt.conf as a FIFO (with no writer, then with one that never
+# writes) or a directory: unreadable, logged, ignored.
+not_regular() {	# not_regular fifo|fifo-held|dir PATH: PATH below the root becomes that
+	rm -f "$R/$2"
+	case $1 in
+	fifo*) mkfifo "$R/$2" ;;
+	dir) mkdir "$R/$2" ;;
+	esac
+}
+for kind in fifo fifo-held dir; do
+	begin "conf-$kind"
+	seed_host
+	fx_cmdline "quiet"
+	not_regular $kind etc/gpupt.conf
+	if [ $kind = fifo-held ]; then
+		exec 3<>"$R/etc/gpupt.conf"
+		run
+		exec 3>&-
+	else
+		run
+	fi
+	check_rc 0
+	check_log "<3>gpupt: cannot read /etc/gpupt.conf: not a regular file (a FIFO or a directory); ignored"
+	check_untouched $GPU
+	check_modprobe none
+done
+
+# The command line as a FIFO or a directory: gpupt.off cannot be seen, so
+# nothing is bound, though the conf selects the GPU.
+for kind in fifo dir; do
+	begin "cmdline-$kind"
+	seed_host
+	fx_conf "ids = 10de:1381"
+	not_regular $kind proc/cmdline
+	run
+	check_rc 0
+	check_log "<3>gpupt: cannot read /proc/cmdline: not a regular file (a FIFO or a directory); counts as gpupt.off: nothing is bound"
+	check_log "<6>gpupt: gpupt.off: binding nothing"
+	check_untouched $GPU
+done
+
+# A device's uevent as a FIFO or a directory: that device is skipped, the
+# rest still bound.
+for kind in fifo dir; do
+	begin "uevent-$kind"
+	seed_host
+	fx_cmdline "gpupt.ids=10de:1381,10de:0fbc"
+	kernel_like_modprobe
+	not_regular $kind "$DEVS/$GPU/uevent"
+	run
+	check_rc 0
+	check_log "<4>gpupt: $GPU: cannot read its uevent ("
+	check_untouched $GPU
+	check_file $DEVS/$AUDIO/driver_override vfio-pci
+done
+check_log "<4>gpupt: $GPU: cannot read its uevent (is a directory); skipped"
+
+# driver_override as a FIFO: the write fails at once (no reader), not bound.
+begin override-fifo
+seed_host
+fx_cmdline "gpupt.addrs=$GPU"
+not_regular fifo "$DEVS/$GPU/driver_override"
+run
+check_rc 1
+check_log "<3>gpupt: $GPU 10de:1381: cannot write vfio-pci to driver_override: no such device or address; not bound"
+check_file sys/bus/pci/drivers/nouveau/unbind ""
+
+# ---- a command line longer than the binder reads counts as gpupt.off ----
+# 4095 bytes with the newline fit (the conf applies); 4096 do not.
+long_cmdline() {	# long_cmdline N: a command line of N bytes, newline included
+	head -c $(($1 - 1)) /dev/zero | tr '\0' x >"$R/proc/cmdline"
+	echo >>"$R/proc/cmdline"
+}
+begin cmdline-fits
+seed_host
+fx_conf "ids = 10de:1381"
+long_cmdline 4095
+run --dry-run
+check_rc 0
+checks=$((checks + 1))
+grep -qF "selected by ids in /etc/gpupt.conf" "$T/out" || fail "conf not applied: $(cat "$T/out")"
+
+begin cmdline-too-long
+seed_host
+fx_conf "ids = 10de:1381"
+long_cmdline 4096
+run
+check_rc 0
+check_log "<3>gpupt: cannot read /proc/cmdline: larger than 4095 bytes; counts as gpupt.off: nothing is bound"
+check_log "<6>gpupt: gpupt.off: binding nothing"
+check_untouched $GPU
+check_modprobe none
+
+# --cmdline longer than that is a usage error, not cut short.
+begin cmdline-arg-too-long
+seed_host
+fx_conf "ids = 10de:1381"
+run --cmdline "$(head -c 4096 /dev/zero | tr '\0' x)"
+check_rc 2
+checks=$((checks + 1))
+grep -qF "gpupt-bind: --cmdline: longer than 4095 bytes" "$T/err" || fail "stderr: $(cat "$T/err")"
+check_untouched $GPU
+run --dry-run --cmdline "$(head -c 4095 /dev/zero | tr '\0' x)"
+check_rc 0
+
+# ---- an unclosed quote in a gpupt token counts as gpupt.off ----
+# It runs to the end of the line, as in the kernel: the gpupt.off typed
+# after it is inside the value, and the conf must not apply instead.
+begin unclosed-quote
+seed_host
+fx_conf "ids = 10de:1381"
+fx_cmdline 'quiet gpupt.ids="10de:0fbc gpupt.off'
+run
+check_rc 0
+check_log '<3>gpupt: gpupt.ids: "10de:0fbc gpupt.off" opens a double quote that is never closed (the rest of the line is in it); treated as off: nothing is bound'
+check_log "<6>gpupt: gpupt.off: binding nothing"
+check_untouched $GPU
+check_untouched $AUDIO
 
 # ---- malformed tokens: logged, the good entries still used ----
 begin malformed

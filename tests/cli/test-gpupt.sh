@@ -11,11 +11,12 @@ passed=0
 failed=0
 
 # expect NAME STATUS PATTERN CMD...: CMD exits STATUS and its output
-# (stdout and stderr) has a line matching the fixed string PATTERN.
+# (stdout and stderr) has a line matching the fixed string PATTERN.  A
+# command that hangs is stopped after 20 s (exit status 124).
 expect() {
 	name=$1 want=$2 pattern=$3
 	shift 3
-	"$@" >"$tmp/out" 2>&1
+	timeout 20 "$@" >"$tmp/out" 2>&1
 	got=$?
 	if [ "$got" -eq "$want" ] && grep -qxF -- "$pattern" "$tmp/out"; then
 		passed=$((passed + 1))
@@ -66,6 +67,43 @@ case $(cat "$tmp/json-after") in
 	failed=$((failed + 1))
 	echo "FAIL json-after-command: $(cat "$tmp/json-after")" ;;
 esac
+
+# ---- a FIFO or a directory where a regular file belongs: refused at once ----
+# odd KIND PATH: a copy of the seed root in $O where PATH is a FIFO or a directory.
+odd() {
+	rm -rf "$tmp/odd"
+	cp -RP "$R" "$tmp/odd"
+	O=$tmp/odd
+	rm -f "$O/$2"
+	case $1 in
+	fifo) mkfifo "$O/$2" ;;
+	dir) mkdir "$O/$2" ;;
+	esac
+}
+NOT_REGULAR="not a regular file (a FIFO, a device or a directory)"
+DEV=sys/devices/pci0000:00/0000:01:00.0
+for kind in fifo dir; do
+	odd $kind etc/gpupt.conf
+	expect "conf-$kind-list" 1 "gpupt: /etc/gpupt.conf: $NOT_REGULAR" "$gpupt" --root "$O" list
+	expect "conf-$kind-status" 1 "gpupt: /etc/gpupt.conf: $NOT_REGULAR" "$gpupt" --root "$O" status
+	odd $kind proc/cmdline
+	expect "cmdline-$kind-list" 1 "gpupt: /proc/cmdline: $NOT_REGULAR" "$gpupt" --root "$O" list
+	# An attribute libpci opens (it would wait on a FIFO, and stop on a directory).
+	odd $kind $DEV/vendor
+	expect "sysfs-$kind-list" 1 "gpupt: /sys/bus/pci/devices/0000:01:00.0/vendor: a FIFO, device node or directory where sysfs has a file; the PCI devices below $O cannot be read" "$gpupt" --root "$O" list
+	# One gpupt writes, then reads itself: it fails at once, never waits.
+	odd $kind $DEV/rom
+	case $kind in fifo) why="No such device or address" ;; dir) why="Is a directory" ;; esac
+	expect "sysfs-$kind-rom" 1 "gpupt: rom: 0000:01:00.0: cannot read the option ROM: $why" "$gpupt" --root "$O" rom 01:00.0
+	rm -rf "$tmp/rom.bin"
+	case $kind in fifo) mkfifo "$tmp/rom.bin" ;; dir) mkdir "$tmp/rom.bin" ;; esac
+	expect "rom-file-$kind" 1 "gpupt: rom: cannot read $tmp/rom.bin: $NOT_REGULAR" "$gpupt" rom --file "$tmp/rom.bin"
+done
+# The same FIFO with a writer that never writes.
+mkfifo "$tmp/held"
+exec 3<>"$tmp/held"
+expect "rom-file-fifo-held" 1 "gpupt: rom: cannot read $tmp/held: $NOT_REGULAR" "$gpupt" rom --file "$tmp/held"
+exec 3>&-
 
 "$gpupt" --root "$R" --json check >"$tmp/json" 2>&1
 case $(cat "$tmp/json") in

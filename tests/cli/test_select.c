@@ -239,6 +239,17 @@ static void test_from_config(void **state)
 	assert_int_equal(gpupt_parse_id("144d:a808", 9, &c.ids[c.n_ids++]), 0);
 	gpupt_select_from_config(&f->l, &c, &s);
 	assert_selected(f, &s, "0000:01:00.0 0000:02:00.0");
+	/* ... nor does an id of the device: the mismatch wins, as in the binder. */
+	assert_int_equal(gpupt_parse_id("10de:0fbc", 9, &c.ids[c.n_ids++]), 0);
+	gpupt_select_from_config(&f->l, &c, &s);
+	assert_selected(f, &s, "0000:01:00.0 0000:02:00.0");
+	/* The same address twice, with and without a fingerprint: the mismatch wins too. */
+	assert_int_equal(gpupt_parse_addr("0000:02:00.0", 12, &a), 0);
+	c.addrs[c.n_addrs++] = a;
+	assert_int_equal(gpupt_parse_addr("0000:02:00.0=144d:ffff", 22, &a), 0);
+	c.addrs[c.n_addrs++] = a;
+	gpupt_select_from_config(&f->l, &c, &s);
+	assert_selected(f, &s, "0000:01:00.0");
 }
 
 static void safety(struct fx *f, const char *sel, struct gpupt_safety_report *r)

@@ -407,6 +407,14 @@ static const struct parse_case parse_cases[] = {
 	{ "gpupt.addrs=0000:01:00.0=10de", "", "BAD_FINGERPRINT(0000:01:00.0=10de)", 1 },
 	{ "gpupt.addrs=0000:01:00.0=", "", "BAD_FINGERPRINT(0000:01:00.0=)", 1 },
 	{ "gpupt.addrs=0000:01:0.0=10de:1381", "", "BAD_ADDR(0000:01:0.0=10de:1381)", 1 },
+	/* entries are trimmed of the kernel's white space, 0xa0 (NBSP in Latin-1) included */
+	{ "gpupt.ids=\"10de:1381,\xa0" "10de:0fbc\"", "ids=10de:1381,10de:0fbc", "", 1 },
+	{ "gpupt.ids=\"\xa0\t10de:1381\xa0 ,\v10de:0fbc\f\r\xa0\"", "ids=10de:1381,10de:0fbc", "", 1 },
+	{ "gpupt.addrs=\"0000:01:00.0=10de:1381\xa0,\xa0" "01:00.1\"",
+	  "addrs=0000:01:00.0=10de:1381,0000:01:00.1", "", 1 },
+	{ "gpupt.ids=\"10de:1381,\xa0\"", "ids=10de:1381", "", 1 },
+	/* ... and 0xa0 splits tokens, as a space does */
+	{ "gpupt.ids=10de:1381,\xa0" "10de:0fbc", "ids=10de:1381", "", 1 },
 	/* empty entries and values */
 	{ "gpupt.ids=10de:1381,,10de:0fbc,", "ids=10de:1381,10de:0fbc", "", 1 },
 	{ "gpupt.ids=", "", "EMPTY_VALUE()", 1 },
@@ -419,10 +427,15 @@ static const struct parse_case parse_cases[] = {
 	{ "gpupt.", "", "UNKNOWN_KEY()", 1 },
 	{ "gpupt.fb_mode=keep", "", "UNKNOWN_KEY(keep)", 1 },
 	{ "gpupt.ids.x=10de:1381", "", "UNKNOWN_KEY(10de:1381)", 1 },
-	/* an unclosed quote eats the rest of the line, as in the kernel */
-	{ "gpupt.ids=\"10de:1381 gpupt.debug\n", "", "UNCLOSED_QUOTE(10de:1381 gpupt.debug\n)", 1 },
-	{ "quiet gpupt.debug \"gpupt.ids=10de:1381", "debug=1",
+	/* an unclosed quote eats the rest of the line, as in the kernel, and a gpupt.off
+	 * with it: a gpupt token with one counts as off */
+	{ "gpupt.ids=\"10de:1381 gpupt.debug\n", "off", "UNCLOSED_QUOTE(10de:1381 gpupt.debug\n)", 1 },
+	{ "quiet gpupt.debug \"gpupt.ids=10de:1381", "debug=1 off",
 	  "UNCLOSED_QUOTE(10de:1381)", 2 },
+	{ "gpupt.addrs=\"01:00.0 gpupt.off", "off", "UNCLOSED_QUOTE(01:00.0 gpupt.off)", 1 },
+	{ "gpupt.ids=10de:1381 gpupt.driver=\"pci-stub", "ids=10de:1381 off",
+	  "UNCLOSED_QUOTE(pci-stub)", 2 },
+	{ "gpupt.frob=\"x", "off", "UNCLOSED_QUOTE(x)", 1 },
 	{ "root=\"/dev/sda gpupt.off", "", "", 0 },
 };
 
@@ -575,10 +588,11 @@ static void test_diag_text(void **state)
 		  "gpupt.fb: \"drop\" is not keep or release; setting ignored (the default is release)" },
 		{ "gpupt.ids=", "gpupt.ids: empty value; setting ignored" },
 		{ "gpupt.ids=\"10de:1381",
-		  "gpupt.ids: \"10de:1381\" opens a double quote that is never closed; setting ignored" },
+		  "gpupt.ids: \"10de:1381\" opens a double quote that is never closed (the rest of the"
+		  " line is in it); treated as off: nothing is bound" },
 		{ "gpupt.off=\"yes",
-		  "gpupt.off: \"yes\" opens a double quote that is never closed;"
-		  " treated as off: nothing is bound" },
+		  "gpupt.off: \"yes\" opens a double quote that is never closed (the rest of the line is"
+		  " in it); treated as off: nothing is bound" },
 		/* hostile input: escaped, and cut at 64 bytes */
 		{ "gpupt.ids=\x01\x7f\xff\\\"x\"",
 		  "gpupt.ids: \"\\x01\\x7f\\xff\\\\\\\"x\\\"\" is not VVVV:DDDD (4 hex digits each);"

@@ -89,6 +89,10 @@ static const struct conf_case conf_cases[] = {
 	  "BAD_ADDR@1[addrs](01:00.8) BAD_FINGERPRINT@1[addrs](01:00.0=10de)", 0 },
 	{ "\n\r\n\nids = x\n", "", "BAD_ID@4[ids](x)", 0 },
 	{ "ids = 10de:1381\r", "ids=10de:1381", "", 1 },
+	/* list entries are trimmed like the kernel's tokens: 0xa0 is white space too */
+	{ "ids = 10de:1381,\xa0" "10de:0fbc\n", "ids=10de:1381,10de:0fbc", "", 1 },
+	{ "addrs = \xa0" "01:00.0=10de:1381\xa0, 01:00.1\xa0\xa0\n",
+	  "addrs=0000:01:00.0=10de:1381,0000:01:00.1", "", 1 },
 	{ "ids\0 = 10de:1381\n", "", "BAD_LINE@1[](ids)", 0 },	/* strlen() stops at the NUL */
 	{ "i-d_s = 10de:1381\n", "", "UNKNOWN_KEY@1[i-d_s](10de:1381)", 0 },
 };
