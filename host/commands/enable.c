@@ -35,7 +35,6 @@
 #include "lib/path.h"
 #include "lib/run.h"
 
-#define MODPROBE_PATH "etc/modprobe.d/gpupt.conf"
 #define CONF_TEXT_MAX 8192
 
 struct opts {
@@ -53,6 +52,7 @@ struct run_ctx {
 	struct opts o;
 	const char *command;		/* "enable" or "disable" */
 	struct gpupt_plan journal;	/* what gpupt added before this run */
+	struct gpupt_journal_seen seen;	/* the journal file the plan was made from */
 	struct gpupt_plan plan;
 	const struct gpupt_bootloader *boot;
 	const struct gpupt_initramfs_gen *gen;
@@ -149,7 +149,7 @@ static int plan_enable(struct run_ctx *c, const struct gpupt_selection *s, const
 	r = n < 0 ? n : plan_whole(c, GPUPT_CONF_PATH, conf, (size_t)n);
 	free(conf);
 	if (r == 0)
-		r = plan_whole(c, MODPROBE_PATH, c->o.unsafe_interrupts ? modprobe : NULL,
+		r = plan_whole(c, GPUPT_MODPROBE_PATH, c->o.unsafe_interrupts ? modprobe : NULL,
 			       sizeof(modprobe) - 1);
 	if (r == 0)
 		r = c->boot->apply(&e);
@@ -314,7 +314,7 @@ static int write_change(struct run_ctx *c, struct gpupt_backup *b, struct gpupt_
 static int write_journal(struct run_ctx *c, struct gpupt_backup *b)
 {
 	struct gpupt_plan *next = calloc(1, sizeof(*next));
-	size_t size = 64 + GPUPT_PLAN_MAX * (3 * GPUPT_PATH_MAX + 2 * GPUPT_NOTES_MAX);
+	size_t size = 512 + GPUPT_PLAN_MAX * (3 * GPUPT_PATH_MAX + 2 * GPUPT_NOTES_MAX);
 	char *buf = malloc(size);
 	int r = -ENOMEM;
 
@@ -533,7 +533,7 @@ static int load_common(struct run_ctx *c)
 	if (!c->gen)
 		gpupt_warn(c->h->err, "no initramfs generator found (initramfs-tools, "
 				   "dracut, mkinitcpio); rebuild the initramfs yourself\n");
-	return gpupt_journal_read(c->h->rootfd, c->h->err, &c->journal) < 0 ? -EINVAL : 0;
+	return gpupt_journal_read(c->h->rootfd, c->h->err, &c->journal, &c->seen) < 0 ? -EINVAL : 0;
 }
 
 /* The editors refuse shapes they cannot edit exactly; say which and how to fix it. */

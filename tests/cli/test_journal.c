@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The journal is the only way back: gpupt enable and disable on fixture
+ * roots (tests/cli/boot_fixture.h) with a journal cut short, changed, or
+ * naming files that are not gpupt's.
+ */
+#define _XOPEN_SOURCE 700
+#include "tests/cli/boot_fixture.h"
+
+#define JOURNAL "var/lib/gpupt/journal"
+#define HEAD "gpupt-journal 1\n"
+
+static void write_rel(struct fx *f, const char *rel, const char *text)
+{
+	assert_int_equal(gpupt_file_write_atomic(f->h.rootfd, rel, text, strlen(text), 0644), 0);
+}
+
+/* body with its closing record: "end <checksum of body>". */
+static void write_journal(struct fx *f, const char *body)
+{
+	size_t n = strlen(body);
+	char *text = malloc(n + 32);
+
+	assert_non_null(text);
+	snprintf(text, n + 32, "%send %016llx\n", body,
+		 (unsigned long long)gpupt_checksum(body, n));
+	write_rel(f, JOURNAL, text);
+	free(text);
+}
+
+/* The journal with every occurrence of from (which must be there) replaced by to. */
+static void edit_journal(struct fx *f, const char *from, const char *to)
+{
+	char *s = read_rel(f, JOURNAL), *at, *out;
+
+	assert_non_null(s);
+	at = strstr(s, from);
+	assert_non_null(at);
+	out = malloc(strlen(s) + strlen(to) + 1);
+	assert_non_null(out);
+	sprintf(out, "%.*s%s%s", (int)(at - s), s, to, at + strlen(from));
+	write_rel(f, JOURNAL, out);
+	free(out);
+	free(s);
+}
+
+/*
+ * disable, disable --dry-run and enable all refuse the damaged journal,
+ * change nothing (the journal included) and say why and what to do.
+ */
+static void assert_refused(struct fx *f, const char *why)
+{
+	static const char advice[] =
+		"gpupt: that journal is the only record of what gpupt added, so gpupt neither "
+		"uses nor replaces it; the backups under /var/lib/gpupt/backup/<time>/ keep "
+		"every earlier version of each file gpupt changed, each with its own journal: "
+		"restore your files by hand from there, or, if the system is already clean, "
+		"remove /var/lib/gpupt/journal\n";
+	struct {
+		int (*cmd)(struct gpupt_host *, int, char **);
+		char *argv[4];
+	} runs[] = {
+		{ gpupt_cmd_disable, { "disable", "--yes", NULL } },
+		{ gpupt_cmd_disable, { "disable", "--dry-run", NULL } },
+		{ gpupt_cmd_enable, { "enable", "--yes", "01:00", NULL } },
+	};
+	char *before = snapshot(f, NULL), *calls_before = calls(f);
+
+	for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
+		char *now;
+
+		assert_int_equal(run_argv(f, runs[i].cmd, runs[i].argv), 1);
+		assert_non_null(strstr(f->err, "gpupt: /var/lib/gpupt/journal is damaged: "));
+		assert_non_null(strstr(f->err, why));
+		assert_non_null(strstr(f->err, "; nothing was changed\n"));
+		assert_non_null(strstr(f->err, advice));
+		assert_snapshot(f, before, NULL);
+		now = calls(f);
+		if (calls_before)
+			assert_string_equal(now, calls_before);
+		else
+			assert_null(now);
+		free(now);
+	}
+	free(before);
+	free(calls_before);
+}
+
+/* A journal cut short (whole lines, or in a line) is refused: disable would leave tokens. */
+static void test_truncated_journal(void **state)
+{
+	struct fx *f = make_fixture("seed", "debian", NULL);
+	char *s, *cut;
+
+	(void)state;
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "--grub-in-place", "01:00"),
+			 0);
+	s = read_rel(f, JOURNAL);
+	assert_non_null(s);
+	/* Cut at the line recording gpupt.addrs=...: disable would leave it on the command line. */
+	cut = strstr(s, "token gpupt.addrs=");
+	assert_non_null(cut);
+	*cut = '\0';
+	write_rel(f, JOURNAL, s);
+	assert_refused(f, "the closing `end` record is missing (cut short?)");
+	/* Cut inside a line. */
+	cut[0] = 't';
+	cut[1] = '\0';
+	write_rel(f, JOURNAL, s);
+	assert_refused(f, "its last line is cut short: the closing `end` record is missing");
+	write_rel(f, JOURNAL, "");
+	assert_refused(f, "it is empty (cut short?)");
+	free(s);
+	s = read_rel(f, "etc/default/grub");
+	assert_non_null(strstr(s, ADDRS));
+	free(s);
+	free_fixture(f);
+}
+
+/* A journal changed after gpupt wrote it no longer matches its checksum. */
+static void test_journal_checksum(void **state)
+{
+	struct fx *f = make_fixture("seed", "debian", NULL);
+
+	(void)state;
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "--grub-in-place", "01:00"),
+			 0);
+	edit_journal(f, "token iommu=pt\n", "token iommu=on\n");
+	assert_refused(f, "its checksum does not match its content (the `end` record says ");
+	assert_refused(f, "): it was changed or damaged");
+	free_fixture(f);
+}
+
+/*
+ * The journal names only gpupt's own files, and a saved copy only below
+ * the backup directory: otherwise disable would remove or copy any file.
+ * Each journal here has a good checksum; the unversioned one is as an
+ * earlier gpupt wrote it.
+ */
+static void test_journal_names_only_own_files(void **state)
+{
+	static const struct {
+		const char *body, *why;
+	} cases[] = {
+		{ HEAD "file etc/shadow whole\nsum 0000000000000000\n",
+		  "line 2 names /etc/shadow, which is not one of gpupt's own files (or not of kind "
+		  "whole)" },
+		{ HEAD "file etc/gpupt.conf whole\nsum 0000000000000000\nprior etc/shadow\n",
+		  "line 4: the saved copy /etc/shadow is not a file below /var/lib/gpupt/backup/" },
+		{ HEAD "file etc/gpupt.conf whole\nsum 0000000000000000\n"
+		  "prior var/lib/gpupt/backup/../../../../etc/shadow\n",
+		  "line 4: the saved copy /var/lib/gpupt/backup/../../../../etc/shadow is not a "
+		  "file below /var/lib/gpupt/backup/" },
+		{ HEAD "file etc/gpupt.conf whole\nsum 0000000000000000\n"
+		  "prior var/lib/gpupt/backup/\n",
+		  "is not a file below /var/lib/gpupt/backup/" },
+		{ HEAD "file etc/default/grub whole\nsum 0000000000000000\n",
+		  "line 2 names /etc/default/grub, which is not one of gpupt's own files (or not "
+		  "of kind whole)" },
+		{ HEAD "file ../etc/shadow whole\nsum 0000000000000000\n",
+		  "line 2 names /../etc/shadow, which is not one of gpupt's own files" },
+		{ HEAD "token root=/dev/sda1\n", "line 2 (`token root=/dev/sda1`) comes before any "
+		  "`file` line" },
+		{ HEAD "file etc/kernel/cmdline kcmdline\ntoken \"quoted\n",
+		  "line 3 (`token \"quoted`) is not a kernel command-line token" },
+		{ HEAD "file etc/gpupt.conf whole\n",
+		  "the entry of /etc/gpupt.conf has no `sum` line" },
+		{ HEAD "file etc/gpupt.conf whole\nsum 0\n", "line 3 (`sum 0`) is not a checksum" },
+		{ HEAD "file etc/gpupt.conf whole\nsum 0000000000000000\nremove etc/shadow\n",
+		  "line 4 (`remove etc/shadow`) is not understood" },
+		{ "gpupt-journal 7\n", "it is in a format this gpupt does not read "
+		  "(`gpupt-journal 7`; a newer gpupt wrote it?)" },
+		{ "# my notes\n", "its first line is not `gpupt-journal 1`" },
+	};
+	struct fx *f = make_fixture("seed", "debian", NULL);
+	char *s;
+
+	(void)state;
+	write_rel(f, "etc/shadow", "root:*:19000:0:99999:7:::\n");
+	write_rel(f, "etc/passwd", "root:x:0:0::/root:/bin/sh\n");
+	write_rel(f, "etc/gpupt.conf", "ids = 10de:1381\n");
+	assert_int_equal(gpupt_mkdir_parents(f->h.rootfd, "var/lib/gpupt/backup"), 0);
+	/*
+	 * As an earlier gpupt wrote it (no version, no checksum): an earlier
+	 * disable removed etc/shadow and copied etc/passwd over etc/gpupt.conf.
+	 */
+	write_rel(f, JOURNAL, "# What `gpupt enable` added; `gpupt disable` takes exactly this "
+			      "away.\nfile etc/shadow whole\nfile etc/gpupt.conf whole\n"
+			      "prior var/lib/gpupt/backup/../../../../etc/passwd\n");
+	assert_refused(f, "it has no version line and no checksum (an earlier gpupt wrote it), so "
+			  "gpupt cannot tell whether it is complete");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		write_journal(f, cases[i].body);
+		assert_refused(f, cases[i].why);
+	}
+	s = read_rel(f, "etc/shadow");
+	assert_string_equal(s, "root:*:19000:0:99999:7:::\n");
+	free(s);
+	s = read_rel(f, "etc/gpupt.conf");
+	assert_string_equal(s, "ids = 10de:1381\n");
+	free(s);
+	free_fixture(f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_truncated_journal),
+		cmocka_unit_test(test_journal_checksum),
+		cmocka_unit_test(test_journal_names_only_own_files),
+	};
+	return cmocka_run_group_tests(tests, setup_stdin, NULL);
+}
