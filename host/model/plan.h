@@ -56,6 +56,7 @@ struct gpupt_change {
 	size_t old_len, new_len;
 	bool old_exists, new_exists;
 	mode_t mode;			/* for a new file */
+	bool hand_edited;		/* WHOLE: old is not what gpupt left there */
 };
 
 enum { GPUPT_PLAN_MAX = 8 };

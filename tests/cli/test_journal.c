@@ -2,7 +2,8 @@
 /*
  * The journal is the only way back: gpupt enable and disable on fixture
  * roots (tests/cli/boot_fixture.h) with a journal cut short, changed, or
- * naming files that are not gpupt's.
+ * naming files that are not gpupt's; tokens and files gone by hand; a
+ * whole file of gpupt's edited by hand; a saved copy gone or a link.
  */
 #define _XOPEN_SOURCE 700
 #include "tests/cli/boot_fixture.h"
@@ -84,6 +85,11 @@ static void assert_refused(struct fx *f, const char *why)
 	}
 	free(before);
 	free(calls_before);
+}
+
+static void rename_boot(struct fx *f, const char *from, const char *to)
+{
+	assert_int_equal(renameat(f->h.rootfd, from, f->h.rootfd, to), 0);
 }
 
 /* A journal cut short (whole lines, or in a line) is refused: disable would leave tokens. */
@@ -202,12 +208,211 @@ static void test_journal_names_only_own_files(void **state)
 	free_fixture(f);
 }
 
+/* A saved copy that is a link (to a file outside the backups) is not copied over gpupt.conf. */
+static void test_prior_link_refused(void **state)
+{
+	struct fx *f = make_fixture("seed", "debian", NULL);
+	char *before;
+
+	(void)state;
+	write_rel(f, "etc/shadow", "root:*:19000:0:99999:7:::\n");
+	write_rel(f, "etc/gpupt.conf", "ids = 10de:1381\n");
+	assert_int_equal(gpupt_mkdir_parents(f->h.rootfd, "var/lib/gpupt/backup/x/etc"), 0);
+	assert_int_equal(symlinkat("/etc/shadow", f->h.rootfd,
+				   "var/lib/gpupt/backup/x/etc/gpupt.conf"), 0);
+	write_journal(f, HEAD "file etc/gpupt.conf whole\nsum 0000000000000000\n"
+			      "prior var/lib/gpupt/backup/x/etc/gpupt.conf\n");
+	before = snapshot(f, NULL);
+	assert_int_equal(RUN(f, gpupt_cmd_disable, "disable", "--yes"), 1);
+	assert_string_equal(f->err, "gpupt: cannot read /var/lib/gpupt/backup/x/etc/gpupt.conf, "
+				    "the version of /etc/gpupt.conf from before gpupt (Too many "
+				    "levels of symbolic links); nothing was written; put that copy "
+				    "back from another backup under /var/lib/gpupt/backup/, or "
+				    "restore /etc/gpupt.conf by hand and remove "
+				    "/var/lib/gpupt/journal, then run `gpupt disable` again\n");
+	assert_snapshot(f, before, NULL);
+	free(before);
+	free_fixture(f);
+}
+
+/* The saved copy of a file's version before gpupt is gone: the error names it and what to do. */
+static void test_prior_copy_missing(void **state)
+{
+	struct fx *f = make_fixture("seed", "debian", NULL);
+	char *before, *s, *prior, want[1024];
+
+	(void)state;
+	write_rel(f, "etc/gpupt.conf", "ids = 10de:1381\n");
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	s = read_rel(f, JOURNAL);
+	prior = strstr(s, "\nprior ");
+	assert_non_null(prior);
+	prior += strlen("\nprior ");
+	prior[strcspn(prior, "\n")] = '\0';
+	assert_int_equal(unlinkat(f->h.rootfd, prior, 0), 0);
+	before = snapshot(f, NULL);
+	assert_int_equal(RUN(f, gpupt_cmd_disable, "disable", "--yes"), 1);
+	snprintf(want, sizeof(want), "gpupt: cannot read /%s, the version of /etc/gpupt.conf "
+		 "from before gpupt (No such file or directory); nothing was written; put that "
+		 "copy back from another backup under /var/lib/gpupt/backup/, or restore "
+		 "/etc/gpupt.conf by hand and remove /var/lib/gpupt/journal, then run `gpupt "
+		 "disable` again\n", prior);
+	assert_string_equal(f->err, want);
+	assert_snapshot(f, before, NULL);
+	free(s);
+	free(before);
+	free_fixture(f);
+}
+
+/* What the journal records but is gone by hand: disable says so, removes the rest, succeeds. */
+static void test_disable_warns_missing(void **state)
+{
+	struct fx *f = make_fixture("seed", "debian", NULL);
+	char *before = snapshot(f, NULL), *grub, *at;
+
+	(void)state;
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "--grub-in-place", "01:00"),
+			 0);
+	grub = read_rel(f, "etc/default/grub");
+	at = strstr(grub, " iommu=pt");
+	assert_non_null(at);
+	memmove(at, at + strlen(" iommu=pt"), strlen(at + strlen(" iommu=pt")) + 1);
+	write_rel(f, "etc/default/grub", grub);
+	free(grub);
+	assert_int_equal(unlinkat(f->h.rootfd, "etc/gpupt.conf", 0), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_disable, "disable", "--yes"), 0);
+	assert_non_null(strstr(f->err, "gpupt: warning: the journal says gpupt added iommu=pt to "
+				       "/etc/default/grub, but it is not there (edited by hand?); "
+				       "nothing to remove for it\n"));
+	assert_non_null(strstr(f->err, "gpupt: warning: the journal says gpupt wrote "
+				       "/etc/gpupt.conf, but it is not there (removed by hand?); "
+				       "nothing to remove for it\n"));
+	/* Only those two: the tokens that were there are removed without a word. */
+	assert_null(strstr(f->err, "intel_iommu=on to"));
+	assert_null(strstr(f->err, "gpupt.addrs"));
+	assert_snapshot(f, before, "/var/lib");
+	free(before);
+
+	/* systemd-boot: /etc/kernel/cmdline removed by hand. */
+	free_fixture(f);
+	f = make_fixture("headless", "pve-sdboot", NULL);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_int_equal(unlinkat(f->h.rootfd, "etc/kernel/cmdline", 0), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_disable, "disable", "--dry-run"), 0);
+	assert_non_null(strstr(f->err, "gpupt: warning: the journal says gpupt added iommu=pt to "
+				       "/etc/kernel/cmdline, but that file is not there (removed "
+				       "by hand?); nothing to remove for it\n"));
+	free_fixture(f);
+}
+
+/* disable cannot take tokens out of a shape it cannot edit: the error names the file, the fix. */
+static void test_disable_error_names_file(void **state)
+{
+	struct fx *f = make_fixture("seed", "pve-sdboot", NULL);
+	char *before, *grub, *edited, *at;
+
+	(void)state;
+	/* Enabled with GRUB in place; the boot loader is systemd-boot now. */
+	rename_boot(f, "etc/kernel/proxmox-boot-uuids", "etc/kernel/proxmox-boot-uuids.off");
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "--grub-in-place", "01:00"),
+			 0);
+	rename_boot(f, "etc/kernel/proxmox-boot-uuids.off", "etc/kernel/proxmox-boot-uuids");
+	grub = read_rel(f, "etc/default/grub");
+	at = strstr(grub, ADDRS "\"");
+	assert_non_null(at);
+	at += strlen(ADDRS "\"");
+	/* "... gpupt.addrs=..."' x': no longer one quoted string */
+	edited = malloc(strlen(grub) + 8);
+	sprintf(edited, "%.*s' x'%s", (int)(at - grub), grub, at);
+	write_rel(f, "etc/default/grub", edited);
+	free(edited);
+	free(grub);
+	before = snapshot(f, NULL);
+	assert_int_equal(RUN(f, gpupt_cmd_disable, "disable", "--yes"), 1);
+	assert_string_equal(f->err, "gpupt: /etc/default/grub: GRUB_CMDLINE_LINUX_DEFAULT is not "
+				    "one quoted string (or a line ends in a backslash), so gpupt "
+				    "cannot take its tokens out; nothing was written; write it as "
+				    "GRUB_CMDLINE_LINUX_DEFAULT=\"...\", then run `gpupt disable` "
+				    "again\n");
+	assert_snapshot(f, before, NULL);
+	free(before);
+	free_fixture(f);
+}
+
+/* The path a "your version is kept as /PATH\n" message names (static buffer). */
+static const char *kept_as(const char *err, const char *file)
+{
+	static char path[256];
+	char lead[256];
+	const char *at;
+
+	snprintf(lead, sizeof(lead), "gpupt: warning: /%s was changed since gpupt wrote it; your "
+		 "version is kept as /", file);
+	at = strstr(err, lead);
+	if (!at)
+		return NULL;
+	at += strlen(lead);
+	snprintf(path, sizeof(path), "%.*s", (int)strcspn(at, "\n"), at);
+	return path;
+}
+
+/* A whole file gpupt wrote and someone edited since: disable says where their version is kept. */
+static void test_disable_keeps_hand_edits(void **state)
+{
+	struct fx *f = make_fixture("seed", "debian", NULL);
+	char *conf, *edited, *s;
+	const char *kept;
+
+	(void)state;
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	conf = read_rel(f, "etc/gpupt.conf");
+	edited = malloc(strlen(conf) + 32);
+	sprintf(edited, "%s# my own note\n", conf);
+	write_rel(f, "etc/gpupt.conf", edited);
+	assert_int_equal(RUN(f, gpupt_cmd_disable, "disable", "--dry-run"), 0);
+	assert_non_null(strstr(f->err, "gpupt: warning: /etc/gpupt.conf was changed since gpupt "
+				       "wrote it; disable would keep your version in its backup "
+				       "under /var/lib/gpupt/backup/\n"));
+	assert_null(strstr(f->err, "gpupt.cfg"));
+	assert_int_equal(RUN(f, gpupt_cmd_disable, "disable", "--yes"), 0);
+	kept = kept_as(f->err, "etc/gpupt.conf");
+	assert_non_null(kept);
+	/* var/lib/gpupt/backup/<time>/etc/gpupt.conf, <time> one name */
+	assert_int_equal(strncmp(kept, "var/lib/gpupt/backup/", 21), 0);
+	assert_string_equal(strchr(kept + 21, '/'), "/etc/gpupt.conf");
+	/* The drop-in was not edited: nothing said about it. */
+	assert_null(kept_as(f->err, "etc/default/grub.d/gpupt.cfg"));
+	s = read_rel(f, kept);
+	assert_string_equal(s, edited);
+	free(s);
+	assert_null(read_rel(f, "etc/gpupt.conf"));
+	assert_null(read_rel(f, JOURNAL));
+
+	/* enable over a hand-edited file says the same. */
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	write_rel(f, "etc/default/grub.d/gpupt.cfg", "# mine now\n");
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	kept = kept_as(f->err, "etc/default/grub.d/gpupt.cfg");
+	assert_non_null(kept);
+	s = read_rel(f, kept);
+	assert_string_equal(s, "# mine now\n");
+	free(s);
+	free(conf);
+	free(edited);
+	free_fixture(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_truncated_journal),
 		cmocka_unit_test(test_journal_checksum),
 		cmocka_unit_test(test_journal_names_only_own_files),
+		cmocka_unit_test(test_prior_link_refused),
+		cmocka_unit_test(test_prior_copy_missing),
+		cmocka_unit_test(test_disable_warns_missing),
+		cmocka_unit_test(test_disable_error_names_file),
+		cmocka_unit_test(test_disable_keeps_hand_edits),
 	};
 	return cmocka_run_group_tests(tests, setup_stdin, NULL);
 }
