@@ -24,6 +24,7 @@
 #include "host/model/devices.h"
 #include "host/model/initramfs.h"
 #include "host/model/journal.h"
+#include "host/model/lock.h"
 #include "host/model/platform.h"
 #include "host/model/safety.h"
 #include "host/model/select.h"
@@ -468,6 +469,7 @@ static void print_summary_json(struct run_ctx *c, bool changed)
 static int carry_out(struct run_ctx *c)
 {
 	bool changed = plan_changes_anything(&c->plan);
+	struct gpupt_lock lock = { -1 };
 	int r;
 
 	if (!changed) {
@@ -492,7 +494,11 @@ static int carry_out(struct run_ctx *c)
 	r = confirm(c);
 	if (r < 0)
 		return r == -EPERM ? 2 : 1;
-	if (write_plan(c) < 0)
+	r = gpupt_lock_take(c->h->rootfd, c->command, c->h->err, &lock);
+	if (r == 0)
+		r = write_plan(c);
+	gpupt_lock_release(&lock);
+	if (r < 0)
 		return 1;
 	if (c->h->json)
 		print_summary_json(c, true);

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
- * The journal is the only way back: gpupt enable and disable on fixture
- * roots (tests/cli/boot_fixture.h) with a journal cut short, changed, or
- * naming files that are not gpupt's; tokens and files gone by hand; a
- * whole file of gpupt's edited by hand; a saved copy gone or a link.
+ * The journal is the only way back, and one writer at a time: gpupt enable
+ * and disable on fixture roots (tests/cli/boot_fixture.h) with a journal
+ * cut short, changed, or naming files that are not gpupt's; tokens and
+ * files gone by hand; a whole file of gpupt's edited by hand; a saved copy
+ * gone or a link; the write lock held by someone else.
  */
 #define _XOPEN_SOURCE 700
 #include "tests/cli/boot_fixture.h"
+
+#include <sys/file.h>
 
 #define JOURNAL "var/lib/gpupt/journal"
 #define HEAD "gpupt-journal 1\n"
@@ -402,6 +405,61 @@ static void test_disable_keeps_hand_edits(void **state)
 	free_fixture(f);
 }
 
+/* Hold gpupt's lock as another process would: its own open file, the pid written in. */
+static int hold_lock(struct fx *f, const char *pid)
+{
+	int fd;
+
+	assert_int_equal(gpupt_mkdir_parents(f->h.rootfd, "var/lib/gpupt"), 0);
+	fd = gpupt_path_open(f->h.rootfd, "var/lib/gpupt/lock", O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(flock(fd, LOCK_EX | LOCK_NB), 0);
+	assert_int_equal(ftruncate(fd, 0), 0);
+	assert_int_equal(write(fd, pid, strlen(pid)), (ssize_t)strlen(pid));
+	return fd;
+}
+
+/* One writer at a time: while another holds the lock, enable and disable wait, then refuse. */
+static void test_lock_held(void **state)
+{
+	struct fx *f = make_fixture("seed", "debian", NULL);
+	char *before, *s, want[64];
+	int fd = hold_lock(f, "4242\n");
+
+	(void)state;
+	before = snapshot(f, NULL);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 1);
+	assert_non_null(strstr(f->err, "gpupt: another gpupt (pid 4242) is changing files (it "
+				       "holds /var/lib/gpupt/lock; waited 3 s); nothing was "
+				       "written; run `gpupt enable` again once it is done\n"));
+	assert_snapshot(f, before, NULL);
+	assert_null(calls(f));
+	/* A dry run takes no lock. */
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--dry-run", "01:00"), 0);
+	assert_snapshot(f, before, NULL);
+	close(fd);
+	free(before);
+
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	/* The holder's pid is in the file. */
+	s = read_rel(f, "var/lib/gpupt/lock");
+	snprintf(want, sizeof(want), "%ld\n", (long)getpid());
+	assert_string_equal(s, want);
+	free(s);
+
+	fd = hold_lock(f, "");
+	before = snapshot(f, NULL);
+	assert_int_equal(RUN(f, gpupt_cmd_disable, "disable", "--yes"), 1);
+	assert_non_null(strstr(f->err, "gpupt: another gpupt is changing files (it holds "
+				       "/var/lib/gpupt/lock; waited 3 s); nothing was written; run "
+				       "`gpupt disable` again once it is done\n"));
+	assert_snapshot(f, before, NULL);
+	close(fd);
+	assert_int_equal(RUN(f, gpupt_cmd_disable, "disable", "--yes"), 0);
+	free(before);
+	free_fixture(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -413,6 +471,7 @@ int main(void)
 		cmocka_unit_test(test_disable_warns_missing),
 		cmocka_unit_test(test_disable_error_names_file),
 		cmocka_unit_test(test_disable_keeps_hand_edits),
+		cmocka_unit_test(test_lock_held),
 	};
 	return cmocka_run_group_tests(tests, setup_stdin, NULL);
 }
