@@ -465,6 +465,31 @@ static void print_summary_json(struct run_ctx *c, bool changed)
 	gpupt_json_finish(&j);
 }
 
+/*
+ * Under the lock, before writing: every planned file, and the journal, must
+ * still hold what the plan was made from (nothing else wrote them while the
+ * user was answering), or what was shown is not what would be written.
+ */
+static int check_unchanged(struct run_ctx *c)
+{
+	const char *when = c->o.yes ? "while gpupt was preparing the changes"
+				    : "while you were answering";
+	int r = gpupt_plan_verify(&c->plan, c->h->rootfd);
+	const char *file = c->plan.failed;
+
+	if (r == 0) {
+		r = gpupt_journal_verify(c->h->rootfd, &c->seen);
+		file = GPUPT_JOURNAL_PATH;
+	}
+	if (r == -ESTALE)
+		gpupt_msg(c->h->err, "/%s changed %s; nothing was written; run `gpupt %s` again\n",
+			  file, when, c->command);
+	else if (r < 0)
+		gpupt_msg(c->h->err, "cannot read /%s again before writing: %s; nothing was "
+			  "written; run `gpupt %s` again\n", file, strerror(-r), c->command);
+	return r;
+}
+
 /* Show, ask, write, regenerate: the part enable and disable share. */
 static int carry_out(struct run_ctx *c)
 {
@@ -495,6 +520,8 @@ static int carry_out(struct run_ctx *c)
 	if (r < 0)
 		return r == -EPERM ? 2 : 1;
 	r = gpupt_lock_take(c->h->rootfd, c->command, c->h->err, &lock);
+	if (r == 0)
+		r = check_unchanged(c);
 	if (r == 0)
 		r = write_plan(c);
 	gpupt_lock_release(&lock);

@@ -330,6 +330,22 @@ int gpupt_journal_read(int rootfd, FILE *err, struct gpupt_plan *j,
 	return r;
 }
 
+int gpupt_journal_verify(int rootfd, const struct gpupt_journal_seen *seen)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int r = gpupt_read_file_alloc(rootfd, GPUPT_JOURNAL_PATH, GPUPT_FILE_MAX,
+				      GPUPT_READ_REGULAR, &buf, &len);
+	bool same;
+
+	if (r < 0 && r != -ENOENT)
+		return r;
+	same = (r == 0) == seen->exists &&
+	       (r != 0 || (len == seen->len && gpupt_checksum(buf, len) == seen->sum));
+	free(buf);
+	return same ? 0 : -ESTALE;
+}
+
 static bool entry_is_empty(const struct gpupt_change *c)
 {
 	return c->kind == GPUPT_CHANGE_WHOLE ? !c->new_exists && !c->prior_saved

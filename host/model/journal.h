@@ -36,6 +36,9 @@ int gpupt_journal_read(int rootfd, FILE *err, struct gpupt_plan *j,
 int gpupt_journal_parse(const char *buf, size_t len, struct gpupt_plan *j, char *why,
 			size_t size);
 
+/* Does the journal still hold what seen describes?  0, -ESTALE, or -errno. */
+int gpupt_journal_verify(int rootfd, const struct gpupt_journal_seen *seen);
+
 /*
  * The journal's text for j: the version line, the entries, and a closing
  * record with the checksum of all that.  Returns its length; a length of

@@ -101,6 +101,36 @@ int gpupt_plan_add(struct gpupt_plan *p, int rootfd, const char *path,
 	return 0;
 }
 
+/* Does path hold exactly what c was planned from (contents, or absence)? */
+static int still_old(const struct gpupt_change *c, int rootfd)
+{
+	char *now = NULL;
+	size_t len = 0;
+	int r = gpupt_read_file_alloc(rootfd, c->path, GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &now,
+				      &len);
+	bool same;
+
+	if (r < 0 && r != -ENOENT)
+		return r;
+	same = (r == 0) == c->old_exists &&
+	       (r != 0 || (len == c->old_len && (len == 0 || memcmp(now, c->old, len) == 0)));
+	free(now);
+	return same ? 0 : -ESTALE;
+}
+
+int gpupt_plan_verify(struct gpupt_plan *p, int rootfd)
+{
+	for (unsigned i = 0; i < p->n; i++) {
+		int r = still_old(&p->c[i], rootfd);
+
+		if (r < 0) {
+			snprintf(p->failed, sizeof(p->failed), "%s", p->c[i].path);
+			return r;
+		}
+	}
+	return 0;
+}
+
 int gpupt_change_set_new(struct gpupt_change *c, const char *data, size_t len)
 {
 	char *copy = NULL;

@@ -81,6 +81,13 @@ struct gpupt_change *gpupt_plan_find(struct gpupt_plan *p, const char *path);
 int gpupt_plan_add(struct gpupt_plan *p, int rootfd, const char *path,
 		   enum gpupt_change_kind kind, struct gpupt_change **out);
 
+/*
+ * Does every planned file still hold what the plan was made from?  0 when
+ * it does; -ESTALE when one changed since (p->failed names it), or the
+ * error reading it.
+ */
+int gpupt_plan_verify(struct gpupt_plan *p, int rootfd);
+
 /* Set a change's new contents (copied); data NULL: the file goes away. */
 int gpupt_change_set_new(struct gpupt_change *c, const char *data, size_t len);
 bool gpupt_change_is_noop(const struct gpupt_change *c);

@@ -4,12 +4,14 @@
  * and disable on fixture roots (tests/cli/boot_fixture.h) with a journal
  * cut short, changed, or naming files that are not gpupt's; tokens and
  * files gone by hand; a whole file of gpupt's edited by hand; a saved copy
- * gone or a link; the write lock held by someone else.
+ * gone; the write lock held by someone else; a file changed while the
+ * user was answering the question.
  */
 #define _XOPEN_SOURCE 700
 #include "tests/cli/boot_fixture.h"
 
 #include <sys/file.h>
+#include <sys/wait.h>
 
 #define JOURNAL "var/lib/gpupt/journal"
 #define HEAD "gpupt-journal 1\n"
@@ -460,6 +462,105 @@ static void test_lock_held(void **state)
 	free_fixture(f);
 }
 
+/*
+ * Run a command on a terminal: when it asks [y/N], meddle() runs (as
+ * someone else changing files meanwhile), then "y" is typed.  A child
+ * process watches the command's output for the question.
+ */
+static int run_meddling(struct fx *f, int (*cmd)(struct gpupt_host *, int, char **), char **argv,
+			void (*meddle)(struct fx *))
+{
+	int master, saved = stdin_from_tty("", &master), pipefd[2], argc = 0, status, st;
+	pid_t pid;
+
+	assert_int_equal(pipe(pipefd), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char seen[8192] = "";
+		size_t n = 0;
+		ssize_t got;
+
+		close(pipefd[1]);
+		while (!strstr(seen, "[y/N] ") && n < sizeof(seen) - 1 &&
+		       (got = read(pipefd[0], seen + n, sizeof(seen) - 1 - n)) > 0)
+			seen[n += (size_t)got] = '\0';
+		if (!strstr(seen, "[y/N] "))
+			_exit(1);
+		meddle(f);
+		if (write(master, "y\n", 2) != 2)
+			_exit(1);
+		while (read(pipefd[0], seen, sizeof(seen)) > 0)
+			;
+		_exit(0);
+	}
+	close(pipefd[0]);
+	while (argv[argc])
+		argc++;
+	free(f->out);
+	free(f->err);
+	f->out = NULL;
+	f->h.out = fdopen(pipefd[1], "w");
+	f->h.err = open_memstream(&f->err, &f->err_len);
+	status = cmd(&f->h, argc, argv);
+	fclose(f->h.out);
+	fclose(f->h.err);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	stdin_restore(saved, master);
+	return status;
+}
+
+static void add_grub_line(struct fx *f)
+{
+	char *s = read_rel(f, "etc/default/grub"), *t = malloc(strlen(s) + 32);
+
+	sprintf(t, "%sGRUB_TIMEOUT=7\n", s);
+	gpupt_file_write_atomic(f->h.rootfd, "etc/default/grub", t, strlen(t), 0644);
+	free(s);
+	free(t);
+}
+
+static void make_journal(struct fx *f)
+{
+	gpupt_file_write_atomic(f->h.rootfd, JOURNAL, "x\n", 2, 0644);
+}
+
+/* What was asked about is what gets written: a file changed meanwhile stops the run. */
+static void test_changed_while_answering(void **state)
+{
+	struct fx *f = make_fixture("seed", "debian", NULL);
+	char *before = snapshot(f, NULL), *grub = read_rel(f, "etc/default/grub"), *s;
+	char *argv[] = { "enable", "--grub-in-place", "01:00", NULL };
+
+	(void)state;
+	assert_int_equal(run_meddling(f, gpupt_cmd_enable, argv, add_grub_line), 1);
+	assert_string_equal(f->err, "gpupt: /etc/default/grub changed while you were answering; "
+				    "nothing was written; run `gpupt enable` again\n");
+	s = read_rel(f, "etc/default/grub");
+	assert_non_null(strstr(s, "GRUB_TIMEOUT=7\n"));
+	assert_null(strstr(s, "iommu"));
+	free(s);
+	/* Put the file back: then nothing else differs from before (but the lock file). */
+	write_rel(f, "etc/default/grub", grub);
+	assert_snapshot(f, before, "/var/lib");
+	assert_null(read_rel(f, JOURNAL));
+	assert_null(calls(f));
+
+	/* Another run wrote the journal meanwhile. */
+	assert_int_equal(run_meddling(f, gpupt_cmd_enable, argv, make_journal), 1);
+	assert_string_equal(f->err, "gpupt: /var/lib/gpupt/journal changed while you were "
+				    "answering; nothing was written; run `gpupt enable` again\n");
+	assert_null(read_rel(f, "etc/gpupt.conf"));
+	s = read_rel(f, "etc/default/grub");
+	assert_string_equal(s, grub);
+	free(s);
+	assert_null(calls(f));
+	free(grub);
+	free(before);
+	free_fixture(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -472,6 +573,7 @@ int main(void)
 		cmocka_unit_test(test_disable_error_names_file),
 		cmocka_unit_test(test_disable_keeps_hand_edits),
 		cmocka_unit_test(test_lock_held),
+		cmocka_unit_test(test_changed_while_answering),
 	};
 	return cmocka_run_group_tests(tests, setup_stdin, NULL);
 }
