@@ -13,6 +13,8 @@ void gpupt_msg(FILE *f, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (!f)
+		return;
 	gpupt_msg_begin(f);
 	va_start(ap, fmt);
 	vfprintf(f, fmt, ap);
@@ -23,6 +25,8 @@ void gpupt_warn(FILE *f, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (!f)
+		return;
 	fputs(GPUPT_MSG_PREFIX GPUPT_MSG_WARNING, f);
 	va_start(ap, fmt);
 	vfprintf(f, fmt, ap);

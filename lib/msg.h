@@ -16,7 +16,7 @@
 #define GPUPT_MSG_PREFIX "gpupt: "
 #define GPUPT_MSG_WARNING "warning: "
 
-/* "gpupt: TEXT" on f (stderr for errors, stdout for progress). */
+/* "gpupt: TEXT" on f (stderr for errors, stdout for progress); f NULL: quiet. */
 void gpupt_msg(FILE *f, const char *fmt, ...) PRINTF_FORMAT(2, 3);
 
 /* "gpupt: warning: TEXT" on f. */

@@ -24,6 +24,7 @@
 #include "host/model/devices.h"
 #include "host/model/initramfs.h"
 #include "host/model/journal.h"
+#include "host/model/lock.h"
 #include "host/model/platform.h"
 #include "host/model/safety.h"
 #include "host/model/select.h"
@@ -35,7 +36,6 @@
 #include "lib/path.h"
 #include "lib/run.h"
 
-#define MODPROBE_PATH "etc/modprobe.d/gpupt.conf"
 #define CONF_TEXT_MAX 8192
 
 struct opts {
@@ -53,6 +53,7 @@ struct run_ctx {
 	struct opts o;
 	const char *command;		/* "enable" or "disable" */
 	struct gpupt_plan journal;	/* what gpupt added before this run */
+	struct gpupt_journal_seen seen;	/* the journal file the plan was made from */
 	struct gpupt_plan plan;
 	const struct gpupt_bootloader *boot;
 	const struct gpupt_initramfs_gen *gen;
@@ -127,7 +128,7 @@ static int plan_whole(struct run_ctx *c, const char *path, const char *content, 
 		c->plan.n--;
 		free(ch->old);
 		free(ch->new);
-		return gpupt_change_revert(c->h->rootfd, j, &c->plan);
+		return gpupt_change_revert(c->h->rootfd, j, &c->plan, c->h->err);
 	}
 	return gpupt_change_set_new(ch, content, len);
 }
@@ -149,25 +150,43 @@ static int plan_enable(struct run_ctx *c, const struct gpupt_selection *s, const
 	r = n < 0 ? n : plan_whole(c, GPUPT_CONF_PATH, conf, (size_t)n);
 	free(conf);
 	if (r == 0)
-		r = plan_whole(c, MODPROBE_PATH, c->o.unsafe_interrupts ? modprobe : NULL,
+		r = plan_whole(c, GPUPT_MODPROBE_PATH, c->o.unsafe_interrupts ? modprobe : NULL,
 			       sizeof(modprobe) - 1);
 	if (r == 0)
 		r = c->boot->apply(&e);
 	/* What an earlier enable added elsewhere (another GRUB mode, boot loader) goes. */
 	for (unsigned i = 0; i < c->journal.n && r == 0; i++)
 		if (!gpupt_plan_find(&c->plan, c->journal.c[i].path))
-			r = gpupt_change_revert(c->h->rootfd, &c->journal.c[i], &c->plan);
+			r = gpupt_change_revert(c->h->rootfd, &c->journal.c[i], &c->plan,
+						c->h->err);
 	return r;
 }
 
 static int plan_disable(struct run_ctx *c)
 {
 	for (unsigned i = 0; i < c->journal.n; i++) {
-		int r = gpupt_change_revert(c->h->rootfd, &c->journal.c[i], &c->plan);
+		int r = gpupt_change_revert(c->h->rootfd, &c->journal.c[i], &c->plan, c->h->err);
 		if (r < 0)
 			return r;
 	}
 	return 0;
+}
+
+/*
+ * A whole file gpupt wrote that now holds something else was edited by
+ * hand: it is replaced or removed all the same (the backup keeps it), but
+ * the user is told where their version went.
+ */
+static void mark_hand_edits(struct run_ctx *c)
+{
+	for (unsigned i = 0; i < c->plan.n; i++) {
+		struct gpupt_change *ch = &c->plan.c[i];
+		const struct gpupt_change *j = gpupt_plan_find(&c->journal, ch->path);
+
+		ch->hand_edited = j && ch->kind == GPUPT_CHANGE_WHOLE && ch->old_exists &&
+				  !gpupt_change_is_noop(ch) &&
+				  gpupt_checksum(ch->old, ch->old_len) != j->sum;
+	}
 }
 
 static bool plan_changes_anything(const struct gpupt_plan *p)
@@ -246,6 +265,11 @@ static void print_plan(struct run_ctx *c)
 		gpupt_diff_print(f, ch->path, ch->old_exists ? ch->old : NULL, ch->old_len,
 				 ch->new_exists ? ch->new : NULL, ch->new_len);
 	}
+	for (unsigned i = 0; i < c->plan.n; i++)
+		if (c->plan.c[i].hand_edited)
+			gpupt_warn(c->h->err, "/%s was changed since gpupt wrote it; %s would keep "
+				   "your version in its backup under /%s/\n", c->plan.c[i].path,
+				   c->command, GPUPT_BACKUP_DIR);
 	if (c->gen)
 		print_argv(c, "would run: ", c->gen->argv);
 	if (c->boot)
@@ -290,6 +314,9 @@ static int write_change(struct run_ctx *c, struct gpupt_backup *b, struct gpupt_
 		gpupt_msg(c->h->err, "cannot write /%s: %s\n", ch->path, strerror(-r));
 		return r;
 	}
+	if (ch->hand_edited)
+		gpupt_warn(c->h->err, "/%s was changed since gpupt wrote it; your version is kept "
+			   "as /%s/%s\n", ch->path, b->dir, ch->path);
 	/* A whole file that was there before gpupt: its saved copy is the prior version. */
 	if (ch->kind == GPUPT_CHANGE_WHOLE && ch->old_exists && !j && ch->new_exists) {
 		char prior[GPUPT_PATH_MAX * 2];
@@ -314,7 +341,7 @@ static int write_change(struct run_ctx *c, struct gpupt_backup *b, struct gpupt_
 static int write_journal(struct run_ctx *c, struct gpupt_backup *b)
 {
 	struct gpupt_plan *next = calloc(1, sizeof(*next));
-	size_t size = 64 + GPUPT_PLAN_MAX * (3 * GPUPT_PATH_MAX + 2 * GPUPT_NOTES_MAX);
+	size_t size = 512 + GPUPT_PLAN_MAX * (3 * GPUPT_PATH_MAX + 2 * GPUPT_NOTES_MAX);
 	char *buf = malloc(size);
 	int r = -ENOMEM;
 
@@ -438,10 +465,36 @@ static void print_summary_json(struct run_ctx *c, bool changed)
 	gpupt_json_finish(&j);
 }
 
+/*
+ * Under the lock, before writing: every planned file, and the journal, must
+ * still hold what the plan was made from (nothing else wrote them while the
+ * user was answering), or what was shown is not what would be written.
+ */
+static int check_unchanged(struct run_ctx *c)
+{
+	const char *when = c->o.yes ? "while gpupt was preparing the changes"
+				    : "while you were answering";
+	int r = gpupt_plan_verify(&c->plan, c->h->rootfd);
+	const char *file = c->plan.failed;
+
+	if (r == 0) {
+		r = gpupt_journal_verify(c->h->rootfd, &c->seen);
+		file = GPUPT_JOURNAL_PATH;
+	}
+	if (r == -ESTALE)
+		gpupt_msg(c->h->err, "/%s changed %s; nothing was written; run `gpupt %s` again\n",
+			  file, when, c->command);
+	else if (r < 0)
+		gpupt_msg(c->h->err, "cannot read /%s again before writing: %s; nothing was "
+			  "written; run `gpupt %s` again\n", file, strerror(-r), c->command);
+	return r;
+}
+
 /* Show, ask, write, regenerate: the part enable and disable share. */
 static int carry_out(struct run_ctx *c)
 {
 	bool changed = plan_changes_anything(&c->plan);
+	struct gpupt_lock lock = { -1 };
 	int r;
 
 	if (!changed) {
@@ -466,7 +519,13 @@ static int carry_out(struct run_ctx *c)
 	r = confirm(c);
 	if (r < 0)
 		return r == -EPERM ? 2 : 1;
-	if (write_plan(c) < 0)
+	r = gpupt_lock_take(c->h->rootfd, c->command, c->h->err, &lock);
+	if (r == 0)
+		r = check_unchanged(c);
+	if (r == 0)
+		r = write_plan(c);
+	gpupt_lock_release(&lock);
+	if (r < 0)
 		return 1;
 	if (c->h->json)
 		print_summary_json(c, true);
@@ -533,16 +592,36 @@ static int load_common(struct run_ctx *c)
 	if (!c->gen)
 		gpupt_warn(c->h->err, "no initramfs generator found (initramfs-tools, "
 				   "dracut, mkinitcpio); rebuild the initramfs yourself\n");
-	return gpupt_journal_read(c->h->rootfd, c->h->err, &c->journal) < 0 ? -EINVAL : 0;
+	return gpupt_journal_read(c->h->rootfd, c->h->err, &c->journal, &c->seen) < 0 ? -EINVAL : 0;
+}
+
+/* The journal entry whose saved prior version is the backup copy path, if any. */
+static const struct gpupt_change *prior_owner(struct run_ctx *c, const char *path)
+{
+	for (unsigned i = 0; i < c->journal.n; i++)
+		if (c->journal.c[i].prior_saved && strcmp(c->journal.c[i].prior, path) == 0)
+			return &c->journal.c[i];
+	return NULL;
 }
 
 /* The editors refuse shapes they cannot edit exactly; say which and how to fix it. */
 static void explain_plan_error(struct run_ctx *c, int r)
 {
 	bool kcmdline = c->boot && c->boot->apply == gpupt_bootloaders[0].apply;
-	const char *file = kcmdline ? "/" GPUPT_KERNEL_CMDLINE : "/" GPUPT_GRUB_DEFAULT;
+	const struct gpupt_change *owner = prior_owner(c, c->plan.failed);
+	bool enable = strcmp(c->command, "enable") == 0;
+	char file[GPUPT_PATH_MAX + 1];
 
-	if (r == -ENOEXEC && strcmp(c->command, "disable") == 0)
+	snprintf(file, sizeof(file), "/%s", c->plan.failed[0] ? c->plan.failed
+			: kcmdline ? GPUPT_KERNEL_CMDLINE : GPUPT_GRUB_DEFAULT);
+
+	if (owner)
+		gpupt_msg(c->h->err, "cannot read /%s, the version of /%s from before gpupt (%s); "
+			  "nothing was written; put that copy back from another backup under /%s/, "
+			  "or restore /%s by hand and remove /%s, then run `gpupt %s` again\n",
+			  c->plan.failed, owner->path, strerror(-r), GPUPT_BACKUP_DIR, owner->path,
+			  GPUPT_JOURNAL_PATH, c->command);
+	else if (r == -ENOEXEC && strcmp(c->command, "disable") == 0)
 		gpupt_msg(c->h->err, "%s: GRUB_CMDLINE_LINUX_DEFAULT holds a command substitution "
 				   "($(...) or `...`) now: gpupt cannot take its tokens out of it token by "
 				   "token; remove them by hand (/%s lists them); nothing was written\n",
@@ -565,22 +644,29 @@ static void explain_plan_error(struct run_ctx *c, int r)
 				   "gpupt adds; make it add to the value (NAME=\"$NAME ...\") or take the "
 				   "assignment out, then run `gpupt %s` again; nothing was written\n",
 			  c->plan.failed, c->command);
-	else if (r == -ENOTSUP)
+	else if (r == -ENOTSUP && enable)
 		gpupt_msg(c->h->err, "%s: GRUB_CMDLINE_LINUX_DEFAULT is not one quoted string "
 				   "(or a line ends in a backslash); write it as "
 				   "GRUB_CMDLINE_LINUX_DEFAULT=\"...\", or leave out --grub-in-place "
 				   "to use the drop-in /%s\n", file, GPUPT_GRUB_DROPIN);
+	else if (r == -ENOTSUP)
+		gpupt_msg(c->h->err, "%s: GRUB_CMDLINE_LINUX_DEFAULT is not one quoted string "
+				   "(or a line ends in a backslash), so gpupt cannot take its tokens "
+				   "out; nothing was written; write it as "
+				   "GRUB_CMDLINE_LINUX_DEFAULT=\"...\", then run `gpupt %s` again\n",
+			  file, c->command);
 	else if (r == -EINVAL)
 		gpupt_msg(c->h->err, "%s: the kernel command line leaves a double quote open "
-				   "(or a quote in the file is never closed); close it, then run "
-				   "`gpupt %s` again\n", file, c->command);
+				   "(or a quote in the file is never closed); nothing was written; "
+				   "close it, then run `gpupt %s` again\n", file, c->command);
 	else if (r == -ELOOP && c->plan.failed[0])
 		gpupt_msg(c->h->err, "/%s is a symbolic link: gpupt replaces only regular files;"
 			  " put a regular file there (or remove it), then run `gpupt %s` again\n",
 			  c->plan.failed, c->command);
 	else if (c->plan.failed[0])
-		gpupt_msg(c->h->err, "cannot prepare the changes: /%s: %s; nothing was written\n",
-			  c->plan.failed, strerror(-r));
+		gpupt_msg(c->h->err, "cannot prepare the changes: /%s: %s; nothing was written; "
+			  "fix that file, then run `gpupt %s` again\n", c->plan.failed,
+			  strerror(-r), c->command);
 	else
 		gpupt_msg(c->h->err, "cannot prepare the changes: %s; nothing was written\n",
 			  strerror(-r));
@@ -662,6 +748,7 @@ int gpupt_cmd_enable(struct gpupt_host *h, int argc, char **argv)
 		explain_plan_error(c, r);
 		goto out;
 	}
+	mark_hand_edits(c);
 	status = carry_out(c);
 out:
 	if (c)
@@ -706,6 +793,7 @@ int gpupt_cmd_disable(struct gpupt_host *h, int argc, char **argv)
 		explain_plan_error(c, r);
 		goto out;
 	}
+	mark_hand_edits(c);
 	status = carry_out(c);
 out:
 	gpupt_plan_free(&c->plan);

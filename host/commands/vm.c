@@ -13,6 +13,7 @@
 #include "host/host.h"
 #include "host/model/backup.h"
 #include "host/model/devices.h"
+#include "host/model/lock.h"
 #include "host/model/romdev.h"
 #include "host/model/select.h"
 #include "lib/atomic.h"
@@ -37,6 +38,7 @@ struct vm_cmd {
 	char dev_name[GPUPT_ADDR_LEN];		/* "0000:01:00" or "0000:01:00.0" */
 	bool one_function;
 	bool dry_run;
+	struct gpupt_lock lock;		/* held from the answer to the end of the change */
 	bool yes;				/* --yes: do not ask */
 	bool force;
 	bool use_qm;
@@ -482,6 +484,23 @@ static int confirm(struct vm_cmd *c)
 	return 0;
 }
 
+/*
+ * After the answer, before the first write: one writer at a time (enable,
+ * disable and vm share the lock); run() releases it.
+ */
+static int confirm_and_lock(struct vm_cmd *c)
+{
+	int ret = confirm(c);
+
+	if (ret != 0)
+		return ret;
+	if (gpupt_lock_take(c->h->rootfd, "vm", c->h->err, &c->lock) < 0) {
+		gpupt_msg(c->h->err, "vm: nothing changed\n");
+		return 1;
+	}
+	return 0;
+}
+
 static int apply_qm(struct vm_cmd *c, bool *applied)
 {
 	const char *argv[4 + 2 * 3 + 1];
@@ -500,7 +519,7 @@ static int apply_qm(struct vm_cmd *c, bool *applied)
 			fprintf(c->h->out, "would run: %s\n", line);
 		return 0;
 	}
-	ret = confirm(c);
+	ret = confirm_and_lock(c);
 	if (ret != 0)
 		return ret;
 	if (!c->h->json)
@@ -552,7 +571,7 @@ static int apply_file(struct vm_cmd *c, bool *applied)
 		ret = 0;
 		goto out;
 	}
-	ret = confirm(c);
+	ret = confirm_and_lock(c);
 	if (ret != 0)
 		goto out;
 	ret = 1;
@@ -703,6 +722,7 @@ static int run(struct vm_cmd *c)
 		ret = 1;
 	} else {
 		ret = c->use_qm ? apply_qm(c, &applied) : apply_file(c, &applied);
+		gpupt_lock_release(&c->lock);
 	}
 	out_failed = c->h->json && print_json(c, applied) < 0;
 	errno = 0;
@@ -718,7 +738,7 @@ static int run(struct vm_cmd *c)
 
 int gpupt_cmd_vm(struct gpupt_host *h, int argc, char **argv)
 {
-	struct vm_cmd c = { .h = h };
+	struct vm_cmd c = { .h = h, .lock = { .fd = -1 } };
 	int ret = parse_args(&c, argc, argv);
 
 	if (ret != 0)

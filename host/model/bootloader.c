@@ -6,10 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "host/formats/grubedit.h"
 #include "host/model/bootloader.h"
+#include "lib/msg.h"
 #include "lib/path.h"
 
 enum { EDIT_SLACK = 4096 };
@@ -81,6 +83,8 @@ static int apply_tokens(struct gpupt_boot_edit *e, const char *path, enum gpupt_
 	else
 		n = gpupt_kcmdline_edit_file(c->old ? c->old : "", c->old_len, want, &del, added,
 					     out, size);
+	if (n < 0)	/* the editors refuse what they cannot edit exactly: name the file */
+		snprintf(e->plan->failed, sizeof(e->plan->failed), "%s", path);
 	r = n < 0 ? (int)n : gpupt_change_set_new(c, out, (size_t)n);
 	free(out);
 	if (r < 0)
@@ -238,7 +242,37 @@ const struct gpupt_bootloader *gpupt_bootloader_detect(int rootfd)
 	return NULL;
 }
 
-static int revert_tokens(int rootfd, const struct gpupt_change *j, struct gpupt_plan *plan)
+/* Does the file's command line (c->old) hold tok, as gpupt would have added it? */
+static bool holds_token(const struct gpupt_change *c, const char *tok)
+{
+	const char *nl;
+
+	if (c->kind == GPUPT_CHANGE_GRUB)
+		return gpupt_grub_has(c->old, c->old_len, GPUPT_GRUB_VAR, tok);
+	nl = memchr(c->old, '\n', c->old_len);
+	return gpupt_kcmdline_has(c->old, 0, nl ? (size_t)(nl - c->old) : c->old_len, tok);
+}
+
+/* Tokens the journal records that the file no longer holds: nothing to remove for them. */
+static void warn_missing_tokens(const struct gpupt_change *c, const struct gpupt_tokens *ours,
+				FILE *err)
+{
+	for (size_t i = 0; i < ours->n; i++) {
+		if (c->old_exists && holds_token(c, ours->tok[i]))
+			continue;
+		if (c->old_exists)
+			gpupt_warn(err, "the journal says gpupt added %s to /%s, but it is not "
+				   "there (edited by hand?); nothing to remove for it\n",
+				   ours->tok[i], c->path);
+		else
+			gpupt_warn(err, "the journal says gpupt added %s to /%s, but that file "
+				   "is not there (removed by hand?); nothing to remove for it\n",
+				   ours->tok[i], c->path);
+	}
+}
+
+static int revert_tokens(int rootfd, const struct gpupt_change *j, struct gpupt_plan *plan,
+			 FILE *err)
 {
 	char ours_buf[GPUPT_NOTES_MAX];
 	struct gpupt_tokens ours;
@@ -248,10 +282,14 @@ static int revert_tokens(int rootfd, const struct gpupt_change *j, struct gpupt_
 	long n;
 	int r = gpupt_plan_add(plan, rootfd, j->path, j->kind, &c);
 
-	if (r < 0 || !c->old_exists)
+	if (r < 0)
 		return r;
 	snprintf(ours_buf, sizeof(ours_buf), "%s", j->ours);
 	gpupt_notes_split(ours_buf, &ours);
+	if (!c->old_exists) {
+		warn_missing_tokens(c, &ours, err);
+		return 0;
+	}
 	size = c->old_len + 1;
 	out = malloc(size);
 	if (!out)
@@ -261,34 +299,59 @@ static int revert_tokens(int rootfd, const struct gpupt_change *j, struct gpupt_
 				      size);
 	else
 		n = gpupt_kcmdline_edit_file(c->old, c->old_len, NULL, &ours, NULL, out, size);
+	if (n < 0)
+		snprintf(plan->failed, sizeof(plan->failed), "%s", j->path);
 	r = n < 0 ? (int)n : gpupt_change_set_new(c, out, (size_t)n);
 	free(out);
+	if (r == 0)
+		warn_missing_tokens(c, &ours, err);
 	return r;
 }
 
-static int revert_whole(int rootfd, const struct gpupt_change *j, struct gpupt_plan *plan)
+/* The version from before gpupt, from its backup copy (a regular file, not a link). */
+static int read_prior(int rootfd, const struct gpupt_change *j, struct gpupt_change *c)
 {
-	struct gpupt_change *c;
+	struct stat st;
 	char *prior = NULL;
 	size_t len = 0;
-	int r = gpupt_plan_add(plan, rootfd, j->path, j->kind, &c);
+	int r = gpupt_path_stat(rootfd, j->prior, &st, false);
 
-	if (r < 0)
-		return r;
-	if (!j->prior_saved)
-		return gpupt_change_set_new(c, NULL, 0);
-	r = gpupt_read_file_alloc(rootfd, j->prior, GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &prior, &len);
+	if (r == 0 && !S_ISREG(st.st_mode))
+		r = S_ISLNK(st.st_mode) ? -ELOOP : -EINVAL;
+	if (r == 0)
+		r = gpupt_read_file_alloc(rootfd, j->prior, GPUPT_FILE_MAX, GPUPT_READ_REGULAR,
+					  &prior, &len);
 	if (r == 0)
 		r = gpupt_change_set_new(c, prior, len);
 	free(prior);
 	return r;
 }
 
-int gpupt_change_revert(int rootfd, const struct gpupt_change *j, struct gpupt_plan *plan)
+static int revert_whole(int rootfd, const struct gpupt_change *j, struct gpupt_plan *plan,
+			FILE *err)
+{
+	struct gpupt_change *c;
+	int r = gpupt_plan_add(plan, rootfd, j->path, j->kind, &c);
+
+	if (r < 0)
+		return r;
+	if (!c->old_exists && !j->prior_saved)
+		gpupt_warn(err, "the journal says gpupt wrote /%s, but it is not there (removed by "
+			   "hand?); nothing to remove for it\n", j->path);
+	if (!j->prior_saved)
+		return gpupt_change_set_new(c, NULL, 0);
+	r = read_prior(rootfd, j, c);
+	if (r < 0)
+		snprintf(plan->failed, sizeof(plan->failed), "%s", j->prior);
+	return r;
+}
+
+int gpupt_change_revert(int rootfd, const struct gpupt_change *j, struct gpupt_plan *plan,
+			FILE *err)
 {
 	if (j->kind == GPUPT_CHANGE_WHOLE)
-		return revert_whole(rootfd, j, plan);
-	return revert_tokens(rootfd, j, plan);
+		return revert_whole(rootfd, j, plan, err);
+	return revert_tokens(rootfd, j, plan, err);
 }
 
 /* ---- the command line of the next boot ---- */
@@ -487,7 +550,8 @@ static int verify(struct gpupt_boot_edit *e, bool kcmdline)
 
 	for (unsigned i = 0; r == 0 && e->journal && i < e->journal->n; i++)
 		if (!gpupt_plan_find(e->plan, e->journal->c[i].path))
-			r = gpupt_change_revert(e->rootfd, &e->journal->c[i], gone);
+			/* A what-if: its warnings belong to disable, not here. */
+			r = gpupt_change_revert(e->rootfd, &e->journal->c[i], gone, NULL);
 	if (r == 0)
 		configured(e->rootfd, kcmdline, &o, now);
 	for (size_t i = 0; r == 0 && i < e->want->n; i++)

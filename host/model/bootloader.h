@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "host/formats/kcmdline.h"
@@ -87,8 +88,12 @@ int gpupt_bootloader_configured(int rootfd, const struct gpupt_bootloader *b,
 
 /*
  * Plan undoing journal entry j (what gpupt added to that file): remove its
- * tokens, or put back (or remove) a whole file.  Returns 0 or -errno.
+ * tokens, or put back (or remove) a whole file.  What the journal records
+ * but the file no longer holds is warned about on err.  Returns 0 or
+ * -errno; when the saved copy of a whole file's prior version cannot be
+ * read, plan->failed names that copy.
  */
-int gpupt_change_revert(int rootfd, const struct gpupt_change *j, struct gpupt_plan *plan);
+int gpupt_change_revert(int rootfd, const struct gpupt_change *j, struct gpupt_plan *plan,
+			FILE *err);
 
 #endif

@@ -4,23 +4,52 @@
 #define GPUPT_JOURNAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "host/model/backup.h"
 #include "host/model/plan.h"
 
 #define GPUPT_JOURNAL_PATH "var/lib/gpupt/journal"	/* relative to the root */
+#define GPUPT_JOURNAL_VERSION "gpupt-journal 1"	/* its first line */
+
+/* The journal file as it was read, to tell later whether it changed. */
+struct gpupt_journal_seen {
+	bool exists;
+	size_t len;
+	uint64_t sum;
+};
 
 /*
  * Read the journal of what gpupt added into *j (entries without contents);
- * an absent journal is an empty one.  Problems are explained on err.
+ * an absent journal is an empty one.  A damaged journal is refused with
+ * -EBADMSG, explained on err with what to do: no version line, no closing
+ * record or one whose checksum does not match, a line not understood, a
+ * file that is not one of gpupt's own, a saved copy outside the backup
+ * directory.  *seen describes the bytes read.
  */
-int gpupt_journal_read(int rootfd, FILE *err, struct gpupt_plan *j);
+int gpupt_journal_read(int rootfd, FILE *err, struct gpupt_plan *j,
+		       struct gpupt_journal_seen *seen);
 
-/* The journal's text for j; returns its length (at most size - 1 written). */
+/* The journal's meaning: 0, or -EBADMSG with what is wrong in why. */
+int gpupt_journal_parse(const char *buf, size_t len, struct gpupt_plan *j, char *why,
+			size_t size);
+
+/* Does the journal still hold what seen describes?  0, -ESTALE, or -errno. */
+int gpupt_journal_verify(int rootfd, const struct gpupt_journal_seen *seen);
+
+/*
+ * The journal's text for j: the version line, the entries, and a closing
+ * record with the checksum of all that.  Returns its length; a length of
+ * size or more means buf was too small.
+ */
 size_t gpupt_journal_format(const struct gpupt_plan *j, char *buf, size_t size);
 
-/* The journal after a run: old updated by the plan's changes (empty when disabling). */
+/*
+ * The journal after a run: old updated by the plan's changes (empty when
+ * disabling), with the checksum of each whole file as the plan leaves it.
+ */
 int gpupt_journal_merge(const struct gpupt_plan *old, const struct gpupt_plan *plan,
 			bool disabling, struct gpupt_plan *out);
 

@@ -5,8 +5,27 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "conf/conf.h"
+#include "host/model/bootloader.h"
 #include "host/model/plan.h"
 #include "lib/path.h"
+
+const struct gpupt_own_file gpupt_own_files[] = {
+	{ GPUPT_CONF_PATH, GPUPT_CHANGE_WHOLE },
+	{ GPUPT_MODPROBE_PATH, GPUPT_CHANGE_WHOLE },
+	{ GPUPT_GRUB_DROPIN, GPUPT_CHANGE_WHOLE },
+	{ GPUPT_GRUB_DEFAULT, GPUPT_CHANGE_GRUB },
+	{ GPUPT_KERNEL_CMDLINE, GPUPT_CHANGE_KCMDLINE },
+	{ NULL, GPUPT_CHANGE_WHOLE },
+};
+
+bool gpupt_own_file_ok(const char *path, enum gpupt_change_kind kind)
+{
+	for (const struct gpupt_own_file *f = gpupt_own_files; f->path; f++)
+		if (strcmp(f->path, path) == 0)
+			return f->kind == kind;
+	return false;
+}
 
 void gpupt_plan_free(struct gpupt_plan *p)
 {
@@ -63,6 +82,8 @@ int gpupt_plan_add(struct gpupt_plan *p, int rootfd, const char *path,
 	int r;
 
 	snprintf(p->failed, sizeof(p->failed), "%s", path);
+	if (!gpupt_own_file_ok(path, kind))
+		return -EPERM;
 	if (p->n >= GPUPT_PLAN_MAX)
 		return -ENOSPC;
 	c = &p->c[p->n];
@@ -77,6 +98,36 @@ int gpupt_plan_add(struct gpupt_plan *p, int rootfd, const char *path,
 	p->failed[0] = '\0';
 	p->n++;
 	*out = c;
+	return 0;
+}
+
+/* Does path hold exactly what c was planned from (contents, or absence)? */
+static int still_old(const struct gpupt_change *c, int rootfd)
+{
+	char *now = NULL;
+	size_t len = 0;
+	int r = gpupt_read_file_alloc(rootfd, c->path, GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &now,
+				      &len);
+	bool same;
+
+	if (r < 0 && r != -ENOENT)
+		return r;
+	same = (r == 0) == c->old_exists &&
+	       (r != 0 || (len == c->old_len && (len == 0 || memcmp(now, c->old, len) == 0)));
+	free(now);
+	return same ? 0 : -ESTALE;
+}
+
+int gpupt_plan_verify(struct gpupt_plan *p, int rootfd)
+{
+	for (unsigned i = 0; i < p->n; i++) {
+		int r = still_old(&p->c[i], rootfd);
+
+		if (r < 0) {
+			snprintf(p->failed, sizeof(p->failed), "%s", p->c[i].path);
+			return r;
+		}
+	}
 	return 0;
 }
 

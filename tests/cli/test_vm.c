@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -891,6 +892,31 @@ static void test_cmd_no_tty_needs_yes(void **state)
 	fixture_teardown(&f);
 }
 
+/* enable, disable and vm share one lock: a held lock means nothing written. */
+static void test_cmd_lock_held(void **state)
+{
+	struct fixture f;
+	int fd;
+
+	(void)state;
+	fixture_setup(&f);
+	assert_int_equal(mkdirat(f.rootfd, "var", 0755) == 0 || errno == EEXIST, 1);
+	assert_int_equal(mkdirat(f.rootfd, "var/lib", 0755) == 0 || errno == EEXIST, 1);
+	assert_int_equal(mkdirat(f.rootfd, "var/lib/gpupt", 0755) == 0 || errno == EEXIST, 1);
+	fd = openat(f.rootfd, "var/lib/gpupt/lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "4242\n", 5), 5);
+	assert_int_equal(flock(fd, LOCK_EX), 0);
+	assert_int_equal(run_vm(&f, (const char *[]){ "--yes", "100", "01:00", NULL }), 1);
+	assert_non_null(strstr(f.err, "another gpupt (pid 4242) is changing files"));
+	assert_non_null(strstr(f.err, "gpupt: vm: nothing changed\n"));
+	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.conf"));
+	close(fd);
+	assert_int_equal(run_vm(&f, (const char *[]){ "--yes", "100", "01:00", NULL }), 0);
+	assert_true(file_equals(f.rootfd, root_path(&f, CONF100), FIXTURES "vm-100.expected"));
+	fixture_teardown(&f);
+}
+
 /* On a terminal it asks; only "y" writes. */
 static void test_cmd_terminal_asks_first(void **state)
 {
@@ -951,6 +977,7 @@ int main(void)
 		cmocka_unit_test(test_qm_fails_half_way_put_back),
 		cmocka_unit_test(test_qm_fails_put_back_fails),
 		cmocka_unit_test(test_cmd_no_tty_needs_yes),
+		cmocka_unit_test(test_cmd_lock_held),
 		cmocka_unit_test(test_cmd_terminal_asks_first),
 	};
 	return cmocka_run_group_tests(tests, setup_stdin, NULL);
