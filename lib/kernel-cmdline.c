@@ -7,18 +7,29 @@
 
 #include "lib/kernel-cmdline.h"
 /*
- * The kernel's isspace(): the C white space plus 0xa0, which the kernel's
- * Latin-1 ctype table also counts as a space.  A NUL ends the line: the
- * kernel reads the command line as a C string.
+ * The bytes the tokenizer acts on, looked up in one table as the kernel's
+ * ctype does: the kernel's isspace() (the C white space plus 0xa0, which its
+ * Latin-1 table also counts as a space), the NUL that ends the line (the
+ * kernel reads the command line as a C string), '=' and '"'.  Every other
+ * byte is 0, so a token's plain bytes cost one lookup each.
  */
-static bool kernel_space(char c)
+enum { K_SPACE = 1, K_NUL, K_EQUALS, K_QUOTE };
+
+static const unsigned char kernel_class[256] = {
+	['\0'] = K_NUL,
+	['\t'] = K_SPACE, ['\n'] = K_SPACE, ['\v'] = K_SPACE, ['\f'] = K_SPACE, ['\r'] = K_SPACE,
+	[' '] = K_SPACE, [0xa0] = K_SPACE,
+	['='] = K_EQUALS, ['"'] = K_QUOTE,
+};
+
+static unsigned char class_of(char c)
 {
-	return c == ' ' || (c >= '\t' && c <= '\r') || (unsigned char)c == 0xa0;
+	return kernel_class[(unsigned char)c];
 }
 
 static size_t skip_spaces(const char *buf, size_t len, size_t pos)
 {
-	while (pos < len && kernel_space(buf[pos]))
+	while (pos < len && class_of(buf[pos]) == K_SPACE)
 		pos++;
 	return pos;
 }
@@ -29,13 +40,17 @@ static size_t token_end(const char *buf, size_t len, size_t p, bool in_quote, si
 	size_t first = p;
 
 	*equals = 0;
-	for (; p < len && buf[p] != '\0'; p++) {
-		if (kernel_space(buf[p]) && !in_quote)
+	for (; p < len; p++) {
+		unsigned char k = class_of(buf[p]);
+
+		if (!k)
+			continue;
+		if (k == K_NUL || (k == K_SPACE && !in_quote))
 			break;
 		/* next_arg() ignores a '=' in the first position */
-		if (!*equals && buf[p] == '=' && p > first)
+		if (k == K_EQUALS && !*equals && p > first)
 			*equals = p;
-		if (buf[p] == '"')
+		if (k == K_QUOTE)
 			in_quote = !in_quote;
 	}
 	return p;
