@@ -100,15 +100,14 @@ int gpupt_kernel_cmdline_next(const char *buf, size_t len, size_t *pos, struct g
 
 bool gpupt_kernel_param_eq(const char *key, size_t key_len, const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < key_len && name[i]; i++) {
+	if (strlen(name) != key_len)
+		return false;
+	for (size_t i = 0; i < key_len; i++) {
 		char a = key[i] == '-' ? '_' : key[i];
 		char b = name[i] == '-' ? '_' : name[i];
 
 		if (a != b)
 			return false;
 	}
-	return i == key_len && name[i] == '\0';
+	return true;
 }
-
