@@ -121,13 +121,22 @@ build-fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(FUZZ_SRCS) | $(DEPS_STAMP)
 
 fuzz-build: $(FUZZ_BINS)
 
+# One run per target, one after the other, for FUZZ_SECONDS each; or, with
+# FUZZ_RUNS set, until that many inputs have run (a long campaign:
+# `make fuzz FUZZ_RUNS=10000000 FUZZERS=conf FUZZ_LOGS=/tmp FUZZ_NICE="nice -n 19"`).
+# New inputs go to build-fuzz/corpus-NAME, the log to FUZZ_LOGS/NAME.log.
+FUZZ_RUNS ?=
+FUZZ_MAX_LEN ?= 8192
+FUZZ_LOGS ?= build-fuzz
+FUZZ_NICE ?=
+FUZZ_LIMIT = $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS),-max_total_time=$(FUZZ_SECONDS))
 fuzz: $(FUZZ_BINS)
-	@set -e; for f in $(FUZZERS); do \
+	@set -e; mkdir -p $(FUZZ_LOGS); for f in $(FUZZERS); do \
 		mkdir -p build-fuzz/corpus-$$f; \
-		echo "fuzz $$f: $(FUZZ_SECONDS) s"; \
-		build-fuzz/fuzz-$$f -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -print_final_stats=1 \
-			build-fuzz/corpus-$$f tests/fuzz/corpus/$$f 2>build-fuzz/$$f.log || { tail -n 40 build-fuzz/$$f.log; exit 1; }; \
-		grep -E 'stat::number_of_executed_units' build-fuzz/$$f.log; \
+		echo "fuzz $$f: $(if $(FUZZ_RUNS),$(FUZZ_RUNS) runs,$(FUZZ_SECONDS) s), log $(FUZZ_LOGS)/$$f.log"; \
+		$(FUZZ_NICE) build-fuzz/fuzz-$$f $(FUZZ_LIMIT) -max_len=$(FUZZ_MAX_LEN) -print_final_stats=1 -artifact_prefix=$(FUZZ_LOGS)/ \
+			build-fuzz/corpus-$$f tests/fuzz/corpus/$$f 2>$(FUZZ_LOGS)/$$f.log || { tail -n 40 $(FUZZ_LOGS)/$$f.log; exit 1; }; \
+		grep -E '^#[0-9]+[[:space:]]+DONE|stat::number_of_executed_units|stat::average_exec_per_sec' $(FUZZ_LOGS)/$$f.log; \
 	done
 
 lint: $(DEPS_STAMP)

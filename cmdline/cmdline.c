@@ -13,10 +13,11 @@
 /* An odd number of '"' leaves next_arg() inside a quote at the end of the line. */
 static bool token_unclosed(const struct gpupt_kernel_param *tok)
 {
+	const char *end = tok->start + tok->len, *q = memchr(tok->start, '"', tok->len);
 	size_t quotes = 0;
 
-	for (size_t i = 0; i < tok->len; i++)
-		quotes += tok->start[i] == '"';
+	for (; q; q = memchr(q + 1, '"', (size_t)(end - q - 1)))
+		quotes++;
 	return quotes % 2;
 }
 

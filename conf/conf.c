@@ -32,14 +32,16 @@ static struct slice trim(const char *s, size_t len)
 }
 
 /*
- * An unquoted value ends at a '#' that follows white space.  v.s[-1] is
+ * An unquoted value ends at a '#' that follows white space.  h[-1] is
  * always inside the line: at worst it is the '='.
  */
 static struct slice cut_comment(struct slice v)
 {
-	for (size_t i = 0; i < v.len; i++)
-		if (v.s[i] == '#' && is_blank(v.s[(ptrdiff_t)i - 1]))
-			return trim(v.s, i);
+	const char *end = v.s + v.len;
+
+	for (const char *h = memchr(v.s, '#', v.len); h; h = memchr(h + 1, '#', (size_t)(end - h - 1)))
+		if (is_blank(h[-1]))
+			return trim(v.s, (size_t)(h - v.s));
 	return v;
 }
 

@@ -6,15 +6,36 @@
 #include <string.h>
 
 #include "lib/kernel-cmdline.h"
-/* A NUL is no space: it ends the line, the kernel reads the command line as a C string. */
+/*
+ * The bytes the tokenizer acts on, looked up in one table as the kernel's
+ * ctype does: the kernel's isspace() (the C white space plus 0xa0, which its
+ * Latin-1 table also counts as a space), the NUL that ends the line (the
+ * kernel reads the command line as a C string), '=' and '"'.  Every other
+ * byte is 0, so a token's plain bytes cost one lookup each.
+ */
+enum { K_SPACE = 1, K_NUL, K_EQUALS, K_QUOTE };
+
+static const unsigned char kernel_class[256] = {
+	['\0'] = K_NUL,
+	['\t'] = K_SPACE, ['\n'] = K_SPACE, ['\v'] = K_SPACE, ['\f'] = K_SPACE, ['\r'] = K_SPACE,
+	[' '] = K_SPACE, [0xa0] = K_SPACE,
+	['='] = K_EQUALS, ['"'] = K_QUOTE,
+};
+
+static unsigned char class_of(char c)
+{
+	return kernel_class[(unsigned char)c];
+}
+
+/* A NUL is no space: it ends the line. */
 bool gpupt_kernel_isspace(char c)
 {
-	return c == ' ' || (c >= '\t' && c <= '\r') || (unsigned char)c == 0xa0;
+	return class_of(c) == K_SPACE;
 }
 
 static size_t skip_spaces(const char *buf, size_t len, size_t pos)
 {
-	while (pos < len && gpupt_kernel_isspace(buf[pos]))
+	while (pos < len && class_of(buf[pos]) == K_SPACE)
 		pos++;
 	return pos;
 }
@@ -25,13 +46,17 @@ static size_t token_end(const char *buf, size_t len, size_t p, bool in_quote, si
 	size_t first = p;
 
 	*equals = 0;
-	for (; p < len && buf[p] != '\0'; p++) {
-		if (gpupt_kernel_isspace(buf[p]) && !in_quote)
+	for (; p < len; p++) {
+		unsigned char k = class_of(buf[p]);
+
+		if (!k)
+			continue;
+		if (k == K_NUL || (k == K_SPACE && !in_quote))
 			break;
 		/* next_arg() ignores a '=' in the first position */
-		if (!*equals && buf[p] == '=' && p > first)
+		if (k == K_EQUALS && !*equals && p > first)
 			*equals = p;
-		if (buf[p] == '"')
+		if (k == K_QUOTE)
 			in_quote = !in_quote;
 	}
 	return p;
@@ -81,15 +106,14 @@ int gpupt_kernel_cmdline_next(const char *buf, size_t len, size_t *pos, struct g
 
 bool gpupt_kernel_param_eq(const char *key, size_t key_len, const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < key_len && name[i]; i++) {
+	if (strlen(name) != key_len)
+		return false;
+	for (size_t i = 0; i < key_len; i++) {
 		char a = key[i] == '-' ? '_' : key[i];
 		char b = name[i] == '-' ? '_' : name[i];
 
 		if (a != b)
 			return false;
 	}
-	return i == key_len && name[i] == '\0';
+	return true;
 }
-

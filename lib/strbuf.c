@@ -34,9 +34,17 @@ void gpupt_strbuf_puts(struct gpupt_strbuf *b, const char *s)
 	gpupt_strbuf_put(b, s, strlen(s));
 }
 
+/* One byte needs no memcpy. */
 void gpupt_strbuf_putc(struct gpupt_strbuf *b, char c)
 {
-	gpupt_strbuf_put(b, &c, 1);
+	if (b->overflow)
+		return;
+	if (b->size - b->len < 2) {
+		b->overflow = true;
+		return;
+	}
+	b->buf[b->len++] = c;
+	b->buf[b->len] = '\0';
 }
 
 void gpupt_strbuf_hex(struct gpupt_strbuf *b, unsigned v, unsigned digits)
@@ -59,6 +67,11 @@ void gpupt_strbuf_uint(struct gpupt_strbuf *b, unsigned v)
 		tmp[--i] = (char)('0' + v % 10);
 	while (v /= 10);
 	gpupt_strbuf_put(b, tmp + i, sizeof(tmp) - i);
+}
+
+size_t gpupt_strbuf_room(const struct gpupt_strbuf *b)
+{
+	return b->overflow ? 0 : b->size - b->len - 1;
 }
 
 int gpupt_strbuf_result(const struct gpupt_strbuf *b)

@@ -25,6 +25,8 @@ void gpupt_strbuf_putc(struct gpupt_strbuf *b, char c);
 /* Lower-case hex, zero-padded to `digits`; and decimal.  No stdio: the binder is static. */
 void gpupt_strbuf_hex(struct gpupt_strbuf *b, unsigned v, unsigned digits);
 void gpupt_strbuf_uint(struct gpupt_strbuf *b, unsigned v);
+/* Bytes that can still be appended before the text is cut (0 once it was). */
+size_t gpupt_strbuf_room(const struct gpupt_strbuf *b);
 /* The length written, or -ENOSPC when it did not all fit. */
 int gpupt_strbuf_result(const struct gpupt_strbuf *b);
 

@@ -5,6 +5,8 @@
  * edited, so they are printed escaped (no control bytes reach a log) and
  * cut at ENTRY_SHOWN bytes (a hostile command line cannot flood one).
  */
+#include <string.h>
+
 #include "lib/strbuf.h"
 #include "selection/setting.h"
 
@@ -15,23 +17,73 @@ enum { ENTRY_SHOWN = 64 };
 #define BOOL_FORM "1, 0, yes, no, on, off, true or false"
 #define OFF_RESULT "treated as off: nothing is bound"
 
+enum { AS_IS, BACKSLASH, HEX };
+
+/* How each byte is shown: '"' and '\\' after a backslash, bytes outside printable ASCII as \xHH. */
+#define B BACKSLASH
+#define X HEX
+static const unsigned char escape_class[256] = {
+	X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,	/* 0x00 */
+	X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,	/* 0x10 */
+	0, 0, B, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0x20 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0x30 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0x40 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, B, 0, 0, 0,	/* 0x50 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0x60 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, X,	/* 0x70 */
+	X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,	/* 0x80 */
+	X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,	/* 0x90 */
+	X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,	/* 0xa0 */
+	X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,	/* 0xb0 */
+	X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,	/* 0xc0 */
+	X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,	/* 0xd0 */
+	X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,	/* 0xe0 */
+	X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,	/* 0xf0 */
+};
+#undef B
+#undef X
+
+/*
+ * The escaped text is built here and handed over in one put: a diagnostic
+ * about binary junk would otherwise cost several appends a byte.  Only what
+ * can still fit is built (and a byte more, so that the cut is noticed): a
+ * prefix cuts the same as the whole text.
+ */
 static void put_escaped(struct gpupt_strbuf *b, const char *s, size_t len)
 {
-	for (size_t i = 0; i < len && i < ENTRY_SHOWN; i++) {
-		unsigned char c = (unsigned char)s[i];
+	static const char hex[] = "0123456789abcdef";
+	char out[4 * ENTRY_SHOWN + 3];
+	const char *end = s + (len < ENTRY_SHOWN ? len : ENTRY_SHOWN);
+	size_t n = 0, room = gpupt_strbuf_room(b);
 
-		if (c == '"' || c == '\\') {
-			gpupt_strbuf_putc(b, '\\');
-			gpupt_strbuf_putc(b, (char)c);
-		} else if (c < 0x20 || c >= 0x7f) {
-			gpupt_strbuf_puts(b, "\\x");
-			gpupt_strbuf_hex(b, c, 2);
-		} else {
-			gpupt_strbuf_putc(b, (char)c);
+	for (; s < end; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (n > room) {
+			gpupt_strbuf_put(b, out, n);
+			return;
+		}
+		switch (escape_class[c]) {
+		case AS_IS:
+			out[n++] = (char)c;
+			break;
+		case BACKSLASH:
+			out[n++] = '\\';
+			out[n++] = (char)c;
+			break;
+		default:
+			out[n++] = '\\';
+			out[n++] = 'x';
+			out[n++] = hex[c >> 4];
+			out[n++] = hex[c & 0xf];
+			break;
 		}
 	}
-	if (len > ENTRY_SHOWN)
-		gpupt_strbuf_puts(b, "...");
+	if (len > ENTRY_SHOWN) {
+		memcpy(out + n, "...", 3);
+		n += 3;
+	}
+	gpupt_strbuf_put(b, out, n);
 }
 
 static void put_quoted(struct gpupt_strbuf *b, const struct gpupt_diag *d)

@@ -8,6 +8,7 @@
  * "off" whenever their value is in doubt: binding nothing is the safe way
  * to boot.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "lib/kernel-cmdline.h"
@@ -63,19 +64,62 @@ void gpupt_diag_add(struct gpupt_diags *diags, enum gpupt_diag_code code,
 }
 
 /*
- * A repeated entry is kept once: it would only use up capacity.  The field
- * most likely to differ is compared first, to keep a full list cheap.
+ * A repeated entry is kept once: it would only use up capacity.  A list of
+ * 64 entries searched for each of hundreds of entries adds up, so a 256-bit
+ * summary of each list comes first: one bit per entry, picked by the fields
+ * that any two equal entries share.  A clear bit means a new entry; a set
+ * one means searching the list, the field most likely to differ first.
  */
-static bool have_id(const struct gpupt_config *c, const struct gpupt_pci_id *id)
+struct seen {
+	uint64_t ids[4], addrs[4];
+};
+
+static unsigned id_bit(const struct gpupt_pci_id *id)
 {
+	return ((uint32_t)id->vendor << 16 | id->device) * 0x9e3779b1u >> 24;
+}
+
+static unsigned addr_bit(const struct gpupt_pci_addr *a)
+{
+	return ((uint32_t)a->domain << 16 | (uint32_t)a->bus << 8 | a->slot) * 0x9e3779b1u >> 24;
+}
+
+static bool seen_maybe(const uint64_t *bits, unsigned bit)
+{
+	return bits[bit / 64] >> (bit % 64) & 1;
+}
+
+static void seen_mark(uint64_t *bits, unsigned bit)
+{
+	bits[bit / 64] |= (uint64_t)1 << (bit % 64);
+}
+
+/* The summary of the list that s adds to. */
+static void seen_init(struct seen *s, enum gpupt_setting list, const struct gpupt_config *c)
+{
+	memset(s, 0, sizeof(*s));
+	for (unsigned i = 0; list == GPUPT_SET_IDS && i < c->n_ids && i < GPUPT_MAX_IDS; i++)
+		seen_mark(s->ids, id_bit(&c->ids[i]));
+	for (unsigned i = 0; list == GPUPT_SET_ADDRS && i < c->n_addrs && i < GPUPT_MAX_ADDRS; i++)
+		seen_mark(s->addrs, addr_bit(&c->addrs[i]));
+}
+
+static bool have_id(const struct gpupt_config *c, const struct seen *s,
+		    const struct gpupt_pci_id *id)
+{
+	if (!seen_maybe(s->ids, id_bit(id)))
+		return false;
 	for (unsigned i = 0; i < c->n_ids; i++)
 		if (c->ids[i].device == id->device && gpupt_id_equal(&c->ids[i], id))
 			return true;
 	return false;
 }
 
-static bool have_addr(const struct gpupt_config *c, const struct gpupt_pci_addr *a)
+static bool have_addr(const struct gpupt_config *c, const struct seen *s,
+		      const struct gpupt_pci_addr *a)
 {
+	if (!seen_maybe(s->addrs, addr_bit(a)))
+		return false;
 	for (unsigned i = 0; i < c->n_addrs; i++)
 		if (c->addrs[i].bus == a->bus && gpupt_addr_equal(&c->addrs[i], a))
 			return true;
@@ -83,7 +127,7 @@ static bool have_addr(const struct gpupt_config *c, const struct gpupt_pci_addr 
 }
 
 static int add_id(const char *e, size_t len, const struct gpupt_setting_src *src,
-		  struct gpupt_config *c, struct gpupt_diags *diags)
+		  struct gpupt_config *c, struct seen *s, struct gpupt_diags *diags)
 {
 	struct gpupt_pci_id id;
 
@@ -91,7 +135,7 @@ static int add_id(const char *e, size_t len, const struct gpupt_setting_src *src
 		gpupt_diag_add(diags, GPUPT_DIAG_BAD_ID, src, e, len);
 		return 0;
 	}
-	if (have_id(c, &id))
+	if (have_id(c, s, &id))
 		return 1;
 	if (c->n_ids >= GPUPT_MAX_IDS) {
 		c->ids_dropped++;
@@ -99,11 +143,12 @@ static int add_id(const char *e, size_t len, const struct gpupt_setting_src *src
 		return 0;
 	}
 	c->ids[c->n_ids++] = id;
+	seen_mark(s->ids, id_bit(&id));
 	return 1;
 }
 
 static int add_addr(const char *e, size_t len, const struct gpupt_setting_src *src,
-		    struct gpupt_config *c, struct gpupt_diags *diags)
+		    struct gpupt_config *c, struct seen *s, struct gpupt_diags *diags)
 {
 	struct gpupt_pci_addr a;
 
@@ -115,7 +160,7 @@ static int add_addr(const char *e, size_t len, const struct gpupt_setting_src *s
 			       src, e, len);
 		return 0;
 	}
-	if (have_addr(c, &a))
+	if (have_addr(c, s, &a))
 		return 1;
 	if (c->n_addrs >= GPUPT_MAX_ADDRS) {
 		c->addrs_dropped++;
@@ -123,20 +168,24 @@ static int add_addr(const char *e, size_t len, const struct gpupt_setting_src *s
 		return 0;
 	}
 	c->addrs[c->n_addrs++] = a;
+	seen_mark(s->addrs, addr_bit(&a));
 	return 1;
 }
 
 typedef int add_entry_fn(const char *e, size_t len, const struct gpupt_setting_src *src,
-			 struct gpupt_config *c, struct gpupt_diags *diags);
+			 struct gpupt_config *c, struct seen *s, struct gpupt_diags *diags);
 
-static int apply_list(add_entry_fn *add, const struct gpupt_setting_src *src,
+static int apply_list(enum gpupt_setting list, const struct gpupt_setting_src *src,
 		      const char *val, size_t len, struct gpupt_config *c,
 		      struct gpupt_diags *diags)
 {
+	add_entry_fn *add = list == GPUPT_SET_IDS ? add_id : add_addr;
+	struct seen seen;
 	size_t pos = 0;
 	unsigned entries = 0;
 	int applied = 0;
 
+	seen_init(&seen, list, c);
 	while (pos < len) {
 		const char *comma = memchr(val + pos, ',', len - pos);
 		size_t end = comma ? (size_t)(comma - val) : len;
@@ -149,7 +198,7 @@ static int apply_list(add_entry_fn *add, const struct gpupt_setting_src *src,
 			e--;
 		if (e > b) {
 			entries++;
-			applied |= add(val + b, e - b, src, c, diags);
+			applied |= add(val + b, e - b, src, c, &seen, diags);
 		}
 		pos = end + 1;
 	}
@@ -233,9 +282,9 @@ int gpupt_setting_apply(enum gpupt_setting s, const struct gpupt_setting_src *sr
 	}
 	switch (s) {
 	case GPUPT_SET_IDS:
-		return apply_list(add_id, src, val, val_len, c, diags);
+		return apply_list(GPUPT_SET_IDS, src, val, val_len, c, diags);
 	case GPUPT_SET_ADDRS:
-		return apply_list(add_addr, src, val, val_len, c, diags);
+		return apply_list(GPUPT_SET_ADDRS, src, val, val_len, c, diags);
 	case GPUPT_SET_DRIVER:
 		return apply_driver(src, val, val_len, c, diags);
 	case GPUPT_SET_DEBUG:

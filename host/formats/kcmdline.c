@@ -129,16 +129,59 @@ static struct cut cut_for(const char *buf, size_t start, size_t end, size_t ts, 
 	return c;
 }
 
+/*
+ * What an edit needs to know of the region, found in one walk over its
+ * tokens rather than one per token added or removed: whether a token leaves
+ * a double quote open, the last occurrence of each token of del, and which
+ * tokens of add are there.
+ */
+struct region {
+	bool open;
+	size_t del_ts[GPUPT_TOKENS_MAX], del_te[GPUPT_TOKENS_MAX];	/* del_ts == end: absent */
+	bool add_present[GPUPT_TOKENS_MAX];
+};
+
+static void scan_region(const char *buf, size_t start, size_t end, const struct gpupt_tokens *add,
+			const struct gpupt_tokens *del, struct region *r)
+{
+	size_t add_len[GPUPT_TOKENS_MAX], del_len[GPUPT_TOKENS_MAX];
+	size_t n_add = add ? add->n : 0, n_del = del ? del->n : 0;
+	size_t pos = start, ts, te;
+	bool open;
+
+	r->open = false;
+	for (size_t i = 0; i < n_del; i++) {
+		del_len[i] = strlen(del->tok[i]);
+		r->del_ts[i] = end;
+	}
+	for (size_t i = 0; i < n_add; i++) {
+		add_len[i] = strlen(add->tok[i]);
+		r->add_present[i] = false;
+	}
+	while (next_token(buf, &pos, end, &ts, &te, &open)) {
+		r->open |= open;
+		for (size_t i = 0; i < n_del; i++)
+			if (te - ts == del_len[i] && memcmp(buf + ts, del->tok[i], del_len[i]) == 0) {
+				r->del_ts[i] = ts;
+				r->del_te[i] = te;
+			}
+		for (size_t i = 0; i < n_add; i++)
+			if (te - ts == add_len[i] && memcmp(buf + ts, add->tok[i], add_len[i]) == 0)
+				r->add_present[i] = true;
+	}
+}
+
 /* A token both to delete and to add stays where it is. */
 static void collect_cuts(const char *buf, size_t start, size_t end, const struct gpupt_tokens *del,
-			 const struct gpupt_tokens *add, struct cut *cuts, size_t *n)
+			 const struct gpupt_tokens *add, const struct region *r, struct cut *cuts,
+			 size_t *n)
 {
 	*n = 0;
 	for (size_t i = 0; del && i < del->n && *n < MAX_CUTS; i++) {
-		size_t te, ts = find_last(buf, start, end, del->tok[i], &te);
+		size_t ts = r->del_ts[i];
 		if (ts == end || gpupt_tokens_has(add, del->tok[i]))
 			continue;
-		struct cut c = cut_for(buf, start, end, ts, te);
+		struct cut c = cut_for(buf, start, end, ts, r->del_te[i]);
 		size_t j = *n;
 		/* Keep cuts sorted; tokens are distinct, separators may touch. */
 		while (j > 0 && cuts[j - 1].from > c.from) {
@@ -159,14 +202,16 @@ long gpupt_kcmdline_edit(const char *buf, size_t len, size_t start, size_t end,
 			 bool *added, char *out, size_t size)
 {
 	struct cut cuts[MAX_CUTS];
+	struct region r;
 	struct sink s = { out, size, 0 };
 	size_t n_cuts, at = 0, region_len;
 
 	if (start > end || end > len)
 		return -EINVAL;
-	if (add && add->n > 0 && !gpupt_kcmdline_balanced(buf, start, end))
+	scan_region(buf, start, end, add, del, &r);
+	if (add && add->n > 0 && r.open)
 		return -EINVAL;
-	collect_cuts(buf, start, end, del, add, cuts, &n_cuts);
+	collect_cuts(buf, start, end, del, add, &r, cuts, &n_cuts);
 	for (size_t j = 0; j < n_cuts; j++) {
 		put(&s, buf + at, cuts[j].from - at);
 		at = cuts[j].to;
@@ -174,7 +219,7 @@ long gpupt_kcmdline_edit(const char *buf, size_t len, size_t start, size_t end,
 	put(&s, buf + at, end - at);
 	region_len = s.n - start;
 	for (size_t i = 0; add && i < add->n; i++) {
-		bool present = gpupt_kcmdline_has(buf, start, end, add->tok[i]);
+		bool present = r.add_present[i];
 		if (!present) {
 			if (region_len > 0)
 				put(&s, " ", 1);

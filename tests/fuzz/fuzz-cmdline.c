@@ -8,8 +8,7 @@
 #include "lib/kernel-cmdline.h"
 #include "tests/fuzz/fuzz-check.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
+FUZZ_HARNESS
 static void check_tokens(const char *buf, size_t len)
 {
 	struct gpupt_kernel_param t;
@@ -26,6 +25,7 @@ static void check_tokens(const char *buf, size_t len)
 	FUZZ_CHECK(pos <= len);
 }
 
+FUZZ_HARNESS
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *buf = (const char *)data;

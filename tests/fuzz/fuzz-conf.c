@@ -6,8 +6,7 @@
  */
 #include "tests/fuzz/fuzz-check.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
+FUZZ_HARNESS
 static unsigned count_lines(const uint8_t *data, size_t size)
 {
 	unsigned n = 0;
@@ -17,6 +16,7 @@ static unsigned count_lines(const uint8_t *data, size_t size)
 	return n + 1;
 }
 
+FUZZ_HARNESS
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct gpupt_config c;

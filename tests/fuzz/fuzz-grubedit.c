@@ -13,6 +13,7 @@
 #include "host/formats/grubedit.h"
 #include "host/formats/kcmdline.h"
 #include "lib/macro.h"
+#include "tests/fuzz/fuzz.h"
 
 enum { MAX_IN = 1 << 16 };
 
@@ -21,6 +22,7 @@ static const char *const pool[] = {
 	"initcall_blacklist=sysfb_init", "video=efifb:off", "quiet",
 };
 
+FUZZ_HARNESS
 static void pick(uint8_t mask, struct gpupt_tokens *t)
 {
 	t->n = 0;
@@ -30,6 +32,7 @@ static void pick(uint8_t mask, struct gpupt_tokens *t)
 }
 
 /* Keep only the tokens an edit reports as ours. */
+FUZZ_HARNESS
 static void ours_of(const struct gpupt_tokens *add, const bool *added, struct gpupt_tokens *ours)
 {
 	ours->n = 0;
@@ -38,6 +41,7 @@ static void ours_of(const struct gpupt_tokens *add, const bool *added, struct gp
 			gpupt_tokens_add(ours, add->tok[i]);
 }
 
+FUZZ_HARNESS
 static void check_grub(const char *in, size_t len, const struct gpupt_tokens *add, char *a, char *b,
 		       size_t size)
 {
@@ -60,6 +64,7 @@ static void check_grub(const char *in, size_t len, const struct gpupt_tokens *ad
 		abort();
 }
 
+FUZZ_HARNESS
 static void check_kcmdline(const char *in, size_t len, const struct gpupt_tokens *add, char *a,
 			   char *b, size_t size)
 {
@@ -80,8 +85,7 @@ static void check_kcmdline(const char *in, size_t len, const struct gpupt_tokens
 		abort();
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
+FUZZ_HARNESS
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct gpupt_tokens add;

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 
 #include "host/formats/rom.h"
+#include "tests/fuzz/fuzz.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
+FUZZ_HARNESS
 static void check_image(const struct gpupt_rom_image *img, size_t size)
 {
 	if (img->offset >= size || img->pcir_offset + 0x16 > size - img->offset)
@@ -21,6 +21,7 @@ static void check_image(const struct gpupt_rom_image *img, size_t size)
 		abort();
 }
 
+FUZZ_HARNESS
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct gpupt_rom rom;

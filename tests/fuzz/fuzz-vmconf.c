@@ -8,9 +8,9 @@
 #include <string.h>
 
 #include "host/formats/vmconf.h"
+#include "tests/fuzz/fuzz.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
+FUZZ_HARNESS
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const devs[] = { "01:00", "0000:01:00.1", "ffff:ff:1f.7" };
