@@ -63,8 +63,8 @@ static void refuse_bridges(struct binder *b)
 			continue;
 		dev_log(b, LOG_ERR, d, "is a ",
 			(d->pci.class >> 8) == GPUPT_PCI_CLASS_HOST_BRIDGE ? "host" : "PCI",
-			" bridge, which cannot be passed through; refused (remove it from ", d->why, ")",
-			(const char *)NULL);
+			" bridge, which cannot be passed through; refused (remove it from ", d->why,
+			")", (const char *)NULL);
 		d->state = DEV_FAILED;
 	}
 }
@@ -153,8 +153,8 @@ static void report_unbound(struct binder *b)
 		if (gpupt_sysfs_pci_driver(b->devsfd, d->pci.name, now, sizeof(now)) <= 0)
 			strcpy(now, "none");
 		dev_log(b, LOG_ERR, d, "not bound to ", b->driver, " (driver now: ", now, ");",
-			" its override stays, so the host drivers leave it alone;",
-			" see dmesg for ", b->driver, " (is the IOMMU on?)", (const char *)NULL);
+			" its override stays, so the host drivers leave it alone;", " see dmesg for ",
+			b->driver, " (is the IOMMU on?)", (const char *)NULL);
 		d->state = DEV_FAILED;
 	}
 }

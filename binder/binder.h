@@ -15,43 +15,43 @@
 enum { BINDER_MAX_DEVICES = 64 };
 
 enum binder_state {
-	DEV_TO_BIND,		/* selected, not yet on the target driver */
-	DEV_ALREADY_BOUND,	/* already on the target driver: left alone */
-	DEV_PROBED,		/* override written, probe asked */
-	DEV_BOUND,		/* driver link reads back the target */
-	DEV_FAILED,		/* refused or a step failed; logged */
+	DEV_TO_BIND,	   /* selected, not yet on the target driver */
+	DEV_ALREADY_BOUND, /* already on the target driver: left alone */
+	DEV_PROBED,	   /* override written, probe asked */
+	DEV_BOUND,	   /* driver link reads back the target */
+	DEV_FAILED,	   /* refused or a step failed; logged */
 };
 
 struct binder_dev {
 	struct gpupt_pci_dev pci;
 	enum binder_state state;
-	const char *why;	/* the selection entry's kind: "ids" or "addrs" */
+	const char *why; /* the selection entry's kind: "ids" or "addrs" */
 };
 
 struct binder {
 	/* options */
 	const char *root;
-	const char *modprobe;	/* NULL: do not run modprobe */
-	const char *cmdline_arg;	/* --cmdline, NULL: read proc/cmdline */
+	const char *modprobe;	 /* NULL: do not run modprobe */
+	const char *cmdline_arg; /* --cmdline, NULL: read proc/cmdline */
 	bool dry_run;
 	bool verbose;
-	bool late;		/* GPUPT_PASS=late: the pass after udev's coldplug */
+	bool late; /* GPUPT_PASS=late: the pass after udev's coldplug */
 
 	/* state */
 	int rootfd;
 	int devsfd;
-	int kmsgfd;		/* -1: log to stderr */
-	unsigned kmsg_lines;	/* written since kmsgfd was opened */
+	int kmsgfd;	     /* -1: log to stderr */
+	unsigned kmsg_lines; /* written since kmsgfd was opened */
 	bool debug;
 	struct gpupt_config cfg;
-	const char *sel_ids;	/* how the log names the selection keys */
+	const char *sel_ids; /* how the log names the selection keys */
 	const char *sel_addrs;
 	char driver[GPUPT_SYSFS_DRIVER_MAX + 1];
 	bool driver_loaded;
 	struct binder_dev devs[BINDER_MAX_DEVICES];
 	unsigned n_devs;
 	unsigned addr_hits[GPUPT_MAX_ADDRS];
-	unsigned failures;	/* selected devices (or addresses) not bound */
+	unsigned failures; /* selected devices (or addresses) not bound */
 };
 
 /* log.c: "<N>gpupt: ..." to dev/kmsg, stdout in dry-run/verbose mode. */

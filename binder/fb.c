@@ -68,8 +68,8 @@ static int visit_vtcon(int dirfd, const char *name, void *ctx)
 	}
 	r = b->dry_run ? 0 : gpupt_sysfs_write_str(dirfd, path, "0");
 	if (r < 0)
-		binder_logs(b, LOG_WARNING, "cannot unbind ", name, " (", desc, "): ", binder_strerror(-r),
-			    (const char *)NULL);
+		binder_logs(b, LOG_WARNING, "cannot unbind ", name, " (", desc,
+			    "): ", binder_strerror(-r), (const char *)NULL);
 	else
 		binder_logs(b, LOG_INFO, b->dry_run ? "would unbind " : "unbound ", name, " (", desc,
 			    ") from the console", (const char *)NULL);
@@ -79,7 +79,9 @@ static int visit_vtcon(int dirfd, const char *name, void *ctx)
 static bool is_boot_fb(const char *name)
 {
 	static const char *const prefixes[] = {
-		"efi-framebuffer.", "simple-framebuffer.", "vesa-framebuffer.",
+		"efi-framebuffer.",
+		"simple-framebuffer.",
+		"vesa-framebuffer.",
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++)
@@ -98,7 +100,7 @@ static int visit_platform(int dirfd, const char *name, void *ctx)
 		return 0;
 	if (gpupt_path_join(path, sizeof(path), name, "driver", (const char *)NULL) < 0 ||
 	    gpupt_sysfs_link_name(dirfd, path, drv, sizeof(drv)) <= 0)
-		return 0;	/* no driver: nothing holds the memory */
+		return 0; /* no driver: nothing holds the memory */
 	gpupt_path_join(path, sizeof(path), name, "driver/unbind", (const char *)NULL);
 	r = b->dry_run ? 0 : gpupt_sysfs_write_str(dirfd, path, name);
 	if (r < 0)
@@ -117,8 +119,7 @@ static const struct binder_dev *boot_vga(struct binder *b)
 
 		/* Already on the driver (the second pass): released back then. */
 		if (d->state == DEV_TO_BIND && strcmp(d->pci.driver, b->driver) != 0 &&
-		    gpupt_pci_is_display(&d->pci) &&
-		    gpupt_sysfs_pci_boot_vga(b->devsfd, d->pci.name) == 1)
+		    gpupt_pci_is_display(&d->pci) && gpupt_sysfs_pci_boot_vga(b->devsfd, d->pci.name) == 1)
 			return d;
 	}
 	return NULL;
@@ -133,7 +134,8 @@ void binder_release_boot_fb(struct binder *b)
 	if (!d)
 		return;
 	if (b->cfg.fb == GPUPT_FB_KEEP) {
-		binder_logs(b, LOG_INFO, d->pci.name, " is the boot VGA; gpupt.fb=keep: the boot framebuffer is kept",
+		binder_logs(b, LOG_INFO, d->pci.name,
+			    " is the boot VGA; gpupt.fb=keep: the boot framebuffer is kept",
 			    (const char *)NULL);
 		return;
 	}

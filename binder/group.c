@@ -13,7 +13,7 @@ struct group_walk {
 	struct binder *b;
 	const struct binder_dev *owner;
 	int group;
-	unsigned others;	/* endpoints in the group that are not selected */
+	unsigned others; /* endpoints in the group that are not selected */
 };
 
 static bool is_selected(const struct binder *b, const char *name)
@@ -72,7 +72,8 @@ void binder_check_groups(struct binder *b)
 		if (w.group < 0) {
 			binder_logs(b, LOG_WARNING, b->devs[i].pci.name,
 				    " has no IOMMU group: is the IOMMU on (intel_iommu=on, and in the firmware)?"
-				    " vfio-pci cannot take it without one", (const char *)NULL);
+				    " vfio-pci cannot take it without one",
+				    (const char *)NULL);
 			continue;
 		}
 		for (unsigned j = 0; j < n_seen; j++)
@@ -80,8 +81,7 @@ void binder_check_groups(struct binder *b)
 		if (dup)
 			continue;
 		seen[n_seen++] = w.group;
-		if (gpupt_sysfs_iommu_group_foreach(b->rootfd, w.group, visit_member, &w) < 0 ||
-		    w.others)
+		if (gpupt_sysfs_iommu_group_foreach(b->rootfd, w.group, visit_member, &w) < 0 || w.others)
 			continue;
 		msg_init(&m);
 		msg_str(&m, "IOMMU group ");

@@ -89,15 +89,24 @@ const char *binder_strerror(int err)
 		int err;
 		const char *text;
 	} known[] = {
-		{ ENOENT, "no such file or directory" }, { EACCES, "permission denied" },
-		{ EPERM, "operation not permitted" }, { EINVAL, "invalid argument" },
-		{ ENODEV, "no such device" }, { ENXIO, "no such device or address" },
-		{ EBUSY, "device or resource busy" }, { EEXIST, "already exists" },
-		{ EIO, "I/O error" }, { ENOSPC, "no space left on device" },
-		{ ENAMETOOLONG, "name too long" }, { EFBIG, "file too large" },
-		{ ENOTDIR, "not a directory" }, { ENOMEM, "out of memory" },
-		{ EROFS, "read-only file system" }, { ENOEXEC, "exec format error" },
-		{ ETIMEDOUT, "timed out" }, { EAGAIN, "resource temporarily unavailable" },
+		{ ENOENT, "no such file or directory" },
+		{ EACCES, "permission denied" },
+		{ EPERM, "operation not permitted" },
+		{ EINVAL, "invalid argument" },
+		{ ENODEV, "no such device" },
+		{ ENXIO, "no such device or address" },
+		{ EBUSY, "device or resource busy" },
+		{ EEXIST, "already exists" },
+		{ EIO, "I/O error" },
+		{ ENOSPC, "no space left on device" },
+		{ ENAMETOOLONG, "name too long" },
+		{ EFBIG, "file too large" },
+		{ ENOTDIR, "not a directory" },
+		{ ENOMEM, "out of memory" },
+		{ EROFS, "read-only file system" },
+		{ ENOEXEC, "exec format error" },
+		{ ETIMEDOUT, "timed out" },
+		{ EAGAIN, "resource temporarily unavailable" },
 		{ EISDIR, "is a directory" },
 	};
 	static struct msg other;

@@ -98,7 +98,8 @@ static int parse_args(struct binder *b, int argc, char **argv)
 			/* Cut short, it could lose a gpupt.off at its end. */
 			if (strlen(v) >= CMDLINE_MAX)
 				return -usage_error("--cmdline: longer than " CMDLINE_MAX_TEXT
-						    " bytes, the most gpupt-bind reads", "");
+						    " bytes, the most gpupt-bind reads",
+						    "");
 			b->cmdline_arg = v;
 		} else {
 			return -usage_error("unknown option or missing value: ", a);
@@ -107,7 +108,8 @@ static int parse_args(struct binder *b, int argc, char **argv)
 	if (!modprobe_given)
 		b->modprobe = strcmp(b->root, "/") == 0 ? "/sbin/modprobe" : NULL;
 	if (b->root[0] == '\0' || (b->modprobe && b->modprobe[0] != '/'))
-		return -usage_error("--root and --modprobe need a non-empty path, --modprobe an absolute one", "");
+		return -usage_error("--root and --modprobe need a non-empty path, --modprobe an absolute one",
+				    "");
 	return 0;
 }
 
@@ -173,7 +175,7 @@ static void load_config(struct binder *b)
 
 	if (b->cmdline_arg) {
 		cbuf = b->cmdline_arg;
-		clen = (int)strlen(cbuf);	/* parse_args refused a longer one */
+		clen = (int)strlen(cbuf); /* parse_args refused a longer one */
 	} else {
 		/* A command line not read whole may hide a gpupt.off: when in doubt, bind nothing. */
 		clen = read_input(b, "proc/cmdline", cmdline, sizeof(cmdline), false,
@@ -229,10 +231,9 @@ static bool pick_driver(struct binder *b)
 	const char *drv = b->cfg.driver[0] ? b->cfg.driver : GPUPT_DEFAULT_DRIVER;
 	size_t n = strlen(drv);
 
-	if (n >= sizeof(b->driver) || gpupt_check_driver_name(drv, n) < 0 ||
-	    !gpupt_path_name_ok(drv)) {
-		binder_logs(b, LOG_ERR, "driver \"", drv, "\" is not a valid driver name; nothing bound",
-			    (const char *)NULL);
+	if (n >= sizeof(b->driver) || gpupt_check_driver_name(drv, n) < 0 || !gpupt_path_name_ok(drv)) {
+		binder_logs(b, LOG_ERR, "driver \"", drv,
+			    "\" is not a valid driver name; nothing bound", (const char *)NULL);
 		return false;
 	}
 	memcpy(b->driver, drv, n + 1);
@@ -290,7 +291,6 @@ int main(int argc, char **argv)
 	if (b.late)
 		binder_logs(&b, LOG_DEBUG, "second pass, after udev's coldplug", (const char *)NULL);
 	r = run(&b);
-	binder_logs(&b, r ? LOG_WARNING : LOG_DEBUG, "done; exit status ", r ? "1" : "0",
-		    (const char *)NULL);
+	binder_logs(&b, r ? LOG_WARNING : LOG_DEBUG, "done; exit status ", r ? "1" : "0", (const char *)NULL);
 	return r;
 }

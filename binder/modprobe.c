@@ -118,9 +118,9 @@ int binder_load_driver(struct binder *b)
 		return 0;
 	}
 	if (b->dry_run) {
-		binder_logs(b, LOG_INFO, "would load ", b->driver, ", which is not loaded yet: ",
-			    b->modprobe ? b->modprobe : "/sbin/modprobe", " -q ", b->driver,
-			    (const char *)NULL);
+		binder_logs(b, LOG_INFO, "would load ", b->driver,
+			    ", which is not loaded yet: ", b->modprobe ? b->modprobe : "/sbin/modprobe",
+			    " -q ", b->driver, (const char *)NULL);
 		return 0;
 	}
 	if (!b->modprobe) {

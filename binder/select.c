@@ -18,9 +18,10 @@ static const char *class_word(uint32_t class)
 		uint16_t class;
 		const char *word;
 	} words[] = {
-		{ 0x0300, "VGA " }, { 0x0302, "3D " }, { 0x0380, "display " }, { 0x0403, "audio " },
-		{ 0x0108, "NVMe " }, { 0x0106, "SATA " }, { 0x0200, "Ethernet " }, { 0x0280, "wireless " },
-		{ 0x0c03, "USB " }, { 0x0604, "PCI bridge " }, { 0x0600, "host bridge " },
+		{ 0x0300, "VGA " },	   { 0x0302, "3D " },	       { 0x0380, "display " },
+		{ 0x0403, "audio " },	   { 0x0108, "NVMe " },	       { 0x0106, "SATA " },
+		{ 0x0200, "Ethernet " },   { 0x0280, "wireless " },    { 0x0c03, "USB " },
+		{ 0x0604, "PCI bridge " }, { 0x0600, "host bridge " },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
@@ -38,8 +39,7 @@ static void log_dev(struct binder *b, int level, const struct gpupt_pci_dev *d, 
 	msg_id(&m, d->vendor, d->device);
 	msg_cat(&m, " (", class_word(d->class), "class ", (const char *)NULL);
 	msg_hex(&m, d->class, 6);
-	msg_cat(&m, ", ", d->driver[0] ? "on " : "no driver", d->driver, "): ", what,
-		(const char *)NULL);
+	msg_cat(&m, ", ", d->driver[0] ? "on " : "no driver", d->driver, "): ", what, (const char *)NULL);
 	binder_log(b, level, &m);
 }
 
@@ -78,8 +78,7 @@ static int read_ids(struct binder *b, int dirfd, const char *name, struct gpupt_
 	return r;
 }
 
-static void log_mismatch(struct binder *b, const struct gpupt_pci_dev *d,
-			 const struct gpupt_pci_addr *a)
+static void log_mismatch(struct binder *b, const struct gpupt_pci_dev *d, const struct gpupt_pci_addr *a)
 {
 	char want[40];
 	struct msg m;
@@ -93,8 +92,7 @@ static void log_mismatch(struct binder *b, const struct gpupt_pci_dev *d,
 		msg_str(&m, ":");
 		msg_id(&m, d->subvendor, d->subdevice);
 	}
-	msg_cat(&m, ", ", b->sel_addrs, " wants ", want, " (card moved?); not bound",
-		(const char *)NULL);
+	msg_cat(&m, ", ", b->sel_addrs, " wants ", want, " (card moved?); not bound", (const char *)NULL);
 	binder_log(b, LOG_ERR, &m);
 }
 
@@ -136,8 +134,7 @@ static const struct gpupt_pci_addr *mismatch(const struct binder *b, const struc
 static bool match_ids(const struct binder *b, const struct gpupt_pci_dev *d)
 {
 	for (unsigned i = 0; i < b->cfg.n_ids; i++)
-		if (gpupt_id_matches(&b->cfg.ids[i], d->vendor, d->device, d->subvendor,
-				     d->subdevice))
+		if (gpupt_id_matches(&b->cfg.ids[i], d->vendor, d->device, d->subvendor, d->subdevice))
 			return true;
 	return false;
 }
@@ -159,7 +156,7 @@ static int visit(int dirfd, const char *name, void *ctx)
 		return 0;
 	named = hit_addrs(b, &d);
 	if (!named && b->cfg.n_ids == 0)
-		return 0;	/* nothing asked by ID: no I/O for this device */
+		return 0; /* nothing asked by ID: no I/O for this device */
 	if (read_ids(b, dirfd, name, &d) < 0) {
 		b->failures += named;
 		return 0;
@@ -188,8 +185,7 @@ static void report_unmatched_addrs(struct binder *b)
 			addr[0] = '\0';
 		msg_init(&m);
 		msg_cat(&m, b->sel_addrs, ": no PCI device at ", addr,
-			" (check lspci -D; did the card move?); nothing bound there",
-			(const char *)NULL);
+			" (check lspci -D; did the card move?); nothing bound there", (const char *)NULL);
 		binder_log(b, LOG_ERR, &m);
 		b->failures++;
 	}

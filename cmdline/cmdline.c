@@ -58,8 +58,7 @@ static void handle_token(const struct gpupt_kernel_param *tok, enum gpupt_settin
 	gpupt_setting_apply(s, &src, tok->val, tok->val_len, out, diags);
 }
 
-int gpupt_cmdline_parse(const char *buf, size_t len, struct gpupt_config *out,
-			struct gpupt_diags *diags)
+int gpupt_cmdline_parse(const char *buf, size_t len, struct gpupt_config *out, struct gpupt_diags *diags)
 {
 	struct gpupt_kernel_param tok;
 	size_t pos = 0;

@@ -14,7 +14,6 @@
  * with gpupt_config_init; repeated ids/addrs add up).  Problems go to
  * *diags (may be NULL).  Returns the number of gpupt tokens seen (>= 0).
  */
-int gpupt_cmdline_parse(const char *buf, size_t len, struct gpupt_config *out,
-			struct gpupt_diags *diags);
+int gpupt_cmdline_parse(const char *buf, size_t len, struct gpupt_config *out, struct gpupt_diags *diags);
 
 #endif

@@ -71,8 +71,7 @@ static int split_value(const char *after_eq, size_t len, struct slice *val)
 	return -1;
 }
 
-static int parse_line(struct slice line, unsigned lineno, struct gpupt_config *out,
-		      struct gpupt_diags *diags)
+static int parse_line(struct slice line, unsigned lineno, struct gpupt_config *out, struct gpupt_diags *diags)
 {
 	const char *eq = memchr(line.s, '=', line.len);
 	struct gpupt_setting_src src = { NULL, 0, lineno };
@@ -89,7 +88,7 @@ static int parse_line(struct slice line, unsigned lineno, struct gpupt_config *o
 	src.key_len = key.len;
 	problem = split_value(eq + 1, (size_t)(line.s + line.len - eq - 1), &val);
 	if (problem == GPUPT_DIAG_BAD_LINE) {
-		src.key_len = 0;	/* the whole line is shown */
+		src.key_len = 0; /* the whole line is shown */
 		gpupt_diag_add(diags, GPUPT_DIAG_BAD_LINE, &src, line.s, line.len);
 		return 0;
 	}
@@ -105,8 +104,7 @@ static int parse_line(struct slice line, unsigned lineno, struct gpupt_config *o
 	return gpupt_setting_apply(s, &src, val.s, val.len, out, diags);
 }
 
-int gpupt_conf_parse(const char *buf, size_t len, struct gpupt_config *out,
-		     struct gpupt_diags *diags)
+int gpupt_conf_parse(const char *buf, size_t len, struct gpupt_config *out, struct gpupt_diags *diags)
 {
 	size_t pos = 0;
 	unsigned lineno = 0;

@@ -8,14 +8,13 @@
 
 #include "selection/selection.h"
 
-#define GPUPT_CONF_PATH "etc/gpupt.conf"	/* relative to the root */
+#define GPUPT_CONF_PATH "etc/gpupt.conf" /* relative to the root */
 
 /*
  * Parse buf into *out (initialised by the caller).  Problems, with line
  * numbers, go to *diags (may be NULL).  Returns the number of settings read.
  */
-int gpupt_conf_parse(const char *buf, size_t len, struct gpupt_config *out,
-		     struct gpupt_diags *diags);
+int gpupt_conf_parse(const char *buf, size_t len, struct gpupt_config *out, struct gpupt_diags *diags);
 
 /*
  * Write c as conf text (a header comment, then one key per line) that

@@ -34,7 +34,7 @@ static bool writable(const struct gpupt_config *c)
 	for (size_t n = 0; n <= GPUPT_DRIVER_MAX; n++)
 		if (c->driver[n] == '\0')
 			return n == 0 || gpupt_check_driver_name(c->driver, n) == 0;
-	return false;	/* not NUL-terminated */
+	return false; /* not NUL-terminated */
 }
 
 static void put_ids(struct gpupt_strbuf *b, const struct gpupt_config *c)

@@ -8,12 +8,12 @@
 
 /* Global options, parsed by main() before and after the command name. */
 struct gpupt_host {
-	const char *root;	/* "/" unless --root DIR; every path is below it */
-	int rootfd;		/* O_PATH|O_DIRECTORY fd of root: use openat() from it */
-	bool json;		/* --json */
-	bool verbose;		/* --verbose */
-	FILE *out;		/* stdout; tests may point it elsewhere */
-	FILE *err;		/* stderr */
+	const char *root; /* "/" unless --root DIR; every path is below it */
+	int rootfd;	  /* O_PATH|O_DIRECTORY fd of root: use openat() from it */
+	bool json;	  /* --json */
+	bool verbose;	  /* --verbose */
+	FILE *out;	  /* stdout; tests may point it elsewhere */
+	FILE *err;	  /* stderr */
 };
 
 /*

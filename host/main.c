@@ -29,10 +29,9 @@ static const struct gpupt_command {
 	  NULL, "" },
 	{ "check", gpupt_cmd_check, "preflight: is this host ready for passthrough? (PASS/WARN/FAIL)",
 	  NULL, "" },
-	{ "status", gpupt_cmd_status, "configured vs in effect vs bound now; is a reboot pending?",
-	  NULL, "" },
-	{ "enable", gpupt_cmd_enable, "select devices for vfio-pci at every boot (conf, kernel command line, initramfs)",
-	  NULL, "" },
+	{ "status", gpupt_cmd_status, "configured vs in effect vs bound now; is a reboot pending?", NULL, "" },
+	{ "enable", gpupt_cmd_enable,
+	  "select devices for vfio-pci at every boot (conf, kernel command line, initramfs)", NULL, "" },
 	{ "disable", gpupt_cmd_disable, "take back exactly what enable added", NULL, "" },
 	{ "rom", gpupt_cmd_rom, "does the GPU's option ROM have an EFI image (UEFI/OVMF boot screen)?",
 	  rom_values, "f" },
@@ -53,7 +52,8 @@ static int usage(FILE *f, int status)
 	      "Hands GPUs to virtual machines: the selected PCI devices are bound to vfio-pci\n"
 	      "early in boot, before any host driver can take them.\n"
 	      "\n"
-	      "Commands:\n", f);
+	      "Commands:\n",
+	      f);
 	list_commands(f);
 	fputs("\n"
 	      "Options (before COMMAND; --root, --json and --verbose also after it):\n"
@@ -74,7 +74,8 @@ static int usage(FILE *f, int status)
 	      "command line: nothing is bound for that one boot.\n"
 	      "\n"
 	      "Exit status: 0 success; 1 failure or problems found; 2 usage error\n"
-	      "(`gpupt check`: 0 all passed, 1 warnings, 2 failures).\n", f);
+	      "(`gpupt check`: 0 all passed, 1 warnings, 2 failures).\n",
+	      f);
 	return status;
 }
 
@@ -132,7 +133,7 @@ static int parse_globals(struct gpupt_host *h, int argc, char **argv, int *next)
 		} else if (strcmp(a, "-v") == 0) {
 			h->verbose = true;
 		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			return usage(stdout, 0) - 1;	/* -1: done, exit 0 */
+			return usage(stdout, 0) - 1; /* -1: done, exit 0 */
 		} else if (strcmp(a, "--version") == 0) {
 			puts("gpupt " GPUPT_VERSION);
 			return -1;
@@ -161,7 +162,7 @@ static bool takes_next(const struct gpupt_command *cmd, const char *a)
 	}
 	for (const char *p = a + 1; *p; p++)
 		if (strchr(cmd->value_shorts, *p))
-			return p[1] == '\0';	/* else the rest of the word is the value */
+			return p[1] == '\0'; /* else the rest of the word is the value */
 	return false;
 }
 
@@ -172,8 +173,7 @@ static bool takes_next(const struct gpupt_command *cmd, const char *a)
  * order.  Values of the command's own options stay theirs: `rom --file
  * --json` reads a file named --json.  Only the full names are taken.
  */
-static int take_globals_after(struct gpupt_host *h, const struct gpupt_command *cmd, int *argc,
-			      char **argv)
+static int take_globals_after(struct gpupt_host *h, const struct gpupt_command *cmd, int *argc, char **argv)
 {
 	int out = 1, status;
 

@@ -131,14 +131,12 @@ static int copy_attributes(int fd, int dirfd, const char *base, mode_t mode)
 		return -ELOOP;
 	if (fchmod(fd, old.st_mode & 07777) < 0 || fstat(fd, &cur) < 0)
 		return -errno;
-	if ((cur.st_uid != old.st_uid || cur.st_gid != old.st_gid) &&
-	    fchown(fd, old.st_uid, old.st_gid) < 0)
+	if ((cur.st_uid != old.st_uid || cur.st_gid != old.st_gid) && fchown(fd, old.st_uid, old.st_gid) < 0)
 		return -errno;
 	return 0;
 }
 
-static int fill_temp(int fd, int dirfd, const char *base, const void *data, size_t len,
-		     mode_t mode)
+static int fill_temp(int fd, int dirfd, const char *base, const void *data, size_t len, mode_t mode)
 {
 	int r = copy_attributes(fd, dirfd, base, mode);
 
@@ -150,8 +148,7 @@ static int fill_temp(int fd, int dirfd, const char *base, const void *data, size
 	return fsync(fd) < 0 ? -errno : 0;
 }
 
-int gpupt_file_write_atomic(int rootfd, const char *path, const void *data, size_t len,
-			    mode_t mode)
+int gpupt_file_write_atomic(int rootfd, const char *path, const void *data, size_t len, mode_t mode)
 {
 	char dir[GPUPT_PATH_MAX], tmp[GPUPT_PATH_MAX];
 	const char *base;

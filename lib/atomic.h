@@ -27,8 +27,7 @@ enum {
  * A symlink at path is refused with -ELOOP, never replaced.  Every
  * directory is resolved through lib/path.h, so --root confinement holds.
  */
-int gpupt_file_write_atomic(int rootfd, const char *path, const void *data, size_t len,
-			    mode_t mode);
+int gpupt_file_write_atomic(int rootfd, const char *path, const void *data, size_t len, mode_t mode);
 
 /* Create dir and its missing parents (0755); 0 when it exists already. */
 int gpupt_mkdir_parents(int rootfd, const char *dir);

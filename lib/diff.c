@@ -15,7 +15,7 @@ enum { CONTEXT = 3, MAX_CELLS = 4 * 1024 * 1024 };
 
 struct line {
 	const char *p;
-	size_t len;	/* with its '\n' when it has one */
+	size_t len; /* with its '\n' when it has one */
 };
 
 struct lines {
@@ -51,7 +51,7 @@ enum op { SAME, DEL, ADD };
 
 struct edit {
 	enum op op;
-	size_t ai, bi;	/* line index in a (SAME, DEL) and in b (SAME, ADD) */
+	size_t ai, bi; /* line index in a (SAME, DEL) and in b (SAME, ADD) */
 };
 
 /* The edit script a -> b: LCS table filled from the end, walked from the start. */
@@ -67,7 +67,7 @@ static int edit_script(const struct lines *a, const struct lines *b, struct edit
 		for (size_t y = b->n; y-- > 0;)
 			t[x * w + y] = line_eq(&a->v[x], &b->v[y]) ? t[(x + 1) * w + y + 1] + 1
 				       : t[(x + 1) * w + y] > t[x * w + y + 1] ? t[(x + 1) * w + y]
-										: t[x * w + y + 1];
+									       : t[x * w + y + 1];
 	*n = 0;
 	while (i < a->n || j < b->n) {
 		if (t && i < a->n && j < b->n && line_eq(&a->v[i], &b->v[j]))
@@ -95,8 +95,8 @@ static void print_range(FILE *f, size_t first, size_t count)
 	fprintf(f, "%zu,%zu", count ? first + 1 : first, count);
 }
 
-static void print_hunk(FILE *f, const struct lines *a, const struct lines *b,
-		       const struct edit *e, size_t from, size_t to)
+static void print_hunk(FILE *f, const struct lines *a, const struct lines *b, const struct edit *e,
+		       size_t from, size_t to)
 {
 	size_t na = 0, nb = 0;
 
@@ -119,8 +119,7 @@ static void print_hunk(FILE *f, const struct lines *a, const struct lines *b,
 	}
 }
 
-static void print_hunks(FILE *f, const struct lines *a, const struct lines *b,
-			const struct edit *e, size_t n)
+static void print_hunks(FILE *f, const struct lines *a, const struct lines *b, const struct edit *e, size_t n)
 {
 	size_t k = 0;
 
@@ -145,8 +144,7 @@ static void print_hunks(FILE *f, const struct lines *a, const struct lines *b,
 	}
 }
 
-int gpupt_diff_print(FILE *f, const char *path, const char *a, size_t alen, const char *b,
-		     size_t blen)
+int gpupt_diff_print(FILE *f, const char *path, const char *a, size_t alen, const char *b, size_t blen)
 {
 	struct lines la = { 0 }, lb = { 0 };
 	struct edit *e = NULL;

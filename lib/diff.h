@@ -11,7 +11,6 @@
  * turning a into b.  a or b NULL: the file does not exist (/dev/null).
  * Prints nothing when they are equal.  Returns 0 or -ENOMEM.
  */
-int gpupt_diff_print(FILE *f, const char *path, const char *a, size_t alen, const char *b,
-		     size_t blen);
+int gpupt_diff_print(FILE *f, const char *path, const char *a, size_t alen, const char *b, size_t blen);
 
 #endif

@@ -45,10 +45,22 @@ static void close_nest(struct gpupt_json *j, char c)
 	fputc(c, j->f);
 }
 
-void gpupt_json_begin_object(struct gpupt_json *j) { open_nest(j, '{'); }
-void gpupt_json_end_object(struct gpupt_json *j) { close_nest(j, '}'); }
-void gpupt_json_begin_array(struct gpupt_json *j) { open_nest(j, '['); }
-void gpupt_json_end_array(struct gpupt_json *j) { close_nest(j, ']'); }
+void gpupt_json_begin_object(struct gpupt_json *j)
+{
+	open_nest(j, '{');
+}
+void gpupt_json_end_object(struct gpupt_json *j)
+{
+	close_nest(j, '}');
+}
+void gpupt_json_begin_array(struct gpupt_json *j)
+{
+	open_nest(j, '[');
+}
+void gpupt_json_end_array(struct gpupt_json *j)
+{
+	close_nest(j, ']');
+}
 
 /* Length of the valid UTF-8 sequence at s (1..4), or 0 when it is not one. */
 static size_t utf8_len(const unsigned char *s)
@@ -71,7 +83,7 @@ static size_t utf8_len(const unsigned char *s)
 		return 0;
 	}
 	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)	/* also stops at the NUL */
+		if ((s[i] & 0xc0) != 0x80) /* also stops at the NUL */
 			return 0;
 		cp = cp << 6 | (s[i] & 0x3f);
 	}

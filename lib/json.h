@@ -26,7 +26,7 @@ struct gpupt_json {
 	unsigned depth;
 	bool need_comma[GPUPT_JSON_DEPTH];
 	bool after_key;
-	bool error;		/* nesting misuse; reported by finish */
+	bool error; /* nesting misuse; reported by finish */
 };
 
 void gpupt_json_init(struct gpupt_json *j, FILE *f);
@@ -35,7 +35,7 @@ void gpupt_json_end_object(struct gpupt_json *j);
 void gpupt_json_begin_array(struct gpupt_json *j);
 void gpupt_json_end_array(struct gpupt_json *j);
 void gpupt_json_key(struct gpupt_json *j, const char *key);
-void gpupt_json_str(struct gpupt_json *j, const char *s);	/* NULL writes null */
+void gpupt_json_str(struct gpupt_json *j, const char *s); /* NULL writes null */
 void gpupt_json_int(struct gpupt_json *j, long long v);
 void gpupt_json_bool(struct gpupt_json *j, bool v);
 void gpupt_json_null(struct gpupt_json *j);

@@ -16,10 +16,8 @@
 enum { K_SPACE = 1, K_NUL, K_EQUALS, K_QUOTE };
 
 static const unsigned char kernel_class[256] = {
-	['\0'] = K_NUL,
-	['\t'] = K_SPACE, ['\n'] = K_SPACE, ['\v'] = K_SPACE, ['\f'] = K_SPACE, ['\r'] = K_SPACE,
-	[' '] = K_SPACE, [0xa0] = K_SPACE,
-	['='] = K_EQUALS, ['"'] = K_QUOTE,
+	['\0'] = K_NUL,	  ['\t'] = K_SPACE, ['\n'] = K_SPACE, ['\v'] = K_SPACE, ['\f'] = K_SPACE,
+	['\r'] = K_SPACE, [' '] = K_SPACE,  [0xa0] = K_SPACE, ['='] = K_EQUALS, ['"'] = K_QUOTE,
 };
 
 static unsigned char class_of(char c)

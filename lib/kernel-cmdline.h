@@ -14,11 +14,11 @@
 
 /* One token; every pointer is a slice of the parsed buffer. */
 struct gpupt_kernel_param {
-	const char *start;	/* the whole token as it stands in the buffer, quotes included */
+	const char *start; /* the whole token as it stands in the buffer, quotes included */
 	size_t len;
-	const char *key;	/* unquoted key */
+	const char *key; /* unquoted key */
 	size_t key_len;
-	const char *val;	/* unquoted value; NULL when the token has no '=' */
+	const char *val; /* unquoted value; NULL when the token has no '=' */
 	size_t val_len;
 };
 

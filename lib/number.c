@@ -5,9 +5,8 @@
 
 /* Each hex digit's value plus one; 0 for a byte that is no hex digit. */
 static const unsigned char hex_plus_one[256] = {
-	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
-	['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
-	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+	['0'] = 1,  ['1'] = 2,	['2'] = 3,  ['3'] = 4,	['4'] = 5,  ['5'] = 6,	['6'] = 7,  ['7'] = 8,
+	['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
 	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
 };
 
@@ -28,7 +27,7 @@ int gpupt_parse_hex(const char *s, size_t digits, unsigned *out)
 	for (size_t i = 0; i < digits; i++) {
 		unsigned d = hex_plus_one[(unsigned char)s[i]] - 1u;
 
-		bad |= d & ~0xfu;	/* no hex digit: 0 - 1 wrapped */
+		bad |= d & ~0xfu; /* no hex digit: 0 - 1 wrapped */
 		v = v << 4 | (d & 0xfu);
 	}
 	if (bad)

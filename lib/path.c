@@ -19,7 +19,7 @@
 #define SYS_openat2 437
 #endif
 struct open_how_abi {
-	uint64_t flags, mode, resolve;	/* cppcheck-suppress unusedStructMember */
+	uint64_t flags, mode, resolve; /* cppcheck-suppress unusedStructMember */
 };
 enum { RESOLVE_NO_MAGICLINKS_ABI = 0x02, RESOLVE_IN_ROOT_ABI = 0x10, WALK_MAX_LINKS = 40 };
 
@@ -224,8 +224,7 @@ int gpupt_path_open_parent(int dirfd, const char *path, const char **base)
 		return -ENAMETOOLONG;
 	memcpy(parent, path, (size_t)(slash - path));
 	parent[slash - path] = '\0';
-	return gpupt_path_open(dirfd, slash == path ? "/" : parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC,
-			       0);
+	return gpupt_path_open(dirfd, slash == path ? "/" : parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
 }
 
 int gpupt_path_stat(int dirfd, const char *path, struct stat *st, bool follow)
@@ -429,8 +428,7 @@ static int read_growing(int fd, const struct stat *st, size_t max, char **bufp, 
 	return 0;
 }
 
-int gpupt_read_file_alloc(int dirfd, const char *path, size_t max, unsigned flags, char **buf,
-			  size_t *len)
+int gpupt_read_file_alloc(int dirfd, const char *path, size_t max, unsigned flags, char **buf, size_t *len)
 {
 	int fd = open_for_reading(dirfd, path), r;
 	struct stat st;

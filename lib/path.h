@@ -100,7 +100,7 @@ enum gpupt_read_flags {
 	GPUPT_READ_SEEKABLE = 1 << 3,
 };
 
-enum { GPUPT_FILE_MAX = 1 << 20 };	/* the usual bound of a whole-file read */
+enum { GPUPT_FILE_MAX = 1 << 20 }; /* the usual bound of a whole-file read */
 
 /*
  * Read dirfd/path into buf and NUL-terminate it.  Returns the length, or
@@ -113,8 +113,7 @@ int gpupt_read_file(int dirfd, const char *path, char *buf, size_t size, unsigne
  * Read all of dirfd/path into a malloc'd, NUL-terminated buffer (the NUL is
  * not counted in *len).  -EFBIG when it holds more than max bytes.
  */
-int gpupt_read_file_alloc(int dirfd, const char *path, size_t max, unsigned flags, char **buf,
-			  size_t *len);
+int gpupt_read_file_alloc(int dirfd, const char *path, size_t max, unsigned flags, char **buf, size_t *len);
 
 /*
  * strerror() for what the readers return: -EINVAL after GPUPT_READ_REGULAR

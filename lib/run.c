@@ -115,7 +115,7 @@ static size_t read_capped(int fd, char *buf, size_t size)
 		if (len == size - 1) {
 			char sink[256];
 			while (read(fd, sink, sizeof(sink)) > 0)
-				;	/* drain, so the child does not block */
+				; /* drain, so the child does not block */
 			break;
 		}
 	}

@@ -14,8 +14,8 @@
 struct gpupt_strbuf {
 	char *buf;
 	size_t size;
-	size_t len;		/* bytes written, without the NUL */
-	bool overflow;		/* something did not fit */
+	size_t len;    /* bytes written, without the NUL */
+	bool overflow; /* something did not fit */
 };
 
 void gpupt_strbuf_init(struct gpupt_strbuf *b, char *buf, size_t size);

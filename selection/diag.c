@@ -23,22 +23,22 @@ enum { AS_IS, BACKSLASH, HEX };
 #define B BACKSLASH
 #define X HEX
 static const unsigned char escape_class[256] = {
-	X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,	/* 0x00 */
-	X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,	/* 0x10 */
-	0, 0, B, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0x20 */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0x30 */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0x40 */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, B, 0, 0, 0,	/* 0x50 */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0x60 */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, X,	/* 0x70 */
-	X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,	/* 0x80 */
-	X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,	/* 0x90 */
-	X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,	/* 0xa0 */
-	X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,	/* 0xb0 */
-	X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,	/* 0xc0 */
-	X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,	/* 0xd0 */
-	X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,	/* 0xe0 */
-	X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,	/* 0xf0 */
+	X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, /* 0x00 */
+	X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, /* 0x10 */
+	0, 0, B, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x20 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x30 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x40 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, B, 0, 0, 0, /* 0x50 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x60 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, X, /* 0x70 */
+	X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, /* 0x80 */
+	X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, /* 0x90 */
+	X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, /* 0xa0 */
+	X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, /* 0xb0 */
+	X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, /* 0xc0 */
+	X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, /* 0xd0 */
+	X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, /* 0xe0 */
+	X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, /* 0xf0 */
 };
 #undef B
 #undef X
@@ -136,12 +136,12 @@ static void put_problem(struct gpupt_strbuf *b, const struct gpupt_diag *d)
 	case GPUPT_DIAG_BAD_FINGERPRINT:
 		put_quoted(b, d);
 		gpupt_strbuf_puts(b, " has a bad fingerprint (ADDRESS=" ID_FORM
-				  ", optionally :SVVV:SDDD); entry ignored");
+				     ", optionally :SVVV:SDDD); entry ignored");
 		break;
 	case GPUPT_DIAG_BAD_DRIVER:
 		put_quoted(b, d);
 		gpupt_strbuf_puts(b, " is not a driver name ([a-z0-9_-], at most 31 characters)"
-				  "; setting ignored (the default is " GPUPT_DEFAULT_DRIVER ")");
+				     "; setting ignored (the default is " GPUPT_DEFAULT_DRIVER ")");
 		break;
 	case GPUPT_DIAG_BAD_BOOL:
 		put_quoted(b, d);
@@ -159,10 +159,10 @@ static void put_problem(struct gpupt_strbuf *b, const struct gpupt_diag *d)
 	case GPUPT_DIAG_UNKNOWN_KEY:
 		if (d->line)
 			gpupt_strbuf_puts(b, "unknown key; line ignored"
-					  " (known: ids, addrs, driver, debug, fb)");
+					     " (known: ids, addrs, driver, debug, fb)");
 		else
 			gpupt_strbuf_puts(b, "unknown gpupt key; ignored"
-					  " (known: ids, addrs, driver, off, debug, fb)");
+					     " (known: ids, addrs, driver, off, debug, fb)");
 		break;
 	case GPUPT_DIAG_TOO_MANY_IDS:
 		gpupt_strbuf_puts(b, "more than ");

@@ -22,7 +22,7 @@ static void take_selection(struct gpupt_config *to, const struct gpupt_config *f
 void gpupt_config_merge(const struct gpupt_config *cmdline, const struct gpupt_config *conf,
 			struct gpupt_config *out)
 {
-	struct gpupt_config m;	/* out may be one of the inputs */
+	struct gpupt_config m; /* out may be one of the inputs */
 
 	gpupt_config_init(&m);
 	m.off = cmdline->off || conf->off;

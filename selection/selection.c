@@ -43,12 +43,10 @@ int gpupt_parse_id(const char *s, size_t len, struct gpupt_pci_id *out)
 	if (len != 9 && len != 19)
 		return -EINVAL;
 	id.has_subsys = len == 19;
-	if (parse_id_field(s, false, &id.vendor) < 0 ||
-	    parse_id_field(s + 5, !id.has_subsys, &id.device) < 0)
+	if (parse_id_field(s, false, &id.vendor) < 0 || parse_id_field(s + 5, !id.has_subsys, &id.device) < 0)
 		return -EINVAL;
-	if (id.has_subsys &&
-	    (parse_id_field(s + 10, false, &id.subvendor) < 0 ||
-	     parse_id_field(s + 15, true, &id.subdevice) < 0))
+	if (id.has_subsys && (parse_id_field(s + 10, false, &id.subvendor) < 0 ||
+			      parse_id_field(s + 15, true, &id.subdevice) < 0))
 		return -EINVAL;
 	*out = id;
 	return 0;
@@ -66,8 +64,8 @@ static int parse_bus_slot(const char *s, size_t len, struct gpupt_pci_addr *a)
 	} else if (len != 5) {
 		return -EINVAL;
 	}
-	if (gpupt_parse_hex(s, 2, &bus) < 0 || s[2] != ':' ||
-	    gpupt_parse_hex(s + 3, 2, &slot) < 0 || slot > 0x1f)
+	if (gpupt_parse_hex(s, 2, &bus) < 0 || s[2] != ':' || gpupt_parse_hex(s + 3, 2, &slot) < 0 ||
+	    slot > 0x1f)
 		return -EINVAL;
 	a->domain = (uint16_t)domain;
 	a->bus = (uint8_t)bus;
@@ -209,8 +207,7 @@ bool gpupt_id_matches(const struct gpupt_pci_id *sel, uint16_t vendor, uint16_t 
 	return !sel->has_subsys || (sel->subvendor == subvendor && sel->subdevice == subdevice);
 }
 
-bool gpupt_addr_matches(const struct gpupt_pci_addr *sel, uint16_t domain, uint8_t bus,
-			uint8_t slot, uint8_t func)
+bool gpupt_addr_matches(const struct gpupt_pci_addr *sel, uint16_t domain, uint8_t bus, uint8_t slot, uint8_t func)
 {
 	if (sel->domain != domain || sel->bus != bus || sel->slot != slot)
 		return false;
@@ -236,9 +233,8 @@ bool gpupt_addr_equal(const struct gpupt_pci_addr *a, const struct gpupt_pci_add
 
 bool gpupt_config_equal(const struct gpupt_config *a, const struct gpupt_config *b)
 {
-	if (a->n_ids != b->n_ids || a->n_addrs != b->n_addrs || a->off != b->off ||
-	    a->debug != b->debug || a->fb != b->fb ||
-	    strncmp(a->driver, b->driver, sizeof(a->driver)) != 0)
+	if (a->n_ids != b->n_ids || a->n_addrs != b->n_addrs || a->off != b->off || a->debug != b->debug ||
+	    a->fb != b->fb || strncmp(a->driver, b->driver, sizeof(a->driver)) != 0)
 		return false;
 	for (unsigned i = 0; i < a->n_ids && i < GPUPT_MAX_IDS; i++)
 		if (!gpupt_id_equal(&a->ids[i], &b->ids[i]))

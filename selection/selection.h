@@ -13,7 +13,7 @@
 enum {
 	GPUPT_MAX_IDS = 64,
 	GPUPT_MAX_ADDRS = 64,
-	GPUPT_DRIVER_MAX = 31,	/* bytes, without the NUL */
+	GPUPT_DRIVER_MAX = 31, /* bytes, without the NUL */
 	GPUPT_MAX_DIAGS = 16,
 };
 
@@ -35,8 +35,8 @@ struct gpupt_pci_id {
 struct gpupt_pci_addr {
 	uint16_t domain;
 	uint8_t bus;
-	uint8_t slot;		/* 0..31 */
-	uint8_t func;		/* 0..7; meaningless when whole_slot */
+	uint8_t slot; /* 0..31 */
+	uint8_t func; /* 0..7; meaningless when whole_slot */
 	bool whole_slot;
 	bool has_fingerprint;
 	struct gpupt_pci_id fingerprint;
@@ -44,8 +44,8 @@ struct gpupt_pci_addr {
 
 enum gpupt_fb_mode {
 	GPUPT_FB_UNSET = -1,
-	GPUPT_FB_RELEASE = 0,	/* default: free the boot framebuffer if needed */
-	GPUPT_FB_KEEP = 1,	/* gpupt.fb=keep */
+	GPUPT_FB_RELEASE = 0, /* default: free the boot framebuffer if needed */
+	GPUPT_FB_KEEP = 1,    /* gpupt.fb=keep */
 };
 
 /* One source's settings (command line or conf), or the merged result. */
@@ -54,29 +54,29 @@ struct gpupt_config {
 	unsigned n_ids;
 	struct gpupt_pci_addr addrs[GPUPT_MAX_ADDRS];
 	unsigned n_addrs;
-	unsigned ids_dropped;	/* valid entries that did not fit */
+	unsigned ids_dropped; /* valid entries that did not fit */
 	unsigned addrs_dropped;
-	char driver[GPUPT_DRIVER_MAX + 1];	/* "" = not set (means vfio-pci) */
-	bool off;		/* gpupt.off / gpupt=off / gpupt.off=1 */
-	int debug;		/* -1 unset, 0, 1 */
-	int fb;			/* enum gpupt_fb_mode */
+	char driver[GPUPT_DRIVER_MAX + 1]; /* "" = not set (means vfio-pci) */
+	bool off;			   /* gpupt.off / gpupt=off / gpupt.off=1 */
+	int debug;			   /* -1 unset, 0, 1 */
+	int fb;				   /* enum gpupt_fb_mode */
 };
 
 #define GPUPT_DEFAULT_DRIVER "vfio-pci"
 
 enum gpupt_diag_code {
-	GPUPT_DIAG_BAD_ID,		/* entry is not VVVV:DDDD[:SVVV:SDDD] */
-	GPUPT_DIAG_BAD_ADDR,		/* entry is not a PCI address or slot */
-	GPUPT_DIAG_BAD_FINGERPRINT,	/* "ADDR=..." where ... is not an id */
-	GPUPT_DIAG_BAD_DRIVER,		/* not [a-z0-9_-]{1,31} */
-	GPUPT_DIAG_BAD_BOOL,		/* debug/off value not 0/1/yes/no/on/off/true/false */
-	GPUPT_DIAG_BAD_FB,		/* fb value not keep/release */
-	GPUPT_DIAG_EMPTY_VALUE,		/* "gpupt.ids=" or "ids =" */
-	GPUPT_DIAG_UNKNOWN_KEY,		/* gpupt.foo=..., or conf key foo */
-	GPUPT_DIAG_TOO_MANY_IDS,	/* capacity reached; entry dropped */
+	GPUPT_DIAG_BAD_ID,	    /* entry is not VVVV:DDDD[:SVVV:SDDD] */
+	GPUPT_DIAG_BAD_ADDR,	    /* entry is not a PCI address or slot */
+	GPUPT_DIAG_BAD_FINGERPRINT, /* "ADDR=..." where ... is not an id */
+	GPUPT_DIAG_BAD_DRIVER,	    /* not [a-z0-9_-]{1,31} */
+	GPUPT_DIAG_BAD_BOOL,	    /* debug/off value not 0/1/yes/no/on/off/true/false */
+	GPUPT_DIAG_BAD_FB,	    /* fb value not keep/release */
+	GPUPT_DIAG_EMPTY_VALUE,	    /* "gpupt.ids=" or "ids =" */
+	GPUPT_DIAG_UNKNOWN_KEY,	    /* gpupt.foo=..., or conf key foo */
+	GPUPT_DIAG_TOO_MANY_IDS,    /* capacity reached; entry dropped */
 	GPUPT_DIAG_TOO_MANY_ADDRS,
-	GPUPT_DIAG_BAD_LINE,		/* conf: line without '=' */
-	GPUPT_DIAG_UNCLOSED_QUOTE,	/* a value opened '"' and never closed it */
+	GPUPT_DIAG_BAD_LINE,	   /* conf: line without '=' */
+	GPUPT_DIAG_UNCLOSED_QUOTE, /* a value opened '"' and never closed it */
 };
 
 /*
@@ -85,17 +85,17 @@ enum gpupt_diag_code {
  */
 struct gpupt_diag {
 	enum gpupt_diag_code code;
-	const char *key;	/* as typed: "gpupt.ids", "gpupt-ids", "ids" */
+	const char *key; /* as typed: "gpupt.ids", "gpupt-ids", "ids" */
 	size_t key_len;
-	const char *entry;	/* the offending entry, or the whole value */
+	const char *entry; /* the offending entry, or the whole value */
 	size_t entry_len;
-	unsigned line;		/* conf: 1-based line number; cmdline: 0 */
+	unsigned line; /* conf: 1-based line number; cmdline: 0 */
 };
 
 struct gpupt_diags {
 	struct gpupt_diag d[GPUPT_MAX_DIAGS];
 	unsigned n;
-	unsigned dropped;	/* diagnostics that did not fit */
+	unsigned dropped; /* diagnostics that did not fit */
 };
 
 void gpupt_config_init(struct gpupt_config *c);
@@ -128,8 +128,8 @@ int gpupt_diag_format(const struct gpupt_diag *d, const char *origin, char *buf,
 /* Matching a device against a selection. */
 bool gpupt_id_matches(const struct gpupt_pci_id *sel, uint16_t vendor, uint16_t device,
 		      uint16_t subvendor, uint16_t subdevice);
-bool gpupt_addr_matches(const struct gpupt_pci_addr *sel, uint16_t domain, uint8_t bus,
-			uint8_t slot, uint8_t func);
+bool gpupt_addr_matches(const struct gpupt_pci_addr *sel, uint16_t domain, uint8_t bus, uint8_t slot,
+			uint8_t func);
 
 /* Equality of the meaningful fields (func is ignored for a whole slot). */
 bool gpupt_id_equal(const struct gpupt_pci_id *a, const struct gpupt_pci_id *b);

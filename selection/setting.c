@@ -20,12 +20,9 @@ static const struct {
 	enum gpupt_setting setting;
 	bool cmdline_only;
 } settings[] = {
-	{ "ids", GPUPT_SET_IDS, false },
-	{ "addrs", GPUPT_SET_ADDRS, false },
-	{ "driver", GPUPT_SET_DRIVER, false },
-	{ "off", GPUPT_SET_OFF, true },
-	{ "debug", GPUPT_SET_DEBUG, false },
-	{ "fb", GPUPT_SET_FB, false },
+	{ "ids", GPUPT_SET_IDS, false },       { "addrs", GPUPT_SET_ADDRS, false },
+	{ "driver", GPUPT_SET_DRIVER, false }, { "off", GPUPT_SET_OFF, true },
+	{ "debug", GPUPT_SET_DEBUG, false },   { "fb", GPUPT_SET_FB, false },
 };
 
 enum gpupt_setting gpupt_setting_lookup(const char *name, size_t len, bool in_conf)
@@ -104,8 +101,7 @@ static void seen_init(struct seen *s, enum gpupt_setting list, const struct gpup
 		seen_mark(s->addrs, addr_bit(&c->addrs[i]));
 }
 
-static bool have_id(const struct gpupt_config *c, const struct seen *s,
-		    const struct gpupt_pci_id *id)
+static bool have_id(const struct gpupt_config *c, const struct seen *s, const struct gpupt_pci_id *id)
 {
 	if (!seen_maybe(s->ids, id_bit(id)))
 		return false;
@@ -115,8 +111,7 @@ static bool have_id(const struct gpupt_config *c, const struct seen *s,
 	return false;
 }
 
-static bool have_addr(const struct gpupt_config *c, const struct seen *s,
-		      const struct gpupt_pci_addr *a)
+static bool have_addr(const struct gpupt_config *c, const struct seen *s, const struct gpupt_pci_addr *a)
 {
 	if (!seen_maybe(s->addrs, addr_bit(a)))
 		return false;
@@ -156,8 +151,7 @@ static int add_addr(const char *e, size_t len, const struct gpupt_setting_src *s
 		const char *eq = memchr(e, '=', len);
 		bool addr_ok = eq && gpupt_parse_addr(e, (size_t)(eq - e), &a) == 0;
 
-		gpupt_diag_add(diags, addr_ok ? GPUPT_DIAG_BAD_FINGERPRINT : GPUPT_DIAG_BAD_ADDR,
-			       src, e, len);
+		gpupt_diag_add(diags, addr_ok ? GPUPT_DIAG_BAD_FINGERPRINT : GPUPT_DIAG_BAD_ADDR, src, e, len);
 		return 0;
 	}
 	if (have_addr(c, s, &a))
@@ -175,9 +169,8 @@ static int add_addr(const char *e, size_t len, const struct gpupt_setting_src *s
 typedef int add_entry_fn(const char *e, size_t len, const struct gpupt_setting_src *src,
 			 struct gpupt_config *c, struct seen *s, struct gpupt_diags *diags);
 
-static int apply_list(enum gpupt_setting list, const struct gpupt_setting_src *src,
-		      const char *val, size_t len, struct gpupt_config *c,
-		      struct gpupt_diags *diags)
+static int apply_list(enum gpupt_setting list, const struct gpupt_setting_src *src, const char *val,
+		      size_t len, struct gpupt_config *c, struct gpupt_diags *diags)
 {
 	add_entry_fn *add = list == GPUPT_SET_IDS ? add_id : add_addr;
 	struct seen seen;
@@ -220,8 +213,8 @@ static int apply_driver(const struct gpupt_setting_src *src, const char *val, si
 }
 
 /* gpupt.off and gpupt=: anything but a clear "not off" turns gpupt off. */
-static int apply_off(bool enable_key, const struct gpupt_setting_src *src, const char *val,
-		     size_t len, struct gpupt_config *c, struct gpupt_diags *diags)
+static int apply_off(bool enable_key, const struct gpupt_setting_src *src, const char *val, size_t len,
+		     struct gpupt_config *c, struct gpupt_diags *diags)
 {
 	bool v;
 
@@ -267,12 +260,10 @@ static int apply_fb(const struct gpupt_setting_src *src, const char *val, size_t
 	return 0;
 }
 
-int gpupt_setting_apply(enum gpupt_setting s, const struct gpupt_setting_src *src,
-			const char *val, size_t val_len, struct gpupt_config *c,
-			struct gpupt_diags *diags)
+int gpupt_setting_apply(enum gpupt_setting s, const struct gpupt_setting_src *src, const char *val,
+			size_t val_len, struct gpupt_config *c, struct gpupt_diags *diags)
 {
-	bool needs_value = s == GPUPT_SET_IDS || s == GPUPT_SET_ADDRS ||
-			   s == GPUPT_SET_DRIVER || s == GPUPT_SET_FB;
+	bool needs_value = s == GPUPT_SET_IDS || s == GPUPT_SET_ADDRS || s == GPUPT_SET_DRIVER || s == GPUPT_SET_FB;
 
 	if (s == GPUPT_SET_OFF || s == GPUPT_SET_ENABLE)
 		return apply_off(s == GPUPT_SET_ENABLE, src, val, val_len, c, diags);

@@ -15,8 +15,8 @@ enum gpupt_setting {
 	GPUPT_SET_IDS,
 	GPUPT_SET_ADDRS,
 	GPUPT_SET_DRIVER,
-	GPUPT_SET_OFF,		/* gpupt.off[=BOOL] */
-	GPUPT_SET_ENABLE,	/* gpupt=BOOL: false means off */
+	GPUPT_SET_OFF,	  /* gpupt.off[=BOOL] */
+	GPUPT_SET_ENABLE, /* gpupt=BOOL: false means off */
 	GPUPT_SET_DEBUG,
 	GPUPT_SET_FB,
 };
@@ -35,9 +35,8 @@ enum gpupt_setting gpupt_setting_lookup(const char *name, size_t len, bool in_co
  * Apply val (NULL: the key had no '=') to *c.  Returns 1 when the setting
  * took effect (for a list: at least one entry), 0 otherwise.
  */
-int gpupt_setting_apply(enum gpupt_setting s, const struct gpupt_setting_src *src,
-			const char *val, size_t val_len, struct gpupt_config *c,
-			struct gpupt_diags *diags);
+int gpupt_setting_apply(enum gpupt_setting s, const struct gpupt_setting_src *src, const char *val,
+			size_t val_len, struct gpupt_config *c, struct gpupt_diags *diags);
 
 /* The off switches ("gpupt.off", "gpupt"): a doubtful value means off. */
 bool gpupt_setting_is_off_switch(const char *key, size_t key_len);

@@ -42,7 +42,7 @@ int gpupt_sysfs_iommu_group_foreach(int rootfd, int group, gpupt_sysfs_visit_fn 
 		group /= 10;
 	} while (group > 0 && i > 0);
 	r = gpupt_path_join(path, sizeof(path), GPUPT_SYSFS_IOMMU_GROUPS, num + i, "devices",
-			     (const char *)NULL);
+			    (const char *)NULL);
 	if (r < 0)
 		return r;
 	fd = gpupt_path_open_dir(rootfd, path);

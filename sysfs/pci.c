@@ -13,8 +13,8 @@ int gpupt_sysfs_parse_pci_name(const char *name, struct gpupt_pci_dev *d)
 {
 	unsigned domain, bus, slot, func;
 
-	if (strnlen(name, GPUPT_PCI_NAME_LEN + 1) != GPUPT_PCI_NAME_LEN ||
-	    name[4] != ':' || name[7] != ':' || name[10] != '.')
+	if (strnlen(name, GPUPT_PCI_NAME_LEN + 1) != GPUPT_PCI_NAME_LEN || name[4] != ':' ||
+	    name[7] != ':' || name[10] != '.')
 		return -EINVAL;
 	if (gpupt_parse_hex(name, 4, &domain) < 0 || gpupt_parse_hex(name + 5, 2, &bus) < 0 ||
 	    gpupt_parse_hex(name + 8, 2, &slot) < 0 || slot > 0x1f ||
@@ -183,8 +183,7 @@ int gpupt_sysfs_pci_read_uevent(int dirfd, const char *name, struct gpupt_pci_de
 	return 0;
 }
 
-static int read_attr_ulong(int dirfd, const char *name, const char *attr, unsigned long max,
-			   unsigned long *out)
+static int read_attr_ulong(int dirfd, const char *name, const char *attr, unsigned long max, unsigned long *out)
 {
 	char path[64];
 	int r = dev_path(path, sizeof(path), name, attr);
@@ -290,8 +289,7 @@ int gpupt_sysfs_pci_driver_loaded(int rootfd, const char *driver)
 
 	if (!gpupt_path_name_ok(driver))
 		return -EINVAL;
-	r = gpupt_path_join(path, sizeof(path), GPUPT_SYSFS_PCI_DRIVERS, driver,
-			     (const char *)NULL);
+	r = gpupt_path_join(path, sizeof(path), GPUPT_SYSFS_PCI_DRIVERS, driver, (const char *)NULL);
 	return r < 0 ? r : gpupt_sysfs_exists(rootfd, path);
 }
 

@@ -40,25 +40,25 @@
 #define GPUPT_SYSFS_IOMMU_GROUPS "sys/kernel/iommu_groups"
 
 enum {
-	GPUPT_PCI_NAME_LEN = 12,	/* "DDDD:BB:SS.F", without the NUL */
-	GPUPT_SYSFS_DRIVER_MAX = 63,	/* longest driver name we handle */
+	GPUPT_PCI_NAME_LEN = 12,     /* "DDDD:BB:SS.F", without the NUL */
+	GPUPT_SYSFS_DRIVER_MAX = 63, /* longest driver name we handle */
 };
 
 /* PCI class codes (24 bits: class, subclass, prog-if). */
-#define GPUPT_PCI_CLASS_DISPLAY 0x03		/* class >> 16: VGA 0x0300, 3D 0x0302, other 0x0380 */
-#define GPUPT_PCI_CLASS_BRIDGE 0x06		/* class >> 16 */
-#define GPUPT_PCI_CLASS_HOST_BRIDGE 0x0600	/* class >> 8 */
-#define GPUPT_PCI_CLASS_PCI_BRIDGE 0x0604	/* class >> 8 */
+#define GPUPT_PCI_CLASS_DISPLAY 0x03	   /* class >> 16: VGA 0x0300, 3D 0x0302, other 0x0380 */
+#define GPUPT_PCI_CLASS_BRIDGE 0x06	   /* class >> 16 */
+#define GPUPT_PCI_CLASS_HOST_BRIDGE 0x0600 /* class >> 8 */
+#define GPUPT_PCI_CLASS_PCI_BRIDGE 0x0604  /* class >> 8 */
 
 /* What the binder and host tool need to know of one PCI function. */
 struct gpupt_pci_dev {
-	char name[GPUPT_PCI_NAME_LEN + 1];	/* "0000:01:00.0" */
+	char name[GPUPT_PCI_NAME_LEN + 1]; /* "0000:01:00.0" */
 	uint16_t domain;
 	uint8_t bus, slot, func;
 	uint16_t vendor, device;
 	uint16_t subvendor, subdevice;
-	uint32_t class;				/* 0x030000 */
-	char driver[GPUPT_SYSFS_DRIVER_MAX + 1];	/* "" when unbound */
+	uint32_t class;				 /* 0x030000 */
+	char driver[GPUPT_SYSFS_DRIVER_MAX + 1]; /* "" when unbound */
 };
 
 /* ---- names ---------------------------------------------------------------- */
@@ -177,7 +177,7 @@ int gpupt_sysfs_pci_driver_loaded(int rootfd, const char *driver);
 
 /* Class helpers on d->class. */
 bool gpupt_pci_is_display(const struct gpupt_pci_dev *d);
-bool gpupt_pci_is_bridge(const struct gpupt_pci_dev *d);	/* any 0x06xx */
-bool gpupt_pci_is_unbindable_bridge(const struct gpupt_pci_dev *d);	/* 0x0600, 0x0604 */
+bool gpupt_pci_is_bridge(const struct gpupt_pci_dev *d);	    /* any 0x06xx */
+bool gpupt_pci_is_unbindable_bridge(const struct gpupt_pci_dev *d); /* 0x0600, 0x0604 */
 
 #endif

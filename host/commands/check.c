@@ -42,16 +42,15 @@ struct check_ctx {
 	struct gpupt_config merged;
 	struct gpupt_selection sel;
 	struct gpupt_kernels k;
-	char effect[GPUPT_CMDLINE_MAX];		/* proc/cmdline */
-	struct gpupt_boot_cmdline next;	/* what the boot loader will pass next boot */
+	char effect[GPUPT_CMDLINE_MAX]; /* proc/cmdline */
+	struct gpupt_boot_cmdline next; /* what the boot loader will pass next boot */
 	const char *loader;		/* "GRUB", "systemd-boot", NULL unknown */
 };
 
 static void report(struct check_ctx *c, enum level lv, const char *name, const char *fix,
 		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-static void report(struct check_ctx *c, enum level lv, const char *name, const char *fix,
-		   const char *fmt, ...)
+static void report(struct check_ctx *c, enum level lv, const char *name, const char *fix, const char *fmt, ...)
 {
 	char msg[1024], shown[4 * sizeof(msg)];
 	va_list ap;
@@ -71,8 +70,7 @@ static void report(struct check_ctx *c, enum level lv, const char *name, const c
 		return;
 	}
 	/* Messages carry names from sysfs, pci.ids and files: escaped for the terminal. */
-	fprintf(c->h->out, "%s  %s: %s", level_name[lv], name,
-		gpupt_printable(msg, shown, sizeof(shown)));
+	fprintf(c->h->out, "%s  %s: %s", level_name[lv], name, gpupt_printable(msg, shown, sizeof(shown)));
 	if (lv != PASS && fix)
 		fprintf(c->h->out, "; fix: %s", fix);
 	fputc('\n', c->h->out);
@@ -125,7 +123,8 @@ static void check_iommu(struct check_ctx *c)
 	else
 		report(c, FAIL, "IOMMU",
 		       "enable VT-d (Intel) or AMD-Vi/IOMMU (AMD) in the firmware setup; on Intel"
-		       " `gpupt enable` also adds intel_iommu=on", "not active (no /sys/class/iommu entries)");
+		       " `gpupt enable` also adds intel_iommu=on",
+		       "not active (no /sys/class/iommu entries)");
 }
 
 static void check_interrupt_remapping(struct check_ctx *c)
@@ -167,22 +166,26 @@ static void report_loader_problem(struct check_ctx *c)
 	const struct gpupt_boot_cmdline *n = &c->next;
 
 	if (n->problem == -EBADMSG)
-		report(c, WARN, "boot loader", "put the kernel command line on the first line of"
-		       " /etc/kernel/cmdline", "%s: the first line of /%s is a comment, but"
+		report(c, WARN, "boot loader",
+		       "put the kernel command line on the first line of"
+		       " /etc/kernel/cmdline",
+		       "%s: the first line of /%s is a comment, but"
 		       " proxmox-boot-tool takes the first line as the kernel command line as it"
-		       " stands ('#' and all) and refuses one without root=", c->loader,
-		       n->problem_file);
+		       " stands ('#' and all) and refuses one without root=",
+		       c->loader, n->problem_file);
 	else if (n->problem == -ENOEXEC)
-		report(c, WARN, "boot loader", "write the value out, and add to it in a drop-in in"
-		       " /etc/default/grub.d/ (as `gpupt enable` does)", "%s: %s in /%s holds a"
+		report(c, WARN, "boot loader",
+		       "write the value out, and add to it in a drop-in in"
+		       " /etc/default/grub.d/ (as `gpupt enable` does)",
+		       "%s: %s in /%s holds a"
 		       " command substitution ($(...) or `...`): what it puts on the kernel command"
 		       " line is known only when update-grub runs; the checks below see the rest",
 		       c->loader, n->problem_var, n->problem_file);
 	else
 		report(c, WARN, "boot loader", "write it as one quoted string: NAME=\"...\"",
 		       "%s: %s in /%s is not one quoted string (or leaves a quote open): what it"
-		       " holds is not known; the checks below see the rest", c->loader,
-		       n->problem_var, n->problem_file);
+		       " holds is not known; the checks below see the rest",
+		       c->loader, n->problem_var, n->problem_file);
 }
 
 static void check_loader(struct check_ctx *c)
@@ -238,8 +241,7 @@ static void check_kernel_modules(struct check_ctx *c, const struct gpupt_kernel 
 static void check_modules(struct check_ctx *c)
 {
 	if (c->k.n == 0) {
-		report(c, FAIL, "vfio modules", "install a kernel package",
-		       "no kernels under /lib/modules");
+		report(c, FAIL, "vfio modules", "install a kernel package", "no kernels under /lib/modules");
 		return;
 	}
 	for (size_t i = 0; i < c->k.n; i++)
@@ -274,13 +276,15 @@ static void check_gpus(struct check_ctx *c)
 		if (o && !gpupt_selection_has(&c->sel, i))
 			report(c, WARN, "GPUs", "put the card in another slot (one with its own IOMMU group)",
 			       "%s: IOMMU group %d also holds %s [%04x:%04x] (%s), so the card cannot be"
-			       " passed through alone", d->addr, d->iommu_group, o->addr, o->vendor,
-			       o->device, o->driver[0] ? o->driver : "no driver");
+			       " passed through alone",
+			       d->addr, d->iommu_group, o->addr, o->vendor, o->device,
+			       o->driver[0] ? o->driver : "no driver");
 	}
 	if (n)
 		report(c, PASS, "GPUs", NULL, "%zu display-class PCI device(s) (`gpupt list` shows them)", n);
 	else
-		report(c, WARN, "GPUs", "install the card, or check that the slot is enabled in the firmware setup",
+		report(c, WARN, "GPUs",
+		       "install the card, or check that the slot is enabled in the firmware setup",
 		       "no display-class PCI devices found (class 0x03xx): nothing to pass through");
 }
 
@@ -322,18 +326,23 @@ static void check_framebuffer(struct check_ctx *c)
 		return;
 	simple_fb = gpupt_kernels_have_simple_fb(c->h->rootfd);
 	if (gpupt_kargs_has(c->next.value, "initcall_blacklist", "sysfb_init"))
-		report(c, PASS, "boot framebuffer", NULL, "%s is the boot VGA; initcall_blacklist="
-		       "sysfb_init keeps the firmware framebuffer off it", vga->addr);
+		report(c, PASS, "boot framebuffer", NULL,
+		       "%s is the boot VGA; initcall_blacklist="
+		       "sysfb_init keeps the firmware framebuffer off it",
+		       vga->addr);
 	else if (gpupt_kargs_has(c->next.value, "video", "efifb:off") && !simple_fb)
-		report(c, PASS, "boot framebuffer", NULL, "%s is the boot VGA; video=efifb:off keeps"
-		       " efifb off it", vga->addr);
+		report(c, PASS, "boot framebuffer", NULL,
+		       "%s is the boot VGA; video=efifb:off keeps"
+		       " efifb off it",
+		       vga->addr);
 	else if (c->k.running.ver[0] && gpupt_kernel_at_least(&c->k.running, 6, 0))
-		report(c, PASS, "boot framebuffer", NULL, "%s is the boot VGA; kernel %s: vfio-pci"
-		       " removes the conflicting boot framebuffer itself", vga->addr, c->k.running.ver);
+		report(c, PASS, "boot framebuffer", NULL,
+		       "%s is the boot VGA; kernel %s: vfio-pci"
+		       " removes the conflicting boot framebuffer itself",
+		       vga->addr, c->k.running.ver);
 	else
 		report(c, WARN, "boot framebuffer",
-		       simple_fb ? "add initcall_blacklist=sysfb_init"
-		       : "add video=efifb:off",
+		       simple_fb ? "add initcall_blacklist=sysfb_init" : "add video=efifb:off",
 		       "%s is the boot VGA and the firmware framebuffer stays on it (kernel %s)",
 		       vga->addr, c->k.running.ver[0] ? c->k.running.ver : "unknown");
 }
@@ -350,22 +359,24 @@ static void check_reboot_pending(struct check_ctx *c)
 	if (!unknown)
 		gpupt_kargs_missing(c->effect, c->next.value, true, removed, sizeof(removed));
 	if (!added[0] && !removed[0]) {
-		report(c, PASS, "kernel command line", NULL, "%s", unknown
-		       ? "what is known of the configured one is in effect"
-		       : "the configured one is in effect");
+		report(c, PASS, "kernel command line", NULL, "%s",
+		       unknown ? "what is known of the configured one is in effect"
+			       : "the configured one is in effect");
 		return;
 	}
-	report(c, WARN, "kernel command line", "reboot (after `update-grub` or"
+	report(c, WARN, "kernel command line",
+	       "reboot (after `update-grub` or"
 	       " `proxmox-boot-tool refresh` if you edited the file by hand)",
 	       "reboot pending: %s%s%s%s%s", added[0] ? "configured, not in effect: " : "", added,
-	       added[0] && removed[0] ? "; " : "", removed[0] ? "in effect, no longer configured: " : "",
-	       removed);
+	       added[0] && removed[0] ? "; " : "",
+	       removed[0] ? "in effect, no longer configured: " : "", removed);
 }
 
 /* "in effect", "configured", "in effect and configured", or NULL. */
 static const char *token_where(const struct check_ctx *c, const char *key, const char *val)
 {
-	bool eff = gpupt_kargs_has(c->effect, key, val), conf = c->loader && gpupt_kargs_has(c->next.value, key, val);
+	bool eff = gpupt_kargs_has(c->effect, key, val),
+	     conf = c->loader && gpupt_kargs_has(c->next.value, key, val);
 
 	if (eff && conf)
 		return "in effect and configured";
@@ -383,7 +394,8 @@ static void check_stale_tokens(struct check_ctx *c)
 	if (where && c->k.running.ver[0] && !strstr(c->k.running.ver, "-pve"))
 		report(c, WARN, "stale token", "remove pcie_acs_override=, or run a Proxmox (-pve) kernel",
 		       "pcie_acs_override= (%s) does nothing on kernel %s: only kernels with the ACS"
-		       " override patch (Proxmox -pve) know it", where, c->k.running.ver);
+		       " override patch (Proxmox -pve) know it",
+		       where, c->k.running.ver);
 }
 
 /* Does a modules-load list (etc/modules style) name vfio_virqfd? */
@@ -429,7 +441,8 @@ static void check_virqfd_listed(struct check_ctx *c)
 	if (files[0])
 		report(c, WARN, "stale module", "remove the vfio_virqfd line",
 		       "vfio_virqfd is listed in%s, but from kernel 6.2 on (%s here) it is part of"
-		       " vfio: loading it fails with \"module not found\"", files, newest->ver);
+		       " vfio: loading it fails with \"module not found\"",
+		       files, newest->ver);
 }
 
 static void check_bad_tokens(struct check_ctx *c)
@@ -441,9 +454,17 @@ static void check_bad_tokens(struct check_ctx *c)
 static const struct {
 	void (*run)(struct check_ctx *c);
 } checks[] = {
-	{ check_cpu }, { check_iommu }, { check_interrupt_remapping }, { check_boot_mode },
-	{ check_loader }, { check_modules }, { check_gpus }, { check_groups }, { check_framebuffer },
-	{ check_reboot_pending }, { check_bad_tokens },
+	{ check_cpu },
+	{ check_iommu },
+	{ check_interrupt_remapping },
+	{ check_boot_mode },
+	{ check_loader },
+	{ check_modules },
+	{ check_gpus },
+	{ check_groups },
+	{ check_framebuffer },
+	{ check_reboot_pending },
+	{ check_bad_tokens },
 };
 
 static int check_usage(FILE *f, int status)
@@ -456,7 +477,8 @@ static int check_usage(FILE *f, int status)
 	      "devices, the boot framebuffer, whether a reboot is pending, and stale settings\n"
 	      "(amd_iommu=on, pcie_acs_override= without the patch, vfio_virqfd on >= 6.2).\n"
 	      "\n"
-	      "Exit status: 0 all passed, 1 warnings, 2 failures.\n", f);
+	      "Exit status: 0 all passed, 1 warnings, 2 failures.\n",
+	      f);
 	return status;
 }
 
@@ -477,15 +499,14 @@ static int load_state(struct check_ctx *c)
 
 	if (r < 0) {
 		gpupt_msg(c->h->err, "cannot enumerate PCI devices under %s: %s\n", c->h->root,
-			strerror(-r));
+			  strerror(-r));
 		return r;
 	}
 	gpupt_config_init(&c->merged);
 	gpupt_config_load(c->h, NULL, NULL, &c->merged, c->h->err);
 	if (!c->merged.off)
 		gpupt_select_from_config(&c->l, &c->merged, &c->sel);
-	if (gpupt_read_file(c->h->rootfd, "proc/cmdline", c->effect, sizeof(c->effect),
-			    GPUPT_READ_REGULAR) < 0)
+	if (gpupt_read_file(c->h->rootfd, "proc/cmdline", c->effect, sizeof(c->effect), GPUPT_READ_REGULAR) < 0)
 		c->effect[0] = '\0';
 	c->effect[strcspn(c->effect, "\n")] = '\0';
 	gpupt_kernels_find(c->h->rootfd, &c->k);

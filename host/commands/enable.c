@@ -53,7 +53,7 @@ struct run_ctx {
 	struct opts o;
 	const char *command;		/* "enable" or "disable" */
 	struct gpupt_plan journal;	/* what gpupt added before this run */
-	struct gpupt_journal_seen seen;	/* the journal file the plan was made from */
+	struct gpupt_journal_seen seen; /* the journal file the plan was made from */
 	struct gpupt_plan plan;
 	const struct gpupt_bootloader *boot;
 	const struct gpupt_initramfs_gen *gen;
@@ -100,7 +100,7 @@ static int want_tokens(struct gpupt_host *h, const struct gpupt_devlist *l,
 	gpupt_tokens_add(&w->t, w->addrs);
 	if (selection_has_boot_vga(l, s))
 		gpupt_tokens_add(&w->t, gpupt_kernels_have_simple_fb(h->rootfd) ? "initcall_blacklist=sysfb_init"
-								: "video=efifb:off");
+										: "video=efifb:off");
 	/* Belt and braces: everything here comes from sysfs, never from argv. */
 	for (size_t i = 0; i < w->t.n; i++)
 		if (!token_chars_ok(w->t.tok[i]))
@@ -157,8 +157,7 @@ static int plan_enable(struct run_ctx *c, const struct gpupt_selection *s, const
 	/* What an earlier enable added elsewhere (another GRUB mode, boot loader) goes. */
 	for (unsigned i = 0; i < c->journal.n && r == 0; i++)
 		if (!gpupt_plan_find(&c->plan, c->journal.c[i].path))
-			r = gpupt_change_revert(c->h->rootfd, &c->journal.c[i], &c->plan,
-						c->h->err);
+			r = gpupt_change_revert(c->h->rootfd, &c->journal.c[i], &c->plan, c->h->err);
 	return r;
 }
 
@@ -184,8 +183,7 @@ static void mark_hand_edits(struct run_ctx *c)
 		const struct gpupt_change *j = gpupt_plan_find(&c->journal, ch->path);
 
 		ch->hand_edited = j && ch->kind == GPUPT_CHANGE_WHOLE && ch->old_exists &&
-				  !gpupt_change_is_noop(ch) &&
-				  gpupt_checksum(ch->old, ch->old_len) != j->sum;
+				  !gpupt_change_is_noop(ch) && gpupt_checksum(ch->old, ch->old_len) != j->sum;
 	}
 }
 
@@ -245,14 +243,18 @@ static int check_root_mounts(struct run_ctx *c)
 	for (size_t i = 0; i < ARRAY_SIZE(mounts); i++) {
 		if (gpupt_path_exists(c->h->rootfd, mounts[i].probe))
 			continue;
-		gpupt_msg(c->h->err, "--root %s: no /%s there (%s is not mounted); bind it first:"
-			  " mount --rbind /%s %s/%s\n", c->h->root, mounts[i].probe, mounts[i].dir,
-			  mounts[i].dir, c->h->root, mounts[i].dir);
+		gpupt_msg(c->h->err,
+			  "--root %s: no /%s there (%s is not mounted); bind it first:"
+			  " mount --rbind /%s %s/%s\n",
+			  c->h->root, mounts[i].probe, mounts[i].dir, mounts[i].dir, c->h->root,
+			  mounts[i].dir);
 		missing = true;
 	}
 	if (missing)
-		gpupt_msg(c->h->err, "nothing written: the initramfs and boot menu are rebuilt inside"
-			  " the root (chroot %s ...), which needs them\n", c->h->root);
+		gpupt_msg(c->h->err,
+			  "nothing written: the initramfs and boot menu are rebuilt inside"
+			  " the root (chroot %s ...), which needs them\n",
+			  c->h->root);
 	return missing ? -ENOENT : 0;
 }
 
@@ -267,9 +269,10 @@ static void print_plan(struct run_ctx *c)
 	}
 	for (unsigned i = 0; i < c->plan.n; i++)
 		if (c->plan.c[i].hand_edited)
-			gpupt_warn(c->h->err, "/%s was changed since gpupt wrote it; %s would keep "
-				   "your version in its backup under /%s/\n", c->plan.c[i].path,
-				   c->command, GPUPT_BACKUP_DIR);
+			gpupt_warn(c->h->err,
+				   "/%s was changed since gpupt wrote it; %s would keep "
+				   "your version in its backup under /%s/\n",
+				   c->plan.c[i].path, c->command, GPUPT_BACKUP_DIR);
 	if (c->gen)
 		print_argv(c, "would run: ", c->gen->argv);
 	if (c->boot)
@@ -285,8 +288,10 @@ static int confirm(struct run_ctx *c)
 	if (c->o.yes)
 		return 0;
 	if (!isatty(STDIN_FILENO)) {
-		gpupt_msg(c->h->err, "%s changes boot files: add --yes to go ahead "
-				   "(or --dry-run to see the changes first)\n", c->command);
+		gpupt_msg(c->h->err,
+			  "%s changes boot files: add --yes to go ahead "
+			  "(or --dry-run to see the changes first)\n",
+			  c->command);
 		return -EPERM;
 	}
 	fprintf(c->h->out, "Write these changes and rebuild the initramfs and boot menu? [y/N] ");
@@ -315,8 +320,10 @@ static int write_change(struct run_ctx *c, struct gpupt_backup *b, struct gpupt_
 		return r;
 	}
 	if (ch->hand_edited)
-		gpupt_warn(c->h->err, "/%s was changed since gpupt wrote it; your version is kept "
-			   "as /%s/%s\n", ch->path, b->dir, ch->path);
+		gpupt_warn(c->h->err,
+			   "/%s was changed since gpupt wrote it; your version is kept "
+			   "as /%s/%s\n",
+			   ch->path, b->dir, ch->path);
 	/* A whole file that was there before gpupt: its saved copy is the prior version. */
 	if (ch->kind == GPUPT_CHANGE_WHOLE && ch->old_exists && !j && ch->new_exists) {
 		char prior[GPUPT_PATH_MAX * 2];
@@ -374,11 +381,13 @@ static void report_rollback(struct run_ctx *c, struct gpupt_backup *b)
 	int r = gpupt_backup_rollback(b);
 
 	if (r < 0)
-		gpupt_msg(c->h->err, "could not restore every file (%s): the previous versions "
-				   "are under /%s\n", strerror(-r), b->dir);
+		gpupt_msg(c->h->err,
+			  "could not restore every file (%s): the previous versions "
+			  "are under /%s\n",
+			  strerror(-r), b->dir);
 	else
 		gpupt_msg(c->h->err, "every file %s changed is restored (copies under /%s)\n",
-			c->command, b->dir);
+			  c->command, b->dir);
 }
 
 static int run_regen(struct run_ctx *c, const char *const *regen)
@@ -397,7 +406,7 @@ static int run_regen(struct run_ctx *c, const char *const *regen)
 		return 0;
 	if (st < 0)
 		gpupt_msg(c->h->err, "cannot run %s: %s (is it installed and in PATH?)\n", cmd,
-			strerror(-st));
+			  strerror(-st));
 	else
 		gpupt_msg(c->h->err, "%s failed with exit status %d\n", cmd, st);
 	return -EIO;
@@ -425,22 +434,21 @@ static int write_plan(struct run_ctx *c)
 		r = run_regen(c, c->boot->regen);
 	if (r < 0) {
 		report_rollback(c, &b);
-		gpupt_msg(c->h->err, "fix the problem shown above, then run `gpupt %s` again%s\n",
-			c->command, c->gen ? "; if the initramfs was already rebuilt, rebuild it "
-					     "from the restored files too" : "");
+		gpupt_msg(c->h->err, "fix the problem shown above, then run `gpupt %s` again%s\n", c->command,
+			  c->gen ? "; if the initramfs was already rebuilt, rebuild it "
+				   "from the restored files too"
+				 : "");
 	}
 	return r;
 }
 
-static void print_selection(struct gpupt_host *h, const struct gpupt_devlist *l,
-			    const struct gpupt_selection *s)
+static void print_selection(struct gpupt_host *h, const struct gpupt_devlist *l, const struct gpupt_selection *s)
 {
 	gpupt_msg(h->out, "at every boot, vfio-pci takes:\n");
 	for (size_t i = 0; i < s->n; i++) {
 		const struct gpupt_dev *d = &l->dev[s->idx[i]];
 		fprintf(h->out, "  %s  %04x:%04x  %s %s (%s%s)\n", d->addr, d->vendor, d->device,
-			d->vendor_name, d->device_name, d->class_name,
-			d->boot_vga == 1 ? ", boot VGA" : "");
+			d->vendor_name, d->device_name, d->class_name, d->boot_vga == 1 ? ", boot VGA" : "");
 	}
 }
 
@@ -472,8 +480,7 @@ static void print_summary_json(struct run_ctx *c, bool changed)
  */
 static int check_unchanged(struct run_ctx *c)
 {
-	const char *when = c->o.yes ? "while gpupt was preparing the changes"
-				    : "while you were answering";
+	const char *when = c->o.yes ? "while gpupt was preparing the changes" : "while you were answering";
 	int r = gpupt_plan_verify(&c->plan, c->h->rootfd);
 	const char *file = c->plan.failed;
 
@@ -485,8 +492,10 @@ static int check_unchanged(struct run_ctx *c)
 		gpupt_msg(c->h->err, "/%s changed %s; nothing was written; run `gpupt %s` again\n",
 			  file, when, c->command);
 	else if (r < 0)
-		gpupt_msg(c->h->err, "cannot read /%s again before writing: %s; nothing was "
-			  "written; run `gpupt %s` again\n", file, strerror(-r), c->command);
+		gpupt_msg(c->h->err,
+			  "cannot read /%s again before writing: %s; nothing was "
+			  "written; run `gpupt %s` again\n",
+			  file, strerror(-r), c->command);
 	return r;
 }
 
@@ -553,12 +562,23 @@ static int parse_opts(struct run_ctx *c, int argc, char **argv, bool enable)
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "nyh", longopts, NULL)) != -1) {
 		switch (opt) {
-		case 'n': c->o.dry_run = true; break;
-		case 'y': c->o.yes = true; break;
-		case 'f': c->o.force = enable; break;
-		case 'g': c->o.grub_in_place = enable; break;
-		case 'u': c->o.unsafe_interrupts = enable; break;
-		case 'h': return 1;
+		case 'n':
+			c->o.dry_run = true;
+			break;
+		case 'y':
+			c->o.yes = true;
+			break;
+		case 'f':
+			c->o.force = enable;
+			break;
+		case 'g':
+			c->o.grub_in_place = enable;
+			break;
+		case 'u':
+			c->o.unsafe_interrupts = enable;
+			break;
+		case 'h':
+			return 1;
 		default:
 			fprintf(c->h->err, "gpupt %s: unknown option \"%s\"; see `gpupt %s --help`\n",
 				c->command, argv[optind - 1], c->command);
@@ -582,7 +602,8 @@ static void enable_usage(FILE *f)
 	      "  -y, --yes                     do not ask (needed without a terminal)\n"
 	      "      --force                   go on although the safety check refuses\n"
 	      "      --grub-in-place           edit /etc/default/grub instead of a drop-in\n"
-	      "      --allow-unsafe-interrupts vfio without interrupt remapping (insecure)\n", f);
+	      "      --allow-unsafe-interrupts vfio without interrupt remapping (insecure)\n",
+	      f);
 }
 
 static int load_common(struct run_ctx *c)
@@ -591,7 +612,7 @@ static int load_common(struct run_ctx *c)
 	c->gen = gpupt_initramfs_detect(c->h->rootfd);
 	if (!c->gen)
 		gpupt_warn(c->h->err, "no initramfs generator found (initramfs-tools, "
-				   "dracut, mkinitcpio); rebuild the initramfs yourself\n");
+				      "dracut, mkinitcpio); rebuild the initramfs yourself\n");
 	return gpupt_journal_read(c->h->rootfd, c->h->err, &c->journal, &c->seen) < 0 ? -EINVAL : 0;
 }
 
@@ -612,68 +633,81 @@ static void explain_plan_error(struct run_ctx *c, int r)
 	bool enable = strcmp(c->command, "enable") == 0;
 	char file[GPUPT_PATH_MAX + 1];
 
-	snprintf(file, sizeof(file), "/%s", c->plan.failed[0] ? c->plan.failed
-			: kcmdline ? GPUPT_KERNEL_CMDLINE : GPUPT_GRUB_DEFAULT);
+	snprintf(file, sizeof(file), "/%s",
+		 c->plan.failed[0] ? c->plan.failed
+		 : kcmdline	   ? GPUPT_KERNEL_CMDLINE
+				   : GPUPT_GRUB_DEFAULT);
 
 	if (owner)
-		gpupt_msg(c->h->err, "cannot read /%s, the version of /%s from before gpupt (%s); "
+		gpupt_msg(c->h->err,
+			  "cannot read /%s, the version of /%s from before gpupt (%s); "
 			  "nothing was written; put that copy back from another backup under /%s/, "
 			  "or restore /%s by hand and remove /%s, then run `gpupt %s` again\n",
 			  c->plan.failed, owner->path, strerror(-r), GPUPT_BACKUP_DIR, owner->path,
 			  GPUPT_JOURNAL_PATH, c->command);
 	else if (r == -ENOEXEC && strcmp(c->command, "disable") == 0)
-		gpupt_msg(c->h->err, "%s: GRUB_CMDLINE_LINUX_DEFAULT holds a command substitution "
-				   "($(...) or `...`) now: gpupt cannot take its tokens out of it token by "
-				   "token; remove them by hand (/%s lists them); nothing was written\n",
+		gpupt_msg(c->h->err,
+			  "%s: GRUB_CMDLINE_LINUX_DEFAULT holds a command substitution "
+			  "($(...) or `...`) now: gpupt cannot take its tokens out of it token by "
+			  "token; remove them by hand (/%s lists them); nothing was written\n",
 			  file, GPUPT_JOURNAL_PATH);
 	else if (r == -ENOEXEC)
-		gpupt_msg(c->h->err, "%s: GRUB_CMDLINE_LINUX_DEFAULT holds a command substitution "
-				   "($(...) or `...`): what it puts on the command line is known only "
-				   "when update-grub runs, so gpupt cannot edit it token by token; leave "
-				   "out --grub-in-place to use the drop-in /%s, which adds the tokens "
-				   "after that value; nothing was written\n", file, GPUPT_GRUB_DROPIN);
+		gpupt_msg(c->h->err,
+			  "%s: GRUB_CMDLINE_LINUX_DEFAULT holds a command substitution "
+			  "($(...) or `...`): what it puts on the command line is known only "
+			  "when update-grub runs, so gpupt cannot edit it token by token; leave "
+			  "out --grub-in-place to use the drop-in /%s, which adds the tokens "
+			  "after that value; nothing was written\n",
+			  file, GPUPT_GRUB_DROPIN);
 	else if (r == -EBADMSG)
-		gpupt_msg(c->h->err, "%s: its first line is a comment, but proxmox-boot-tool takes the "
-				   "first line as the kernel command line as it stands ('#' and all) and "
-				   "refuses one without root=; put the kernel command line on the first "
-				   "line, then run `gpupt %s` again; nothing was written\n", file,
-			  c->command);
+		gpupt_msg(c->h->err,
+			  "%s: its first line is a comment, but proxmox-boot-tool takes the "
+			  "first line as the kernel command line as it stands ('#' and all) and "
+			  "refuses one without root=; put the kernel command line on the first "
+			  "line, then run `gpupt %s` again; nothing was written\n",
+			  file, c->command);
 	else if (r == -EDOM)
-		gpupt_msg(c->h->err, "/%s sets GRUB_CMDLINE_LINUX_DEFAULT (or GRUB_CMDLINE_LINUX) "
-				   "again after gpupt's change, so update-grub would leave out the tokens "
-				   "gpupt adds; make it add to the value (NAME=\"$NAME ...\") or take the "
-				   "assignment out, then run `gpupt %s` again; nothing was written\n",
+		gpupt_msg(c->h->err,
+			  "/%s sets GRUB_CMDLINE_LINUX_DEFAULT (or GRUB_CMDLINE_LINUX) "
+			  "again after gpupt's change, so update-grub would leave out the tokens "
+			  "gpupt adds; make it add to the value (NAME=\"$NAME ...\") or take the "
+			  "assignment out, then run `gpupt %s` again; nothing was written\n",
 			  c->plan.failed, c->command);
 	else if (r == -ENOTSUP && enable)
-		gpupt_msg(c->h->err, "%s: GRUB_CMDLINE_LINUX_DEFAULT is not one quoted string "
-				   "(or a line ends in a backslash); write it as "
-				   "GRUB_CMDLINE_LINUX_DEFAULT=\"...\", or leave out --grub-in-place "
-				   "to use the drop-in /%s\n", file, GPUPT_GRUB_DROPIN);
+		gpupt_msg(c->h->err,
+			  "%s: GRUB_CMDLINE_LINUX_DEFAULT is not one quoted string "
+			  "(or a line ends in a backslash); write it as "
+			  "GRUB_CMDLINE_LINUX_DEFAULT=\"...\", or leave out --grub-in-place "
+			  "to use the drop-in /%s\n",
+			  file, GPUPT_GRUB_DROPIN);
 	else if (r == -ENOTSUP)
-		gpupt_msg(c->h->err, "%s: GRUB_CMDLINE_LINUX_DEFAULT is not one quoted string "
-				   "(or a line ends in a backslash), so gpupt cannot take its tokens "
-				   "out; nothing was written; write it as "
-				   "GRUB_CMDLINE_LINUX_DEFAULT=\"...\", then run `gpupt %s` again\n",
+		gpupt_msg(c->h->err,
+			  "%s: GRUB_CMDLINE_LINUX_DEFAULT is not one quoted string "
+			  "(or a line ends in a backslash), so gpupt cannot take its tokens "
+			  "out; nothing was written; write it as "
+			  "GRUB_CMDLINE_LINUX_DEFAULT=\"...\", then run `gpupt %s` again\n",
 			  file, c->command);
 	else if (r == -EINVAL)
-		gpupt_msg(c->h->err, "%s: the kernel command line leaves a double quote open "
-				   "(or a quote in the file is never closed); nothing was written; "
-				   "close it, then run `gpupt %s` again\n", file, c->command);
+		gpupt_msg(c->h->err,
+			  "%s: the kernel command line leaves a double quote open "
+			  "(or a quote in the file is never closed); nothing was written; "
+			  "close it, then run `gpupt %s` again\n",
+			  file, c->command);
 	else if (r == -ELOOP && c->plan.failed[0])
-		gpupt_msg(c->h->err, "/%s is a symbolic link: gpupt replaces only regular files;"
+		gpupt_msg(c->h->err,
+			  "/%s is a symbolic link: gpupt replaces only regular files;"
 			  " put a regular file there (or remove it), then run `gpupt %s` again\n",
 			  c->plan.failed, c->command);
 	else if (c->plan.failed[0])
-		gpupt_msg(c->h->err, "cannot prepare the changes: /%s: %s; nothing was written; "
-			  "fix that file, then run `gpupt %s` again\n", c->plan.failed,
-			  strerror(-r), c->command);
+		gpupt_msg(c->h->err,
+			  "cannot prepare the changes: /%s: %s; nothing was written; "
+			  "fix that file, then run `gpupt %s` again\n",
+			  c->plan.failed, strerror(-r), c->command);
 	else
-		gpupt_msg(c->h->err, "cannot prepare the changes: %s; nothing was written\n",
-			  strerror(-r));
+		gpupt_msg(c->h->err, "cannot prepare the changes: %s; nothing was written\n", strerror(-r));
 }
 
-static int enable_checks(struct run_ctx *c, const struct gpupt_devlist *l,
-			 const struct gpupt_selection *s)
+static int enable_checks(struct run_ctx *c, const struct gpupt_devlist *l, const struct gpupt_selection *s)
 {
 	struct gpupt_safety_report rep;
 	int r = gpupt_safety_check(c->h, l, s, &rep);
@@ -691,8 +725,8 @@ static int enable_checks(struct run_ctx *c, const struct gpupt_devlist *l,
 		gpupt_msg(c->h->err, "--force: going on despite the refusals above\n");
 	if (c->o.unsafe_interrupts)
 		gpupt_warn(c->h->err, "--allow-unsafe-interrupts: without interrupt "
-				   "remapping a guest can inject interrupts into the host (MSI "
-				   "attacks); use it only for guests you trust\n");
+				      "remapping a guest can inject interrupts into the host (MSI "
+				      "attacks); use it only for guests you trust\n");
 	return 0;
 }
 
@@ -738,7 +772,7 @@ int gpupt_cmd_enable(struct gpupt_host *h, int argc, char **argv)
 		goto out;
 	if (!c->boot) {
 		gpupt_msg(h->err, "no supported boot loader found (GRUB's /etc/default/grub, "
-				"proxmox-boot-tool's /etc/kernel/proxmox-boot-uuids)\n");
+				  "proxmox-boot-tool's /etc/kernel/proxmox-boot-uuids)\n");
 		goto out;
 	}
 	r = want_tokens(h, &l, s, w);
@@ -784,7 +818,7 @@ int gpupt_cmd_disable(struct gpupt_host *h, int argc, char **argv)
 			print_summary_json(c, false);
 		else
 			gpupt_msg(h->out, "disable: gpupt has not enabled anything here; "
-					"nothing to change\n");
+					  "nothing to change\n");
 		status = 0;
 		goto out;
 	}

@@ -15,7 +15,7 @@ struct list_ctx {
 	struct gpupt_host *h;
 	struct gpupt_devlist l;
 	struct gpupt_config conf, cmdline;
-	bool *shown;		/* l.n flags: device is listed */
+	bool *shown; /* l.n flags: device is listed */
 };
 
 enum { COL_ADDR, COL_ID, COL_DRIVER, COL_OVERRIDE, COL_GROUP, COL_BOOT, COL_RESET, COL_SEL, NCOLS };
@@ -235,7 +235,8 @@ static int list_usage(struct gpupt_host *h, FILE *f, int status)
 	      "boot_vga, reset methods, and which configuration selects it at the next boot\n"
 	      "(\"conf\" = /etc/gpupt.conf, \"cmdline\" = gpupt.* on the kernel command line).\n"
 	      "Then every IOMMU group involved, with all its members and their drivers.\n"
-	      "With --verbose, every PCI device is listed.\n", f);
+	      "With --verbose, every PCI device is listed.\n",
+	      f);
 	return status;
 }
 
@@ -255,8 +256,7 @@ int gpupt_cmd_list(struct gpupt_host *h, int argc, char **argv)
 	}
 	r = gpupt_devices_scan_flags(h, &c.l, GPUPT_SCAN_NO_NAMES);
 	if (r < 0) {
-		gpupt_msg(h->err, "cannot enumerate PCI devices under %s: %s\n", h->root,
-			strerror(-r));
+		gpupt_msg(h->err, "cannot enumerate PCI devices under %s: %s\n", h->root, strerror(-r));
 		return 1;
 	}
 	if (gpupt_config_load(h, &c.conf, &c.cmdline, NULL, h->err) < 0)

@@ -19,15 +19,15 @@
 
 struct rom_cmd {
 	struct gpupt_host *h;
-	const char *file;		/* --file, or NULL */
-	char addr[GPUPT_PCI_NAME_LEN + 1];	/* the device, "" with --file */
-	bool have_ids;			/* the device's vendor/device are known */
-	bool boot_vga;			/* the firmware's boot GPU (sysfs boot_vga is 1) */
-	bool no_rom;			/* the device has no ROM the kernel can read */
+	const char *file;		   /* --file, or NULL */
+	char addr[GPUPT_PCI_NAME_LEN + 1]; /* the device, "" with --file */
+	bool have_ids;			   /* the device's vendor/device are known */
+	bool boot_vga;			   /* the firmware's boot GPU (sysfs boot_vga is 1) */
+	bool no_rom;			   /* the device has no ROM the kernel can read */
 	uint16_t vendor, device;
 	uint8_t *buf;
 	size_t len;
-	size_t header;			/* bytes before the first image (a tool's dump header) */
+	size_t header; /* bytes before the first image (a tool's dump header) */
 	struct gpupt_rom rom;
 };
 
@@ -47,7 +47,8 @@ static int usage(FILE *f, int status)
 	      "  --json       machine-readable output\n"
 	      "\n"
 	      "Exit status: 0 a ROM was read and has at least one image; 1 no ROM, or it\n"
-	      "is unreadable or not a PCI option ROM; 2 usage error.\n", f);
+	      "is unreadable or not a PCI option ROM; 2 usage error.\n",
+	      f);
 	return status;
 }
 
@@ -57,8 +58,8 @@ static int parse_device(struct rom_cmd *c, const char *arg)
 	struct gpupt_pci_addr a;
 
 	if (strchr(arg, '=') || gpupt_parse_addr(arg, strlen(arg), &a) < 0) {
-		gpupt_msg(c->h->err, "rom: \"%s\" is not a PCI address ([DDDD:]BB:SS.F or [DDDD:]BB:SS)\n",
-			arg);
+		gpupt_msg(c->h->err,
+			  "rom: \"%s\" is not a PCI address ([DDDD:]BB:SS.F or [DDDD:]BB:SS)\n", arg);
 		return -EINVAL;
 	}
 	if (a.whole_slot)
@@ -90,14 +91,13 @@ static int load_device(struct rom_cmd *c)
 	c->boot_vga = gpupt_sysfs_read_ulong(c->h->rootfd, path, &v) == 0 && v == 1;
 	ret = gpupt_rom_read_device(c->h->rootfd, c->addr, &c->buf, &c->len);
 	if (ret == -ENOENT || ret == -EIO || ret == -EINVAL || (ret == 0 && c->len == 0)) {
-		gpupt_msg(c->h->err, "rom: %s has no option ROM (or the kernel cannot read it)\n",
-			c->addr);
+		gpupt_msg(c->h->err, "rom: %s has no option ROM (or the kernel cannot read it)\n", c->addr);
 		c->no_rom = true;
 		return 1;
 	}
 	if (ret < 0) {
 		gpupt_msg(c->h->err, "rom: %s: cannot read the option ROM: %s%s\n", c->addr,
-			strerror(-ret), ret == -EACCES || ret == -EPERM ? " (run as root)" : "");
+			  strerror(-ret), ret == -EACCES || ret == -EPERM ? " (run as root)" : "");
 		return 1;
 	}
 	return 0;
@@ -129,7 +129,8 @@ static void print_image(const struct rom_cmd *c, unsigned i)
 		gpupt_rom_code_type_name(img->code_type), img->code_type, img->vendor, img->device,
 		img->length);
 	if (img->code_type == GPUPT_ROM_CODE_EFI && img->efi_signature_ok)
-		fprintf(f, "\n    EFI %s for %s, compression: %s", gpupt_rom_efi_subsystem_name(img->efi_subsystem),
+		fprintf(f, "\n    EFI %s for %s, compression: %s",
+			gpupt_rom_efi_subsystem_name(img->efi_subsystem),
 			gpupt_rom_efi_machine_name(img->efi_machine),
 			gpupt_rom_efi_compression_name(img->efi_compression));
 	else if (img->code_type == GPUPT_ROM_CODE_EFI)
@@ -157,13 +158,15 @@ static void print_verdict(const struct rom_cmd *c)
 	if (c->boot_vga)
 		fputs("  This is the host's boot GPU: the kernel may hand out the copy of the legacy\n"
 		      "  BIOS image the firmware left in memory, not the card's whole ROM.  Read it\n"
-		      "  again with another GPU as the boot GPU, or check the card's ROM version.\n", f);
+		      "  again with another GPU as the boot GPU, or check the card's ROM version.\n",
+		      f);
 	fputs("  OVMF (UEFI) cannot show this GPU's boot screen; the guest's own driver\n"
 	      "  still takes the card once it has booted.  To see firmware and boot loader:\n"
 	      "    - use SeaBIOS: gpupt vm VMID DEVICE --bios seabios\n"
 	      "    - or give the VM a ROM file that has an EFI image: romfile=NAME.rom in\n"
 	      "      hostpciN (the file in /usr/share/kvm/)\n"
-	      "    - or update the card's firmware to a UEFI (GOP) capable version\n", f);
+	      "    - or update the card's firmware to a UEFI (GOP) capable version\n",
+	      f);
 }
 
 static void print_text(const struct rom_cmd *c)
@@ -173,10 +176,11 @@ static void print_text(const struct rom_cmd *c)
 	fprintf(f, "%s: option ROM, %zu bytes, %u image%s\n", source_name(c), c->len, c->rom.n,
 		c->rom.n == 1 ? "" : "s");
 	if (c->header)
-		fprintf(f, "warning: the ROM starts at offset 0x%zx, after a %zu-byte header (as some flash\n"
+		fprintf(f,
+			"warning: the ROM starts at offset 0x%zx, after a %zu-byte header (as some flash\n"
 			"  tools write; offsets below are from the ROM start).  A romfile= must start with\n"
-			"  the ROM: tail -c +%zu %s > NEW.rom\n", c->header, c->header, c->header + 1,
-			source_name(c));
+			"  the ROM: tail -c +%zu %s > NEW.rom\n",
+			c->header, c->header, c->header + 1, source_name(c));
 	for (unsigned i = 0; i < c->rom.n; i++)
 		print_image(c, i);
 	if (c->rom.stop != GPUPT_ROM_STOP_LAST_IMAGE)
@@ -274,13 +278,14 @@ static int parse_options(struct rom_cmd *c, int argc, char **argv)
 			return usage(c->h->out, 0) - 1;
 		else {
 			gpupt_msg(c->h->err, "rom: unknown option or missing value: \"%s\"\n\n",
-				argv[optind - 1]);
+				  argv[optind - 1]);
 			return usage(c->h->err, 2);
 		}
 	}
 	if (argc - optind != (c->file ? 0 : 1)) {
-		gpupt_msg(c->h->err, "%s", c->file ? "rom: give either DEVICE or --file, not both\n\n"
-						 : "rom: which device? (gpupt rom 01:00.0)\n\n");
+		gpupt_msg(c->h->err, "%s",
+			  c->file ? "rom: give either DEVICE or --file, not both\n\n"
+				  : "rom: which device? (gpupt rom 01:00.0)\n\n");
 		return usage(c->h->err, 2);
 	}
 	if (!c->file && parse_device(c, argv[optind]) < 0)
@@ -318,7 +323,7 @@ int gpupt_cmd_rom(struct gpupt_host *h, int argc, char **argv)
 		print_text(&c);
 	if (c.rom.n == 0) {
 		gpupt_msg(h->err, "rom: %s is not a PCI option ROM: %s\n", source_name(&c),
-			gpupt_rom_stop_reason(c.rom.stop));
+			  gpupt_rom_stop_reason(c.rom.stop));
 		ret = 1;
 	}
 out:

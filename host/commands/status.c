@@ -40,12 +40,14 @@ struct status_ctx {
 	int kmsg_err;		/* why the log could not be read (-errno), 0 */
 	char pending[512];	/* files changed since boot, "" none */
 	bool conf_changed;	/* /etc/gpupt.conf is one of them */
-	char stale_initrd[160];	/* initramfs older than /etc/gpupt.conf, "" none */
+	char stale_initrd[160]; /* initramfs older than /etc/gpupt.conf, "" none */
 	int problems;
 };
 
 static const char *const boot_files[] = {
-	GPUPT_CONF_PATH, "etc/default/grub", "etc/kernel/cmdline",
+	GPUPT_CONF_PATH,
+	"etc/default/grub",
+	"etc/kernel/cmdline",
 };
 
 static long boot_time(int rootfd)
@@ -86,8 +88,7 @@ static void find_stale_initrd(struct status_ctx *c)
 	struct stat conf, img;
 
 	if (gpupt_path_stat(c->h->rootfd, GPUPT_CONF_PATH, &conf, true) != 0 ||
-	    gpupt_read_file(c->h->rootfd, "proc/sys/kernel/osrelease", ver, sizeof(ver),
-			    GPUPT_READ_REGULAR) <= 0)
+	    gpupt_read_file(c->h->rootfd, "proc/sys/kernel/osrelease", ver, sizeof(ver), GPUPT_READ_REGULAR) <= 0)
 		return;
 	ver[strcspn(ver, "\n")] = '\0';
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
@@ -156,9 +157,9 @@ static void read_kmsg(struct status_ctx *c)
 		ssize_t r = read(fd, buf + len, KMSG_RECORD);
 
 		if (r < 0 && (errno == EINTR || errno == EPIPE))
-			continue;	/* EPIPE: records were overwritten; go on with the next */
+			continue; /* EPIPE: records were overwritten; go on with the next */
 		if (r <= 0)
-			break;		/* EAGAIN: the end of the live log */
+			break; /* EAGAIN: the end of the live log */
 		len += (size_t)r;
 		if (buf[len - 1] != '\n')
 			buf[len++] = '\n';
@@ -205,8 +206,10 @@ static const char *why_not(const struct status_ctx *c, const struct gpupt_dev *d
 		snprintf(buf, size, "on %s (/dev/kmsg: %s)", d->driver[0] ? d->driver : "no driver",
 			 strerror(-c->kmsg_err));
 	else if (!kmsg_mentions(c, d))
-		snprintf(buf, size, "on %s, and the kernel log has no gpupt line for it: is gpupt in"
-			 " the initramfs? (update-initramfs -u -k all)", d->driver[0] ? d->driver : "no driver");
+		snprintf(buf, size,
+			 "on %s, and the kernel log has no gpupt line for it: is gpupt in"
+			 " the initramfs? (update-initramfs -u -k all)",
+			 d->driver[0] ? d->driver : "no driver");
 	else
 		snprintf(buf, size, "on %s; gpupt's kernel log lines:", d->driver[0] ? d->driver : "no driver");
 	return buf;
@@ -254,8 +257,10 @@ static void print_unmatched(struct status_ctx *c)
 		if (!addr_unmatched(c, i) || gpupt_format_addr(&c->conf.addrs[i], buf, sizeof(buf)) < 0)
 			continue;
 		c->problems++;
-		fprintf(c->h->out, "%s: no such device now (moved or replaced?): the binder skips it;"
-			" run `gpupt enable` again for the card's new address\n", buf);
+		fprintf(c->h->out,
+			"%s: no such device now (moved or replaced?): the binder skips it;"
+			" run `gpupt enable` again for the card's new address\n",
+			buf);
 	}
 }
 
@@ -315,8 +320,9 @@ static void print_devices(struct status_ctx *c)
 		fprintf(c->h->out, "%-12s  %04x:%04x  %-11s  %-9s  %-14s  %s\n", d->addr, d->vendor,
 			d->device, src ? src : "-", target_driver(c),
 			gpupt_printable(d->driver[0] ? d->driver : "-", drv, sizeof(drv)),
-			ok ? "ok" : gpupt_printable(why_not(c, d, src, why, sizeof(why)), why_shown,
-						    sizeof(why_shown)));
+			ok ? "ok"
+			   : gpupt_printable(why_not(c, d, src, why, sizeof(why)), why_shown,
+					     sizeof(why_shown)));
 		if (!ok)
 			print_kmsg_for(c, d);
 	}
@@ -338,7 +344,8 @@ static void print_text(struct status_ctx *c)
 		fputs("Reboot pending: no\n", f);
 	}
 	if (c->stale_initrd[0]) {
-		fprintf(f, "Initramfs: %s is older than /etc/gpupt.conf and boots with the old"
+		fprintf(f,
+			"Initramfs: %s is older than /etc/gpupt.conf and boots with the old"
 			" selection: run `update-initramfs -u -k all` (or `dracut -f --regenerate-all`)\n",
 			c->stale_initrd);
 		c->problems++;
@@ -421,7 +428,8 @@ static int status_usage(FILE *f, int status)
 	      "Says when a reboot is pending.\n"
 	      "\n"
 	      "Exit status: 0 everything as configured; 1 a device is not on its target\n"
-	      "driver, a configured device is missing, or a reboot is pending.\n", f);
+	      "driver, a configured device is missing, or a reboot is pending.\n",
+	      f);
 	return status;
 }
 
@@ -444,8 +452,7 @@ int gpupt_cmd_status(struct gpupt_host *h, int argc, char **argv)
 	c->h = h;
 	r = gpupt_devices_scan_flags(h, &c->l, GPUPT_SCAN_NO_NAMES);
 	if (r < 0) {
-		gpupt_msg(h->err, "cannot enumerate PCI devices under %s: %s\n", h->root,
-			strerror(-r));
+		gpupt_msg(h->err, "cannot enumerate PCI devices under %s: %s\n", h->root, strerror(-r));
 		goto out;
 	}
 	if (gpupt_config_load(h, &c->conf, &c->cmdline, &c->merged, h->err) < 0)

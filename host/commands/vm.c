@@ -33,22 +33,22 @@ struct vm_cmd {
 	struct gpupt_host *h;
 	unsigned long vmid;
 	const char *vmid_arg;
-	char **argv;				/* for messages about options */
+	char **argv; /* for messages about options */
 	struct gpupt_vm_request req;
-	char dev_name[GPUPT_ADDR_LEN];		/* "0000:01:00" or "0000:01:00.0" */
+	char dev_name[GPUPT_ADDR_LEN]; /* "0000:01:00" or "0000:01:00.0" */
 	bool one_function;
 	bool dry_run;
-	struct gpupt_lock lock;		/* held from the answer to the end of the change */
-	bool yes;				/* --yes: do not ask */
+	struct gpupt_lock lock; /* held from the answer to the end of the change */
+	bool yes;		/* --yes: do not ask */
 	bool force;
 	bool use_qm;
-	bool has_display;			/* a passed function is a display controller */
-	bool running;				/* the VM runs now */
-	bool refused;				/* ... and no --force (nor --dry-run) */
-	char conf_path[CONF_PATH_LEN];		/* "etc/pve/qemu-server/100.conf" */
-	char *conf;				/* its bytes before the change */
+	bool has_display;	       /* a passed function is a display controller */
+	bool running;		       /* the VM runs now */
+	bool refused;		       /* ... and no --force (nor --dry-run) */
+	char conf_path[CONF_PATH_LEN]; /* "etc/pve/qemu-server/100.conf" */
+	char *conf;		       /* its bytes before the change */
 	size_t conf_len;
-	char backup_dir[GPUPT_PATH_MAX];	/* where apply_file saved them, "" if nowhere */
+	char backup_dir[GPUPT_PATH_MAX]; /* where apply_file saved them, "" if nowhere */
 	struct gpupt_vmconf_info info;
 	struct gpupt_vm_plan plan;
 	struct {
@@ -70,7 +70,7 @@ static void note(struct vm_cmd *c, enum note_level level, const char *fmt, ...)
 	c->note[c->n_notes].level = level;
 	va_start(ap, fmt);
 	if (vsnprintf(c->note[c->n_notes].text, NOTE_LEN, fmt, ap) >= NOTE_LEN)
-		memcpy(c->note[c->n_notes].text + NOTE_LEN - 4, "...", 4);	/* show the cut */
+		memcpy(c->note[c->n_notes].text + NOTE_LEN - 4, "...", 4); /* show the cut */
 	va_end(ap);
 	c->n_notes++;
 }
@@ -109,7 +109,8 @@ static int usage(FILE *f, int status)
 	      "\n"
 	      "Exit status: 0 done (or would be, with --dry-run); 1 the VM is running, its\n"
 	      "configuration is missing or could not be changed, or the answer was no;\n"
-	      "2 usage error, or no terminal to ask and no --yes.\n", f);
+	      "2 usage error, or no terminal to ask and no --yes.\n",
+	      f);
 	return status;
 }
 
@@ -118,8 +119,8 @@ static int parse_device(struct vm_cmd *c, const char *arg)
 	struct gpupt_pci_addr a;
 
 	if (strchr(arg, '=') || gpupt_parse_addr(arg, strlen(arg), &a) < 0) {
-		gpupt_msg(c->h->err, "vm: \"%s\" is not a PCI address ([DDDD:]BB:SS or [DDDD:]BB:SS.F)\n",
-			arg);
+		gpupt_msg(c->h->err,
+			  "vm: \"%s\" is not a PCI address ([DDDD:]BB:SS or [DDDD:]BB:SS.F)\n", arg);
 		return -EINVAL;
 	}
 	/* The guide passes every function of the slot: the GPU with its audio. */
@@ -205,8 +206,7 @@ static int parse_args(struct vm_cmd *c, int argc, char **argv)
 	}
 	c->vmid_arg = argv[optind];
 	if (gpupt_vmid_parse(argv[optind], &c->vmid) < 0) {
-		gpupt_msg(c->h->err, "vm: VMID \"%s\" is not a number from 100 to 999999999\n",
-			argv[optind]);
+		gpupt_msg(c->h->err, "vm: VMID \"%s\" is not a number from 100 to 999999999\n", argv[optind]);
 		return 2;
 	}
 	return parse_device(c, argv[optind + 1]) < 0 ? 2 : 0;
@@ -291,15 +291,18 @@ static void check_rom(struct vm_cmd *c)
 		 c->req.dev.slot, c->req.dev.whole_slot ? 0u : c->req.dev.func & 7u);
 	ret = gpupt_rom_read_device(c->h->rootfd, name, &buf, &len);
 	if (ret < 0 || len == 0) {
-		note(c, NOTE_INFO, "could not read the option ROM of %s (%s): whether OVMF can show "
-		     "its boot screen is unchecked (`gpupt rom %s` as root tells)", name,
-		     ret < 0 ? strerror(-ret) : "empty", name);
+		note(c, NOTE_INFO,
+		     "could not read the option ROM of %s (%s): whether OVMF can show "
+		     "its boot screen is unchecked (`gpupt rom %s` as root tells)",
+		     name, ret < 0 ? strerror(-ret) : "empty", name);
 	} else if (gpupt_rom_parse(buf, len, &rom) > 0 && gpupt_rom_uefi_x64(&rom)) {
 		note(c, NOTE_OK, "the option ROM of %s has an EFI image: OVMF can show its boot screen", name);
 	} else {
-		note(c, NOTE_WARN, "the option ROM of %s has no EFI image OVMF can use: no boot screen "
+		note(c, NOTE_WARN,
+		     "the option ROM of %s has no EFI image OVMF can use: no boot screen "
 		     "until the guest's driver loads; use --bios seabios, a romfile= with an EFI image, "
-		     "or update the card's firmware (details: `gpupt rom %s`)", name, name);
+		     "or update the card's firmware (details: `gpupt rom %s`)",
+		     name, name);
 	}
 	free(buf);
 }
@@ -307,25 +310,33 @@ static void check_rom(struct vm_cmd *c)
 static void check_firmware(struct vm_cmd *c)
 {
 	if (c->req.primary && !c->has_display)
-		note(c, NOTE_WARN, "%s is not a display controller: x-vga=on is meant for GPUs; "
-		     "use --no-primary", c->dev_name);
+		note(c, NOTE_WARN,
+		     "%s is not a display controller: x-vga=on is meant for GPUs; "
+		     "use --no-primary",
+		     c->dev_name);
 	if (c->plan.needs_efidisk)
-		note(c, NOTE_WARN, "VM %lu has no EFI disk (efidisk0), where OVMF keeps its settings; "
-		     "add one: qm set %lu --efidisk0 local-lvm:1,efitype=4m", c->vmid, c->vmid);
+		note(c, NOTE_WARN,
+		     "VM %lu has no EFI disk (efidisk0), where OVMF keeps its settings; "
+		     "add one: qm set %lu --efidisk0 local-lvm:1,efitype=4m",
+		     c->vmid, c->vmid);
 	if (c->req.ovmf && c->plan.bios_changes)
-		note(c, NOTE_INFO, "the firmware changes to OVMF (UEFI): the guest must be installed "
+		note(c, NOTE_INFO,
+		     "the firmware changes to OVMF (UEFI): the guest must be installed "
 		     "in UEFI mode; one installed for SeaBIOS (legacy boot) will not boot");
 	if (!c->req.ovmf && c->plan.bios_changes)
-		note(c, NOTE_INFO, "the firmware changes to SeaBIOS: a guest installed in UEFI mode will not boot");
+		note(c, NOTE_INFO,
+		     "the firmware changes to SeaBIOS: a guest installed in UEFI mode will not boot");
 	if (c->plan.machine_changes)
-		note(c, NOTE_INFO, "the machine type changes to q35 (needed for pcie=1): the guest sees "
+		note(c, NOTE_INFO,
+		     "the machine type changes to q35 (needed for pcie=1): the guest sees "
 		     "new hardware (Windows may ask to re-activate)");
 	if (c->plan.replaces)
 		note(c, NOTE_INFO, "hostpci%d already passes %s: it is replaced, not added again",
 		     c->plan.index, c->dev_name);
 	for (int i = 0; i < GPUPT_VM_MAX_HOSTPCI; i++)
 		if (i != c->plan.index && (c->info.same_device_all & 1u << i))
-			note(c, NOTE_WARN, "hostpci%d also passes (part of) %s: a function given twice "
+			note(c, NOTE_WARN,
+			     "hostpci%d also passes (part of) %s: a function given twice "
 			     "stops the VM from starting; remove it: qm set %lu --delete hostpci%d",
 			     i, c->dev_name, c->vmid, i);
 }
@@ -419,8 +430,8 @@ static bool settle_conf(struct vm_cmd *c, const char *why, const char *copy)
 	FILE *err = c->h->err;
 	char *now = NULL;
 	size_t now_len = 0;
-	int r = gpupt_read_file_alloc(c->h->rootfd, c->conf_path, GPUPT_FILE_MAX,
-				      GPUPT_READ_REGULAR, &now, &now_len);
+	int r = gpupt_read_file_alloc(c->h->rootfd, c->conf_path, GPUPT_FILE_MAX, GPUPT_READ_REGULAR,
+				      &now, &now_len);
 	bool same = r == 0 && now_len == c->conf_len && memcmp(now, c->conf, now_len) == 0;
 
 	free(now);
@@ -432,16 +443,17 @@ static bool settle_conf(struct vm_cmd *c, const char *why, const char *copy)
 	/* lib/atomic keeps mode and owner; the conf exists, so the mode is not used. */
 	r = gpupt_file_write_atomic(c->h->rootfd, c->conf_path, c->conf, c->conf_len, 0640);
 	now = NULL;
-	if (gpupt_read_file_alloc(c->h->rootfd, c->conf_path, GPUPT_FILE_MAX, GPUPT_READ_REGULAR,
-				  &now, &now_len) == 0 &&
+	if (gpupt_read_file_alloc(c->h->rootfd, c->conf_path, GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &now,
+				  &now_len) == 0 &&
 	    now_len == c->conf_len && memcmp(now, c->conf, now_len) == 0) {
 		free(now);
-		gpupt_msg(err, "vm: %s; /%s was changed, and is put back as it was\n", why,
-			  c->conf_path);
+		gpupt_msg(err, "vm: %s; /%s was changed, and is put back as it was\n", why, c->conf_path);
 		return true;
 	}
-	gpupt_msg(err, "vm: %s; /%s was changed, and putting it back failed (%s); it now holds "
-		  "these changes:\n", why, c->conf_path, strerror(r < 0 ? -r : EIO));
+	gpupt_msg(err,
+		  "vm: %s; /%s was changed, and putting it back failed (%s); it now holds "
+		  "these changes:\n",
+		  why, c->conf_path, strerror(r < 0 ? -r : EIO));
 	if (now)
 		gpupt_diff_print(err, c->conf_path, c->conf, c->conf_len, now, now_len);
 	else
@@ -468,11 +480,15 @@ static int confirm(struct vm_cmd *c)
 		return 0;
 	for (unsigned i = 0; i < c->plan.n_set; i++)
 		n += (size_t)snprintf(keys + n, sizeof(keys) - n, "%s%s",
-				      i == 0 ? "" : i + 1 == c->plan.n_set ? " and " : ", ",
+				      i == 0		       ? ""
+				      : i + 1 == c->plan.n_set ? " and "
+							       : ", ",
 				      c->plan.set[i].key);
 	if (!isatty(STDIN_FILENO)) {
-		gpupt_msg(c->h->err, "vm: this sets %s of VM %lu: add --yes to go ahead (or --dry-run "
-			  "to see the change first)\n", keys, c->vmid);
+		gpupt_msg(c->h->err,
+			  "vm: this sets %s of VM %lu: add --yes to go ahead (or --dry-run "
+			  "to see the change first)\n",
+			  keys, c->vmid);
 		return 2;
 	}
 	fprintf(q, "Set %s of VM %lu? [y/N] ", keys, c->vmid);
@@ -585,9 +601,8 @@ static int apply_file(struct vm_cmd *c, bool *applied)
 	} else {
 		r = gpupt_backup_commit(&b);
 		if (r < 0)
-			snprintf(why, sizeof(why),
-				 "cannot write the backup's journal /%s/journal: %s", b.dir,
-				 strerror(-r));
+			snprintf(why, sizeof(why), "cannot write the backup's journal /%s/journal: %s",
+				 b.dir, strerror(-r));
 	}
 	/* The backup saves the old version first; with it, the file may or may not be new. */
 	snprintf(copy, sizeof(copy), "%s/%s", b.dir, c->conf_path);
@@ -609,13 +624,15 @@ out:
 static void report_output_failed(const struct vm_cmd *c, int err)
 {
 	if (c->backup_dir[0])
-		gpupt_msg(c->h->err, "vm: cannot write the report to standard output (%s); VM %lu's "
+		gpupt_msg(c->h->err,
+			  "vm: cannot write the report to standard output (%s); VM %lu's "
 			  "configuration was changed all the same: /%s (previous version in /%s)\n",
 			  strerror(err), c->vmid, c->conf_path, c->backup_dir);
 	else
-		gpupt_msg(c->h->err, "vm: cannot write the report to standard output (%s); VM %lu's "
-			  "configuration was changed all the same (qm set)\n", strerror(err),
-			  c->vmid);
+		gpupt_msg(c->h->err,
+			  "vm: cannot write the report to standard output (%s); VM %lu's "
+			  "configuration was changed all the same (qm set)\n",
+			  strerror(err), c->vmid);
 }
 
 /* ---- output --------------------------------------------------------------- */
@@ -676,10 +693,11 @@ static int load_config(struct vm_cmd *c)
 	int ret;
 
 	snprintf(c->conf_path, sizeof(c->conf_path), "etc/pve/qemu-server/%lu.conf", c->vmid);
-	ret = gpupt_read_file_alloc(c->h->rootfd, c->conf_path, GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &c->conf, &c->conf_len);
+	ret = gpupt_read_file_alloc(c->h->rootfd, c->conf_path, GPUPT_FILE_MAX, GPUPT_READ_REGULAR,
+				    &c->conf, &c->conf_len);
 	if (ret == -ENOENT) {
 		gpupt_msg(c->h->err, "vm: VM %lu does not exist here: no /%s (see `qm list`)\n",
-			c->vmid, c->conf_path);
+			  c->vmid, c->conf_path);
 		return 1;
 	}
 	if (ret < 0) {
@@ -688,9 +706,10 @@ static int load_config(struct vm_cmd *c)
 	}
 	gpupt_vmconf_scan(c->conf, c->conf_len, &c->req.dev, &c->info);
 	if (gpupt_vm_plan(&c->info, &c->req, &c->plan) < 0) {
-		gpupt_msg(c->h->err, "vm: VM %lu already uses hostpci0 to hostpci%d for other "
-			"devices; remove one first (qm set %lu --delete hostpciN)\n", c->vmid,
-			GPUPT_VM_MAX_HOSTPCI - 1, c->vmid);
+		gpupt_msg(c->h->err,
+			  "vm: VM %lu already uses hostpci0 to hostpci%d for other "
+			  "devices; remove one first (qm set %lu --delete hostpciN)\n",
+			  c->vmid, GPUPT_VM_MAX_HOSTPCI - 1, c->vmid);
 		return 1;
 	}
 	return 0;
@@ -717,8 +736,10 @@ static int run(struct vm_cmd *c)
 	}
 	c->refused = c->running && !c->dry_run && !c->force;
 	if (c->refused) {
-		gpupt_msg(c->h->err, "vm: VM %lu is running: stop it first (qm shutdown %lu), "
-			"or use --force to change its configuration anyway\n", c->vmid, c->vmid);
+		gpupt_msg(c->h->err,
+			  "vm: VM %lu is running: stop it first (qm shutdown %lu), "
+			  "or use --force to change its configuration anyway\n",
+			  c->vmid, c->vmid);
 		ret = 1;
 	} else {
 		ret = c->use_qm ? apply_qm(c, &applied) : apply_file(c, &applied);

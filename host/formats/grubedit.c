@@ -19,7 +19,7 @@ struct lex {
 	size_t len;
 	int err;
 	unsigned depth;
-	bool subst;	/* a command substitution ($(...) or `...`) was passed */
+	bool subst; /* a command substitution ($(...) or `...`) was passed */
 };
 
 static size_t fail(struct lex *l, int err)
@@ -189,9 +189,9 @@ static size_t skip_expansion(struct lex *l, size_t i)
 
 /* What skip_word saw. */
 struct word {
-	unsigned segments;	/* quoted strings and unquoted runs */
-	bool one_quoted;	/* the only segment is one quoted string */
-	bool subst;		/* it holds a command substitution */
+	unsigned segments; /* quoted strings and unquoted runs */
+	bool one_quoted;   /* the only segment is one quoted string */
+	bool subst;	   /* it holds a command substitution */
 };
 
 /* Past the word at i: it ends at an unquoted blank, newline or ';'. */
@@ -251,8 +251,8 @@ static bool word_is(const struct lex *l, size_t i, size_t end, const char *s)
 
 /* The last assignment of a variable found so far. */
 struct found {
-	int r;				/* as gpupt_grub_find returns it */
-	struct gpupt_grub_var v;	/* start, end and quote only when r is 0 */
+	int r;			 /* as gpupt_grub_find returns it */
+	struct gpupt_grub_var v; /* start, end and quote only when r is 0 */
 };
 
 /*
@@ -277,10 +277,13 @@ static size_t scan_command(struct lex *l, size_t i, const char *var, struct foun
 			size_t vs = i + name + 1;
 			i = skip_word(l, vs, &w);
 			if (!l->err && name == strlen(var) && memcmp(l->buf + start, var, name) == 0) {
-				f->r = w.subst ? -ENOEXEC : w.one_quoted && w.segments == 1 ? 0 : -ENOTSUP;
+				f->r = w.subst				 ? -ENOEXEC
+				       : w.one_quoted && w.segments == 1 ? 0
+									 : -ENOTSUP;
 				f->v = (struct gpupt_grub_var){ start, vs, i, vs, vs, '\0' };
 				if (f->r == 0)
-					f->v = (struct gpupt_grub_var){ start, vs, i, vs + 1, i - 1, l->buf[vs] };
+					f->v = (struct gpupt_grub_var){ start,	vs,    i,
+									vs + 1, i - 1, l->buf[vs] };
 			}
 		} else {
 			i = skip_word(l, i, &w);
@@ -327,8 +330,7 @@ static size_t self_reference(const char *buf, size_t end, size_t i, const char *
 	if (i + 1 + n > end || buf[i] != '$')
 		return 0;
 	if (buf[i + 1] == '{')
-		return i + 3 + n <= end && memcmp(buf + i + 2, var, n) == 0 && buf[i + 2 + n] == '}'
-			       ? n + 3 : 0;
+		return i + 3 + n <= end && memcmp(buf + i + 2, var, n) == 0 && buf[i + 2 + n] == '}' ? n + 3 : 0;
 	if (memcmp(buf + i + 1, var, n) != 0)
 		return 0;
 	return i + 1 + n == end || !is_name_char(buf[i + 1 + n], false) ? n + 1 : 0;
@@ -355,8 +357,8 @@ bool gpupt_grub_has(const char *buf, size_t len, const char *var, const char *to
 }
 
 /* buf, then a new last line VAR="TOKENS". */
-static long append_line(const char *buf, size_t len, const char *var,
-			const struct gpupt_tokens *add, bool *added, char *out, size_t size)
+static long append_line(const char *buf, size_t len, const char *var, const struct gpupt_tokens *add,
+			bool *added, char *out, size_t size)
 {
 	bool newline_before = len > 0 && buf[len - 1] != '\n';
 	size_t need = len + strlen(var) + 4;
@@ -392,8 +394,7 @@ static long append_line(const char *buf, size_t len, const char *var,
 }
 
 long gpupt_grub_edit(const char *buf, size_t len, const char *var, const struct gpupt_tokens *add,
-		     const struct gpupt_tokens *del, bool *added, bool *line_added, char *out,
-		     size_t size)
+		     const struct gpupt_tokens *del, bool *added, bool *line_added, char *out, size_t size)
 {
 	struct gpupt_grub_var v = { 0 };
 	int r = gpupt_grub_find(buf, len, var, &v);
@@ -430,8 +431,8 @@ static size_t drop_added_line(char *out, size_t n, const char *var)
 	return n;
 }
 
-long gpupt_grub_revert(const char *buf, size_t len, const char *var,
-		       const struct gpupt_tokens *ours, bool line_added, char *out, size_t size)
+long gpupt_grub_revert(const char *buf, size_t len, const char *var, const struct gpupt_tokens *ours,
+		       bool line_added, char *out, size_t size)
 {
 	bool dummy;
 	long n = gpupt_grub_edit(buf, len, var, NULL, ours, NULL, &dummy, out, size);

@@ -21,11 +21,11 @@
 #define GPUPT_GRUB_VAR "GRUB_CMDLINE_LINUX_DEFAULT"
 
 struct gpupt_grub_var {
-	size_t line_start;	/* where the assignment starts (its name, after any "export ") */
-	size_t value_start;	/* after '=' */
-	size_t value_end;	/* end of the shell word */
-	size_t start, end;	/* inside the quotes: the kernel tokens */
-	char quote;		/* '"' or '\'' */
+	size_t line_start;  /* where the assignment starts (its name, after any "export ") */
+	size_t value_start; /* after '=' */
+	size_t value_end;   /* end of the shell word */
+	size_t start, end;  /* inside the quotes: the kernel tokens */
+	char quote;	    /* '"' or '\'' */
 };
 
 /*
@@ -57,14 +57,13 @@ bool gpupt_grub_has(const char *buf, size_t len, const char *var, const char *to
  * -ENOSPC, or the errors of gpupt_grub_find other than -ENOENT.
  */
 long gpupt_grub_edit(const char *buf, size_t len, const char *var, const struct gpupt_tokens *add,
-		     const struct gpupt_tokens *del, bool *added, bool *line_added, char *out,
-		     size_t size);
+		     const struct gpupt_tokens *del, bool *added, bool *line_added, char *out, size_t size);
 
 /*
  * Undo gpupt_grub_edit: remove the tokens ours from var's value, and when
  * line_added the line VAR="" it leaves at the end of the file.  Same returns.
  */
-long gpupt_grub_revert(const char *buf, size_t len, const char *var,
-		       const struct gpupt_tokens *ours, bool line_added, char *out, size_t size);
+long gpupt_grub_revert(const char *buf, size_t len, const char *var, const struct gpupt_tokens *ours,
+		       bool line_added, char *out, size_t size);
 
 #endif

@@ -45,8 +45,18 @@ static bool has_exact(const char *cmdline, const char *tok, size_t tok_len)
 static bool token_relevant(const struct gpupt_kernel_param *t)
 {
 	static const char *const prefixes[] = {
-		"gpupt", "vfio", "intel_iommu", "amd_iommu", "iommu", "video", "initcall_blacklist",
-		"pcie_acs_override", "kvm", "modprobe.blacklist", "rd.driver", "nomodeset",
+		"gpupt",
+		"vfio",
+		"intel_iommu",
+		"amd_iommu",
+		"iommu",
+		"video",
+		"initcall_blacklist",
+		"pcie_acs_override",
+		"kvm",
+		"modprobe.blacklist",
+		"rd.driver",
+		"nomodeset",
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++)

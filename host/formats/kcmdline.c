@@ -137,7 +137,7 @@ static struct cut cut_for(const char *buf, size_t start, size_t end, size_t ts, 
  */
 struct region {
 	bool open;
-	size_t del_ts[GPUPT_TOKENS_MAX], del_te[GPUPT_TOKENS_MAX];	/* del_ts == end: absent */
+	size_t del_ts[GPUPT_TOKENS_MAX], del_te[GPUPT_TOKENS_MAX]; /* del_ts == end: absent */
 	bool add_present[GPUPT_TOKENS_MAX];
 };
 
@@ -173,8 +173,7 @@ static void scan_region(const char *buf, size_t start, size_t end, const struct 
 
 /* A token both to delete and to add stays where it is. */
 static void collect_cuts(const char *buf, size_t start, size_t end, const struct gpupt_tokens *del,
-			 const struct gpupt_tokens *add, const struct region *r, struct cut *cuts,
-			 size_t *n)
+			 const struct gpupt_tokens *add, const struct region *r, struct cut *cuts, size_t *n)
 {
 	*n = 0;
 	for (size_t i = 0; del && i < del->n && *n < MAX_CUTS; i++) {
@@ -197,9 +196,8 @@ static void collect_cuts(const char *buf, size_t start, size_t end, const struct
 			cuts[j].from = cuts[j - 1].to;
 }
 
-long gpupt_kcmdline_edit(const char *buf, size_t len, size_t start, size_t end,
-			 const struct gpupt_tokens *add, const struct gpupt_tokens *del,
-			 bool *added, char *out, size_t size)
+long gpupt_kcmdline_edit(const char *buf, size_t len, size_t start, size_t end, const struct gpupt_tokens *add,
+			 const struct gpupt_tokens *del, bool *added, char *out, size_t size)
 {
 	struct cut cuts[MAX_CUTS];
 	struct region r;
@@ -241,6 +239,5 @@ long gpupt_kcmdline_edit_file(const char *buf, size_t len, const struct gpupt_to
 {
 	const char *nl = memchr(buf, '\n', len);
 
-	return gpupt_kcmdline_edit(buf, len, 0, nl ? (size_t)(nl - buf) : len, add, del, added, out,
-				   size);
+	return gpupt_kcmdline_edit(buf, len, 0, nl ? (size_t)(nl - buf) : len, add, del, added, out, size);
 }

@@ -43,9 +43,8 @@ bool gpupt_kcmdline_balanced(const char *buf, size_t start, size_t end);
  * Returns the output length, -ENOSPC (out too small), or -EINVAL (the region
  * leaves a double quote open, so an appended token would land inside it).
  */
-long gpupt_kcmdline_edit(const char *buf, size_t len, size_t start, size_t end,
-			 const struct gpupt_tokens *add, const struct gpupt_tokens *del,
-			 bool *added, char *out, size_t size);
+long gpupt_kcmdline_edit(const char *buf, size_t len, size_t start, size_t end, const struct gpupt_tokens *add,
+			 const struct gpupt_tokens *del, bool *added, char *out, size_t size);
 
 /*
  * /etc/kernel/cmdline: edit its first line (up to the first '\n', or all of

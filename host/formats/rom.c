@@ -16,13 +16,13 @@ enum {
 
 	PCIR_VENDOR = 0x04,
 	PCIR_DEVICE = 0x06,
-	PCIR_DEVICE_LIST = 0x08,	/* PCI 3.0: offset from the PCIR start */
+	PCIR_DEVICE_LIST = 0x08, /* PCI 3.0: offset from the PCIR start */
 	PCIR_REVISION = 0x0c,
 	PCIR_CLASS = 0x0d,
 	PCIR_IMAGE_LENGTH = 0x10,
 	PCIR_CODE_TYPE = 0x14,
 	PCIR_INDICATOR = 0x15,
-	PCIR_SIZE = 0x16,		/* bytes up to and with the indicator */
+	PCIR_SIZE = 0x16, /* bytes up to and with the indicator */
 
 	IMAGE_UNIT = 512,
 	INDICATOR_LAST = 0x80,

@@ -19,12 +19,12 @@
 
 enum {
 	GPUPT_ROM_MAX_IMAGES = 16,	/* a longer chain is a looping or lying ROM */
-	GPUPT_ROM_MAX_DEVICE_LIST = 16,	/* PCI 3.0 device list entries kept */
+	GPUPT_ROM_MAX_DEVICE_LIST = 16, /* PCI 3.0 device list entries kept */
 	GPUPT_ROM_MAX_SIZE = 16 << 20,	/* the largest ROM BAR the spec allows */
 };
 
 enum gpupt_rom_code_type {
-	GPUPT_ROM_CODE_X86 = 0,		/* PC-AT compatible (legacy BIOS, SeaBIOS) */
+	GPUPT_ROM_CODE_X86 = 0, /* PC-AT compatible (legacy BIOS, SeaBIOS) */
 	GPUPT_ROM_CODE_OPEN_FIRMWARE = 1,
 	GPUPT_ROM_CODE_HPPA = 2,
 	GPUPT_ROM_CODE_EFI = 3,
@@ -53,20 +53,20 @@ enum gpupt_rom_stop {
 	GPUPT_ROM_STOP_BAD_PCIR,	/* no "PCIR" where the pointer says */
 	GPUPT_ROM_STOP_ZERO_LENGTH,	/* image length 0: the chain cannot advance */
 	GPUPT_ROM_STOP_TRUNCATED,	/* the image length runs past the end of the data */
-	GPUPT_ROM_STOP_TOO_MANY_IMAGES,	/* more than GPUPT_ROM_MAX_IMAGES images */
+	GPUPT_ROM_STOP_TOO_MANY_IMAGES, /* more than GPUPT_ROM_MAX_IMAGES images */
 };
 
 struct gpupt_rom_image {
-	size_t offset;		/* of the 55 AA, from the start of the ROM */
-	size_t length;		/* bytes (PCIR image length × 512) */
-	size_t pcir_offset;	/* from the start of the image */
+	size_t offset;	    /* of the 55 AA, from the start of the ROM */
+	size_t length;	    /* bytes (PCIR image length × 512) */
+	size_t pcir_offset; /* from the start of the image */
 	uint16_t vendor;
 	uint16_t device;
-	uint32_t class_code;	/* base class << 16 | subclass << 8 | prog-if */
-	uint8_t pcir_revision;	/* 0 = PCI 2.x, 3 = PCI 3.0 */
-	uint8_t code_type;	/* enum gpupt_rom_code_type, or another value */
-	bool last;		/* indicator bit 7 */
-	bool truncated;		/* length runs past the end of the data */
+	uint32_t class_code;   /* base class << 16 | subclass << 8 | prog-if */
+	uint8_t pcir_revision; /* 0 = PCI 2.x, 3 = PCI 3.0 */
+	uint8_t code_type;     /* enum gpupt_rom_code_type, or another value */
+	bool last;	       /* indicator bit 7 */
+	bool truncated;	       /* length runs past the end of the data */
 	/* PCI 3.0 device list: further device IDs this image supports. */
 	uint16_t device_list[GPUPT_ROM_MAX_DEVICE_LIST];
 	unsigned n_device_list;
@@ -74,14 +74,14 @@ struct gpupt_rom_image {
 	bool efi_signature_ok;
 	uint16_t efi_subsystem;
 	uint16_t efi_machine;
-	uint16_t efi_compression;	/* 0 none, 1 EFI compression */
+	uint16_t efi_compression; /* 0 none, 1 EFI compression */
 };
 
 struct gpupt_rom {
 	struct gpupt_rom_image img[GPUPT_ROM_MAX_IMAGES];
-	unsigned n;			/* images with a valid PCIR */
+	unsigned n; /* images with a valid PCIR */
 	enum gpupt_rom_stop stop;
-	size_t stop_offset;		/* where the walk stopped, from the ROM start */
+	size_t stop_offset; /* where the walk stopped, from the ROM start */
 };
 
 /* Walk the chain.  Returns the number of images found (0..MAX), or -EINVAL. */

@@ -7,9 +7,9 @@
 #include "host/formats/vmconf.h"
 
 struct line {
-	const char *s;		/* start */
-	size_t len;		/* without the '\n' */
-	size_t next;		/* offset of the following line */
+	const char *s; /* start */
+	size_t len;    /* without the '\n' */
+	size_t next;   /* offset of the following line */
 };
 
 static struct line line_at(const char *buf, size_t len, size_t off)
@@ -82,7 +82,7 @@ static int hostpci_index(const struct line *l)
 	if (l->len < 9 || memcmp(l->s, "hostpci", 7) != 0 || *p < '0' || *p > '9')
 		return -1;
 	if (*p == '0' && p + 1 < end && p[1] != ':')
-		return -1;	/* "hostpci01" is not hostpci1 */
+		return -1; /* "hostpci01" is not hostpci1 */
 	for (; p < end && *p >= '0' && *p <= '9' && n < GPUPT_VM_MAX_HOSTPCI; p++)
 		n = n * 10 + (*p - '0');
 	if (p >= end || *p != ':' || n >= GPUPT_VM_MAX_HOSTPCI)
@@ -90,8 +90,7 @@ static int hostpci_index(const struct line *l)
 	return n;
 }
 
-static void scan_line(const struct line *l, const struct gpupt_pci_addr *dev,
-		      struct gpupt_vmconf_info *out)
+static void scan_line(const struct line *l, const struct gpupt_pci_addr *dev, struct gpupt_vmconf_info *out)
 {
 	int idx = hostpci_index(l);
 
@@ -101,7 +100,7 @@ static void scan_line(const struct line *l, const struct gpupt_pci_addr *dev,
 
 		snprintf(key, sizeof(key), "hostpci%d", idx);
 		if (v->s || !line_value(l, key, v))
-			return;		/* a repeated key: Proxmox uses the first */
+			return; /* a repeated key: Proxmox uses the first */
 		out->hostpci_used |= 1u << idx;
 		if (!dev || !gpupt_vmconf_hostpci_names(v->s, v->len, dev))
 			return;
@@ -201,8 +200,8 @@ static size_t insert_point(const char *buf, size_t main_end)
 }
 
 /* The setting for this main-section line, if it is one of the keys set. */
-static int setting_for_line(const struct line *l, const struct gpupt_vmconf_set *set,
-			    unsigned n_set, const bool *done)
+static int setting_for_line(const struct line *l, const struct gpupt_vmconf_set *set, unsigned n_set,
+			    const bool *done)
 {
 	for (unsigned i = 0; i < n_set; i++) {
 		struct gpupt_vmconf_slice v;
@@ -262,8 +261,9 @@ long gpupt_vmconf_apply(const char *buf, size_t len, const struct gpupt_vmconf_s
 	out[0] = '\0';
 	for (size_t off = 0; off < len;) {
 		struct line l = line_at(buf, len, off);
-		int i = off < info.main_end && l.len && l.s[0] != '#' ?
-			setting_for_line(&l, set, n_set, replaced) : -1;
+		int i = off < info.main_end && l.len && l.s[0] != '#'
+				? setting_for_line(&l, set, n_set, replaced)
+				: -1;
 
 		if (off == at)
 			put_missing(&w, buf, at, set, n_set, existing);
@@ -320,8 +320,7 @@ static bool option_is_ours(const char *o, size_t n)
  * "0000:01:00,pcie=1,x-vga=on", keeping the options of the entry it replaces
  * that the request does not decide (romfile=, rombar=, ...).
  */
-static int hostpci_value(const struct gpupt_vm_request *req, const struct gpupt_vmconf_slice *old,
-			 char *v)
+static int hostpci_value(const struct gpupt_vm_request *req, const struct gpupt_vmconf_slice *old, char *v)
 {
 	struct gpupt_pci_addr a = req->dev;
 	const char *p, *end;
@@ -399,10 +398,11 @@ int gpupt_vm_plan(const struct gpupt_vmconf_info *info, const struct gpupt_vm_re
 			return rc;
 	}
 	/* SeaBIOS is the default: an absent bios key already means it. */
-	out->bios_changes = req->ovmf ? !slice_eq(&info->bios, "ovmf") :
-					(info->bios.s && !slice_eq(&info->bios, "seabios"));
+	out->bios_changes = req->ovmf ? !slice_eq(&info->bios, "ovmf")
+				      : (info->bios.s && !slice_eq(&info->bios, "seabios"));
 	if (out->bios_changes)
-		snprintf(next_set(out, "bios")->value, GPUPT_VM_VALUE_MAX, "%s", req->ovmf ? "ovmf" : "seabios");
+		snprintf(next_set(out, "bios")->value, GPUPT_VM_VALUE_MAX, "%s",
+			 req->ovmf ? "ovmf" : "seabios");
 	out->needs_efidisk = req->ovmf && !info->efidisk0.s;
 	return 0;
 }

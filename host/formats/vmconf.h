@@ -20,8 +20,8 @@
 #include "selection/selection.h"
 
 enum {
-	GPUPT_VM_MAX_HOSTPCI = 16,	/* hostpci0 .. hostpci15 */
-	GPUPT_VM_KEY_MAX = 24,		/* "hostpci15", "machine", ... with the NUL */
+	GPUPT_VM_MAX_HOSTPCI = 16, /* hostpci0 .. hostpci15 */
+	GPUPT_VM_KEY_MAX = 24,	   /* "hostpci15", "machine", ... with the NUL */
 	GPUPT_VM_VALUE_MAX = 256,
 	GPUPT_VMID_MIN = 100,
 	GPUPT_VMID_MAX = 999999999,
@@ -29,16 +29,16 @@ enum {
 
 /* A "key: value" of the main section: slices of the scanned buffer. */
 struct gpupt_vmconf_slice {
-	const char *s;		/* NULL when the key is absent */
+	const char *s; /* NULL when the key is absent */
 	size_t len;
 };
 
 struct gpupt_vmconf_info {
-	size_t main_end;		/* offset of the first '[' line, or len */
-	bool has_sections;		/* snapshots, [PENDING], ... follow the main section */
-	uint32_t hostpci_used;		/* bit N: hostpciN is set in the main section */
-	int same_device;		/* first hostpciN that already passes the device, or -1 */
-	uint32_t same_device_all;	/* bit N: hostpciN passes (part of) the device */
+	size_t main_end;	  /* offset of the first '[' line, or len */
+	bool has_sections;	  /* snapshots, [PENDING], ... follow the main section */
+	uint32_t hostpci_used;	  /* bit N: hostpciN is set in the main section */
+	int same_device;	  /* first hostpciN that already passes the device, or -1 */
+	uint32_t same_device_all; /* bit N: hostpciN passes (part of) the device */
 	struct gpupt_vmconf_slice hostpci[GPUPT_VM_MAX_HOSTPCI];
 	struct gpupt_vmconf_slice machine;
 	struct gpupt_vmconf_slice bios;
@@ -75,21 +75,21 @@ long gpupt_vmconf_apply(const char *buf, size_t len, const struct gpupt_vmconf_s
 
 /* What the user asked `gpupt vm` for. */
 struct gpupt_vm_request {
-	struct gpupt_pci_addr dev;	/* a slot, or one function */
-	bool ovmf;			/* --bios ovmf (default) or seabios */
-	bool pcie;			/* q35 + pcie=1 (default) */
-	bool primary;			/* x-vga=on (default) */
+	struct gpupt_pci_addr dev; /* a slot, or one function */
+	bool ovmf;		   /* --bios ovmf (default) or seabios */
+	bool pcie;		   /* q35 + pcie=1 (default) */
+	bool primary;		   /* x-vga=on (default) */
 };
 
 /* The settings that make the request true for one VM. */
 struct gpupt_vm_plan {
-	struct gpupt_vmconf_set set[3];	/* hostpciN, then machine / bios when they change */
+	struct gpupt_vmconf_set set[3]; /* hostpciN, then machine / bios when they change */
 	unsigned n_set;
-	int index;			/* N of hostpciN */
-	bool replaces;			/* hostpciN already passed this device */
+	int index;     /* N of hostpciN */
+	bool replaces; /* hostpciN already passed this device */
 	bool machine_changes;
 	bool bios_changes;
-	bool needs_efidisk;		/* OVMF without efidisk0 */
+	bool needs_efidisk; /* OVMF without efidisk0 */
 };
 
 /*

@@ -115,8 +115,7 @@ static int backup_save(struct gpupt_backup *b, const char *path, struct gpupt_ba
 	return 0;
 }
 
-int gpupt_backup_edit(struct gpupt_backup *b, const char *path, const void *data, size_t len,
-		      mode_t mode)
+int gpupt_backup_edit(struct gpupt_backup *b, const char *path, const void *data, size_t len, mode_t mode)
 {
 	struct gpupt_backup_entry *e;
 	int r = backup_save(b, path, &e);
@@ -178,8 +177,7 @@ int gpupt_backup_commit(struct gpupt_backup *b)
 
 	if (b->n_files == 0)
 		return 0;
-	r = snprintf(path, sizeof(path), "%s/journal", b->dir) < (int)sizeof(path) ? 0
-										      : -ENAMETOOLONG;
+	r = snprintf(path, sizeof(path), "%s/journal", b->dir) < (int)sizeof(path) ? 0 : -ENAMETOOLONG;
 	if (r < 0)
 		return r;
 	buf = malloc(size);

@@ -16,28 +16,28 @@
 
 #include "lib/atomic.h"
 
-#define GPUPT_BACKUP_DIR "var/lib/gpupt/backup"	/* relative to the root */
+#define GPUPT_BACKUP_DIR "var/lib/gpupt/backup" /* relative to the root */
 
 enum {
 	GPUPT_BACKUP_MAX_FILES = 16,
-	GPUPT_NOTES_MAX = 4096,		/* tokens noted per file, '\n'-separated */
+	GPUPT_NOTES_MAX = 4096, /* tokens noted per file, '\n'-separated */
 };
 
 struct gpupt_backup_entry {
 	char path[GPUPT_PATH_MAX];
-	bool old_existed;	/* a copy is saved at <dir>/<path> */
+	bool old_existed; /* a copy is saved at <dir>/<path> */
 	size_t old_size;
 	uint64_t old_sum;
-	bool new_exists;	/* false: this run removed the file */
+	bool new_exists; /* false: this run removed the file */
 	size_t new_size;
 	uint64_t new_sum;
-	char notes[GPUPT_NOTES_MAX];	/* tokens added, one per line */
+	char notes[GPUPT_NOTES_MAX]; /* tokens added, one per line */
 };
 
 struct gpupt_backup {
 	int rootfd;
-	const char *command;	/* "enable", "disable", "vm": written to the journal */
-	char dir[GPUPT_PATH_MAX];	/* "var/lib/gpupt/backup/<timestamp>", "" until the first edit */
+	const char *command;	  /* "enable", "disable", "vm": written to the journal */
+	char dir[GPUPT_PATH_MAX]; /* "var/lib/gpupt/backup/<timestamp>", "" until the first edit */
 	struct gpupt_backup_entry files[GPUPT_BACKUP_MAX_FILES];
 	unsigned n_files;
 };
@@ -49,8 +49,7 @@ void gpupt_backup_init(struct gpupt_backup *b, int rootfd, const char *command);
  * data atomically (mode for a new file).  The backup directory is created at
  * the first edit; a path edited twice in one run keeps its first version.
  */
-int gpupt_backup_edit(struct gpupt_backup *b, const char *path, const void *data, size_t len,
-		      mode_t mode);
+int gpupt_backup_edit(struct gpupt_backup *b, const char *path, const void *data, size_t len, mode_t mode);
 
 /* Save path in the backup, then remove it.  0 when it did not exist. */
 int gpupt_backup_remove(struct gpupt_backup *b, const char *path);

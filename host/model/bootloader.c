@@ -67,8 +67,7 @@ static int apply_tokens(struct gpupt_boot_edit *e, const char *path, enum gpupt_
 	if (r < 0)
 		return r;
 	/* proxmox-boot-tool would take a comment there for the command line itself. */
-	if (kind == GPUPT_CHANGE_KCMDLINE && c->old &&
-	    c->old[strspn(c->old, " \t")] == '#') {
+	if (kind == GPUPT_CHANGE_KCMDLINE && c->old && c->old[strspn(c->old, " \t")] == '#') {
 		snprintf(e->plan->failed, sizeof(e->plan->failed), "%s", path);
 		return -EBADMSG;
 	}
@@ -81,9 +80,8 @@ static int apply_tokens(struct gpupt_boot_edit *e, const char *path, enum gpupt_
 		n = gpupt_grub_edit(c->old ? c->old : "", c->old_len, GPUPT_GRUB_VAR, want, &del,
 				    added, &line_added, out, size);
 	else
-		n = gpupt_kcmdline_edit_file(c->old ? c->old : "", c->old_len, want, &del, added,
-					     out, size);
-	if (n < 0)	/* the editors refuse what they cannot edit exactly: name the file */
+		n = gpupt_kcmdline_edit_file(c->old ? c->old : "", c->old_len, want, &del, added, out, size);
+	if (n < 0) /* the editors refuse what they cannot edit exactly: name the file */
 		snprintf(e->plan->failed, sizeof(e->plan->failed), "%s", path);
 	r = n < 0 ? (int)n : gpupt_change_set_new(c, out, (size_t)n);
 	free(out);
@@ -140,7 +138,8 @@ static int apply_grub_dropin(struct gpupt_boot_edit *e)
 	/* Nothing left to add: only a drop-in gpupt wrote goes away. */
 	if (want.n == 0)
 		return e->journal && gpupt_plan_find(e->journal, GPUPT_GRUB_DROPIN)
-			       ? gpupt_change_set_new(c, NULL, 0) : 0;
+			       ? gpupt_change_set_new(c, NULL, 0)
+			       : 0;
 	n = (size_t)snprintf(text, sizeof(text), "%s", head);
 	for (size_t i = 0; i < want.n && n < sizeof(text); i++) {
 		n += (size_t)snprintf(text + n, sizeof(text) - n, " %s", want.tok[i]);
@@ -227,8 +226,7 @@ static const char *const pbt_refresh[] = { "proxmox-boot-tool", "refresh", NULL 
 static const char *const update_grub[] = { "update-grub", NULL };
 
 const struct gpupt_bootloader gpupt_bootloaders[] = {
-	{ "proxmox-boot-tool (systemd-boot)", detect_pbt_systemd_boot, apply_kernel_cmdline,
-	  pbt_refresh },
+	{ "proxmox-boot-tool (systemd-boot)", detect_pbt_systemd_boot, apply_kernel_cmdline, pbt_refresh },
 	{ "proxmox-boot-tool (GRUB)", detect_pbt_grub, apply_grub, pbt_refresh },
 	{ "GRUB", detect_grub, apply_grub, update_grub },
 	{ NULL, NULL, NULL, NULL },
@@ -254,25 +252,25 @@ static bool holds_token(const struct gpupt_change *c, const char *tok)
 }
 
 /* Tokens the journal records that the file no longer holds: nothing to remove for them. */
-static void warn_missing_tokens(const struct gpupt_change *c, const struct gpupt_tokens *ours,
-				FILE *err)
+static void warn_missing_tokens(const struct gpupt_change *c, const struct gpupt_tokens *ours, FILE *err)
 {
 	for (size_t i = 0; i < ours->n; i++) {
 		if (c->old_exists && holds_token(c, ours->tok[i]))
 			continue;
 		if (c->old_exists)
-			gpupt_warn(err, "the journal says gpupt added %s to /%s, but it is not "
+			gpupt_warn(err,
+				   "the journal says gpupt added %s to /%s, but it is not "
 				   "there (edited by hand?); nothing to remove for it\n",
 				   ours->tok[i], c->path);
 		else
-			gpupt_warn(err, "the journal says gpupt added %s to /%s, but that file "
+			gpupt_warn(err,
+				   "the journal says gpupt added %s to /%s, but that file "
 				   "is not there (removed by hand?); nothing to remove for it\n",
 				   ours->tok[i], c->path);
 	}
 }
 
-static int revert_tokens(int rootfd, const struct gpupt_change *j, struct gpupt_plan *plan,
-			 FILE *err)
+static int revert_tokens(int rootfd, const struct gpupt_change *j, struct gpupt_plan *plan, FILE *err)
 {
 	char ours_buf[GPUPT_NOTES_MAX];
 	struct gpupt_tokens ours;
@@ -295,8 +293,7 @@ static int revert_tokens(int rootfd, const struct gpupt_change *j, struct gpupt_
 	if (!out)
 		return -ENOMEM;
 	if (j->kind == GPUPT_CHANGE_GRUB)
-		n = gpupt_grub_revert(c->old, c->old_len, GPUPT_GRUB_VAR, &ours, j->line_added, out,
-				      size);
+		n = gpupt_grub_revert(c->old, c->old_len, GPUPT_GRUB_VAR, &ours, j->line_added, out, size);
 	else
 		n = gpupt_kcmdline_edit_file(c->old, c->old_len, NULL, &ours, NULL, out, size);
 	if (n < 0)
@@ -319,16 +316,14 @@ static int read_prior(int rootfd, const struct gpupt_change *j, struct gpupt_cha
 	if (r == 0 && !S_ISREG(st.st_mode))
 		r = S_ISLNK(st.st_mode) ? -ELOOP : -EINVAL;
 	if (r == 0)
-		r = gpupt_read_file_alloc(rootfd, j->prior, GPUPT_FILE_MAX, GPUPT_READ_REGULAR,
-					  &prior, &len);
+		r = gpupt_read_file_alloc(rootfd, j->prior, GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &prior, &len);
 	if (r == 0)
 		r = gpupt_change_set_new(c, prior, len);
 	free(prior);
 	return r;
 }
 
-static int revert_whole(int rootfd, const struct gpupt_change *j, struct gpupt_plan *plan,
-			FILE *err)
+static int revert_whole(int rootfd, const struct gpupt_change *j, struct gpupt_plan *plan, FILE *err)
 {
 	struct gpupt_change *c;
 	int r = gpupt_plan_add(plan, rootfd, j->path, j->kind, &c);
@@ -336,8 +331,10 @@ static int revert_whole(int rootfd, const struct gpupt_change *j, struct gpupt_p
 	if (r < 0)
 		return r;
 	if (!c->old_exists && !j->prior_saved)
-		gpupt_warn(err, "the journal says gpupt wrote /%s, but it is not there (removed by "
-			   "hand?); nothing to remove for it\n", j->path);
+		gpupt_warn(err,
+			   "the journal says gpupt wrote /%s, but it is not there (removed by "
+			   "hand?); nothing to remove for it\n",
+			   j->path);
 	if (!j->prior_saved)
 		return gpupt_change_set_new(c, NULL, 0);
 	r = read_prior(rootfd, j, c);
@@ -346,8 +343,7 @@ static int revert_whole(int rootfd, const struct gpupt_change *j, struct gpupt_p
 	return r;
 }
 
-int gpupt_change_revert(int rootfd, const struct gpupt_change *j, struct gpupt_plan *plan,
-			FILE *err)
+int gpupt_change_revert(int rootfd, const struct gpupt_change *j, struct gpupt_plan *plan, FILE *err)
 {
 	if (j->kind == GPUPT_CHANGE_WHOLE)
 		return revert_whole(rootfd, j, plan, err);
@@ -358,12 +354,11 @@ int gpupt_change_revert(int rootfd, const struct gpupt_change *j, struct gpupt_p
 
 /* The plans whose changes a file is read through: the first that has it wins. */
 struct overlay {
-	struct gpupt_plan *plan, *more;	/* either may be NULL */
+	struct gpupt_plan *plan, *more; /* either may be NULL */
 };
 
 /* path as the plans leave it (as it is now, when neither changes it), NUL-terminated. */
-static int read_planned(int rootfd, const struct overlay *o, const char *path, char **buf,
-			size_t *len)
+static int read_planned(int rootfd, const struct overlay *o, const char *path, char **buf, size_t *len)
 {
 	struct gpupt_change *c = o->plan ? gpupt_plan_find(o->plan, path) : NULL;
 
@@ -414,14 +409,14 @@ static void grub_apply(const char *buf, size_t len, const char *rel, const char 
 		return;
 	}
 	if (!ref && out->problem && strcmp(out->problem_var, var) == 0)
-		out->problem = 0;	/* what was not known is replaced */
+		out->problem = 0; /* what was not known is replaced */
 	used = strlen(value);
 	if (used + (v.end - v.start - ref) + 1 < size)
 		strncat(value, buf + v.start + ref, v.end - v.start - ref);
 }
 
-static void grub_apply_file(int rootfd, const struct overlay *o, const char *rel, char *lin,
-			    char *def, size_t size, struct gpupt_boot_cmdline *out)
+static void grub_apply_file(int rootfd, const struct overlay *o, const char *rel, char *lin, char *def,
+			    size_t size, struct gpupt_boot_cmdline *out)
 {
 	char *buf;
 	size_t len;
@@ -496,8 +491,7 @@ static void grub_configured(int rootfd, const struct overlay *o, struct gpupt_bo
 }
 
 /* proxmox-boot-tool takes the first line as it stands, a '#' first or not. */
-static void kcmdline_configured(int rootfd, const struct overlay *o,
-				struct gpupt_boot_cmdline *out)
+static void kcmdline_configured(int rootfd, const struct overlay *o, struct gpupt_boot_cmdline *out)
 {
 	char *buf;
 	size_t len, skip;
@@ -512,8 +506,7 @@ static void kcmdline_configured(int rootfd, const struct overlay *o,
 	free(buf);
 }
 
-static int configured(int rootfd, bool kcmdline, const struct overlay *o,
-		      struct gpupt_boot_cmdline *out)
+static int configured(int rootfd, bool kcmdline, const struct overlay *o, struct gpupt_boot_cmdline *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (kcmdline) {
@@ -526,8 +519,8 @@ static int configured(int rootfd, bool kcmdline, const struct overlay *o,
 	return out->problem;
 }
 
-int gpupt_bootloader_configured(int rootfd, const struct gpupt_bootloader *b,
-				struct gpupt_plan *plan, struct gpupt_boot_cmdline *out)
+int gpupt_bootloader_configured(int rootfd, const struct gpupt_bootloader *b, struct gpupt_plan *plan,
+				struct gpupt_boot_cmdline *out)
 {
 	struct overlay o = { plan, NULL };
 
@@ -559,7 +552,9 @@ static int verify(struct gpupt_boot_edit *e, bool kcmdline)
 			r = -EDOM;
 	if (r == -EDOM)
 		snprintf(e->plan->failed, sizeof(e->plan->failed), "%s",
-			 now->last[0] ? now->last : kcmdline ? GPUPT_KERNEL_CMDLINE : GPUPT_GRUB_DEFAULT);
+			 now->last[0] ? now->last
+			 : kcmdline   ? GPUPT_KERNEL_CMDLINE
+				      : GPUPT_GRUB_DEFAULT);
 	if (gone)
 		gpupt_plan_free(gone);
 	free(gone);

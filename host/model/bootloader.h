@@ -26,9 +26,9 @@
 struct gpupt_boot_edit {
 	int rootfd;
 	bool grub_in_place;
-	const struct gpupt_tokens *want;	/* the tokens the command line must hold */
-	struct gpupt_plan *journal;		/* what gpupt added before (may be empty) */
-	struct gpupt_plan *plan;		/* changes go here */
+	const struct gpupt_tokens *want; /* the tokens the command line must hold */
+	struct gpupt_plan *journal;	 /* what gpupt added before (may be empty) */
+	struct gpupt_plan *plan;	 /* changes go here */
 };
 
 struct gpupt_bootloader {
@@ -42,10 +42,10 @@ struct gpupt_bootloader {
 	 * kernel (e->plan->failed names it).  Nothing is written either way.
 	 */
 	int (*apply)(struct gpupt_boot_edit *e);
-	const char *const *regen;	/* rebuilds the boot menu / ESPs */
+	const char *const *regen; /* rebuilds the boot menu / ESPs */
 };
 
-extern const struct gpupt_bootloader gpupt_bootloaders[];	/* NULL-name terminated */
+extern const struct gpupt_bootloader gpupt_bootloaders[]; /* NULL-name terminated */
 
 /* The boot loader of the host below rootfd, or NULL when none is known. */
 const struct gpupt_bootloader *gpupt_bootloader_detect(int rootfd);
@@ -54,12 +54,12 @@ enum { GPUPT_CMDLINE_MAX = 4096 };
 
 /* The kernel command line a boot loader's files give the next boot. */
 struct gpupt_boot_cmdline {
-	char value[GPUPT_CMDLINE_MAX];	/* what is known of it */
-	const char *file;		/* where it comes from, for messages */
-	int problem;			/* 0, or a shape gpupt cannot follow (below) */
-	char problem_file[GPUPT_PATH_MAX];	/* ... in this file */
-	const char *problem_var;	/* ... in this GRUB variable */
-	char last[GPUPT_PATH_MAX];	/* GRUB: the last file that sets (not adds to) a value */
+	char value[GPUPT_CMDLINE_MAX];	   /* what is known of it */
+	const char *file;		   /* where it comes from, for messages */
+	int problem;			   /* 0, or a shape gpupt cannot follow (below) */
+	char problem_file[GPUPT_PATH_MAX]; /* ... in this file */
+	const char *problem_var;	   /* ... in this GRUB variable */
+	char last[GPUPT_PATH_MAX];	   /* GRUB: the last file that sets (not adds to) a value */
 };
 
 /*
@@ -83,8 +83,8 @@ struct gpupt_boot_cmdline {
  *
  * Returns problem.
  */
-int gpupt_bootloader_configured(int rootfd, const struct gpupt_bootloader *b,
-				struct gpupt_plan *plan, struct gpupt_boot_cmdline *out);
+int gpupt_bootloader_configured(int rootfd, const struct gpupt_bootloader *b, struct gpupt_plan *plan,
+				struct gpupt_boot_cmdline *out);
 
 /*
  * Plan undoing journal entry j (what gpupt added to that file): remove its
@@ -93,7 +93,6 @@ int gpupt_bootloader_configured(int rootfd, const struct gpupt_bootloader *b,
  * -errno; when the saved copy of a whole file's prior version cannot be
  * read, plan->failed names that copy.
  */
-int gpupt_change_revert(int rootfd, const struct gpupt_change *j, struct gpupt_plan *plan,
-			FILE *err);
+int gpupt_change_revert(int rootfd, const struct gpupt_change *j, struct gpupt_plan *plan, FILE *err);
 
 #endif

@@ -45,8 +45,7 @@ bool gpupt_dev_same_slot(const struct gpupt_dev *a, const struct gpupt_dev *b)
 	return a->domain == b->domain && a->bus == b->bus && a->slot == b->slot;
 }
 
-long gpupt_devices_find(const struct gpupt_devlist *l, uint16_t domain, uint8_t bus,
-			uint8_t slot, uint8_t func)
+long gpupt_devices_find(const struct gpupt_devlist *l, uint16_t domain, uint8_t bus, uint8_t slot, uint8_t func)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		const struct gpupt_dev *d = &l->dev[i];
@@ -129,10 +128,8 @@ static void make_printable(char *name, size_t size)
 static void dev_fill_names(struct gpupt_host *h, struct pci_access *pacc, struct gpupt_dev *d)
 {
 	pci_lookup_name(pacc, d->vendor_name, sizeof(d->vendor_name), PCI_LOOKUP_VENDOR, d->vendor);
-	pci_lookup_name(pacc, d->device_name, sizeof(d->device_name), PCI_LOOKUP_DEVICE,
-			d->vendor, d->device);
-	pci_lookup_name(pacc, d->class_name, sizeof(d->class_name), PCI_LOOKUP_CLASS,
-			d->class >> 8);
+	pci_lookup_name(pacc, d->device_name, sizeof(d->device_name), PCI_LOOKUP_DEVICE, d->vendor, d->device);
+	pci_lookup_name(pacc, d->class_name, sizeof(d->class_name), PCI_LOOKUP_CLASS, d->class >> 8);
 	d->subsys_name[0] = '\0';
 	if (d->subvendor || d->subdevice)
 		pci_lookup_name(pacc, d->subsys_name, sizeof(d->subsys_name),
@@ -203,8 +200,7 @@ static void libpci_quiet(char *msg, ...)
 	(void)msg;
 }
 
-static void names_as_numbers(struct gpupt_host *h, struct pci_access *pacc, const char *what,
-			     const char *why)
+static void names_as_numbers(struct gpupt_host *h, struct pci_access *pacc, const char *what, const char *why)
 {
 	char buf[512];
 
@@ -221,7 +217,8 @@ static void names_as_numbers(struct gpupt_host *h, struct pci_access *pacc, cons
 static void set_ids_file(struct gpupt_host *h, struct pci_access *pacc)
 {
 	static const char *const candidates[] = {
-		"usr/share/misc/pci.ids", "usr/share/hwdata/pci.ids",
+		"usr/share/misc/pci.ids",
+		"usr/share/hwdata/pci.ids",
 	};
 	char path[PATH_MAX], *copy;
 	struct stat st;
@@ -279,8 +276,8 @@ static size_t count_devices(struct pci_access *pacc)
  * of sys/bus/pci/devices it cannot parse as an address.
  */
 static const char *const libpci_files[] = {
-	"config", "vendor", "device", "class", "irq", "resource", "revision",
-	"subsystem_vendor", "subsystem_device", "modalias", "label", "numa_node",
+	"config",   "vendor",		"device",	    "class",	"irq",	 "resource",
+	"revision", "subsystem_vendor", "subsystem_device", "modalias", "label", "numa_node",
 };
 
 static bool libpci_opens(const char *name)
@@ -306,8 +303,10 @@ static bool sysfs_entry_ok(int rootfd, const char *devrel, DIR *dir, const struc
 	if (type == DT_UNKNOWN) {
 		if (fstatat(dirfd(dir), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			return false;
-		type = S_ISREG(st.st_mode) ? DT_REG : S_ISDIR(st.st_mode) ? DT_DIR
-		     : S_ISLNK(st.st_mode) ? DT_LNK : DT_FIFO;
+		type = S_ISREG(st.st_mode)   ? DT_REG
+		       : S_ISDIR(st.st_mode) ? DT_DIR
+		       : S_ISLNK(st.st_mode) ? DT_LNK
+					     : DT_FIFO;
 	}
 	if (type == DT_REG)
 		return true;
@@ -342,7 +341,8 @@ static int libpci_can_read(struct gpupt_host *h)
 		    gpupt_path_join(rel, sizeof(rel), SYSFS_PCI_DEVICES, e->d_name, (const char *)NULL) < 0)
 			continue;
 		dir = sscanf(e->d_name, "%x:%x:%x.%u", &dom, &bus, &dev, &fn) == 4
-			      ? gpupt_path_opendir(h->rootfd, rel) : NULL;
+			      ? gpupt_path_opendir(h->rootfd, rel)
+			      : NULL;
 		if (!dir) {
 			why = "not a PCI device's directory";
 			gpupt_path_join(bad, sizeof(bad), rel, (const char *)NULL);
@@ -385,8 +385,8 @@ static struct pci_access *libpci_open(struct gpupt_host *h, bool names)
 	pacc->warning = libpci_quiet;
 	pacc->debug = libpci_quiet;
 	pacc->method = PCI_ACCESS_SYS_BUS_PCI;
-	pacc->id_lookup_mode = PCI_LOOKUP_NO_HWDB;	/* udev's hwdb is not below the root */
-	pci_set_param(pacc, "sysfs.path", syspath);	/* copied by libpci */
+	pacc->id_lookup_mode = PCI_LOOKUP_NO_HWDB;  /* udev's hwdb is not below the root */
+	pci_set_param(pacc, "sysfs.path", syspath); /* copied by libpci */
 	pci_init(pacc);
 	if (names)
 		load_names(h, pacc);
@@ -497,8 +497,8 @@ static int load_one(struct gpupt_host *h, const char *rel, const char *origin,
 	return 0;
 }
 
-int gpupt_config_load(struct gpupt_host *h, struct gpupt_config *conf,
-		      struct gpupt_config *cmdline, struct gpupt_config *merged, FILE *err)
+int gpupt_config_load(struct gpupt_host *h, struct gpupt_config *conf, struct gpupt_config *cmdline,
+		      struct gpupt_config *merged, FILE *err)
 {
 	struct gpupt_config c, k;
 	int ret;

@@ -16,32 +16,32 @@
 #include "selection/selection.h"
 
 enum {
-	GPUPT_ADDR_LEN = 16,		/* "0000:01:00.0" + NUL, with room */
-	GPUPT_NAME_MAX = 128,		/* names from pci.ids, truncated */
+	GPUPT_ADDR_LEN = 16,  /* "0000:01:00.0" + NUL, with room */
+	GPUPT_NAME_MAX = 128, /* names from pci.ids, truncated */
 	GPUPT_DRVNAME_MAX = 64,
 };
 
 struct gpupt_dev {
 	uint16_t domain;
 	uint8_t bus, slot, func;
-	char addr[GPUPT_ADDR_LEN];	/* "0000:01:00.0" */
+	char addr[GPUPT_ADDR_LEN]; /* "0000:01:00.0" */
 	uint16_t vendor, device, subvendor, subdevice;
-	uint32_t class;			/* 0xBBSSPP: base class, subclass, prog-if */
-	uint8_t header_type;		/* low 7 bits of config byte 0x0e; 1 = bridge */
-	char driver[GPUPT_DRVNAME_MAX];		/* bound driver, "" when none */
-	char driver_override[GPUPT_DRVNAME_MAX];	/* "" when unset ("(null)") */
-	int iommu_group;		/* -1 when the device has no group */
-	int boot_vga;			/* -1 no boot_vga file, else 0 or 1 */
-	char reset_method[GPUPT_DRVNAME_MAX];	/* "" when unknown */
+	uint32_t class;				 /* 0xBBSSPP: base class, subclass, prog-if */
+	uint8_t header_type;			 /* low 7 bits of config byte 0x0e; 1 = bridge */
+	char driver[GPUPT_DRVNAME_MAX];		 /* bound driver, "" when none */
+	char driver_override[GPUPT_DRVNAME_MAX]; /* "" when unset ("(null)") */
+	int iommu_group;			 /* -1 when the device has no group */
+	int boot_vga;				 /* -1 no boot_vga file, else 0 or 1 */
+	char reset_method[GPUPT_DRVNAME_MAX];	 /* "" when unknown */
 	char vendor_name[GPUPT_NAME_MAX];
 	char device_name[GPUPT_NAME_MAX];
-	char subsys_name[GPUPT_NAME_MAX];	/* "" when no subsystem IDs */
+	char subsys_name[GPUPT_NAME_MAX]; /* "" when no subsystem IDs */
 	char class_name[GPUPT_NAME_MAX];
 };
 
 /* Sorted by address (domain, bus, slot, func). */
 struct gpupt_devlist {
-	struct gpupt_dev *dev;		/* malloc'd */
+	struct gpupt_dev *dev; /* malloc'd */
 	size_t n;
 };
 
@@ -71,12 +71,11 @@ int gpupt_devices_scan_flags(struct gpupt_host *h, struct gpupt_devlist *out, un
 int gpupt_devices_fill_names(struct gpupt_host *h, struct gpupt_devlist *l, const bool *which);
 
 /* Index of the device at that address, or -1. */
-long gpupt_devices_find(const struct gpupt_devlist *l, uint16_t domain, uint8_t bus,
-			uint8_t slot, uint8_t func);
+long gpupt_devices_find(const struct gpupt_devlist *l, uint16_t domain, uint8_t bus, uint8_t slot, uint8_t func);
 
-bool gpupt_dev_is_display(const struct gpupt_dev *d);	/* class 0x03xxxx */
-bool gpupt_dev_is_vga(const struct gpupt_dev *d);	/* class 0x0300xx */
-bool gpupt_dev_is_bridge(const struct gpupt_dev *d);	/* class 0x06xxxx or header type 1/2 */
+bool gpupt_dev_is_display(const struct gpupt_dev *d); /* class 0x03xxxx */
+bool gpupt_dev_is_vga(const struct gpupt_dev *d);     /* class 0x0300xx */
+bool gpupt_dev_is_bridge(const struct gpupt_dev *d);  /* class 0x06xxxx or header type 1/2 */
 bool gpupt_dev_same_slot(const struct gpupt_dev *a, const struct gpupt_dev *b);
 
 /*
@@ -86,7 +85,7 @@ bool gpupt_dev_same_slot(const struct gpupt_dev *a, const struct gpupt_dev *b);
  * Parse problems are printed to err (may be NULL).  Returns 0 or -errno for
  * an unreadable file that exists (missing files are empty configs).
  */
-int gpupt_config_load(struct gpupt_host *h, struct gpupt_config *conf,
-		      struct gpupt_config *cmdline, struct gpupt_config *merged, FILE *err);
+int gpupt_config_load(struct gpupt_host *h, struct gpupt_config *conf, struct gpupt_config *cmdline,
+		      struct gpupt_config *merged, FILE *err);
 
 #endif

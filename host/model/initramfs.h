@@ -8,7 +8,7 @@
 struct gpupt_initramfs_gen {
 	const char *name;
 	bool (*detect)(int rootfd);
-	const char *const *argv;	/* rebuilds the images of every installed kernel */
+	const char *const *argv; /* rebuilds the images of every installed kernel */
 };
 
 /* The generator table, in detection order; NULL-name terminated. */

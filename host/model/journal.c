@@ -45,7 +45,7 @@ struct parse {
 	struct gpupt_plan *j;
 	bool has_sum[GPUPT_PLAN_MAX];
 	unsigned lineno;
-	char shown[SHOWN_MAX + 4];	/* the current line, printable, for messages */
+	char shown[SHOWN_MAX + 4]; /* the current line, printable, for messages */
 	char *why;
 	size_t size;
 };
@@ -126,20 +126,21 @@ static int file_line(struct parse *p, char *val)
 	char *k = strrchr(val, ' ');
 
 	if (!k || kind_parse(k + 1, &kind) < 0)
-		return bad(p, "line %u (`%s`) has no kind (whole, grub or kcmdline)", p->lineno,
-			   p->shown);
+		return bad(p, "line %u (`%s`) has no kind (whole, grub or kcmdline)", p->lineno, p->shown);
 	*k = '\0';
 	show(p, val);
 	if (!gpupt_own_file_ok(val, kind))
-		return bad(p, "line %u names /%s, which is not one of gpupt's own files (or not of "
-			   "kind %s)", p->lineno, p->shown, kind_name(kind));
+		return bad(p,
+			   "line %u names /%s, which is not one of gpupt's own files (or not of "
+			   "kind %s)",
+			   p->lineno, p->shown, kind_name(kind));
 	if (gpupt_plan_find(p->j, val))
 		return bad(p, "line %u names /%s a second time", p->lineno, val);
 	if (p->j->n >= GPUPT_PLAN_MAX)
 		return bad(p, "line %u: more entries than gpupt writes", p->lineno);
 	c = &p->j->c[p->j->n];
 	memset(c, 0, sizeof(*c));
-	c->new_exists = true;	/* as gpupt left it */
+	c->new_exists = true; /* as gpupt left it */
 	c->kind = kind;
 	snprintf(c->path, sizeof(c->path), "%s", val);
 	p->has_sum[p->j->n++] = false;
@@ -168,8 +169,7 @@ static int entry_line(struct parse *p, struct gpupt_change *c, const char *key, 
 		size_t n = strlen(c->ours);
 
 		if (!token_ok(val))
-			return bad(p, "line %u (`%s`) is not a kernel command-line token",
-				   p->lineno, p->shown);
+			return bad(p, "line %u (`%s`) is not a kernel command-line token", p->lineno, p->shown);
 		if (n + strlen(val) + 2 > sizeof(c->ours))
 			return bad(p, "line %u: more tokens than gpupt adds", p->lineno);
 		snprintf(c->ours + n, sizeof(c->ours) - n, "%s\n", val);
@@ -208,10 +208,12 @@ static int check_version(struct parse *p, const char *buf, size_t len)
 		return bad(p, "it is empty (cut short?)");
 	if (n >= sizeof(legacy) - 1 && memcmp(buf, legacy, sizeof(legacy) - 1) == 0)
 		return bad(p, "it has no version line and no checksum (an earlier gpupt wrote it), "
-			   "so gpupt cannot tell whether it is complete");
+			      "so gpupt cannot tell whether it is complete");
 	if (n >= sizeof(other) && memcmp(buf, other, sizeof(other) - 1) == 0)
-		return bad(p, "it is in a format this gpupt does not read (`%.*s`; a newer gpupt "
-			   "wrote it?)", (int)(n < 40 ? n : 40), buf);
+		return bad(p,
+			   "it is in a format this gpupt does not read (`%.*s`; a newer gpupt "
+			   "wrote it?)",
+			   (int)(n < 40 ? n : 40), buf);
 	return bad(p, "its first line is not `%s`", GPUPT_JOURNAL_VERSION);
 }
 
@@ -226,8 +228,7 @@ static int check_end(struct parse *p, const char *buf, size_t len, size_t *body)
 		return bad(p, "its last line is cut short: the closing `end` record is missing");
 	while (start > 0 && buf[start - 1] != '\n')
 		start--;
-	if (start == 0 || len - start != STRLEN("end ") + 16 + 1 ||
-	    memcmp(buf + start, "end ", 4) != 0)
+	if (start == 0 || len - start != STRLEN("end ") + 16 + 1 || memcmp(buf + start, "end ", 4) != 0)
 		return bad(p, "the closing `end` record is missing (cut short?)");
 	memcpy(sum, buf + start + 4, 16);
 	sum[16] = '\0';
@@ -235,7 +236,8 @@ static int check_end(struct parse *p, const char *buf, size_t len, size_t *body)
 		return bad(p, "the closing `end` record holds no checksum");
 	got = gpupt_checksum(buf, start);
 	if (got != want)
-		return bad(p, "its checksum does not match its content (the `end` record says "
+		return bad(p,
+			   "its checksum does not match its content (the `end` record says "
 			   "%016llx, the lines before it give %016llx): it was changed or damaged",
 			   (unsigned long long)want, (unsigned long long)got);
 	*body = start;
@@ -244,7 +246,7 @@ static int check_end(struct parse *p, const char *buf, size_t len, size_t *body)
 
 static int parse_lines(struct parse *p, char *text)
 {
-	char *line = strchr(text, '\n') + 1, *nl;	/* line 1, the version, is checked */
+	char *line = strchr(text, '\n') + 1, *nl; /* line 1, the version, is checked */
 	int r = 0;
 
 	for (p->lineno = 2; r == 0 && (nl = strchr(line, '\n')); line = nl + 1, p->lineno++) {
@@ -293,20 +295,20 @@ out:
 static void explain_damage(FILE *err, const char *why)
 {
 	gpupt_msg(err, "/%s is damaged: %s; nothing was changed\n", GPUPT_JOURNAL_PATH, why);
-	gpupt_msg(err, "that journal is the only record of what gpupt added, so gpupt neither uses "
+	gpupt_msg(err,
+		  "that journal is the only record of what gpupt added, so gpupt neither uses "
 		  "nor replaces it; the backups under /%s/<time>/ keep every earlier version of "
 		  "each file gpupt changed, each with its own journal: restore your files by hand "
 		  "from there, or, if the system is already clean, remove /%s\n",
 		  GPUPT_BACKUP_DIR, GPUPT_JOURNAL_PATH);
 }
 
-int gpupt_journal_read(int rootfd, FILE *err, struct gpupt_plan *j,
-		       struct gpupt_journal_seen *seen)
+int gpupt_journal_read(int rootfd, FILE *err, struct gpupt_plan *j, struct gpupt_journal_seen *seen)
 {
 	char *buf, why[256];
 	size_t len;
-	int r = gpupt_read_file_alloc(rootfd, GPUPT_JOURNAL_PATH, GPUPT_FILE_MAX,
-				      GPUPT_READ_REGULAR, &buf, &len);
+	int r = gpupt_read_file_alloc(rootfd, GPUPT_JOURNAL_PATH, GPUPT_FILE_MAX, GPUPT_READ_REGULAR,
+				      &buf, &len);
 
 	if (r == -ENOENT) {
 		j->n = 0;
@@ -334,8 +336,8 @@ int gpupt_journal_verify(int rootfd, const struct gpupt_journal_seen *seen)
 {
 	char *buf = NULL;
 	size_t len = 0;
-	int r = gpupt_read_file_alloc(rootfd, GPUPT_JOURNAL_PATH, GPUPT_FILE_MAX,
-				      GPUPT_READ_REGULAR, &buf, &len);
+	int r = gpupt_read_file_alloc(rootfd, GPUPT_JOURNAL_PATH, GPUPT_FILE_MAX, GPUPT_READ_REGULAR,
+				      &buf, &len);
 	bool same;
 
 	if (r < 0 && r != -ENOENT)
@@ -348,13 +350,14 @@ int gpupt_journal_verify(int rootfd, const struct gpupt_journal_seen *seen)
 
 static bool entry_is_empty(const struct gpupt_change *c)
 {
-	return c->kind == GPUPT_CHANGE_WHOLE ? !c->new_exists && !c->prior_saved
-					     : !c->ours[0] && !c->line_added;
+	return c->kind == GPUPT_CHANGE_WHOLE ? !c->new_exists && !c->prior_saved : !c->ours[0] && !c->line_added;
 }
 
 size_t gpupt_journal_format(const struct gpupt_plan *j, char *buf, size_t size)
 {
-	size_t n = (size_t)snprintf(buf, size, GPUPT_JOURNAL_VERSION "\n"
+	size_t n = (size_t)snprintf(buf, size,
+				    GPUPT_JOURNAL_VERSION
+				    "\n"
 				    "# What `gpupt enable` added; `gpupt disable` takes exactly "
 				    "this away.\n# The last line is a checksum of every line "
 				    "before it: gpupt refuses this file once it was edited.\n");
@@ -364,8 +367,7 @@ size_t gpupt_journal_format(const struct gpupt_plan *j, char *buf, size_t size)
 		const char *t = c->ours;
 		n += (size_t)snprintf(buf + n, size - n, "file %s %s\n", c->path, kind_name(c->kind));
 		if (c->kind == GPUPT_CHANGE_WHOLE && n < size)
-			n += (size_t)snprintf(buf + n, size - n, "sum %016llx\n",
-					      (unsigned long long)c->sum);
+			n += (size_t)snprintf(buf + n, size - n, "sum %016llx\n", (unsigned long long)c->sum);
 		if (c->line_added && n < size)
 			n += (size_t)snprintf(buf + n, size - n, "line-added\n");
 		if (c->prior_saved && n < size)
@@ -383,8 +385,8 @@ size_t gpupt_journal_format(const struct gpupt_plan *j, char *buf, size_t size)
 }
 
 /* The journal after this run: the old one updated by the plan's changes. */
-int gpupt_journal_merge(const struct gpupt_plan *old, const struct gpupt_plan *plan,
-			 bool disabling, struct gpupt_plan *out)
+int gpupt_journal_merge(const struct gpupt_plan *old, const struct gpupt_plan *plan, bool disabling,
+			struct gpupt_plan *out)
 {
 	out->n = 0;
 	if (disabling)
@@ -422,9 +424,8 @@ static int backup_entry_format(char *buf, size_t size, const struct gpupt_backup
 {
 	const char *tok = e->notes;
 	int n = snprintf(buf, size, "file %s\nold %s %zu %016llx\nnew %s %zu %016llx\n", e->path,
-			 e->old_existed ? "present" : "absent", e->old_size,
-			 (unsigned long long)e->old_sum, e->new_exists ? "present" : "absent",
-			 e->new_size, (unsigned long long)e->new_sum);
+			 e->old_existed ? "present" : "absent", e->old_size, (unsigned long long)e->old_sum,
+			 e->new_exists ? "present" : "absent", e->new_size, (unsigned long long)e->new_sum);
 
 	while (n >= 0 && (size_t)n < size && *tok) {
 		const char *nl = strchr(tok, '\n');
@@ -436,8 +437,10 @@ static int backup_entry_format(char *buf, size_t size, const struct gpupt_backup
 
 int gpupt_backup_journal_format(const struct gpupt_backup *b, char *buf, size_t size)
 {
-	int n = snprintf(buf, size, "# gpupt backup journal: what one run changed; old versions beside it\n"
-				    "command %s\n", b->command ? b->command : "-");
+	int n = snprintf(buf, size,
+			 "# gpupt backup journal: what one run changed; old versions beside it\n"
+			 "command %s\n",
+			 b->command ? b->command : "-");
 
 	for (unsigned i = 0; i < b->n_files && n >= 0 && (size_t)n < size; i++) {
 		int m = backup_entry_format(buf + n, size - (size_t)n, &b->files[i]);

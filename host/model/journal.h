@@ -11,8 +11,8 @@
 #include "host/model/backup.h"
 #include "host/model/plan.h"
 
-#define GPUPT_JOURNAL_PATH "var/lib/gpupt/journal"	/* relative to the root */
-#define GPUPT_JOURNAL_VERSION "gpupt-journal 1"	/* its first line */
+#define GPUPT_JOURNAL_PATH "var/lib/gpupt/journal" /* relative to the root */
+#define GPUPT_JOURNAL_VERSION "gpupt-journal 1"	   /* its first line */
 
 /* The journal file as it was read, to tell later whether it changed. */
 struct gpupt_journal_seen {
@@ -29,12 +29,10 @@ struct gpupt_journal_seen {
  * file that is not one of gpupt's own, a saved copy outside the backup
  * directory.  *seen describes the bytes read.
  */
-int gpupt_journal_read(int rootfd, FILE *err, struct gpupt_plan *j,
-		       struct gpupt_journal_seen *seen);
+int gpupt_journal_read(int rootfd, FILE *err, struct gpupt_plan *j, struct gpupt_journal_seen *seen);
 
 /* The journal's meaning: 0, or -EBADMSG with what is wrong in why. */
-int gpupt_journal_parse(const char *buf, size_t len, struct gpupt_plan *j, char *why,
-			size_t size);
+int gpupt_journal_parse(const char *buf, size_t len, struct gpupt_plan *j, char *why, size_t size);
 
 /* Does the journal still hold what seen describes?  0, -ESTALE, or -errno. */
 int gpupt_journal_verify(int rootfd, const struct gpupt_journal_seen *seen);
@@ -50,8 +48,8 @@ size_t gpupt_journal_format(const struct gpupt_plan *j, char *buf, size_t size);
  * The journal after a run: old updated by the plan's changes (empty when
  * disabling), with the checksum of each whole file as the plan leaves it.
  */
-int gpupt_journal_merge(const struct gpupt_plan *old, const struct gpupt_plan *plan,
-			bool disabling, struct gpupt_plan *out);
+int gpupt_journal_merge(const struct gpupt_plan *old, const struct gpupt_plan *plan, bool disabling,
+			struct gpupt_plan *out);
 
 /* A backup's journal text; its length, or -ENOSPC. */
 int gpupt_backup_journal_format(const struct gpupt_backup *b, char *buf, size_t size);

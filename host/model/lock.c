@@ -55,8 +55,7 @@ static pid_t holder_pid(int rootfd)
 {
 	char buf[32];
 	unsigned long pid;
-	int n = gpupt_read_file(rootfd, GPUPT_LOCK_PATH, buf, sizeof(buf),
-				GPUPT_READ_REGULAR | GPUPT_READ_CHOMP);
+	int n = gpupt_read_file(rootfd, GPUPT_LOCK_PATH, buf, sizeof(buf), GPUPT_READ_REGULAR | GPUPT_READ_CHOMP);
 
 	if (n <= 0 || gpupt_parse_ulong(buf, (size_t)n, &pid) < 0 || pid == 0 || pid > 0x7fffffff)
 		return 0;
@@ -117,11 +116,13 @@ int gpupt_lock_take(int rootfd, const char *command, FILE *err, struct gpupt_loc
 	if (pid > 0)
 		snprintf(who, sizeof(who), "another gpupt (pid %ld)", (long)pid);
 	if (r == -EWOULDBLOCK)
-		gpupt_msg(err, "%s is changing files (it holds /%s; waited %d s); nothing was "
-			  "written; run `gpupt %s` again once it is done\n", who, GPUPT_LOCK_PATH,
-			  GPUPT_LOCK_WAIT_MS / 1000, command);
+		gpupt_msg(err,
+			  "%s is changing files (it holds /%s; waited %d s); nothing was "
+			  "written; run `gpupt %s` again once it is done\n",
+			  who, GPUPT_LOCK_PATH, GPUPT_LOCK_WAIT_MS / 1000, command);
 	else
-		gpupt_msg(err, "cannot lock /%s: %s; nothing was written; make it a regular file "
+		gpupt_msg(err,
+			  "cannot lock /%s: %s; nothing was written; make it a regular file "
 			  "gpupt can open (or remove it), then run `gpupt %s` again\n",
 			  GPUPT_LOCK_PATH, strerror(-r), command);
 	return r;

@@ -11,12 +11,12 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#define GPUPT_LOCK_PATH "var/lib/gpupt/lock"	/* relative to the root */
+#define GPUPT_LOCK_PATH "var/lib/gpupt/lock" /* relative to the root */
 
-enum { GPUPT_LOCK_WAIT_MS = 3000 };	/* how long a second writer waits */
+enum { GPUPT_LOCK_WAIT_MS = 3000 }; /* how long a second writer waits */
 
 struct gpupt_lock {
-	int fd;		/* the locked file, -1 when not held */
+	int fd; /* the locked file, -1 when not held */
 };
 
 /*

@@ -7,7 +7,7 @@
 
 enum gpupt_module_state {
 	GPUPT_MODULE_MISSING = -1,
-	GPUPT_MODULE_FILE = 0,		/* a .ko file */
+	GPUPT_MODULE_FILE = 0, /* a .ko file */
 	GPUPT_MODULE_BUILTIN = 1,
 };
 

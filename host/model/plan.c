@@ -11,12 +11,9 @@
 #include "lib/path.h"
 
 const struct gpupt_own_file gpupt_own_files[] = {
-	{ GPUPT_CONF_PATH, GPUPT_CHANGE_WHOLE },
-	{ GPUPT_MODPROBE_PATH, GPUPT_CHANGE_WHOLE },
-	{ GPUPT_GRUB_DROPIN, GPUPT_CHANGE_WHOLE },
-	{ GPUPT_GRUB_DEFAULT, GPUPT_CHANGE_GRUB },
-	{ GPUPT_KERNEL_CMDLINE, GPUPT_CHANGE_KCMDLINE },
-	{ NULL, GPUPT_CHANGE_WHOLE },
+	{ GPUPT_CONF_PATH, GPUPT_CHANGE_WHOLE },	 { GPUPT_MODPROBE_PATH, GPUPT_CHANGE_WHOLE },
+	{ GPUPT_GRUB_DROPIN, GPUPT_CHANGE_WHOLE },	 { GPUPT_GRUB_DEFAULT, GPUPT_CHANGE_GRUB },
+	{ GPUPT_KERNEL_CMDLINE, GPUPT_CHANGE_KCMDLINE }, { NULL, GPUPT_CHANGE_WHOLE },
 };
 
 bool gpupt_own_file_ok(const char *path, enum gpupt_change_kind kind)
@@ -75,8 +72,8 @@ static int take_in(struct gpupt_change *c, int rootfd, const char *path)
 	return 0;
 }
 
-int gpupt_plan_add(struct gpupt_plan *p, int rootfd, const char *path,
-		   enum gpupt_change_kind kind, struct gpupt_change **out)
+int gpupt_plan_add(struct gpupt_plan *p, int rootfd, const char *path, enum gpupt_change_kind kind,
+		   struct gpupt_change **out)
 {
 	struct gpupt_change *c;
 	int r;
@@ -106,8 +103,7 @@ static int still_old(const struct gpupt_change *c, int rootfd)
 {
 	char *now = NULL;
 	size_t len = 0;
-	int r = gpupt_read_file_alloc(rootfd, c->path, GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &now,
-				      &len);
+	int r = gpupt_read_file_alloc(rootfd, c->path, GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &now, &len);
 	bool same;
 
 	if (r < 0 && r != -ENOENT)
@@ -148,8 +144,7 @@ bool gpupt_change_is_noop(const struct gpupt_change *c)
 {
 	if (c->old_exists != c->new_exists)
 		return false;
-	return !c->old_exists ||
-	       (c->old_len == c->new_len && memcmp(c->old, c->new, c->old_len) == 0);
+	return !c->old_exists || (c->old_len == c->new_len && memcmp(c->old, c->new, c->old_len) == 0);
 }
 
 void gpupt_notes_split(char *notes, struct gpupt_tokens *t)
@@ -164,4 +159,3 @@ void gpupt_notes_split(char *notes, struct gpupt_tokens *t)
 		p = nl + 1;
 	}
 }
-

@@ -17,12 +17,12 @@
 #include "host/model/backup.h"
 
 enum gpupt_change_kind {
-	GPUPT_CHANGE_WHOLE,	/* the whole file is gpupt's */
-	GPUPT_CHANGE_GRUB,	/* tokens in GRUB_CMDLINE_LINUX_DEFAULT */
-	GPUPT_CHANGE_KCMDLINE,	/* tokens on the first line */
+	GPUPT_CHANGE_WHOLE,    /* the whole file is gpupt's */
+	GPUPT_CHANGE_GRUB,     /* tokens in GRUB_CMDLINE_LINUX_DEFAULT */
+	GPUPT_CHANGE_KCMDLINE, /* tokens on the first line */
 };
 
-#define GPUPT_MODPROBE_PATH "etc/modprobe.d/gpupt.conf"	/* --allow-unsafe-interrupts */
+#define GPUPT_MODPROBE_PATH "etc/modprobe.d/gpupt.conf" /* --allow-unsafe-interrupts */
 
 /*
  * gpupt's own files: the only files enable and disable change, each with
@@ -34,7 +34,7 @@ struct gpupt_own_file {
 	enum gpupt_change_kind kind;
 };
 
-extern const struct gpupt_own_file gpupt_own_files[];	/* NULL-path terminated */
+extern const struct gpupt_own_file gpupt_own_files[]; /* NULL-path terminated */
 
 /* Is path one of gpupt's own files, changed the way kind says? */
 bool gpupt_own_file_ok(const char *path, enum gpupt_change_kind kind);
@@ -46,17 +46,17 @@ bool gpupt_own_file_ok(const char *path, enum gpupt_change_kind kind);
 struct gpupt_change {
 	char path[GPUPT_PATH_MAX];
 	enum gpupt_change_kind kind;
-	char ours[GPUPT_NOTES_MAX];	/* tokens gpupt added, one per line */
-	bool line_added;		/* GRUB: gpupt added the variable's line */
-	bool prior_saved;		/* WHOLE: a version before gpupt exists ... */
-	char prior[GPUPT_PATH_MAX];	/* ... saved here (a backup copy) */
-	uint64_t sum;			/* WHOLE: checksum of the content gpupt left */
+	char ours[GPUPT_NOTES_MAX]; /* tokens gpupt added, one per line */
+	bool line_added;	    /* GRUB: gpupt added the variable's line */
+	bool prior_saved;	    /* WHOLE: a version before gpupt exists ... */
+	char prior[GPUPT_PATH_MAX]; /* ... saved here (a backup copy) */
+	uint64_t sum;		    /* WHOLE: checksum of the content gpupt left */
 	/* The plan: contents before and after (malloc'd, not in the journal). */
 	char *old, *new;
 	size_t old_len, new_len;
 	bool old_exists, new_exists;
-	mode_t mode;			/* for a new file */
-	bool hand_edited;		/* WHOLE: old is not what gpupt left there */
+	mode_t mode;	  /* for a new file */
+	bool hand_edited; /* WHOLE: old is not what gpupt left there */
 };
 
 enum { GPUPT_PLAN_MAX = 8 };
@@ -64,7 +64,7 @@ enum { GPUPT_PLAN_MAX = 8 };
 struct gpupt_plan {
 	struct gpupt_change c[GPUPT_PLAN_MAX];
 	unsigned n;
-	char failed[GPUPT_PATH_MAX];	/* the file gpupt_plan_add could not take in */
+	char failed[GPUPT_PATH_MAX]; /* the file gpupt_plan_add could not take in */
 };
 
 void gpupt_plan_free(struct gpupt_plan *p);
@@ -78,8 +78,8 @@ struct gpupt_change *gpupt_plan_find(struct gpupt_plan *p, const char *path);
  * somewhere else, replacing it would lose the link).  On failure p->failed
  * names path.
  */
-int gpupt_plan_add(struct gpupt_plan *p, int rootfd, const char *path,
-		   enum gpupt_change_kind kind, struct gpupt_change **out);
+int gpupt_plan_add(struct gpupt_plan *p, int rootfd, const char *path, enum gpupt_change_kind kind,
+		   struct gpupt_change **out);
 
 /*
  * Does every planned file still hold what the plan was made from?  0 when

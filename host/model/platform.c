@@ -25,8 +25,7 @@ bool gpupt_kernel_at_least(const struct gpupt_kernel *k, unsigned major, unsigne
 
 static int kernel_cmp(const void *a, const void *b)
 {
-	return strverscmp(((const struct gpupt_kernel *)a)->ver,
-			  ((const struct gpupt_kernel *)b)->ver);
+	return strverscmp(((const struct gpupt_kernel *)a)->ver, ((const struct gpupt_kernel *)b)->ver);
 }
 
 /* lib/modules/VER holds a kernel's modules (modules.dep, or at least kernel/). */
@@ -97,8 +96,7 @@ static bool config_has_simple_fb(int rootfd, const char *name)
 	if (snprintf(path, sizeof(path), "boot/%s", name) >= (int)sizeof(path) ||
 	    gpupt_read_file_alloc(rootfd, path, GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &buf, &len) < 0)
 		return false;
-	found = has_line(buf, len, "CONFIG_DRM_SIMPLEDRM=y") ||
-		has_line(buf, len, "CONFIG_SYSFB_SIMPLEFB=y");
+	found = has_line(buf, len, "CONFIG_DRM_SIMPLEDRM=y") || has_line(buf, len, "CONFIG_SYSFB_SIMPLEFB=y");
 	free(buf);
 	return found;
 }
@@ -128,8 +126,7 @@ bool gpupt_cpu_is_intel(int rootfd)
 	size_t len;
 	bool intel;
 
-	if (gpupt_read_file_alloc(rootfd, "proc/cpuinfo", GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &buf,
-				  &len) < 0)
+	if (gpupt_read_file_alloc(rootfd, "proc/cpuinfo", GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &buf, &len) < 0)
 		return false;
 	intel = memmem(buf, len, "GenuineIntel", 12) != NULL;
 	free(buf);
@@ -151,8 +148,7 @@ int gpupt_cpu_has_flag(int rootfd, const char *flag)
 {
 	char *buf;
 	size_t len;
-	int r = gpupt_read_file_alloc(rootfd, "proc/cpuinfo", GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &buf,
-				      &len);
+	int r = gpupt_read_file_alloc(rootfd, "proc/cpuinfo", GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &buf, &len);
 
 	if (r < 0)
 		return r;

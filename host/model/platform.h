@@ -13,14 +13,14 @@
 enum { GPUPT_MAX_KERNELS = 32, GPUPT_KVER_MAX = 128 };
 
 struct gpupt_kernel {
-	char ver[GPUPT_KVER_MAX];	/* "6.1.0-18-amd64"; "" when unknown */
-	unsigned major, minor;		/* 0.0 when ver does not start with N.N */
+	char ver[GPUPT_KVER_MAX]; /* "6.1.0-18-amd64"; "" when unknown */
+	unsigned major, minor;	  /* 0.0 when ver does not start with N.N */
 };
 
 struct gpupt_kernels {
-	struct gpupt_kernel installed[GPUPT_MAX_KERNELS];	/* oldest first */
+	struct gpupt_kernel installed[GPUPT_MAX_KERNELS]; /* oldest first */
 	size_t n;
-	struct gpupt_kernel running;	/* the newest installed one when unknown */
+	struct gpupt_kernel running; /* the newest installed one when unknown */
 };
 
 void gpupt_kernel_parse(struct gpupt_kernel *k, const char *ver);

@@ -48,4 +48,3 @@ int gpupt_rom_read_device(int rootfd, const char *addr, uint8_t **buf, size_t *l
 	}
 	return ret;
 }
-

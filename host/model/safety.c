@@ -45,7 +45,7 @@ struct storage {
 	struct gpupt_host *h;
 	const struct gpupt_devlist *l;
 	const char **held;
-	char unresolved[256];	/* boot mounts traced to no PCI device, e.g. "/ (zfs rpool/ROOT/pve-1)" */
+	char unresolved[256]; /* boot mounts traced to no PCI device, e.g. "/ (zfs rpool/ROOT/pve-1)" */
 };
 
 static bool mark_block_node(struct storage *st, const char *rel, const char *what, int depth);
@@ -66,8 +66,7 @@ static bool mark_slaves(struct storage *st, const char *rel, const char *what, i
 	while ((e = readdir(dir)) != NULL) {
 		if (e->d_name[0] == '.' || !gpupt_path_name_ok(e->d_name))
 			continue;
-		if (gpupt_path_join(path, sizeof(path), "sys/class/block", e->d_name,
-				     (const char *)NULL) >= 0)
+		if (gpupt_path_join(path, sizeof(path), "sys/class/block", e->d_name, (const char *)NULL) >= 0)
 			found |= mark_block_node(st, path, what, depth + 1);
 	}
 	closedir(dir);
@@ -125,11 +124,12 @@ static int find_mapper(struct gpupt_host *h, const char *name, char *rel, size_t
 	while (ret != 0 && (e = readdir(dir)) != NULL) {
 		if (strncmp(e->d_name, "dm-", 3) != 0 ||
 		    gpupt_path_join(path, sizeof(path), "sys/block", e->d_name, "dm/name",
-				     (const char *)NULL) < 0 ||
+				    (const char *)NULL) < 0 ||
 		    gpupt_sysfs_read(h->rootfd, path, val, sizeof(val)) < 0 || strcmp(val, name) != 0)
 			continue;
-		ret = gpupt_path_join(rel, size, "sys/block", e->d_name, (const char *)NULL) < 0 ?
-			      -ENAMETOOLONG : 0;
+		ret = gpupt_path_join(rel, size, "sys/block", e->d_name, (const char *)NULL) < 0
+			      ? -ENAMETOOLONG
+			      : 0;
 	}
 	closedir(dir);
 	return ret;
@@ -152,8 +152,7 @@ static bool mark_dev_path(struct storage *st, const char *dev, const char *what)
 	       mark_block_node(st, rel, what, 0);
 }
 
-static void note_unresolved(struct storage *st, const char *what, const char *fstype,
-			    const char *source)
+static void note_unresolved(struct storage *st, const char *what, const char *fstype, const char *source)
 {
 	size_t used = strlen(st->unresolved);
 
@@ -234,8 +233,7 @@ static int storage_scan(struct storage *st, struct gpupt_host *h, const struct g
 	return 0;
 }
 
-int gpupt_safety_boot_storage(struct gpupt_host *h, const struct gpupt_devlist *l,
-			      bool *is_boot_storage)
+int gpupt_safety_boot_storage(struct gpupt_host *h, const struct gpupt_devlist *l, bool *is_boot_storage)
 {
 	struct storage st;
 	int ret = storage_scan(&st, h, l);
@@ -279,8 +277,7 @@ static const char *drv_or_none(const struct gpupt_dev *d)
 }
 
 /* Group problems are told once, on the group's first selected member. */
-static bool first_selected_in_group(const struct gpupt_devlist *l, const struct gpupt_selection *s,
-				    size_t i)
+static bool first_selected_in_group(const struct gpupt_devlist *l, const struct gpupt_selection *s, size_t i)
 {
 	for (size_t k = 0; k < s->n && s->idx[k] < i; k++)
 		if (l->dev[s->idx[k]].iommu_group == l->dev[i].iommu_group)
@@ -294,7 +291,8 @@ static void check_group(const struct gpupt_devlist *l, const struct gpupt_select
 	const struct gpupt_dev *d = &l->dev[i];
 
 	if (d->iommu_group < 0) {
-		add(r, GPUPT_SAFETY_WARN, d, "has no IOMMU group: vfio-pci cannot take it until the"
+		add(r, GPUPT_SAFETY_WARN, d,
+		    "has no IOMMU group: vfio-pci cannot take it until the"
 		    " IOMMU is on (see `gpupt check`)");
 		return;
 	}
@@ -306,20 +304,22 @@ static void check_group(const struct gpupt_devlist *l, const struct gpupt_select
 		if (k == i || o->iommu_group != d->iommu_group)
 			continue;
 		if (held[k])
-			add(r, GPUPT_SAFETY_REFUSE, d, "IOMMU group %d also holds %s [%04x:%04x], the"
+			add(r, GPUPT_SAFETY_REFUSE, d,
+			    "IOMMU group %d also holds %s [%04x:%04x], the"
 			    " storage controller of %s: the whole group would go to vfio-pci and"
 			    " the host would not boot; move the card to another slot",
 			    d->iommu_group, o->addr, o->vendor, o->device, held[k]);
 		else if (!gpupt_selection_has(s, k) && !gpupt_dev_is_bridge(o))
-			add(r, GPUPT_SAFETY_WARN, d, "IOMMU group %d also holds %s [%04x:%04x] (%s),"
+			add(r, GPUPT_SAFETY_WARN, d,
+			    "IOMMU group %d also holds %s [%04x:%04x] (%s),"
 			    " which is not selected: a VM can only be given the whole group; select"
 			    " it too, or move the card to a slot with its own group",
 			    d->iommu_group, o->addr, o->vendor, o->device, drv_or_none(o));
 	}
 }
 
-static void check_siblings(const struct gpupt_devlist *l, const struct gpupt_selection *s,
-			   size_t i, struct gpupt_safety_report *r)
+static void check_siblings(const struct gpupt_devlist *l, const struct gpupt_selection *s, size_t i,
+			   struct gpupt_safety_report *r)
 {
 	const struct gpupt_dev *d = &l->dev[i];
 
@@ -331,10 +331,11 @@ static void check_siblings(const struct gpupt_devlist *l, const struct gpupt_sel
 		if (k == i || !gpupt_dev_same_slot(o, d) || gpupt_selection_has(s, k))
 			continue;
 		if (o->driver[0] && strcmp(o->driver, "vfio-pci") != 0)
-			add(r, GPUPT_SAFETY_WARN, d, "%s [%04x:%04x] of the same card stays on %s:"
+			add(r, GPUPT_SAFETY_WARN, d,
+			    "%s [%04x:%04x] of the same card stays on %s:"
 			    " select the whole slot (gpupt enable %04x:%02x:%02x) to pass the card"
-			    " with all its functions", o->addr, o->vendor, o->device, o->driver,
-			    d->domain, d->bus, d->slot);
+			    " with all its functions",
+			    o->addr, o->vendor, o->device, o->driver, d->domain, d->bus, d->slot);
 	}
 }
 
@@ -361,13 +362,17 @@ static void check_untraced(const struct gpupt_devlist *l, const struct gpupt_sel
 		if (!is_storage(o) || st->held[k])
 			continue;
 		if (k == i)
-			add(r, GPUPT_SAFETY_WARN, d, "is a storage controller, and gpupt cannot tell"
-			    " which disks hold %s: make sure none of them is behind it", st->unresolved);
+			add(r, GPUPT_SAFETY_WARN, d,
+			    "is a storage controller, and gpupt cannot tell"
+			    " which disks hold %s: make sure none of them is behind it",
+			    st->unresolved);
 		else if (d->iommu_group >= 0 && o->iommu_group == d->iommu_group &&
 			 first_selected_in_group(l, s, i))
-			add(r, GPUPT_SAFETY_WARN, d, "IOMMU group %d also holds the storage controller"
+			add(r, GPUPT_SAFETY_WARN, d,
+			    "IOMMU group %d also holds the storage controller"
 			    " %s, and gpupt cannot tell which disks hold %s: make sure none of them is"
-			    " behind it", d->iommu_group, o->addr, st->unresolved);
+			    " behind it",
+			    d->iommu_group, o->addr, st->unresolved);
 	}
 }
 
@@ -377,17 +382,22 @@ static void check_device(const struct gpupt_devlist *l, const struct gpupt_selec
 	const struct gpupt_dev *d = &l->dev[i];
 
 	if (gpupt_dev_is_bridge(d))
-		add(r, GPUPT_SAFETY_REFUSE, d, "is a bridge (class %06x): vfio-pci does not take"
+		add(r, GPUPT_SAFETY_REFUSE, d,
+		    "is a bridge (class %06x): vfio-pci does not take"
 		    " bridges, and the devices behind it would go with it; select the device"
-		    " behind it instead", (unsigned)d->class);
+		    " behind it instead",
+		    (unsigned)d->class);
 	if (st->held[i])
-		add(r, GPUPT_SAFETY_REFUSE, d, "is the storage controller of %s: the host would"
-		    " not boot without it", st->held[i]);
+		add(r, GPUPT_SAFETY_REFUSE, d,
+		    "is the storage controller of %s: the host would"
+		    " not boot without it",
+		    st->held[i]);
 	check_group(l, s, st->held, i, r);
 	check_untraced(l, s, st, i, r);
 	check_siblings(l, s, i, r);
 	if (d->boot_vga == 1)
-		add(r, GPUPT_SAFETY_WARN, d, "is the boot VGA: the host's console goes dark once"
+		add(r, GPUPT_SAFETY_WARN, d,
+		    "is the boot VGA: the host's console goes dark once"
 		    " vfio-pci takes it (manage the host over the network or a serial console)");
 }
 
@@ -414,8 +424,8 @@ void gpupt_safety_print(const struct gpupt_safety_report *r, FILE *f)
 	/* Items name drivers and mounts as sysfs and mountinfo spell them: escaped. */
 	for (unsigned i = 0; i < r->n; i++)
 		gpupt_msg(f, "%s: %s: %s\n", r->item[i].addr,
-			r->item[i].level == GPUPT_SAFETY_REFUSE ? "refused" : "warning",
-			gpupt_printable(r->item[i].msg, shown, sizeof(shown)));
+			  r->item[i].level == GPUPT_SAFETY_REFUSE ? "refused" : "warning",
+			  gpupt_printable(r->item[i].msg, shown, sizeof(shown)));
 	if (r->dropped)
 		gpupt_msg(f, "%u more problems not shown\n", r->dropped);
 }

@@ -31,8 +31,8 @@ enum gpupt_safety_level {
 
 struct gpupt_safety_item {
 	enum gpupt_safety_level level;
-	char addr[GPUPT_ADDR_LEN];	/* the selected device it is about */
-	char msg[GPUPT_SAFETY_MSG];	/* one line, no "gpupt:" prefix, no newline */
+	char addr[GPUPT_ADDR_LEN];  /* the selected device it is about */
+	char msg[GPUPT_SAFETY_MSG]; /* one line, no "gpupt:" prefix, no newline */
 };
 
 struct gpupt_safety_report {
@@ -40,7 +40,7 @@ struct gpupt_safety_report {
 	unsigned n;
 	unsigned n_refuse;
 	unsigned n_warn;
-	unsigned dropped;	/* items that did not fit (still counted above) */
+	unsigned dropped; /* items that did not fit (still counted above) */
 };
 
 /*
@@ -57,8 +57,7 @@ int gpupt_safety_check(struct gpupt_host *h, const struct gpupt_devlist *l,
  * each (array of l->n).  The PCI device above each mounted block device,
  * found through sysfs under the root.  Returns 0 or -errno.
  */
-int gpupt_safety_boot_storage(struct gpupt_host *h, const struct gpupt_devlist *l,
-			      bool *is_boot_storage);
+int gpupt_safety_boot_storage(struct gpupt_host *h, const struct gpupt_devlist *l, bool *is_boot_storage);
 
 /* Print the report, one "gpupt: ADDR: refused|warning: MSG" line each. */
 void gpupt_safety_print(const struct gpupt_safety_report *r, FILE *f);

@@ -8,7 +8,7 @@
 #include "lib/msg.h"
 #include "selection/selection.h"
 
-enum { SEL_MAX_LEN = 32 };	/* "DDDD:BB:SS.F" is 12; anything long is not a SEL */
+enum { SEL_MAX_LEN = 32 }; /* "DDDD:BB:SS.F" is 12; anything long is not a SEL */
 
 /* Print s for an error message, quoted, bytes a terminal could act on escaped. */
 static void print_quoted(FILE *f, const char *s)
@@ -54,7 +54,8 @@ static void bad_sel(FILE *err, const char *s)
 	gpupt_msg_begin(err);
 	print_quoted(err, s);
 	fputs(": not a PCI ID (VVVV:DDDD, e.g. 10de:1381), address ([DDDD:]BB:SS.F, e.g. 01:00.0)"
-	      " or slot ([DDDD:]BB:SS, e.g. 01:00); see `gpupt list`\n", err);
+	      " or slot ([DDDD:]BB:SS, e.g. 01:00); see `gpupt list`\n",
+	      err);
 }
 
 static int sel_add(struct gpupt_selection *out, size_t idx)
@@ -109,13 +110,15 @@ static void no_match(FILE *err, const struct sel *sel)
 		return;
 	if (sel->is_id) {
 		gpupt_format_id(&sel->id, buf, sizeof(buf));
-		gpupt_msg(err, "%s: no PCI device with this vendor:device ID on this host"
-			" (see `gpupt list`)\n", buf);
+		gpupt_msg(err,
+			  "%s: no PCI device with this vendor:device ID on this host"
+			  " (see `gpupt list`)\n",
+			  buf);
 		return;
 	}
 	gpupt_format_addr(&sel->addr, buf, sizeof(buf));
 	gpupt_msg(err, "%s: no such PCI %s on this host (see `gpupt list`)\n", buf,
-		sel->addr.whole_slot ? "slot" : "device");
+		  sel->addr.whole_slot ? "slot" : "device");
 }
 
 /* Parse s strictly into *sel; 0 or -EINVAL. */
@@ -127,7 +130,7 @@ static int sel_parse(const char *s, struct sel *sel)
 	if (!sel_chars_ok(s, len))
 		return -EINVAL;
 	sel->is_id = gpupt_parse_id(s, len, &sel->id) == 0;
-	if (sel->is_id)	/* subsystem IDs select nothing an address would not */
+	if (sel->is_id) /* subsystem IDs select nothing an address would not */
 		return sel->id.has_subsys ? -EINVAL : 0;
 	if (gpupt_parse_addr(s, len, &sel->addr) != 0 || sel->addr.has_fingerprint)
 		return -EINVAL;
@@ -153,8 +156,7 @@ static void config_from_devices(const struct gpupt_devlist *l, struct gpupt_sele
 	}
 }
 
-static int resolve_one(const struct gpupt_devlist *l, const char *s, struct gpupt_selection *out,
-		       FILE *err)
+static int resolve_one(const struct gpupt_devlist *l, const char *s, struct gpupt_selection *out, FILE *err)
 {
 	struct sel sel;
 	int m;
@@ -166,8 +168,7 @@ static int resolve_one(const struct gpupt_devlist *l, const char *s, struct gpup
 	m = sel_match(l, &sel, out);
 	if (m == -E2BIG) {
 		if (err)
-			gpupt_msg(err, "more than %d PCI functions selected; select fewer\n",
-				GPUPT_MAX_ADDRS);
+			gpupt_msg(err, "more than %d PCI functions selected; select fewer\n", GPUPT_MAX_ADDRS);
 		return m;
 	}
 	if (m == 0) {
@@ -187,7 +188,7 @@ int gpupt_select_resolve(const struct gpupt_devlist *l, const char *const *sels,
 	if (n <= 0) {
 		if (err)
 			gpupt_msg(err, "no device given: name one as VVVV:DDDD, BB:SS.F or BB:SS"
-				  " (see `gpupt list`)\n");
+				       " (see `gpupt list`)\n");
 		return -EINVAL;
 	}
 	/* Check every SEL so that one run reports every mistake. */

@@ -21,7 +21,7 @@
 #include "selection/selection.h"
 
 struct gpupt_selection {
-	size_t idx[GPUPT_MAX_ADDRS];	/* indices into the devlist, sorted, unique */
+	size_t idx[GPUPT_MAX_ADDRS]; /* indices into the devlist, sorted, unique */
 	size_t n;
 	/*
 	 * What enable writes to /etc/gpupt.conf: one addrs entry per matched
