@@ -10,108 +10,10 @@
  * first in PATH.
  */
 #define _XOPEN_SOURCE 700
-#include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include "tests/cli/boot_fixture.h"
 
-#include <cmocka.h>
-
-#include "host/host.h"
-#include "lib/atomic.h"
-#include "lib/path.h"
-#include "lib/run.h"
-
-#define ADDRS "gpupt.addrs=0000:01:00.0=10de:1381,0000:01:00.1=10de:0fbc"
 #define TOKENS "intel_iommu=on iommu=pt " ADDRS
 #define FIX "tests/fixtures/host/"
-
-struct fx {
-	char dir[64], root[96], bin[96];
-	struct gpupt_host h;
-	char *out, *err;
-	size_t out_len, err_len;
-};
-
-/* A boot-root.sh root (BOOT: debian, pve-sdboot, ...) with /etc/default/grub from FIX grub. */
-static struct fx *make_fixture(const char *boot, const char *grub)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-	const char *argv[] = { "sh", FIX "boot-root.sh", "seed", boot, NULL, NULL, grub, NULL };
-	static char path[4096], *orig_path;
-
-	if (!orig_path)
-		orig_path = strdup(getenv("PATH") ? getenv("PATH") : "/usr/sbin:/usr/bin:/sbin:/bin");
-	setenv("PATH", orig_path, 1);
-	assert_non_null(f);
-	snprintf(f->dir, sizeof(f->dir), "/tmp/gpupt-bootline-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->root, sizeof(f->root), "%s/root", f->dir);
-	snprintf(f->bin, sizeof(f->bin), "%s/bin", f->dir);
-	argv[4] = f->root;
-	argv[5] = f->bin;
-	assert_int_equal(gpupt_run(argv), 0);
-	snprintf(path, sizeof(path), "%s:%s", f->bin, orig_path);
-	setenv("PATH", path, 1);
-	f->h.root = f->root;
-	f->h.rootfd = gpupt_path_open_root(f->root);
-	assert_true(f->h.rootfd >= 0);
-	return f;
-}
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void free_fixture(struct fx *f)
-{
-	close(f->h.rootfd);
-	nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	free(f->out);
-	free(f->err);
-	free(f);
-}
-
-static int run_argv(struct fx *f, int (*cmd)(struct gpupt_host *, int, char **), char **argv)
-{
-	int argc = 0, status;
-
-	while (argv[argc])
-		argc++;
-	free(f->out);
-	free(f->err);
-	f->h.out = open_memstream(&f->out, &f->out_len);
-	f->h.err = open_memstream(&f->err, &f->err_len);
-	status = cmd(&f->h, argc, argv);
-	fclose(f->h.out);
-	fclose(f->h.err);
-	return status;
-}
-
-#define RUN(f, cmd, ...) run_argv(f, cmd, (char *[]){ __VA_ARGS__, NULL })
-
-/* A file below the root, NUL-terminated; NULL when it does not exist. */
-static char *read_rel(struct fx *f, const char *rel)
-{
-	char *buf;
-	size_t len;
-
-	if (gpupt_read_file_alloc(f->h.rootfd, rel, GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &buf, &len) < 0)
-		return NULL;
-	return buf;
-}
 
 static void put(struct fx *f, const char *rel, const char *text)
 {
@@ -160,7 +62,7 @@ static char *slurp_fixture(const char *name)
 /* --grub-in-place edits the exported assignment, the one sh keeps; disable gives every byte back. */
 static void test_export_in_place(void **state)
 {
-	struct fx *f = make_fixture("debian", "grub-export.default");
+	struct fx *f = make_fixture("seed", "debian", "grub-export.default");
 	char *orig = slurp_fixture("grub-export.default"), *s;
 
 	(void)state;
@@ -182,7 +84,7 @@ static void test_export_in_place(void **state)
  */
 static void test_export_decides_user_tokens(void **state)
 {
-	struct fx *f = make_fixture("debian", NULL);
+	struct fx *f = make_fixture("seed", "debian", NULL);
 
 	(void)state;
 	put(f, "etc/default/grub", "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet iommu=pt\"\n"
@@ -199,7 +101,7 @@ static void test_substitution_refused_in_place(void **state)
 {
 	static const char grub[] = "GRUB_DEFAULT=0\n"
 				   "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet $(cat /etc/kernel-args)\"\n";
-	struct fx *f = make_fixture("debian", NULL);
+	struct fx *f = make_fixture("seed", "debian", NULL);
 
 	(void)state;
 	put(f, "etc/default/grub", grub);
@@ -223,7 +125,7 @@ static void test_substitution_refused_in_place(void **state)
 static void test_later_file_replaces_value(void **state)
 {
 	static const char later[] = "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet splash\"\n";
-	struct fx *f = make_fixture("debian", NULL);
+	struct fx *f = make_fixture("seed", "debian", NULL);
 	char *grub = read_rel(f, "etc/default/grub");
 
 	(void)state;
@@ -252,7 +154,7 @@ static void test_later_file_replaces_value(void **state)
 /* What an earlier enable put elsewhere goes: the check sees the files as they will be. */
 static void test_later_file_and_earlier_dropin(void **state)
 {
-	struct fx *f = make_fixture("debian", NULL);
+	struct fx *f = make_fixture("seed", "debian", NULL);
 	char *grub = read_rel(f, "etc/default/grub");
 
 	(void)state;
@@ -276,7 +178,7 @@ static void test_kernel_cmdline_first_line(void **state)
 {
 	static const char commented[] = "# managed by ansible\nroot=ZFS=rpool/ROOT/pve-1 boot=zfs\n";
 	static const char after[] = "root=ZFS=rpool/ROOT/pve-1 boot=zfs\n# managed by ansible\n";
-	struct fx *f = make_fixture("pve-sdboot", NULL);
+	struct fx *f = make_fixture("seed", "pve-sdboot", NULL);
 
 	(void)state;
 	put(f, "etc/kernel/cmdline", commented);
@@ -294,16 +196,6 @@ static void test_kernel_cmdline_first_line(void **state)
 	assert_int_equal(RUN(f, gpupt_cmd_disable, "disable", "--yes"), 0);
 	assert_file(f, "etc/kernel/cmdline", after);
 	free_fixture(f);
-}
-
-static int setup_stdin(void **state)
-{
-	int fd = open("/dev/null", O_RDONLY);
-
-	(void)state;
-	dup2(fd, STDIN_FILENO);
-	close(fd);
-	return 0;
 }
 
 int main(void)
