@@ -127,7 +127,7 @@ fuzz-build: $(FUZZ_BINS)
 
 # One run per target, one after the other, for FUZZ_SECONDS each; or, with
 # FUZZ_RUNS set, until that many inputs have run (a long campaign:
-# `make fuzz FUZZ_RUNS=10000000 FUZZERS=conf FUZZ_LOGS=/tmp FUZZ_NICE="nice -n 19"`).
+# `make fuzz FUZZ_RUNS=10000000 FUZZERS=conf FUZZ_LOGS=DIR FUZZ_NICE="nice -n 19"`).
 # New inputs go to build-fuzz/corpus-NAME, the log to FUZZ_LOGS/NAME.log.
 FUZZ_RUNS ?=
 FUZZ_MAX_LEN ?= 8192
