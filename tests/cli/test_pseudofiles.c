@@ -25,9 +25,7 @@
 
 #include <cmocka.h>
 
-#include "host/host.h"
-#include "lib/path.h"
-#include "lib/run.h"
+#include "tests/cli/boot_fixture.h"
 
 int __real_fstat(int fd, struct stat *st);
 int __wrap_fstat(int fd, struct stat *st);
@@ -67,67 +65,14 @@ int __wrap_fstat(int fd, struct stat *st)
 	return r;
 }
 
-struct fx {
-	char dir[64], bin[96];
-	struct gpupt_host h;
-	char *out, *err;
-	size_t out_len, err_len;
-};
-
-static struct fx *make_fixture(const char *devcase, const char *boot)
+/* A boot-root.sh fixture (boot_fixture.h), its root resolved for below(). */
+static struct fx *make_pseudo_fixture(const char *devcase, const char *boot)
 {
-	struct fx *f = calloc(1, sizeof(*f));
-	char rootdir[128];
-	const char *argv[] = { "sh", "tests/fixtures/host/boot-root.sh", devcase, boot, rootdir, NULL, NULL };
+	struct fx *f = make_fixture(devcase, boot, NULL);
 
-	assert_non_null(f);
-	snprintf(f->dir, sizeof(f->dir), "/tmp/gpupt-pseudo-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(rootdir, sizeof(rootdir), "%s/root", f->dir);
-	snprintf(f->bin, sizeof(f->bin), "%s/bin", f->dir);
-	argv[5] = f->bin;
-	assert_int_equal(gpupt_run(argv), 0);
-	assert_non_null(realpath(rootdir, root));
-	f->h.root = root;
-	f->h.rootfd = gpupt_path_open_root(root);
-	assert_true(f->h.rootfd >= 0);
+	assert_non_null(realpath(f->root, root));
 	return f;
 }
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void free_fixture(struct fx *f)
-{
-	close(f->h.rootfd);
-	nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	free(f->out);
-	free(f->err);
-	free(f);
-}
-
-static int run_argv(struct fx *f, int (*cmd)(struct gpupt_host *, int, char **), char **argv)
-{
-	int argc = 0, status;
-
-	while (argv[argc])
-		argc++;
-	free(f->out);
-	free(f->err);
-	f->h.out = open_memstream(&f->out, &f->out_len);
-	f->h.err = open_memstream(&f->err, &f->err_len);
-	status = cmd(&f->h, argc, argv);
-	fclose(f->h.out);
-	fclose(f->h.err);
-	return status;
-}
-
-#define RUN(f, cmd, ...) run_argv(f, cmd, (char *[]){ __VA_ARGS__, NULL })
 
 /* The command prints the same, exits the same, with and without kernel-like sizes. */
 static void same_both_ways(struct fx *f, int (*cmd)(struct gpupt_host *, int, char **), char **argv,
@@ -155,7 +100,7 @@ static void same_both_ways(struct fx *f, int (*cmd)(struct gpupt_host *, int, ch
 
 static void test_enable_adds_intel_iommu(void **state)
 {
-	struct fx *f = make_fixture("seed", "debian");
+	struct fx *f = make_pseudo_fixture("seed", "debian");
 
 	(void)state;
 	pseudo = true;
@@ -172,7 +117,7 @@ static void test_enable_adds_intel_iommu(void **state)
 
 static void test_proxmox_enable(void **state)
 {
-	struct fx *f = make_fixture("headless", "pve-sdboot");
+	struct fx *f = make_pseudo_fixture("headless", "pve-sdboot");
 
 	(void)state;
 	same_both_ways(f, gpupt_cmd_enable, (char *[]){ "enable", "--dry-run", "01:00", NULL }, false);
@@ -182,7 +127,7 @@ static void test_proxmox_enable(void **state)
 
 static void test_reading_commands(void **state)
 {
-	struct fx *f = make_fixture("seed", "debian");
+	struct fx *f = make_pseudo_fixture("seed", "debian");
 
 	(void)state;
 	for (int json = 0; json < 2; json++) {
