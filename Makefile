@@ -78,7 +78,7 @@ include $(sort $(wildcard */module.mk))
 include $(sort $(wildcard tests/*/module.mk))
 
 .PHONY: all check check-run lint fuzz fuzz-build bench size demo demo-run install uninstall \
-	clean deps check-e2e
+	clean deps check-e2e check-journey
 
 # Plain `make` builds with what is installed: no apt-get, no network.
 all: $(BINS)
