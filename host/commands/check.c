@@ -197,8 +197,10 @@ static void check_loader(struct check_ctx *c)
 		       c->next.file);
 	else
 		report(c, WARN, "boot loader",
-		       "set the kernel command line by hand; gpupt enable needs GRUB or proxmox-boot-tool",
-		       "neither GRUB (/etc/default/grub) nor proxmox-boot-tool (/etc/kernel/cmdline) found");
+		       "set the kernel command line by hand; gpupt enable needs GRUB, proxmox-boot-tool"
+		       " or systemd-boot with kernel-install",
+		       "none of GRUB (/etc/default/grub), proxmox-boot-tool (/etc/kernel/proxmox-boot-uuids)"
+		       " or systemd-boot installed by bootctl (EFI/systemd/ on the ESP) found");
 }
 
 /* Append " name" to a list in buf. */
@@ -365,8 +367,8 @@ static void check_reboot_pending(struct check_ctx *c)
 		return;
 	}
 	report(c, WARN, "kernel command line",
-	       "reboot (after `update-grub` or"
-	       " `proxmox-boot-tool refresh` if you edited the file by hand)",
+	       "reboot (after `update-grub`, `proxmox-boot-tool refresh` or"
+	       " `kernel-install add` if you edited the file by hand)",
 	       "reboot pending: %s%s%s%s%s", added[0] ? "configured, not in effect: " : "", added,
 	       added[0] && removed[0] ? "; " : "",
 	       removed[0] ? "in effect, no longer configured: " : "", removed);

@@ -56,6 +56,8 @@ struct run_ctx {
 	struct gpupt_journal_seen seen; /* the journal file the plan was made from */
 	struct gpupt_plan plan;
 	const struct gpupt_bootloader *boot;
+	struct gpupt_regen boot_regen[GPUPT_MAX_KERNELS]; /* the commands that rebuild its menu */
+	size_t n_boot_regen;
 	const struct gpupt_initramfs_gen *gen;
 };
 
@@ -275,8 +277,8 @@ static void print_plan(struct run_ctx *c)
 				   c->plan.c[i].path, c->command, GPUPT_BACKUP_DIR);
 	if (c->gen)
 		print_argv(c, "would run: ", c->gen->argv);
-	if (c->boot)
-		print_argv(c, "would run: ", c->boot->regen);
+	for (size_t i = 0; i < c->n_boot_regen; i++)
+		print_argv(c, "would run: ", c->boot_regen[i].argv);
 	fprintf(f, "(dry run: nothing was written)\n");
 }
 
@@ -430,8 +432,8 @@ static int write_plan(struct run_ctx *c)
 	}
 	if (c->gen)
 		r = run_regen(c, c->gen->argv);
-	if (r == 0 && c->boot)
-		r = run_regen(c, c->boot->regen);
+	for (size_t i = 0; i < c->n_boot_regen && r == 0; i++)
+		r = run_regen(c, c->boot_regen[i].argv);
 	if (r < 0) {
 		report_rollback(c, &b);
 		gpupt_msg(c->h->err, "fix the problem shown above, then run `gpupt %s` again%s\n", c->command,
@@ -606,9 +608,28 @@ static void enable_usage(FILE *f)
 	      f);
 }
 
-static int load_common(struct run_ctx *c)
+/* The boot loader, and the commands that rebuild its menu (one per kernel for kernel-install). */
+static int find_boot(struct run_ctx *c)
 {
 	c->boot = gpupt_bootloader_detect(c->h->rootfd);
+	if (!c->boot)
+		return 0;
+	c->n_boot_regen =
+		gpupt_bootloader_regen(c->boot, c->h->rootfd, c->boot_regen, ARRAY_SIZE(c->boot_regen));
+	if (c->n_boot_regen > 0)
+		return 0;
+	gpupt_msg(c->h->err,
+		  "%s: no kernel to write a boot entry for (no /boot/vmlinuz-VER for any"
+		  " /lib/modules/VER); install a kernel package, then run `gpupt %s` again;"
+		  " nothing was written\n",
+		  c->boot->name, c->command);
+	return -ENOENT;
+}
+
+static int load_common(struct run_ctx *c)
+{
+	if (find_boot(c) < 0)
+		return -ENOENT;
 	c->gen = gpupt_initramfs_detect(c->h->rootfd);
 	if (!c->gen)
 		gpupt_warn(c->h->err, "no initramfs generator found (initramfs-tools, "
@@ -772,7 +793,8 @@ int gpupt_cmd_enable(struct gpupt_host *h, int argc, char **argv)
 		goto out;
 	if (!c->boot) {
 		gpupt_msg(h->err, "no supported boot loader found (GRUB's /etc/default/grub, "
-				  "proxmox-boot-tool's /etc/kernel/proxmox-boot-uuids)\n");
+				  "proxmox-boot-tool's /etc/kernel/proxmox-boot-uuids, systemd-boot "
+				  "installed by bootctl with Debian's systemd-boot package)\n");
 		goto out;
 	}
 	r = want_tokens(h, &l, s, w);

@@ -241,3 +241,54 @@ long gpupt_kcmdline_edit_file(const char *buf, size_t len, const struct gpupt_to
 
 	return gpupt_kcmdline_edit(buf, len, 0, nl ? (size_t)(nl - buf) : len, add, del, added, out, size);
 }
+
+long gpupt_kcmdline_edit_all(const char *buf, size_t len, const struct gpupt_tokens *add,
+			     const struct gpupt_tokens *del, bool *added, char *out, size_t size)
+{
+	size_t end = len;
+
+	while (end > 0 && (buf[end - 1] == ' ' || buf[end - 1] == '\t' || buf[end - 1] == '\n'))
+		end--;
+	return gpupt_kcmdline_edit(buf, len, 0, end, add, del, added, out, size);
+}
+
+static bool is_ifs(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n';
+}
+
+/* 90-loaderentry's `grep -ve '^BOOT_IMAGE=' -e '^initrd='` on one word. */
+static bool added_by_loader(const char *w, size_t n)
+{
+	return (n >= 11 && memcmp(w, "BOOT_IMAGE=", 11) == 0) || (n >= 7 && memcmp(w, "initrd=", 7) == 0);
+}
+
+long gpupt_kcmdline_join(const char *buf, size_t len, bool from_proc, char *out, size_t size)
+{
+	struct sink s = { out, size, 0 };
+	size_t i = 0, words = 0;
+
+	/* The file form keeps one leading space, as tr -s does; /proc's words are re-joined. */
+	if (!from_proc && len > 0 && is_ifs(buf[0]))
+		put(&s, " ", 1);
+	while (i < len) {
+		size_t w = i, n = 0;
+
+		while (w < len && is_ifs(buf[w]))
+			w++;
+		while (w + n < len && !is_ifs(buf[w + n]))
+			n++;
+		i = w + n;
+		if (n == 0 || (from_proc && added_by_loader(buf + w, n)))
+			continue;
+		if (words++ > 0)
+			put(&s, " ", 1);
+		put(&s, buf + w, n);
+	}
+	if (words == 0)
+		s.n = 0; /* blanks only: "${BOOT_OPTIONS% }" leaves nothing */
+	if (s.n >= size)
+		return -ENOSPC;
+	out[s.n] = '\0';
+	return (long)s.n;
+}

@@ -54,4 +54,24 @@ long gpupt_kcmdline_edit(const char *buf, size_t len, size_t start, size_t end, 
 long gpupt_kcmdline_edit_file(const char *buf, size_t len, const struct gpupt_tokens *add,
 			      const struct gpupt_tokens *del, bool *added, char *out, size_t size);
 
+/*
+ * /etc/kernel/cmdline as systemd's kernel-install reads it: every line.
+ * The region is the whole file up to its last token (trailing blanks and
+ * newlines stay after the appended tokens).  Same returns as
+ * gpupt_kcmdline_edit.
+ */
+long gpupt_kcmdline_edit_all(const char *buf, size_t len, const struct gpupt_tokens *add,
+			     const struct gpupt_tokens *del, bool *added, char *out, size_t size);
+
+/*
+ * The options kernel-install (systemd 252, 90-loaderentry.install) writes
+ * into a loader entry from a command-line file: every run of blanks, tabs
+ * and newlines becomes one space, one trailing space goes (`tr -s "$IFS" ' '`,
+ * then "${BOOT_OPTIONS% }").  With from_proc, buf is /proc/cmdline, and the
+ * words the boot loader added for this boot (BOOT_IMAGE=..., initrd=...)
+ * are left out, as 90-loaderentry does.  Returns the length written
+ * (NUL-terminated) or -ENOSPC.
+ */
+long gpupt_kcmdline_join(const char *buf, size_t len, bool from_proc, char *out, size_t size);
+
 #endif

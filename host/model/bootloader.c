@@ -11,12 +11,22 @@
 
 #include "host/formats/grubedit.h"
 #include "host/model/bootloader.h"
+#include "lib/macro.h"
 #include "lib/msg.h"
 #include "lib/path.h"
 
 enum { EDIT_SLACK = 4096 };
 
-static int verify(struct gpupt_boot_edit *e, bool kcmdline);
+/* Where a boot loader takes the command line from. */
+enum source {
+	SRC_GRUB,	    /* /etc/default/grub and grub.d/ */
+	SRC_PBT,	    /* the first line of /etc/kernel/cmdline */
+	SRC_KERNEL_INSTALL, /* all of /etc/kernel/cmdline, else /usr/lib/kernel/cmdline, else /proc/cmdline */
+};
+
+#define USR_KERNEL_CMDLINE "usr/lib/kernel/cmdline"
+
+static int verify(struct gpupt_boot_edit *e, enum source src);
 
 /* ours <- the tokens of add flagged in added, one per line. */
 static int set_ours(struct gpupt_change *c, const struct gpupt_tokens *add, const bool *added)
@@ -51,15 +61,31 @@ static bool exists(int rootfd, const char *path)
 	return gpupt_path_exists(rootfd, path);
 }
 
-/* Edit a token file (kind GRUB or KCMDLINE) so it holds want. */
+/* The edit of kind's tokens: GRUB's variable, the first line, or the whole file. */
+static long edit_tokens(enum gpupt_change_kind kind, const char *buf, size_t len,
+			const struct gpupt_tokens *add, const struct gpupt_tokens *del, bool *added,
+			bool *line_added, char *out, size_t size)
+{
+	if (kind == GPUPT_CHANGE_GRUB)
+		return gpupt_grub_edit(buf, len, GPUPT_GRUB_VAR, add, del, added, line_added, out, size);
+	if (kind == GPUPT_CHANGE_KCMDLINE)
+		return gpupt_kcmdline_edit_file(buf, len, add, del, added, out, size);
+	return gpupt_kcmdline_edit_all(buf, len, add, del, added, out, size);
+}
+
+/*
+ * Edit a token file so it holds want.  A file that is not there starts as
+ * seed (NULL: empty).
+ */
 static int apply_tokens(struct gpupt_boot_edit *e, const char *path, enum gpupt_change_kind kind,
-			const struct gpupt_tokens *want)
+			const struct gpupt_tokens *want, const char *seed)
 {
 	char prev[GPUPT_NOTES_MAX];
 	struct gpupt_tokens del;
 	struct gpupt_change *c;
 	bool added[GPUPT_TOKENS_MAX], line_added = false, prev_line;
-	size_t size;
+	const char *base;
+	size_t size, base_len;
 	char *out;
 	long n;
 	int r = gpupt_plan_add(e->plan, e->rootfd, path, kind, &c);
@@ -71,16 +97,14 @@ static int apply_tokens(struct gpupt_boot_edit *e, const char *path, enum gpupt_
 		snprintf(e->plan->failed, sizeof(e->plan->failed), "%s", path);
 		return -EBADMSG;
 	}
+	base = c->old_exists ? c->old : seed ? seed : "";
+	base_len = c->old_exists ? c->old_len : strlen(base);
 	previous_ours(e->journal, path, prev, sizeof(prev), &del, &prev_line);
-	size = c->old_len + EDIT_SLACK;
+	size = base_len + EDIT_SLACK;
 	out = malloc(size);
 	if (!out)
 		return -ENOMEM;
-	if (kind == GPUPT_CHANGE_GRUB)
-		n = gpupt_grub_edit(c->old ? c->old : "", c->old_len, GPUPT_GRUB_VAR, want, &del,
-				    added, &line_added, out, size);
-	else
-		n = gpupt_kcmdline_edit_file(c->old ? c->old : "", c->old_len, want, &del, added, out, size);
+	n = edit_tokens(kind, base, base_len, want, &del, added, &line_added, out, size);
 	if (n < 0) /* the editors refuse what they cannot edit exactly: name the file */
 		snprintf(e->plan->failed, sizeof(e->plan->failed), "%s", path);
 	r = n < 0 ? (int)n : gpupt_change_set_new(c, out, (size_t)n);
@@ -162,16 +186,73 @@ static int apply_grub(struct gpupt_boot_edit *e)
 		r = apply_grub_dropin(e);
 	} else {
 		drop_user_tokens(e->rootfd, e->want, &want, e->journal);
-		r = apply_tokens(e, GPUPT_GRUB_DEFAULT, GPUPT_CHANGE_GRUB, &want);
+		r = apply_tokens(e, GPUPT_GRUB_DEFAULT, GPUPT_CHANGE_GRUB, &want, NULL);
 	}
-	return r < 0 ? r : verify(e, false);
+	return r < 0 ? r : verify(e, SRC_GRUB);
 }
 
 static int apply_kernel_cmdline(struct gpupt_boot_edit *e)
 {
-	int r = apply_tokens(e, GPUPT_KERNEL_CMDLINE, GPUPT_CHANGE_KCMDLINE, e->want);
+	int r = apply_tokens(e, GPUPT_KERNEL_CMDLINE, GPUPT_CHANGE_KCMDLINE, e->want, NULL);
 
-	return r < 0 ? r : verify(e, true);
+	return r < 0 ? r : verify(e, SRC_PBT);
+}
+
+/*
+ * What kernel-install uses while /etc/kernel/cmdline is absent, as the
+ * text of a new /etc/kernel/cmdline that gives the next boot the same
+ * command line: /usr/lib/kernel/cmdline as it is, else /proc/cmdline
+ * without the words the boot loader added (90-loaderentry.install drops
+ * BOOT_IMAGE= and initrd=), on one line.
+ */
+static int kernel_install_seed(int rootfd, char **seed, const char **from)
+{
+	char *buf;
+	size_t len;
+	long n;
+	int r;
+
+	*from = USR_KERNEL_CMDLINE;
+	r = gpupt_read_file_alloc(rootfd, *from, GPUPT_FILE_MAX, GPUPT_READ_REGULAR, seed, &len);
+	if (r != -ENOENT)
+		return r;
+	*from = "proc/cmdline";
+	r = gpupt_read_file_alloc(rootfd, *from, GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &buf, &len);
+	if (r < 0)
+		return r;
+	*seed = malloc(len + 2);
+	n = *seed ? gpupt_kcmdline_join(buf, len, true, *seed, len + 1) : -ENOMEM;
+	free(buf);
+	if (n >= 0)
+		memcpy(*seed + n, "\n", 2);
+	return n < 0 ? (int)n : 0;
+}
+
+/*
+ * Plain systemd-boot: kernel-install writes the loader entries from all
+ * of /etc/kernel/cmdline.  Where that file is missing, gpupt creates it
+ * (from what kernel-install used until now) as a whole file of its own, so
+ * that disable removes it again; it stays gpupt's on later enables.
+ */
+static int apply_kernel_install(struct gpupt_boot_edit *e)
+{
+	const struct gpupt_change *j = e->journal ? gpupt_plan_find(e->journal, GPUPT_KERNEL_CMDLINE) : NULL;
+	bool there = exists(e->rootfd, GPUPT_KERNEL_CMDLINE);
+	enum gpupt_change_kind kind = GPUPT_CHANGE_KCMDLINE_ALL;
+	const char *from = NULL;
+	char *seed = NULL;
+	int r = 0;
+
+	if (!there || (j && j->kind == GPUPT_CHANGE_WHOLE))
+		kind = GPUPT_CHANGE_WHOLE;
+	if (!there)
+		r = kernel_install_seed(e->rootfd, &seed, &from);
+	if (r < 0)
+		snprintf(e->plan->failed, sizeof(e->plan->failed), "%s", from);
+	if (r == 0)
+		r = apply_tokens(e, GPUPT_KERNEL_CMDLINE, kind, e->want, seed);
+	free(seed);
+	return r < 0 ? r : verify(e, SRC_KERNEL_INSTALL);
 }
 
 #define EFIVARS "sys/firmware/efi/efivars"
@@ -222,15 +303,97 @@ static bool detect_grub(int rootfd)
 	return exists(rootfd, GPUPT_GRUB_DEFAULT) || exists(rootfd, "etc/default/grub.d");
 }
 
+/* Does dir hold a systemd-boot binary (systemd-bootx64.efi, systemd-bootaa64.efi, ...)? */
+static bool has_systemd_boot_efi(int rootfd, const char *dir)
+{
+	DIR *d = gpupt_path_opendir(rootfd, dir);
+	struct dirent *e;
+	bool found = false;
+
+	while (d && !found && (e = readdir(d)) != NULL) {
+		size_t n = strlen(e->d_name);
+		found = strncmp(e->d_name, "systemd-boot", 12) == 0 && n > 16 &&
+			strcmp(e->d_name + n - 4, ".efi") == 0;
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/*
+ * Plain systemd-boot (Debian's systemd-boot package, after `bootctl
+ * install`): the package's kernel hook /etc/kernel/postinst.d/zz-systemd-boot
+ * runs `kernel-install add` only when /usr/bin/bootctl is there and `bootctl
+ * is-installed` (EFI/systemd/ on the ESP not empty; bootctl looks for the
+ * ESP at /efi, /boot and /boot/efi).  Exactly then do the loader entries
+ * follow /etc/kernel/cmdline, and bootctl install made systemd-boot the
+ * firmware's first boot entry.  The package merely installed next to GRUB
+ * (no systemd-boot on the ESP) leaves GRUB in charge.
+ */
+static bool detect_kernel_install(int rootfd)
+{
+	static const char *const esp_dirs[] = { "efi/EFI/systemd", "boot/EFI/systemd", "boot/efi/EFI/systemd" };
+
+	if (!exists(rootfd, "etc/kernel/postinst.d/zz-systemd-boot") || !exists(rootfd, "usr/bin/bootctl"))
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(esp_dirs); i++)
+		if (has_systemd_boot_efi(rootfd, esp_dirs[i]))
+			return true;
+	return false;
+}
+
 static const char *const pbt_refresh[] = { "proxmox-boot-tool", "refresh", NULL };
 static const char *const update_grub[] = { "update-grub", NULL };
+static const char *const kernel_install_add[] = { "kernel-install", "add", NULL };
 
 const struct gpupt_bootloader gpupt_bootloaders[] = {
-	{ "proxmox-boot-tool (systemd-boot)", detect_pbt_systemd_boot, apply_kernel_cmdline, pbt_refresh },
-	{ "proxmox-boot-tool (GRUB)", detect_pbt_grub, apply_grub, pbt_refresh },
-	{ "GRUB", detect_grub, apply_grub, update_grub },
-	{ NULL, NULL, NULL, NULL },
+	{ "proxmox-boot-tool (systemd-boot)", detect_pbt_systemd_boot, apply_kernel_cmdline, pbt_refresh, false },
+	{ "proxmox-boot-tool (GRUB)", detect_pbt_grub, apply_grub, pbt_refresh, false },
+	{ "systemd-boot (kernel-install)", detect_kernel_install, apply_kernel_install,
+	  kernel_install_add, true },
+	{ "GRUB", detect_grub, apply_grub, update_grub, false },
+	{ NULL, NULL, NULL, NULL, false },
 };
+
+/* One kernel's `kernel-install add VER /boot/vmlinuz-VER [/boot/initrd.img-VER]`. */
+static bool regen_for_kernel(int rootfd, const char *const *base, const char *ver, struct gpupt_regen *cmd)
+{
+	size_t n = 0;
+
+	if (snprintf(cmd->image, sizeof(cmd->image), "/boot/vmlinuz-%s", ver) >= (int)sizeof(cmd->image) ||
+	    !exists(rootfd, cmd->image + 1))
+		return false;
+	snprintf(cmd->initrd, sizeof(cmd->initrd), "/boot/initrd.img-%s", ver);
+	snprintf(cmd->kver, sizeof(cmd->kver), "%s", ver);
+	for (; base[n]; n++)
+		cmd->argv[n] = base[n];
+	cmd->argv[n++] = cmd->kver;
+	cmd->argv[n++] = cmd->image;
+	if (exists(rootfd, cmd->initrd + 1))
+		cmd->argv[n++] = cmd->initrd;
+	cmd->argv[n] = NULL;
+	return true;
+}
+
+size_t gpupt_bootloader_regen(const struct gpupt_bootloader *b, int rootfd, struct gpupt_regen *cmds, size_t max)
+{
+	struct gpupt_kernels k;
+	size_t n = 0;
+
+	if (!b->per_kernel) {
+		size_t i = 0;
+
+		for (; i < GPUPT_REGEN_ARGV - 1 && b->regen[i]; i++)
+			cmds[0].argv[i] = b->regen[i];
+		cmds[0].argv[i] = NULL;
+		return max > 0;
+	}
+	/* As Debian's hooks do it: each installed kernel whose image is in /boot. */
+	gpupt_kernels_find(rootfd, &k);
+	for (size_t i = 0; i < k.n && n < max; i++)
+		n += regen_for_kernel(rootfd, b->regen, k.installed[i].ver, &cmds[n]);
+	return n;
+}
 
 const struct gpupt_bootloader *gpupt_bootloader_detect(int rootfd)
 {
@@ -247,6 +410,8 @@ static bool holds_token(const struct gpupt_change *c, const char *tok)
 
 	if (c->kind == GPUPT_CHANGE_GRUB)
 		return gpupt_grub_has(c->old, c->old_len, GPUPT_GRUB_VAR, tok);
+	if (c->kind == GPUPT_CHANGE_KCMDLINE_ALL)
+		return gpupt_kcmdline_has(c->old, 0, c->old_len, tok);
 	nl = memchr(c->old, '\n', c->old_len);
 	return gpupt_kcmdline_has(c->old, 0, nl ? (size_t)(nl - c->old) : c->old_len, tok);
 }
@@ -294,8 +459,10 @@ static int revert_tokens(int rootfd, const struct gpupt_change *j, struct gpupt_
 		return -ENOMEM;
 	if (j->kind == GPUPT_CHANGE_GRUB)
 		n = gpupt_grub_revert(c->old, c->old_len, GPUPT_GRUB_VAR, &ours, j->line_added, out, size);
-	else
+	else if (j->kind == GPUPT_CHANGE_KCMDLINE)
 		n = gpupt_kcmdline_edit_file(c->old, c->old_len, NULL, &ours, NULL, out, size);
+	else
+		n = gpupt_kcmdline_edit_all(c->old, c->old_len, NULL, &ours, NULL, out, size);
 	if (n < 0)
 		snprintf(plan->failed, sizeof(plan->failed), "%s", j->path);
 	r = n < 0 ? (int)n : gpupt_change_set_new(c, out, (size_t)n);
@@ -506,12 +673,42 @@ static void kcmdline_configured(int rootfd, const struct overlay *o, struct gpup
 	free(buf);
 }
 
-static int configured(int rootfd, bool kcmdline, const struct overlay *o, struct gpupt_boot_cmdline *out)
+/*
+ * kernel-install: all of /etc/kernel/cmdline (as the plans leave it), else
+ * /usr/lib/kernel/cmdline, else /proc/cmdline without the boot loader's
+ * words, joined as 90-loaderentry.install joins them.
+ */
+static void kernel_install_configured(int rootfd, const struct overlay *o, struct gpupt_boot_cmdline *out)
+{
+	char *buf;
+	size_t len;
+	bool proc = false;
+
+	out->file = "/" GPUPT_KERNEL_CMDLINE;
+	if (read_planned(rootfd, o, GPUPT_KERNEL_CMDLINE, &buf, &len) < 0) {
+		out->file = "/" USR_KERNEL_CMDLINE;
+		if (gpupt_read_file_alloc(rootfd, USR_KERNEL_CMDLINE, GPUPT_FILE_MAX,
+					  GPUPT_READ_REGULAR, &buf, &len) < 0) {
+			out->file = "/proc/cmdline (no /etc/kernel/cmdline)";
+			proc = true;
+			if (gpupt_read_file_alloc(rootfd, "proc/cmdline", GPUPT_FILE_MAX,
+						  GPUPT_READ_REGULAR, &buf, &len) < 0)
+				return;
+		}
+	}
+	if (gpupt_kcmdline_join(buf, len, proc, out->value, sizeof(out->value)) < 0)
+		out->value[0] = '\0';
+	free(buf);
+}
+
+static int configured(int rootfd, enum source src, const struct overlay *o, struct gpupt_boot_cmdline *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (kcmdline) {
+	if (src == SRC_PBT) {
 		out->file = "/" GPUPT_KERNEL_CMDLINE;
 		kcmdline_configured(rootfd, o, out);
+	} else if (src == SRC_KERNEL_INSTALL) {
+		kernel_install_configured(rootfd, o, out);
 	} else {
 		out->file = "/" GPUPT_GRUB_DEFAULT " and /etc/default/grub.d/";
 		grub_configured(rootfd, o, out);
@@ -523,8 +720,11 @@ int gpupt_bootloader_configured(int rootfd, const struct gpupt_bootloader *b, st
 				struct gpupt_boot_cmdline *out)
 {
 	struct overlay o = { plan, NULL };
+	enum source src = b->apply == apply_kernel_cmdline   ? SRC_PBT
+			  : b->apply == apply_kernel_install ? SRC_KERNEL_INSTALL
+							     : SRC_GRUB;
 
-	return configured(rootfd, b->apply == apply_kernel_cmdline, &o, out);
+	return configured(rootfd, src, &o, out);
 }
 
 /*
@@ -534,7 +734,7 @@ int gpupt_bootloader_configured(int rootfd, const struct gpupt_bootloader *b, st
  * A later file that replaces the value (a grub.d/NAME.cfg after ours)
  * would drop the tokens: -EDOM, with that file in e->plan->failed.
  */
-static int verify(struct gpupt_boot_edit *e, bool kcmdline)
+static int verify(struct gpupt_boot_edit *e, enum source src)
 {
 	struct gpupt_boot_cmdline *now = malloc(sizeof(*now));
 	struct gpupt_plan *gone = calloc(1, sizeof(*gone));
@@ -546,15 +746,15 @@ static int verify(struct gpupt_boot_edit *e, bool kcmdline)
 			/* A what-if: its warnings belong to disable, not here. */
 			r = gpupt_change_revert(e->rootfd, &e->journal->c[i], gone, NULL);
 	if (r == 0)
-		configured(e->rootfd, kcmdline, &o, now);
+		configured(e->rootfd, src, &o, now);
 	for (size_t i = 0; r == 0 && i < e->want->n; i++)
 		if (!gpupt_kcmdline_has(now->value, 0, strlen(now->value), e->want->tok[i]))
 			r = -EDOM;
 	if (r == -EDOM)
 		snprintf(e->plan->failed, sizeof(e->plan->failed), "%s",
-			 now->last[0] ? now->last
-			 : kcmdline   ? GPUPT_KERNEL_CMDLINE
-				      : GPUPT_GRUB_DEFAULT);
+			 now->last[0]	   ? now->last
+			 : src != SRC_GRUB ? GPUPT_KERNEL_CMDLINE
+					   : GPUPT_GRUB_DEFAULT);
 	if (gone)
 		gpupt_plan_free(gone);
 	free(gone);

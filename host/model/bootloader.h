@@ -4,6 +4,8 @@
  * boot menu, behind a table in detection order (as pciutils' access methods):
  *   proxmox-boot-tool managing systemd-boot ESPs: /etc/kernel/cmdline
  *   proxmox-boot-tool managing GRUB ESPs or a BIOS boot: /etc/default/grub
+ *   systemd-boot with kernel-install (Debian's systemd-boot package):
+ *     /etc/kernel/cmdline, `kernel-install add` for each kernel
  *   GRUB (Debian): /etc/default/grub, update-grub
  * GRUB edits go to a drop-in /etc/default/grub.d/gpupt.cfg unless in place.
  * The edits are planned (host/model/plan.h), not written.
@@ -18,6 +20,7 @@
 
 #include "host/formats/kcmdline.h"
 #include "host/model/plan.h"
+#include "host/model/platform.h"
 
 #define GPUPT_GRUB_DEFAULT "etc/default/grub"
 #define GPUPT_GRUB_DROPIN "etc/default/grub.d/gpupt.cfg"
@@ -43,7 +46,25 @@ struct gpupt_bootloader {
 	 */
 	int (*apply)(struct gpupt_boot_edit *e);
 	const char *const *regen; /* rebuilds the boot menu / ESPs */
+	bool per_kernel;	  /* regen runs once per kernel, with VER IMAGE [INITRD] added */
 };
+
+enum { GPUPT_REGEN_ARGV = 8 };
+
+/* One command that rebuilds the boot menu; argv points into the struct itself. */
+struct gpupt_regen {
+	const char *argv[GPUPT_REGEN_ARGV];
+	char kver[GPUPT_KVER_MAX], image[GPUPT_KVER_MAX + 16], initrd[GPUPT_KVER_MAX + 16];
+};
+
+/*
+ * The commands that rebuild b's boot menu, into cmds (at most max):
+ * b->regen as it is, or for kernel-install one `kernel-install add VER
+ * /boot/vmlinuz-VER [/boot/initrd.img-VER]` per installed kernel
+ * (gpupt_kernels_find) whose image is there, as Debian's kernel hooks run
+ * it.  Returns how many.
+ */
+size_t gpupt_bootloader_regen(const struct gpupt_bootloader *b, int rootfd, struct gpupt_regen *cmds, size_t max);
 
 extern const struct gpupt_bootloader gpupt_bootloaders[]; /* NULL-name terminated */
 
@@ -80,6 +101,11 @@ struct gpupt_boot_cmdline {
  * 60-ukify) would join all lines.  Neither treats '#' as a comment: a
  * first line that starts with one is still the command line, and problem
  * is -EBADMSG.
+ *
+ * systemd-boot through kernel-install (systemd 252, 90-loaderentry.install):
+ * all lines of /etc/kernel/cmdline, else of /usr/lib/kernel/cmdline, else
+ * /proc/cmdline without BOOT_IMAGE= and initrd=; blanks and newlines
+ * joined into single spaces ('#' is no comment there either).
  *
  * Returns problem.
  */

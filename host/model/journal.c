@@ -24,7 +24,14 @@ enum { SHOWN_MAX = 60 };
 
 static const char *kind_name(enum gpupt_change_kind k)
 {
-	return k == GPUPT_CHANGE_WHOLE ? "whole" : k == GPUPT_CHANGE_GRUB ? "grub" : "kcmdline";
+	static const char *const names[] = {
+		[GPUPT_CHANGE_WHOLE] = "whole",
+		[GPUPT_CHANGE_GRUB] = "grub",
+		[GPUPT_CHANGE_KCMDLINE] = "kcmdline",
+		[GPUPT_CHANGE_KCMDLINE_ALL] = "kcmdline-all",
+	};
+
+	return names[k];
 }
 
 static int kind_parse(const char *s, enum gpupt_change_kind *k)
@@ -35,6 +42,8 @@ static int kind_parse(const char *s, enum gpupt_change_kind *k)
 		*k = GPUPT_CHANGE_GRUB;
 	else if (strcmp(s, "kcmdline") == 0)
 		*k = GPUPT_CHANGE_KCMDLINE;
+	else if (strcmp(s, "kcmdline-all") == 0)
+		*k = GPUPT_CHANGE_KCMDLINE_ALL;
 	else
 		return -EINVAL;
 	return 0;
@@ -126,7 +135,8 @@ static int file_line(struct parse *p, char *val)
 	char *k = strrchr(val, ' ');
 
 	if (!k || kind_parse(k + 1, &kind) < 0)
-		return bad(p, "line %u (`%s`) has no kind (whole, grub or kcmdline)", p->lineno, p->shown);
+		return bad(p, "line %u (`%s`) has no kind (whole, grub, kcmdline or kcmdline-all)",
+			   p->lineno, p->shown);
 	*k = '\0';
 	show(p, val);
 	if (!gpupt_own_file_ok(val, kind))

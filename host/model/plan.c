@@ -11,16 +11,21 @@
 #include "lib/path.h"
 
 const struct gpupt_own_file gpupt_own_files[] = {
-	{ GPUPT_CONF_PATH, GPUPT_CHANGE_WHOLE },	 { GPUPT_MODPROBE_PATH, GPUPT_CHANGE_WHOLE },
-	{ GPUPT_GRUB_DROPIN, GPUPT_CHANGE_WHOLE },	 { GPUPT_GRUB_DEFAULT, GPUPT_CHANGE_GRUB },
-	{ GPUPT_KERNEL_CMDLINE, GPUPT_CHANGE_KCMDLINE }, { NULL, GPUPT_CHANGE_WHOLE },
+	{ GPUPT_CONF_PATH, GPUPT_CHANGE_WHOLE },
+	{ GPUPT_MODPROBE_PATH, GPUPT_CHANGE_WHOLE },
+	{ GPUPT_GRUB_DROPIN, GPUPT_CHANGE_WHOLE },
+	{ GPUPT_GRUB_DEFAULT, GPUPT_CHANGE_GRUB },
+	{ GPUPT_KERNEL_CMDLINE, GPUPT_CHANGE_KCMDLINE },
+	{ GPUPT_KERNEL_CMDLINE, GPUPT_CHANGE_KCMDLINE_ALL },
+	{ GPUPT_KERNEL_CMDLINE, GPUPT_CHANGE_WHOLE },
+	{ NULL, GPUPT_CHANGE_WHOLE },
 };
 
 bool gpupt_own_file_ok(const char *path, enum gpupt_change_kind kind)
 {
 	for (const struct gpupt_own_file *f = gpupt_own_files; f->path; f++)
-		if (strcmp(f->path, path) == 0)
-			return f->kind == kind;
+		if (strcmp(f->path, path) == 0 && f->kind == kind)
+			return true;
 	return false;
 }
 

@@ -17,17 +17,20 @@
 #include "host/model/backup.h"
 
 enum gpupt_change_kind {
-	GPUPT_CHANGE_WHOLE,    /* the whole file is gpupt's */
-	GPUPT_CHANGE_GRUB,     /* tokens in GRUB_CMDLINE_LINUX_DEFAULT */
-	GPUPT_CHANGE_KCMDLINE, /* tokens on the first line */
+	GPUPT_CHANGE_WHOLE,	   /* the whole file is gpupt's */
+	GPUPT_CHANGE_GRUB,	   /* tokens in GRUB_CMDLINE_LINUX_DEFAULT */
+	GPUPT_CHANGE_KCMDLINE,	   /* tokens on the first line (proxmox-boot-tool) */
+	GPUPT_CHANGE_KCMDLINE_ALL, /* tokens anywhere in the file (kernel-install) */
 };
 
 #define GPUPT_MODPROBE_PATH "etc/modprobe.d/gpupt.conf" /* --allow-unsafe-interrupts */
 
 /*
  * gpupt's own files: the only files enable and disable change, each with
- * the one kind of change gpupt makes to it.  gpupt_plan_add takes no other
- * file, and the journal may name no other (host/model/journal.c).
+ * the kinds of change gpupt makes to it (a path may be listed once per
+ * kind: /etc/kernel/cmdline is edited for either boot loader, or created
+ * whole for kernel-install).  gpupt_plan_add takes no other file, and the
+ * journal may name no other (host/model/journal.c).
  */
 struct gpupt_own_file {
 	const char *path;

@@ -115,8 +115,8 @@ static void test_reboot_pending(void **state)
 	assert_int_equal(check(&r, 0), 1);
 	assert_line(r.out, "WARN  kernel command line: reboot pending: configured, not in effect:"
 		    " iommu=pt gpupt.fb=keep; in effect, no longer configured: vfio-pci.ids=10de:1381;"
-		    " fix: reboot (after `update-grub` or `proxmox-boot-tool refresh` if you edited the"
-		    " file by hand)");
+		    " fix: reboot (after `update-grub`, `proxmox-boot-tool refresh` or `kernel-install add`"
+		    " if you edited the file by hand)");
 	devroot_free(&r);
 }
 

@@ -125,6 +125,21 @@ static void test_proxmox_enable(void **state)
 	free_fixture(f);
 }
 
+/* kernel-install's fallback: /etc/kernel/cmdline is created from /proc/cmdline. */
+static void test_sdboot_enable(void **state)
+{
+	struct fx *f = make_pseudo_fixture("seed", "sdboot");
+
+	(void)state;
+	same_both_ways(f, gpupt_cmd_enable, (char *[]){ "enable", "--dry-run", "01:00", NULL }, false);
+	assert_non_null(strstr(f->out, "\n+root=UUID=5b0f0a8e-55e4-4c2b-9d0e-3f1f2a6b7c8d ro quiet "
+				       "systemd.machine_id=0123456789abcdef0123456789abcdef intel_iommu=on iommu=pt "
+				       "gpupt.addrs="));
+	same_both_ways(f, gpupt_cmd_check, (char *[]){ "check", NULL }, false);
+	assert_non_null(strstr(f->out, "PASS  kernel command line: the configured one is in effect\n"));
+	free_fixture(f);
+}
+
 static void test_reading_commands(void **state)
 {
 	struct fx *f = make_pseudo_fixture("seed", "debian");
@@ -149,6 +164,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_enable_adds_intel_iommu),
 		cmocka_unit_test(test_proxmox_enable),
+		cmocka_unit_test(test_sdboot_enable),
 		cmocka_unit_test(test_reading_commands),
 	};
 

@@ -138,6 +138,58 @@ static void test_small_buffer(void **state)
 	assert_int_equal(edit(pve, &add, NULL, NULL, out, sizeof(out)), -ENOSPC);
 }
 
+/* kernel-install reads every line: tokens anywhere count, new ones go after the last. */
+static void test_edit_all_lines(void **state)
+{
+	struct gpupt_tokens add = toks("intel_iommu=on", "iommu=pt", "gpupt.addrs=0000:01:00.0=10de:1381");
+	static const char in[] = "root=/dev/sda2 ro\nquiet iommu=pt\n\n";
+	static const char want[] = "root=/dev/sda2 ro\nquiet iommu=pt intel_iommu=on "
+				   "gpupt.addrs=0000:01:00.0=10de:1381\n\n";
+	bool added[3];
+	char out[256], back[256];
+	long n;
+
+	(void)state;
+	n = gpupt_kcmdline_edit_all(in, strlen(in), &add, NULL, added, out, sizeof(out) - 1);
+	assert_int_equal(n, (long)strlen(want));
+	out[n] = '\0';
+	assert_string_equal(out, want);
+	/* The user's iommu=pt on the second line is theirs. */
+	assert_true(added[0] && !added[1] && added[2]);
+	add.tok[1] = add.tok[2];
+	add.n = 2;
+	n = gpupt_kcmdline_edit_all(out, (size_t)n, NULL, &add, NULL, back, sizeof(back) - 1);
+	assert_int_equal(n, (long)strlen(in));
+	back[n] = '\0';
+	assert_string_equal(back, in);
+}
+
+static long join(const char *in, bool proc, char *out, size_t size)
+{
+	return gpupt_kcmdline_join(in, strlen(in), proc, out, size);
+}
+
+/* As 90-loaderentry.install: tr -s "$IFS" ' ', one trailing space dropped; /proc without the loader's words. */
+static void test_join_as_kernel_install(void **state)
+{
+	char out[256];
+
+	(void)state;
+	assert_int_equal(join("root=/dev/sda2 ro\n\tquiet  splash\n", false, out, sizeof(out)), 30);
+	assert_string_equal(out, "root=/dev/sda2 ro quiet splash");
+	assert_int_equal(join(" \n", false, out, sizeof(out)), 0);
+	assert_string_equal(out, "");
+	/* tr keeps one leading space, and does not know quotes. */
+	join("  a=\"x  y\"\n", false, out, sizeof(out));
+	assert_string_equal(out, " a=\"x y\"");
+	join("BOOT_IMAGE=/boot/vmlinuz-6.1.0-18-amd64 root=/dev/sda2 initrd=\\a\\initrd.img ro "
+	     "xinitrd=1 quiet\n",
+	     true, out, sizeof(out));
+	assert_string_equal(out, "root=/dev/sda2 ro xinitrd=1 quiet");
+	assert_int_equal(join("root=/dev/sda2 ro", false, out, 17), -ENOSPC);
+	assert_int_equal(join("root=/dev/sda2 ro", false, out, 18), 17);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -148,6 +200,8 @@ int main(void)
 		cmocka_unit_test(test_empty_and_odd_spacing),
 		cmocka_unit_test(test_quotes),
 		cmocka_unit_test(test_small_buffer),
+		cmocka_unit_test(test_edit_all_lines),
+		cmocka_unit_test(test_join_as_kernel_install),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
