@@ -21,6 +21,8 @@ $(B)/gpupt: $(HOST_OBJS) $(SYSFS_OBJS) $(PARSE_LIB) $(LIB_A)
 
 # The library headers' flags reach every object that may include them.
 $(HOST_OBJS): ALL_CFLAGS += $(HOST_CFLAGS)
+# Where the binder is installed, below the root: the images' records name it.
+$(B)/host/model/images.o: ALL_CFLAGS += -DGPUPT_BINDER_PATH='"$(patsubst /%,%,$(LIBEXECDIR))/gpupt/gpupt-bind"'
 
 install-host: $(B)/gpupt
 	install -D -m 0755 $(B)/gpupt $(DESTDIR)$(SBINDIR)/gpupt

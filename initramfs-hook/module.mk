@@ -48,6 +48,8 @@ uninstall-hooks:
 		rest=$${f#*:}; rm -f "$(DESTDIR)$${rest%:*}"; \
 	done
 	@rmdir "$(DESTDIR)$(PREFIX)/lib/dracut/modules.d/90gpupt" 2>/dev/null || true
+	@# The hook's records of the images: nothing keeps them true without it.
+	@rm -rf "$(DESTDIR)/var/lib/gpupt/initramfs"
 	@rm -f "$(DESTDIR)$(HOOKS_EXAMPLE)"
 	@rmdir "$(DESTDIR)$(DATADIR)/doc/gpupt/examples" "$(DESTDIR)$(DATADIR)/doc/gpupt" 2>/dev/null || true
 

@@ -22,6 +22,7 @@
 #include "host/host.h"
 #include "host/model/bootloader.h"
 #include "host/model/devices.h"
+#include "host/model/images.h"
 #include "host/model/initramfs.h"
 #include "host/model/journal.h"
 #include "host/model/lock.h"
@@ -59,6 +60,7 @@ struct run_ctx {
 	struct gpupt_regen boot_regen[GPUPT_MAX_KERNELS]; /* the commands that rebuild its menu */
 	size_t n_boot_regen;
 	const struct gpupt_initramfs_gen *gen;
+	struct gpupt_images *images; /* which images to rebuild; NULL: all (gen->argv) */
 };
 
 /* ---- planning enable ---- */
@@ -260,6 +262,107 @@ static int check_root_mounts(struct run_ctx *c)
 	return missing ? -ENOENT : 0;
 }
 
+/* ---- which initramfs images to rebuild ---- */
+
+/*
+ * Skipping update-initramfs is safe only where the boot loader's own
+ * command puts the new command line in place, whether or not an image is
+ * rebuilt: update-grub, proxmox-boot-tool refresh, and the kernel-install
+ * runs gpupt makes itself for plain systemd-boot (update-initramfs' post-
+ * update hook would run them too, but gpupt does not rely on it).  dracut
+ * and mkinitcpio keep no record: every image is rebuilt.
+ */
+static bool images_may_skip(const struct run_ctx *c)
+{
+	return c->gen && strcmp(c->gen->name, "initramfs-tools") == 0 && c->boot &&
+	       (strcmp(c->boot->regen[0], "update-grub") == 0 ||
+		strcmp(c->boot->regen[0], "proxmox-boot-tool") == 0 ||
+		strcmp(c->boot->regen[0], "kernel-install") == 0);
+}
+
+/* /etc/gpupt.conf as the plan leaves it, into n; false when it cannot be known. */
+static bool next_conf(struct run_ctx *c, struct gpupt_image_next *n, char **disk)
+{
+	const struct gpupt_change *ch = gpupt_plan_find(&c->plan, GPUPT_CONF_PATH);
+	size_t len;
+	int r;
+
+	*disk = NULL;
+	if (ch) {
+		n->conf = ch->new_exists ? ch->new : NULL;
+		n->conf_len = ch->new_len;
+		return true;
+	}
+	r = gpupt_read_file_alloc(c->h->rootfd, GPUPT_CONF_PATH, GPUPT_FILE_MAX, GPUPT_READ_REGULAR,
+				  disk, &len);
+	n->conf = r < 0 ? NULL : *disk;
+	n->conf_len = r < 0 ? 0 : len;
+	return r >= 0 || r == -ENOENT;
+}
+
+/* Decide per kernel, from the files as the plan leaves them. */
+static void plan_images(struct run_ctx *c)
+{
+	struct gpupt_boot_cmdline *cmdline = malloc(sizeof(*cmdline));
+	struct gpupt_image_next n = { 0 };
+	char *disk;
+
+	free(c->images);
+	c->images = images_may_skip(c) ? malloc(sizeof(*c->images)) : NULL;
+	if (c->images && cmdline) {
+		bool conf_known = next_conf(c, &n, &disk);
+		if (gpupt_bootloader_configured(c->h->rootfd, c->boot, &c->plan, cmdline) == 0 && conf_known)
+			n.cmdline = cmdline->value;
+		gpupt_images_check(c->h->rootfd, &n, c->images);
+		free(disk);
+	} else {
+		free(c->images);
+		c->images = NULL;
+	}
+	free(cmdline);
+}
+
+static void image_argv(const struct gpupt_image *k, const char **argv)
+{
+	argv[0] = "update-initramfs";
+	argv[1] = "-u";
+	argv[2] = "-k";
+	argv[3] = k->ver;
+	argv[4] = NULL;
+}
+
+/* One line when no image is rebuilt: what makes that safe. */
+static void print_no_rebuild(struct run_ctx *c)
+{
+	if (strcmp(c->command, "enable") == 0)
+		gpupt_msg(c->h->out, "initramfs: every image already carries gpupt-bind; the command line "
+				     "carries the selection, no rebuild needed\n");
+	else
+		gpupt_msg(c->h->out, "initramfs: every image binds as configured without gpupt's tokens, "
+				     "no rebuild needed\n");
+}
+
+static void print_images(struct run_ctx *c)
+{
+	const char *argv[5];
+
+	if (!c->images) {
+		if (c->gen)
+			print_argv(c, "would run: ", c->gen->argv);
+		return;
+	}
+	for (size_t i = 0; i < c->images->n; i++)
+		fprintf(c->h->out, "initramfs %s: %s: %s\n", c->images->k[i].ver,
+			c->images->k[i].rebuild ? "rebuild" : "no rebuild needed", c->images->k[i].why);
+	if (c->images->n_rebuild == 0)
+		print_no_rebuild(c);
+	for (size_t i = 0; i < c->images->n; i++) {
+		image_argv(&c->images->k[i], argv);
+		if (c->images->k[i].rebuild)
+			print_argv(c, "would run: ", argv);
+	}
+}
+
 static void print_plan(struct run_ctx *c)
 {
 	FILE *f = c->h->out;
@@ -275,8 +378,7 @@ static void print_plan(struct run_ctx *c)
 				   "/%s was changed since gpupt wrote it; %s would keep "
 				   "your version in its backup under /%s/\n",
 				   c->plan.c[i].path, c->command, GPUPT_BACKUP_DIR);
-	if (c->gen)
-		print_argv(c, "would run: ", c->gen->argv);
+	print_images(c);
 	for (size_t i = 0; i < c->n_boot_regen; i++)
 		print_argv(c, "would run: ", c->boot_regen[i].argv);
 	fprintf(f, "(dry run: nothing was written)\n");
@@ -414,6 +516,33 @@ static int run_regen(struct run_ctx *c, const char *const *regen)
 	return -EIO;
 }
 
+/*
+ * One update-initramfs per kernel, one after the other: their post-update
+ * hooks (proxmox-boot-tool, kernel-install) write shared boot partitions
+ * and are not made to run side by side, and each build already keeps the
+ * CPU busy compressing.
+ */
+static int rebuild_images(struct run_ctx *c)
+{
+	const char *argv[5];
+	int r = 0;
+
+	plan_images(c); /* again: images may have been rebuilt meanwhile */
+	if (!c->images)
+		return run_regen(c, c->gen->argv);
+	if (c->images->n_rebuild == 0 && !c->h->json)
+		print_no_rebuild(c);
+	for (size_t i = 0; i < c->images->n && r == 0; i++) {
+		image_argv(&c->images->k[i], argv);
+		if (c->images->k[i].rebuild)
+			r = run_regen(c, argv);
+		else if (c->images->n_rebuild && !c->h->json)
+			gpupt_msg(c->h->out, "initramfs %s: no rebuild needed: %s\n",
+				  c->images->k[i].ver, c->images->k[i].why);
+	}
+	return r;
+}
+
 static int write_plan(struct run_ctx *c)
 {
 	struct gpupt_backup b;
@@ -431,7 +560,7 @@ static int write_plan(struct run_ctx *c)
 		return r;
 	}
 	if (c->gen)
-		r = run_regen(c, c->gen->argv);
+		r = rebuild_images(c);
 	for (size_t i = 0; i < c->n_boot_regen && r == 0; i++)
 		r = run_regen(c, c->boot_regen[i].argv);
 	if (r < 0) {
@@ -517,6 +646,8 @@ static int carry_out(struct run_ctx *c)
 	}
 	if (c->o.dry_run) {
 		FILE *saved = c->h->out;
+
+		plan_images(c);
 		if (c->h->json)
 			c->h->out = c->h->err;
 		print_plan(c);
@@ -807,8 +938,10 @@ int gpupt_cmd_enable(struct gpupt_host *h, int argc, char **argv)
 	mark_hand_edits(c);
 	status = carry_out(c);
 out:
-	if (c)
+	if (c) {
 		gpupt_plan_free(&c->plan);
+		free(c->images);
+	}
 	gpupt_devices_free(&l);
 	free(c);
 	free(s);
@@ -853,6 +986,7 @@ int gpupt_cmd_disable(struct gpupt_host *h, int argc, char **argv)
 	status = carry_out(c);
 out:
 	gpupt_plan_free(&c->plan);
+	free(c->images);
 	free(c);
 	return status;
 }

@@ -7,7 +7,8 @@
  * A reboot is pending when /etc/gpupt.conf or a boot-loader file changed
  * after this boot (mtime later than btime in /proc/stat): the binder ran
  * from the initramfs copy made before.  An initramfs of the running kernel
- * older than /etc/gpupt.conf still holds the old copy: said too.  Why a device is not on its target
+ * older than /etc/gpupt.conf still holds the old copy: said too, unless
+ * the hook's record proves it binds as configured.  Why a device is not on its target
  * driver comes from the binder's own kernel log lines (GPUPT_MSG_PREFIX), read
  * without blocking from <root>/dev/kmsg: one record per read() on the live
  * file (reading needs root), plain "PRI,SEQ,TIME,-;MESSAGE" lines in a
@@ -23,7 +24,9 @@
 
 #include "conf/conf.h"
 #include "host/host.h"
+#include "host/model/bootloader.h"
 #include "host/model/devices.h"
+#include "host/model/images.h"
 #include "host/model/select.h"
 #include "lib/json.h"
 #include "lib/macro.h"
@@ -77,9 +80,40 @@ static void note_if_newer(struct status_ctx *c, const char *rel, long bt)
 }
 
 /*
+ * An image older than the conf may still bind exactly as configured: when
+ * its hook's record proves that it carries the installed binder and the
+ * next boot's command line makes its copy of the conf irrelevant (what
+ * `gpupt enable` relies on to skip the rebuild).  Any doubt: it is stale.
+ */
+static bool image_binds_as_configured(struct status_ctx *c, const char *ver)
+{
+	const struct gpupt_bootloader *b = gpupt_bootloader_detect(c->h->rootfd);
+	struct gpupt_boot_cmdline *next = malloc(sizeof(*next));
+	struct gpupt_image_next n = { 0 };
+	struct gpupt_image img = { .rebuild = true };
+	char *conf = NULL;
+	size_t len = 0;
+	bool ok = false;
+
+	if (b && next && gpupt_bootloader_configured(c->h->rootfd, b, NULL, next) == 0 &&
+	    gpupt_read_file_alloc(c->h->rootfd, GPUPT_CONF_PATH, GPUPT_FILE_MAX, GPUPT_READ_REGULAR,
+				  &conf, &len) >= 0) {
+		n.cmdline = next->value;
+		n.conf = conf;
+		n.conf_len = len;
+		gpupt_image_check(c->h->rootfd, ver, &n, &img);
+		ok = !img.rebuild;
+	}
+	free(conf);
+	free(next);
+	return ok;
+}
+
+/*
  * The initramfs carries a copy of /etc/gpupt.conf: one built before the
- * conf's last change boots with the old selection.  Checked for the running
- * kernel's image under the names initramfs-tools and dracut give it.
+ * conf's last change boots with the old selection, unless its record shows
+ * otherwise.  Checked for the running kernel's image under the names
+ * initramfs-tools and dracut give it.
  */
 static void find_stale_initrd(struct status_ctx *c)
 {
@@ -95,7 +129,8 @@ static void find_stale_initrd(struct status_ctx *c)
 		snprintf(rel, sizeof(rel), names[i], ver);
 		if (gpupt_path_stat(c->h->rootfd, rel, &img, true) != 0)
 			continue;
-		if (img.st_mtim.tv_sec < conf.st_mtim.tv_sec)
+		if (img.st_mtim.tv_sec < conf.st_mtim.tv_sec &&
+		    !(i == 0 && image_binds_as_configured(c, ver)))
 			snprintf(c->stale_initrd, sizeof(c->stale_initrd), "/%s", rel);
 		return;
 	}

@@ -30,8 +30,12 @@ static void test_dry_run_touches_nothing(void **state)
 				       "intel_iommu=on iommu=pt " ADDRS "\"\n"));
 	assert_non_null(strstr(f->out, "+addrs = 0000:01:00.0=10de:1381,0000:01:00.1=10de:0fbc\n"));
 	/* With --root, the commands act on the root: they run inside it. */
-	snprintf(want, sizeof(want), "would run: chroot %s update-initramfs -u -k all\n"
-		 "would run: chroot %s update-grub\n", f->root, f->root);
+	/* No image has a record of what it holds yet (built before gpupt): each is rebuilt. */
+	assert_non_null(strstr(f->out, "initramfs 6.1.0-18-amd64: rebuild: no record of what the image"
+				       " holds (/var/lib/gpupt/initramfs/6.1.0-18-amd64)\n"));
+	snprintf(want, sizeof(want), "would run: chroot %s update-initramfs -u -k 6.1.0-18-amd64\n"
+		 "would run: chroot %s update-initramfs -u -k 6.12.9-amd64\n"
+		 "would run: chroot %s update-grub\n", f->root, f->root, f->root);
 	assert_non_null(strstr(f->out, want));
 	free(before);
 	free_fixture(f);
@@ -83,7 +87,8 @@ static void test_enable_twice_then_disable(void **state)
 	free(s);
 	assert_journal(f);
 	s = calls(f);
-	assert_string_equal(s, "update-initramfs -u -k all\nupdate-grub \n");
+	assert_string_equal(s, "update-initramfs -u -k 6.1.0-18-amd64\nupdate-initramfs -u -k 6.12.9-amd64\n"
+			       "update-grub \n");
 	free(s);
 
 	/* Second time: nothing written, nothing run. */
@@ -92,15 +97,19 @@ static void test_enable_twice_then_disable(void **state)
 	assert_non_null(strstr(f->out, "nothing to change"));
 	assert_snapshot(f, after_enable, NULL);
 	s = calls(f);
-	assert_string_equal(s, "update-initramfs -u -k all\nupdate-grub \n");
+	assert_string_equal(s, "update-initramfs -u -k 6.1.0-18-amd64\nupdate-initramfs -u -k 6.12.9-amd64\n"
+			       "update-grub \n");
 	free(s);
 
+	/* Both images now carry the conf that selects 01:00: both are rebuilt. */
 	assert_int_equal(RUN(f, gpupt_cmd_disable, "disable", "--yes"), 0);
 	assert_snapshot(f, before, "/var/lib");
 	assert_null(read_rel(f, "var/lib/gpupt/journal"));
 	s = calls(f);
-	assert_string_equal(s, "update-initramfs -u -k all\nupdate-grub \n"
-			       "update-initramfs -u -k all\nupdate-grub \n");
+	assert_string_equal(s, "update-initramfs -u -k 6.1.0-18-amd64\nupdate-initramfs -u -k 6.12.9-amd64\n"
+			       "update-grub \n"
+			       "update-initramfs -u -k 6.1.0-18-amd64\nupdate-initramfs -u -k 6.12.9-amd64\n"
+			       "update-grub \n");
 	free(s);
 	assert_int_equal(RUN(f, gpupt_cmd_disable, "disable", "--yes"), 0);
 	assert_non_null(strstr(f->out, "nothing to change"));
@@ -180,7 +189,7 @@ static void test_proxmox_systemd_boot_headless(void **state)
 	free(s);
 	assert_null(read_rel(f, "etc/default/grub.d/gpupt.cfg"));
 	s = calls(f);
-	assert_string_equal(s, "update-initramfs -u -k all\nproxmox-boot-tool refresh\n");
+	assert_string_equal(s, "update-initramfs -u -k 6.1.0-18-amd64\nproxmox-boot-tool refresh\n");
 	free(s);
 	assert_int_equal(RUN(f, gpupt_cmd_disable, "disable", "--yes"), 0);
 	assert_snapshot(f, before, "/var/lib");
@@ -212,7 +221,8 @@ static void test_proxmox_grub(void **state)
 	assert_non_null(strstr(s, "intel_iommu=on iommu=pt gpupt.addrs=0000:01:00.0=10de:1381\"\n"));
 	free(s);
 	s = calls(f);
-	assert_string_equal(s, "update-initramfs -u -k all\nproxmox-boot-tool refresh\n");
+	assert_string_equal(s, "update-initramfs -u -k 6.1.0-18-amd64\nupdate-initramfs -u -k 6.12.9-amd64\n"
+			       "proxmox-boot-tool refresh\n");
 	free(s);
 	free_fixture(f);
 }
@@ -264,7 +274,8 @@ static void test_root_commands_run_inside(void **state)
 	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
 	snprintf(path, sizeof(path), "%s/chroots", f->bin);
 	s = read_abs(path);
-	snprintf(want, sizeof(want), "chroot %s\nchroot %s\n", f->root, f->root);
+	/* update-initramfs for each of the two kernels, then update-grub */
+	snprintf(want, sizeof(want), "chroot %s\nchroot %s\nchroot %s\n", f->root, f->root, f->root);
 	assert_non_null(s);
 	assert_string_equal(s, want);
 	free(s);

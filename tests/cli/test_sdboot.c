@@ -17,7 +17,7 @@
 #define TOKENS "intel_iommu=on iommu=pt " ADDRS
 #define KI_61 "kernel-install add 6.1.0-18-amd64 /boot/vmlinuz-6.1.0-18-amd64 /boot/initrd.img-6.1.0-18-amd64\n"
 #define KI_612 "kernel-install add 6.12.9-amd64 /boot/vmlinuz-6.12.9-amd64 /boot/initrd.img-6.12.9-amd64\n"
-#define REGEN "update-initramfs -u -k all\n" KI_61 KI_612
+#define REGEN "update-initramfs -u -k 6.1.0-18-amd64\nupdate-initramfs -u -k 6.12.9-amd64\n" KI_61 KI_612
 
 static void put(struct fx *f, const char *rel, const char *text)
 {
@@ -96,9 +96,10 @@ static void test_dry_run(void **state)
 	assert_non_null(strstr(f->out, "--- /dev/null\n+++ b/etc/kernel/cmdline\n@@ -0,0 +1,1 @@\n"
 					"+" ROOT_OPTS " systemd.machine_id=" MID " " TOKENS "\n"));
 	snprintf(want, sizeof(want),
-		 "would run: chroot %s update-initramfs -u -k all\n"
+		 "would run: chroot %s update-initramfs -u -k 6.1.0-18-amd64\n"
+		 "would run: chroot %s update-initramfs -u -k 6.12.9-amd64\n"
 		 "would run: chroot %s " KI_61 "would run: chroot %s " KI_612 "(dry run: nothing was written)\n",
-		 f->root, f->root, f->root);
+		 f->root, f->root, f->root, f->root);
 	assert_non_null(strstr(f->out, want));
 	free(before);
 	free_fixture(f);
