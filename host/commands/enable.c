@@ -24,6 +24,7 @@
 #include "host/model/devices.h"
 #include "host/model/initramfs.h"
 #include "host/model/journal.h"
+#include "host/model/kinstall.h"
 #include "host/model/lock.h"
 #include "host/model/platform.h"
 #include "host/model/safety.h"
@@ -58,6 +59,7 @@ struct run_ctx {
 	const struct gpupt_bootloader *boot;
 	struct gpupt_regen boot_regen[GPUPT_MAX_KERNELS]; /* the commands that rebuild its menu */
 	size_t n_boot_regen;
+	struct gpupt_kinstall_conf ki; /* what those commands read instead of /etc/kernel */
 	const struct gpupt_initramfs_gen *gen;
 };
 
@@ -260,6 +262,19 @@ static int check_root_mounts(struct run_ctx *c)
 	return missing ? -ENOENT : 0;
 }
 
+/* The command line the kernel-install runs below get, joined as they join it. */
+static void print_kinstall_conf(struct run_ctx *c)
+{
+	char line[GPUPT_CMDLINE_MAX];
+
+	if (gpupt_kcmdline_join(c->ki.cmdline, c->ki.len, false, line, sizeof(line)) < 0)
+		snprintf(line, sizeof(line), "(too long to show)");
+	fprintf(c->h->out,
+		"would write /%s/cmdline for the kernel-install runs below (removed after them; "
+		"/proc/cmdline has gpupt's tokens): %s\n",
+		GPUPT_KINSTALL_CONF_DIR, line);
+}
+
 static void print_plan(struct run_ctx *c)
 {
 	FILE *f = c->h->out;
@@ -277,6 +292,8 @@ static void print_plan(struct run_ctx *c)
 				   c->plan.c[i].path, c->command, GPUPT_BACKUP_DIR);
 	if (c->gen)
 		print_argv(c, "would run: ", c->gen->argv);
+	if (c->ki.cmdline)
+		print_kinstall_conf(c);
 	for (size_t i = 0; i < c->n_boot_regen; i++)
 		print_argv(c, "would run: ", c->boot_regen[i].argv);
 	fprintf(f, "(dry run: nothing was written)\n");
@@ -414,6 +431,29 @@ static int run_regen(struct run_ctx *c, const char *const *regen)
 	return -EIO;
 }
 
+/* Before the kernel-install runs: their private configuration (host/model/kinstall.h). */
+static int write_kinstall_conf(struct run_ctx *c)
+{
+	char failed[GPUPT_PATH_MAX];
+	int r = gpupt_kinstall_conf_write(c->h->rootfd, &c->ki, failed, sizeof(failed));
+
+	if (r < 0)
+		gpupt_msg(c->h->err,
+			  "cannot write /%s (kernel-install's configuration while it rebuilds the "
+			  "boot entries): %s\n",
+			  failed, strerror(-r));
+	return r;
+}
+
+static void remove_kinstall_conf(struct run_ctx *c)
+{
+	int r = gpupt_kinstall_conf_remove(c->h->rootfd);
+
+	if (r < 0)
+		gpupt_warn(c->h->err, "cannot remove /%s: %s; nothing reads it but gpupt: remove it by hand\n",
+			   GPUPT_KINSTALL_CONF_DIR, strerror(-r));
+}
+
 static int write_plan(struct run_ctx *c)
 {
 	struct gpupt_backup b;
@@ -432,8 +472,12 @@ static int write_plan(struct run_ctx *c)
 	}
 	if (c->gen)
 		r = run_regen(c, c->gen->argv);
+	if (r == 0 && c->ki.cmdline)
+		r = write_kinstall_conf(c);
 	for (size_t i = 0; i < c->n_boot_regen && r == 0; i++)
 		r = run_regen(c, c->boot_regen[i].argv);
+	if (c->ki.cmdline)
+		remove_kinstall_conf(c);
 	if (r < 0) {
 		report_rollback(c, &b);
 		gpupt_msg(c->h->err, "fix the problem shown above, then run `gpupt %s` again%s\n", c->command,
@@ -845,6 +889,9 @@ int gpupt_cmd_disable(struct gpupt_host *h, int argc, char **argv)
 		goto out;
 	}
 	r = plan_disable(c);
+	if (r == 0)
+		r = gpupt_kinstall_conf_plan(h->rootfd, c->boot, &c->journal, &c->plan, c->boot_regen,
+					     c->n_boot_regen, &c->ki);
 	if (r < 0) {
 		explain_plan_error(c, r);
 		goto out;
@@ -853,6 +900,7 @@ int gpupt_cmd_disable(struct gpupt_host *h, int argc, char **argv)
 	status = carry_out(c);
 out:
 	gpupt_plan_free(&c->plan);
+	gpupt_kinstall_conf_free(&c->ki);
 	free(c);
 	return status;
 }
