@@ -38,26 +38,28 @@ created_and_removed(const struct gpupt_plan *journal, struct gpupt_plan *plan, c
 
 /*
  * The text gpupt's tokens are taken out of: the file as it is, or, when it
- * is gone, what kernel-install reads instead (NULL: /usr/lib/kernel/cmdline,
- * which it takes as it is).
+ * is gone, /proc/cmdline as kernel-install reads it.  NULL when
+ * kernel-install has /usr/lib/kernel/cmdline to fall back to, which it
+ * takes as it is (and enable created the file from).
  */
 static int base_text(int rootfd, const struct gpupt_change *c, char **text, size_t *len, const char **from)
 {
-	int r;
+	int r = gpupt_bootloader_kinstall_seed(rootfd, text, from);
 
-	*from = c->path;
-	if (c->old_exists) {
-		*text = strndup(c->old, c->old_len);
-		*len = c->old_len;
-		return *text ? 0 : -ENOMEM;
-	}
-	r = gpupt_bootloader_kinstall_seed(rootfd, text, from);
-	if (r == 0 && strcmp(*from, "proc/cmdline") != 0) {
+	if (r < 0 || strcmp(*from, "proc/cmdline") != 0) {
 		free(*text);
 		*text = NULL;
+		return r;
 	}
-	*len = *text ? strlen(*text) : 0;
-	return r;
+	if (c->old_exists) {
+		free(*text);
+		*from = c->path;
+		*text = strndup(c->old, c->old_len);
+		if (!*text)
+			return -ENOMEM;
+	}
+	*len = strlen(*text);
+	return 0;
 }
 
 /* cmd's argv with `env KERNEL_INSTALL_CONF_ROOT=/DIR` in front. */

@@ -40,12 +40,13 @@ struct gpupt_kinstall_conf {
 
 /*
  * Does plan, for boot loader b, remove an /etc/kernel/cmdline that the
- * journal says gpupt created?  Then k->cmdline is that file as it is now
- * without the tokens the journal records (when the file is gone already:
- * what kernel-install would read instead, /proc/cmdline without them; none
- * when /usr/lib/kernel/cmdline is there, which it reads as it is), and
- * each of the n commands gets `env KERNEL_INSTALL_CONF_ROOT=/DIR` in front.
- * Returns 0 or -errno (plan->failed names the file).
+ * journal says gpupt created, while kernel-install would fall back to
+ * /proc/cmdline (no /usr/lib/kernel/cmdline, which it would take as it is,
+ * as enable did)?  Then k->cmdline is that file as it is now without the
+ * tokens the journal records (/proc/cmdline without them and the boot
+ * loader's words when the file is gone already), and each of the n
+ * commands gets `env KERNEL_INSTALL_CONF_ROOT=/DIR` in front.  Returns 0 or
+ * -errno (plan->failed names the file).
  */
 int gpupt_kinstall_conf_plan(int rootfd, const struct gpupt_bootloader *b,
 			     const struct gpupt_plan *journal, struct gpupt_plan *plan,
