@@ -182,7 +182,7 @@ out:
 	return r;
 }
 
-int gpupt_file_remove(int rootfd, const char *path)
+static int remove_entry(int rootfd, const char *path, int flags)
 {
 	char dir[GPUPT_PATH_MAX];
 	const char *base;
@@ -195,10 +195,20 @@ int gpupt_file_remove(int rootfd, const char *path)
 	if (dirfd < 0)
 		return dirfd == -ENOENT ? 0 : dirfd;
 	r = 0;
-	if (unlinkat(dirfd, base, 0) < 0)
+	if (unlinkat(dirfd, base, flags) < 0)
 		r = errno == ENOENT ? 0 : -errno;
 	else if (fsync(dirfd) < 0)
 		r = -errno;
 	close(dirfd);
 	return r;
+}
+
+int gpupt_file_remove(int rootfd, const char *path)
+{
+	return remove_entry(rootfd, path, 0);
+}
+
+int gpupt_dir_remove(int rootfd, const char *dir)
+{
+	return remove_entry(rootfd, dir, AT_REMOVEDIR);
 }

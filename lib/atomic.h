@@ -35,6 +35,9 @@ int gpupt_mkdir_parents(int rootfd, const char *dir);
 /* Remove path and fsync its directory; 0 when it did not exist. */
 int gpupt_file_remove(int rootfd, const char *path);
 
+/* Remove the empty directory dir and fsync its parent; 0 when it did not exist. */
+int gpupt_dir_remove(int rootfd, const char *dir);
+
 /* Content checksum recorded in journals (64-bit FNV-1a). */
 uint64_t gpupt_checksum(const void *data, size_t len);
 

@@ -25,6 +25,7 @@
 #include "host/model/images.h"
 #include "host/model/initramfs.h"
 #include "host/model/journal.h"
+#include "host/model/kinstall.h"
 #include "host/model/lock.h"
 #include "host/model/platform.h"
 #include "host/model/safety.h"
@@ -59,6 +60,7 @@ struct run_ctx {
 	const struct gpupt_bootloader *boot;
 	struct gpupt_regen boot_regen[GPUPT_MAX_KERNELS]; /* the commands that rebuild its menu */
 	size_t n_boot_regen;
+	struct gpupt_kinstall_conf ki; /* what those commands read instead of /etc/kernel */
 	const struct gpupt_initramfs_gen *gen;
 	struct gpupt_images *images; /* which images to rebuild; NULL: all (gen->argv) */
 };
@@ -311,8 +313,19 @@ static void plan_images(struct run_ctx *c)
 	c->images = images_may_skip(c) ? malloc(sizeof(*c->images)) : NULL;
 	if (c->images && cmdline) {
 		bool conf_known = next_conf(c, &n, &disk);
-		if (gpupt_bootloader_configured(c->h->rootfd, c->boot, &c->plan, cmdline) == 0 && conf_known)
+		/*
+		 * Where disable gives kernel-install a private command line
+		 * (host/model/kinstall.h), that is the next boot's, not the
+		 * /proc/cmdline the files would fall back to.
+		 */
+		if (c->ki.cmdline) {
+			if (gpupt_kcmdline_join(c->ki.cmdline, c->ki.len, false, cmdline->value,
+						sizeof(cmdline->value)) >= 0 && conf_known)
+				n.cmdline = cmdline->value;
+		} else if (gpupt_bootloader_configured(c->h->rootfd, c->boot, &c->plan, cmdline) == 0 &&
+			   conf_known) {
 			n.cmdline = cmdline->value;
+		}
 		gpupt_images_check(c->h->rootfd, &n, c->images);
 		free(disk);
 	} else {
@@ -363,6 +376,19 @@ static void print_images(struct run_ctx *c)
 	}
 }
 
+/* The command line the kernel-install runs below get, joined as they join it. */
+static void print_kinstall_conf(struct run_ctx *c)
+{
+	char line[GPUPT_CMDLINE_MAX];
+
+	if (gpupt_kcmdline_join(c->ki.cmdline, c->ki.len, false, line, sizeof(line)) < 0)
+		snprintf(line, sizeof(line), "(too long to show)");
+	fprintf(c->h->out,
+		"would write /%s/cmdline for the kernel-install runs below (removed after them; "
+		"/proc/cmdline has gpupt's tokens): %s\n",
+		GPUPT_KINSTALL_CONF_DIR, line);
+}
+
 static void print_plan(struct run_ctx *c)
 {
 	FILE *f = c->h->out;
@@ -379,6 +405,8 @@ static void print_plan(struct run_ctx *c)
 				   "your version in its backup under /%s/\n",
 				   c->plan.c[i].path, c->command, GPUPT_BACKUP_DIR);
 	print_images(c);
+	if (c->ki.cmdline)
+		print_kinstall_conf(c);
 	for (size_t i = 0; i < c->n_boot_regen; i++)
 		print_argv(c, "would run: ", c->boot_regen[i].argv);
 	fprintf(f, "(dry run: nothing was written)\n");
@@ -543,6 +571,29 @@ static int rebuild_images(struct run_ctx *c)
 	return r;
 }
 
+/* Before the kernel-install runs: their private configuration (host/model/kinstall.h). */
+static int write_kinstall_conf(struct run_ctx *c)
+{
+	char failed[GPUPT_PATH_MAX];
+	int r = gpupt_kinstall_conf_write(c->h->rootfd, &c->ki, failed, sizeof(failed));
+
+	if (r < 0)
+		gpupt_msg(c->h->err,
+			  "cannot write /%s (kernel-install's configuration while it rebuilds the "
+			  "boot entries): %s\n",
+			  failed, strerror(-r));
+	return r;
+}
+
+static void remove_kinstall_conf(struct run_ctx *c)
+{
+	int r = gpupt_kinstall_conf_remove(c->h->rootfd);
+
+	if (r < 0)
+		gpupt_warn(c->h->err, "cannot remove /%s: %s; nothing reads it but gpupt: remove it by hand\n",
+			   GPUPT_KINSTALL_CONF_DIR, strerror(-r));
+}
+
 static int write_plan(struct run_ctx *c)
 {
 	struct gpupt_backup b;
@@ -561,8 +612,12 @@ static int write_plan(struct run_ctx *c)
 	}
 	if (c->gen)
 		r = rebuild_images(c);
+	if (r == 0 && c->ki.cmdline)
+		r = write_kinstall_conf(c);
 	for (size_t i = 0; i < c->n_boot_regen && r == 0; i++)
 		r = run_regen(c, c->boot_regen[i].argv);
+	if (c->ki.cmdline)
+		remove_kinstall_conf(c);
 	if (r < 0) {
 		report_rollback(c, &b);
 		gpupt_msg(c->h->err, "fix the problem shown above, then run `gpupt %s` again%s\n", c->command,
@@ -978,6 +1033,9 @@ int gpupt_cmd_disable(struct gpupt_host *h, int argc, char **argv)
 		goto out;
 	}
 	r = plan_disable(c);
+	if (r == 0)
+		r = gpupt_kinstall_conf_plan(h->rootfd, c->boot, &c->journal, &c->plan, c->boot_regen,
+					     c->n_boot_regen, &c->ki);
 	if (r < 0) {
 		explain_plan_error(c, r);
 		goto out;
@@ -987,6 +1045,7 @@ int gpupt_cmd_disable(struct gpupt_host *h, int argc, char **argv)
 out:
 	gpupt_plan_free(&c->plan);
 	free(c->images);
+	gpupt_kinstall_conf_free(&c->ki);
 	free(c);
 	return status;
 }

@@ -198,14 +198,7 @@ static int apply_kernel_cmdline(struct gpupt_boot_edit *e)
 	return r < 0 ? r : verify(e, SRC_PBT);
 }
 
-/*
- * What kernel-install uses while /etc/kernel/cmdline is absent, as the
- * text of a new /etc/kernel/cmdline that gives the next boot the same
- * command line: /usr/lib/kernel/cmdline as it is, else /proc/cmdline
- * without the words the boot loader added (90-loaderentry.install drops
- * BOOT_IMAGE= and initrd=), on one line.
- */
-static int kernel_install_seed(int rootfd, char **seed, const char **from)
+int gpupt_bootloader_kinstall_seed(int rootfd, char **seed, const char **from)
 {
 	char *buf;
 	size_t len;
@@ -246,7 +239,7 @@ static int apply_kernel_install(struct gpupt_boot_edit *e)
 	if (!there || (j && j->kind == GPUPT_CHANGE_WHOLE))
 		kind = GPUPT_CHANGE_WHOLE;
 	if (!there)
-		r = kernel_install_seed(e->rootfd, &seed, &from);
+		r = gpupt_bootloader_kinstall_seed(e->rootfd, &seed, &from);
 	if (r < 0)
 		snprintf(e->plan->failed, sizeof(e->plan->failed), "%s", from);
 	if (r == 0)
@@ -393,6 +386,11 @@ size_t gpupt_bootloader_regen(const struct gpupt_bootloader *b, int rootfd, stru
 	for (size_t i = 0; i < k.n && n < max; i++)
 		n += regen_for_kernel(rootfd, b->regen, k.installed[i].ver, &cmds[n]);
 	return n;
+}
+
+bool gpupt_bootloader_is_kernel_install(const struct gpupt_bootloader *b)
+{
+	return b && b->apply == apply_kernel_install;
 }
 
 const struct gpupt_bootloader *gpupt_bootloader_detect(int rootfd)

@@ -49,7 +49,7 @@ struct gpupt_bootloader {
 	bool per_kernel;	  /* regen runs once per kernel, with VER IMAGE [INITRD] added */
 };
 
-enum { GPUPT_REGEN_ARGV = 8 };
+enum { GPUPT_REGEN_ARGV = 10 }; /* env VAR=... kernel-install add VER IMAGE INITRD */
 
 /* One command that rebuilds the boot menu; argv points into the struct itself. */
 struct gpupt_regen {
@@ -67,6 +67,18 @@ struct gpupt_regen {
 size_t gpupt_bootloader_regen(const struct gpupt_bootloader *b, int rootfd, struct gpupt_regen *cmds, size_t max);
 
 extern const struct gpupt_bootloader gpupt_bootloaders[]; /* NULL-name terminated */
+
+/* Is b systemd-boot driven by kernel-install? */
+bool gpupt_bootloader_is_kernel_install(const struct gpupt_bootloader *b);
+
+/*
+ * What kernel-install uses while /etc/kernel/cmdline is absent, as the text
+ * of a new /etc/kernel/cmdline that gives the next boot the same command
+ * line, into *seed (malloc'd): /usr/lib/kernel/cmdline as it is, else
+ * /proc/cmdline without BOOT_IMAGE= and initrd=, on one line.  *from names
+ * the file read (also on failure).  Returns 0 or -errno.
+ */
+int gpupt_bootloader_kinstall_seed(int rootfd, char **seed, const char **from);
 
 /* The boot loader of the host below rootfd, or NULL when none is known. */
 const struct gpupt_bootloader *gpupt_bootloader_detect(int rootfd);

@@ -5,12 +5,15 @@
  * tests/fixtures/host/boot-root.sh: detection, /etc/kernel/cmdline created
  * from /proc/cmdline or edited in place (exact bytes), one kernel-install
  * per installed kernel (exact argv), --dry-run, disable putting every byte
- * back, a second enable changing nothing.
+ * back, a second enable changing nothing; disable on the enabled boot
+ * (/proc/cmdline with gpupt's tokens): the command line each kernel-install
+ * run would write into its entry (the fake's kernel-install.cmdline).
  */
 #define _XOPEN_SOURCE 700
 #include "tests/cli/boot_fixture.h"
 
 #include "host/model/bootloader.h"
+#include "host/model/kinstall.h"
 
 #define MID "0123456789abcdef0123456789abcdef"
 #define ROOT_OPTS "root=UUID=5b0f0a8e-55e4-4c2b-9d0e-3f1f2a6b7c8d ro quiet"
@@ -18,6 +21,10 @@
 #define KI_61 "kernel-install add 6.1.0-18-amd64 /boot/vmlinuz-6.1.0-18-amd64 /boot/initrd.img-6.1.0-18-amd64\n"
 #define KI_612 "kernel-install add 6.12.9-amd64 /boot/vmlinuz-6.12.9-amd64 /boot/initrd.img-6.12.9-amd64\n"
 #define REGEN "update-initramfs -u -k 6.1.0-18-amd64\nupdate-initramfs -u -k 6.12.9-amd64\n" KI_61 KI_612
+#define CONF_ROOT "env KERNEL_INSTALL_CONF_ROOT=/var/lib/gpupt/kernel-install "
+#define SEED ROOT_OPTS " systemd.machine_id=" MID
+/* systemd-boot's initrd= for the boot it loaded, then the command line of the enabled boot. */
+#define PROC_ENABLED "initrd=\\" MID "\\6.1.0-18-amd64\\initrd.img-6.1.0-18-amd64 " SEED " " TOKENS "\n"
 
 static void put(struct fx *f, const char *rel, const char *text)
 {
@@ -280,6 +287,222 @@ static void test_no_kernel_image(void **state)
 	free_fixture(f);
 }
 
+
+/* What each kernel-install run would have written as its entry's options ("VER FILE: OPTIONS"). */
+static char *ki_seen(struct fx *f)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/kernel-install.cmdline", f->bin);
+	return read_abs(path);
+}
+
+static void assert_ki_seen(struct fx *f, const char *want)
+{
+	char *s = ki_seen(f);
+
+	assert_non_null(s);
+	assert_string_equal(s, want);
+	free(s);
+}
+
+static void assert_has(const char *text, const char *want)
+{
+	if (!strstr(text, want))
+		fail_msg("expected\n%s\nin\n%s", want, text);
+}
+
+#define SEEN_ETC(cmdline) \
+	"6.1.0-18-amd64 /etc/kernel/cmdline: " cmdline "\n6.12.9-amd64 /etc/kernel/cmdline: " cmdline "\n"
+#define SEEN_CONF_ROOT(cmdline)                                                  \
+	"6.1.0-18-amd64 /var/lib/gpupt/kernel-install/cmdline: " cmdline "\n" \
+	"6.12.9-amd64 /var/lib/gpupt/kernel-install/cmdline: " cmdline "\n"
+
+/* enable on the fixture's boot, then reboot into passthrough: /proc/cmdline carries the tokens. */
+static struct fx *enabled_and_rebooted(char **before)
+{
+	struct fx *f = make_fixture("seed", "sdboot", NULL);
+
+	*before = snapshot(f, NULL);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_ki_seen(f, SEEN_ETC(SEED " " TOKENS));
+	put(f, "proc/cmdline", PROC_ENABLED);
+	return f;
+}
+
+/*
+ * disable runs on the boot that has passthrough on.  Once /etc/kernel/cmdline
+ * is gone, kernel-install would take /proc/cmdline, tokens and all; it reads
+ * the command line from before enable from gpupt's private directory instead,
+ * which is gone again afterwards.
+ */
+static void test_disable_regen_sees_seed(void **state)
+{
+	char *before, *s, want[4096];
+	struct fx *f = enabled_and_rebooted(&before);
+
+	(void)state;
+	assert_int_equal(RUN(f, gpupt_cmd_disable, "disable", "--yes"), 0);
+	assert_null(read_rel(f, "etc/kernel/cmdline"));
+	assert_false(gpupt_path_exists(f->h.rootfd, GPUPT_KINSTALL_CONF_DIR));
+	put(f, "proc/cmdline", "initrd=\\" MID "\\6.1.0-18-amd64\\initrd.img-6.1.0-18-amd64 " SEED "\n");
+	assert_snapshot(f, before, "/var/lib");
+	s = calls(f);
+	assert_string_equal(s, REGEN REGEN);
+	free(s);
+	snprintf(want, sizeof(want),
+		 "gpupt: removed /etc/gpupt.conf\n"
+		 "gpupt: removed /etc/kernel/cmdline\n"
+		 "gpupt: running chroot %s update-initramfs -u -k 6.1.0-18-amd64\n"
+		 "gpupt: running chroot %s update-initramfs -u -k 6.12.9-amd64\n"
+		 "gpupt: running chroot %s " CONF_ROOT KI_61 "gpupt: running chroot %s " CONF_ROOT KI_612,
+		 f->root, f->root, f->root, f->root);
+	assert_has(f->out, want);
+	assert_ki_seen(f, SEEN_ETC(SEED " " TOKENS) SEEN_CONF_ROOT(SEED));
+	free(before);
+	free_fixture(f);
+}
+
+/* --dry-run shows the command line kernel-install will get, and the commands with it. */
+static void test_disable_dry_run_shows_it(void **state)
+{
+	char *before, *now, want[4096];
+	struct fx *f = enabled_and_rebooted(&before);
+
+	(void)state;
+	now = snapshot(f, NULL);
+	assert_int_equal(RUN(f, gpupt_cmd_disable, "disable", "--dry-run"), 0);
+	assert_snapshot(f, now, NULL);
+	snprintf(want, sizeof(want),
+		 "would run: chroot %s update-initramfs -u -k 6.1.0-18-amd64\n"
+		 "would run: chroot %s update-initramfs -u -k 6.12.9-amd64\n"
+		 "would write /var/lib/gpupt/kernel-install/cmdline for the kernel-install runs below "
+		 "(removed after them; /proc/cmdline has gpupt's tokens): " SEED "\n"
+		 "would run: chroot %s " CONF_ROOT KI_61 "would run: chroot %s " CONF_ROOT KI_612
+		 "(dry run: nothing was written)\n",
+		 f->root, f->root, f->root, f->root);
+	assert_has(f->out, want);
+	assert_ki_seen(f, SEEN_ETC(SEED " " TOKENS));
+	free(before);
+	free(now);
+	free_fixture(f);
+}
+
+/* A kernel-install run fails: every file is as before disable, the directory is gone. */
+static void test_disable_kernel_install_fails(void **state)
+{
+	char *before, *now, *journal, *s, want[1024];
+	struct fx *f = enabled_and_rebooted(&before);
+
+	(void)state;
+	now = snapshot(f, "/var/lib");
+	journal = read_rel(f, "var/lib/gpupt/journal");
+	setenv("GPUPT_FAKE_FAIL", "kernel-install", 1);
+	assert_int_equal(RUN(f, gpupt_cmd_disable, "disable", "--yes"), 1);
+	unsetenv("GPUPT_FAKE_FAIL");
+	assert_snapshot(f, now, "/var/lib");
+	s = read_rel(f, "var/lib/gpupt/journal");
+	assert_non_null(s);
+	assert_string_equal(s, journal);
+	free(s);
+	assert_false(gpupt_path_exists(f->h.rootfd, GPUPT_KINSTALL_CONF_DIR));
+	snprintf(want, sizeof(want), "gpupt: chroot %s " CONF_ROOT "kernel-install add 6.1.0-18-amd64 "
+		 "/boot/vmlinuz-6.1.0-18-amd64 /boot/initrd.img-6.1.0-18-amd64 failed with exit status 3\n",
+		 f->root);
+	assert_has(f->err, want);
+	assert_has(f->err, "gpupt: every file disable changed is restored");
+	assert_has(f->err, "fix the problem shown above, then run `gpupt disable` again");
+	/* The run that failed saw the seed all the same; the second never ran. */
+	assert_ki_seen(f, SEEN_ETC(SEED " " TOKENS) "6.1.0-18-amd64 /var/lib/gpupt/kernel-install/cmdline: " SEED "\n");
+	s = calls(f);
+	assert_string_equal(s, REGEN "update-initramfs -u -k 6.1.0-18-amd64\nupdate-initramfs -u -k 6.12.9-amd64\n" KI_61);
+	free(s);
+
+	/* The way back is still there. */
+	assert_int_equal(RUN(f, gpupt_cmd_disable, "disable", "--yes"), 0);
+	assert_null(read_rel(f, "etc/kernel/cmdline"));
+	free(before);
+	free(now);
+	free(journal);
+	free_fixture(f);
+}
+
+/*
+ * /etc/kernel/cmdline removed by hand after enable: kernel-install still
+ * gets /proc/cmdline without gpupt's tokens (and without initrd=), not the
+ * tokens /proc/cmdline carries.
+ */
+static void test_disable_file_removed_by_hand(void **state)
+{
+	char *before;
+	struct fx *f = enabled_and_rebooted(&before);
+
+	(void)state;
+	assert_int_equal(gpupt_file_remove(f->h.rootfd, "etc/kernel/cmdline"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_disable, "disable", "--yes"), 0);
+	assert_has(f->err, "/etc/kernel/cmdline, but it is not there (removed by hand?)");
+	assert_ki_seen(f, SEEN_ETC(SEED " " TOKENS) SEEN_CONF_ROOT(SEED));
+	assert_false(gpupt_path_exists(f->h.rootfd, GPUPT_KINSTALL_CONF_DIR));
+	free(before);
+	free_fixture(f);
+}
+
+/* With /usr/lib/kernel/cmdline, kernel-install reads that once the file is gone: no directory. */
+static void test_disable_usr_lib_needs_nothing(void **state)
+{
+	struct fx *f = make_fixture("seed", "sdboot", NULL);
+
+	(void)state;
+	put(f, "usr/lib/kernel/cmdline", "root=/dev/vda2 ro\n");
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	put(f, "proc/cmdline", PROC_ENABLED);
+	assert_int_equal(RUN(f, gpupt_cmd_disable, "disable", "--yes"), 0);
+	assert_null(strstr(f->out, "KERNEL_INSTALL_CONF_ROOT"));
+	assert_ki_seen(f, SEEN_ETC("root=/dev/vda2 ro " TOKENS " systemd.machine_id=" MID)
+			       "6.1.0-18-amd64 /usr/lib/kernel/cmdline: root=/dev/vda2 ro systemd.machine_id=" MID "\n"
+			       "6.12.9-amd64 /usr/lib/kernel/cmdline: root=/dev/vda2 ro systemd.machine_id=" MID "\n");
+	free_fixture(f);
+}
+
+/*
+ * The directory holds the command line and copies of what kernel-install
+ * reads from /etc/kernel otherwise (install.conf falling back to
+ * /usr/lib/kernel/install.conf, as kernel-install's own lookup does);
+ * removing it takes all of that away.
+ */
+static void test_conf_dir(void **state)
+{
+	struct fx *f = make_fixture("seed", "sdboot", NULL);
+	struct gpupt_kinstall_conf k = { "root=/dev/vda2 ro\n", 18 };
+	char failed[GPUPT_PATH_MAX], *s;
+
+	(void)state;
+	put(f, "usr/lib/kernel/install.conf", "layout=bls\n");
+	put(f, "etc/kernel/entry-token", "debian\n");
+	put(f, "var/lib/gpupt/kernel-install/tries", "stale from a crash\n");
+	assert_int_equal(gpupt_kinstall_conf_write(f->h.rootfd, &k, failed, sizeof(failed)), 0);
+	s = read_rel(f, "var/lib/gpupt/kernel-install/cmdline");
+	assert_string_equal(s, "root=/dev/vda2 ro\n");
+	free(s);
+	s = read_rel(f, "var/lib/gpupt/kernel-install/install.conf");
+	assert_string_equal(s, "layout=bls\n");
+	free(s);
+	s = read_rel(f, "var/lib/gpupt/kernel-install/entry-token");
+	assert_string_equal(s, "debian\n");
+	free(s);
+	assert_false(gpupt_path_exists(f->h.rootfd, "var/lib/gpupt/kernel-install/tries"));
+	/* /etc/kernel/install.conf comes first. */
+	put(f, "etc/kernel/install.conf", "layout=other\n");
+	assert_int_equal(gpupt_kinstall_conf_write(f->h.rootfd, &k, failed, sizeof(failed)), 0);
+	s = read_rel(f, "var/lib/gpupt/kernel-install/install.conf");
+	assert_string_equal(s, "layout=other\n");
+	free(s);
+	assert_int_equal(gpupt_kinstall_conf_remove(f->h.rootfd), 0);
+	assert_false(gpupt_path_exists(f->h.rootfd, GPUPT_KINSTALL_CONF_DIR));
+	assert_int_equal(gpupt_kinstall_conf_remove(f->h.rootfd), 0);
+	free_fixture(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -291,6 +514,12 @@ int main(void)
 		cmocka_unit_test(test_edit_existing_multiline),
 		cmocka_unit_test(test_check_names_it),
 		cmocka_unit_test(test_no_kernel_image),
+		cmocka_unit_test(test_disable_regen_sees_seed),
+		cmocka_unit_test(test_disable_dry_run_shows_it),
+		cmocka_unit_test(test_disable_kernel_install_fails),
+		cmocka_unit_test(test_disable_file_removed_by_hand),
+		cmocka_unit_test(test_disable_usr_lib_needs_nothing),
+		cmocka_unit_test(test_conf_dir),
 	};
 	return cmocka_run_group_tests(tests, setup_stdin, NULL);
 }
