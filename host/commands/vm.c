@@ -376,19 +376,7 @@ static bool vm_running(struct vm_cmd *c)
 /* qm on PATH, and the tool acts on the live system. */
 static bool qm_available(const struct gpupt_host *h)
 {
-	const char *path = getenv("PATH");
-	char dir[4096];
-
-	if (strcmp(h->root, "/") != 0 || !path)
-		return false;
-	while (*path) {
-		size_t n = strcspn(path, ":");
-		if (n > 0 && snprintf(dir, sizeof(dir), "%.*s/qm", (int)n, path) < (int)sizeof(dir) &&
-		    access(dir, X_OK) == 0)
-			return true;
-		path += n + (path[n] == ':');
-	}
-	return false;
+	return strcmp(h->root, "/") == 0 && gpupt_run_in_path("qm");
 }
 
 /* ---- applying ------------------------------------------------------------- */
