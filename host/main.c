@@ -16,7 +16,7 @@
  * each command's getopt_long table, so that an option's value is never taken for a
  * global option that follows the command. */
 static const char *const rom_values[] = { "file", NULL };
-static const char *const vm_values[] = { "bios", NULL };
+static const char *const vm_values[] = { "bios", "mapping", NULL };
 
 static const struct gpupt_command {
 	const char *name;

@@ -15,6 +15,7 @@
 #include "host/model/backup.h"
 #include "host/model/devices.h"
 #include "host/model/lock.h"
+#include "host/model/pvemapping.h"
 #include "host/model/safety.h"
 #include "host/model/select.h"
 #include "lib/atomic.h"
@@ -24,7 +25,7 @@
 #include "lib/path.h"
 #include "lib/run.h"
 
-#define PVEMAP_PATH "etc/pve/mapping/pci.cfg"
+#define PVEMAP_PATH GPUPT_PVEMAP_PATH
 #define PVESH_API "/cluster/mapping/pci"
 
 struct map_cmd {
@@ -125,31 +126,18 @@ static int parse_args(struct map_cmd *c, int argc, char **argv)
 
 /* ---- this node and its devices ---------------------------------------------- */
 
-/*
- * The node's name is the host's short name (PVE::INotify::nodename):
- * /etc/hostname below the root, up to the first dot, so that a fixture
- * root and the live host follow the same rule.
- */
 static int read_node(struct map_cmd *c)
 {
-	char buf[256];
-	int r = gpupt_read_file(c->h->rootfd, "etc/hostname", buf, sizeof(buf),
-				GPUPT_READ_REGULAR | GPUPT_READ_CHOMP);
+	int r = gpupt_pve_nodename(c->h->rootfd, c->node);
 
-	if (r < 0) {
+	if (r == -EINVAL)
+		gpupt_msg(c->h->err, "map: /etc/hostname does not hold a Proxmox VE node name "
+				     "(letters, digits and '-'); fix it first\n");
+	else if (r < 0)
 		gpupt_msg(c->h->err, "map: cannot tell this node's name: /etc/hostname: %s; "
 				     "set the host name (hostnamectl set-hostname NAME)\n",
 			  gpupt_read_strerror(-r));
-		return 1;
-	}
-	buf[strcspn(buf, ". \t\r\n")] = '\0';
-	if (!gpupt_pvemap_node_ok(buf)) {
-		gpupt_msg(c->h->err, "map: /etc/hostname does not hold a Proxmox VE node name "
-				     "(letters, digits and '-'); fix it first\n");
-		return 1;
-	}
-	snprintf(c->node, sizeof(c->node), "%.63s", buf);
-	return 0;
+	return r < 0 ? 1 : 0;
 }
 
 static unsigned functions_in_slot(const struct gpupt_devlist *l, const struct gpupt_dev *d)
