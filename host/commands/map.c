@@ -113,10 +113,12 @@ static int parse_args(struct map_cmd *c, int argc, char **argv)
 	}
 	c->name = argv[optind];
 	if (!gpupt_pvemap_name_ok(c->name)) {
+		char shown[256];
+
 		gpupt_msg(c->h->err,
-			  "map: mapping name \"%.80s\" is not one Proxmox VE accepts: a letter, then "
+			  "map: mapping name \"%s\" is not one Proxmox VE accepts: a letter, then "
 			  "letters, digits, '-' or '_' (2 to 63 characters), e.g. gpu0\n",
-			  c->name);
+			  gpupt_printable(c->name, shown, sizeof(shown)));
 		return 2;
 	}
 	c->sels = argv + optind + 1;

@@ -161,10 +161,12 @@ static int parse_option(struct vm_cmd *c, int o)
 		return 0;
 	case OPT_MAPPING:
 		if (!gpupt_pvemap_name_ok(optarg)) {
+			char shown[256];
+
 			gpupt_msg(c->h->err,
-				  "vm: --mapping \"%.80s\" is not a mapping name Proxmox VE accepts: a "
+				  "vm: --mapping \"%s\" is not a mapping name Proxmox VE accepts: a "
 				  "letter, then letters, digits, '-' or '_' (2 to 63 characters)\n",
-				  optarg);
+				  gpupt_printable(optarg, shown, sizeof(shown)));
 			return 2;
 		}
 		c->mapping = optarg;
