@@ -86,10 +86,10 @@ long gpupt_vmconf_apply(const char *buf, size_t len, const struct gpupt_vmconf_s
 /* What the user asked `gpupt vm` for. */
 struct gpupt_vm_request {
 	struct gpupt_pci_addr dev; /* a slot, or one function */
-	const char *mapping;	   /* pass it as "mapping=NAME" (a PVE cluster mapping), or NULL */
 	bool ovmf;		   /* --bios ovmf (default) or seabios */
 	bool pcie;		   /* q35 + pcie=1 (default) */
 	bool primary;		   /* x-vga=on (default) */
+	const char *mapping;	   /* pass it as "mapping=NAME" (a PVE cluster mapping), or NULL */
 };
 
 /* The settings that make the request true for one VM. */
