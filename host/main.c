@@ -37,8 +37,7 @@ static const struct gpupt_command {
 	  rom_values, "f" },
 	{ "vm", gpupt_cmd_vm, "set up a Proxmox VM to get the GPU (hostpci, q35, OVMF), checked first",
 	  vm_values, "" },
-	{ "map", gpupt_cmd_map, "this node's entries of a Proxmox VE cluster PCI mapping (pci.cfg)", NULL,
-	  "" },
+	{ "map", gpupt_cmd_map, "this node's entries of a Proxmox VE cluster PCI mapping (pci.cfg)", NULL, "" },
 };
 
 static void list_commands(FILE *f)

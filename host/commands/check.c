@@ -479,7 +479,8 @@ static void mapping_mismatch(const struct check_ctx *c, const struct gpupt_pvema
 	const struct gpupt_dev *d;
 
 	why[0] = '\0';
-	if (!gpupt_pvemap_get(m->value.s, m->value.len, "path", &p) || gpupt_parse_addr(p.s, strcspn(p.s, ",;"), &a) < 0) {
+	if (!gpupt_pvemap_get(m->value.s, m->value.len, "path", &p) ||
+	    gpupt_parse_addr(p.s, strcspn(p.s, ",;"), &a) < 0) {
 		snprintf(why, size, "an entry without a usable path (%.*s)", (int)m->value.len, m->value.s);
 		return;
 	}
@@ -496,13 +497,14 @@ static void mapping_mismatch(const struct check_ctx *c, const struct gpupt_pvema
 	}
 	snprintf(want, sizeof(want), "%04x:%04x", d->subvendor, d->subdevice);
 	if (!item_is(m, "subsystem-id", want)) {
-		snprintf(why, size, "%s has subsystem-id %s now, not the one the mapping names", d->addr, want);
+		snprintf(why, size, "%s has subsystem-id %s now, not the one the mapping names",
+			 d->addr, want);
 		return;
 	}
 	snprintf(want, sizeof(want), "%d", d->iommu_group);
 	if (!item_is(m, "iommugroup", d->iommu_group >= 0 ? want : NULL))
-		snprintf(why, size, "%s is in IOMMU group %s now, not the one the mapping names", d->addr,
-			 d->iommu_group >= 0 ? want : "(none)");
+		snprintf(why, size, "%s is in IOMMU group %s now, not the one the mapping names",
+			 d->addr, d->iommu_group >= 0 ? want : "(none)");
 }
 
 /* This node's entries of every mapping in /etc/pve/mapping/pci.cfg, against the hardware. */
@@ -512,7 +514,8 @@ static void check_mappings(struct check_ctx *c)
 	char node[GPUPT_PVEMAP_NODE_MAX], names[256] = "", *buf = NULL;
 	size_t len;
 	unsigned n = 0;
-	int r = gpupt_read_file_alloc(c->h->rootfd, GPUPT_PVEMAP_PATH, GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &buf, &len);
+	int r = gpupt_read_file_alloc(c->h->rootfd, GPUPT_PVEMAP_PATH, GPUPT_FILE_MAX,
+				      GPUPT_READ_REGULAR, &buf, &len);
 
 	if (r == -ENOENT || !info)
 		goto out;
@@ -523,7 +526,7 @@ static void check_mappings(struct check_ctx *c)
 	}
 	for (unsigned i = 0; i < info->n_maps; i++) {
 		const struct gpupt_pvemap_slice *sec = &info->sections[info->maps[i].section];
-		char why[256], fix[256], name[GPUPT_PVEMAP_NAME_MAX + 8];
+		char why[256], name[GPUPT_PVEMAP_NAME_MAX + 8];
 
 		if (!gpupt_pvemap_of_node(&info->maps[i], node))
 			continue;
@@ -531,10 +534,13 @@ static void check_mappings(struct check_ctx *c)
 		snprintf(name, sizeof(name), "%.*s", (int)sec->len, sec->s);
 		mapping_mismatch(c, &info->maps[i], why, sizeof(why));
 		if (why[0]) {
-			snprintf(fix, sizeof(fix), "run `gpupt map %s SEL` again for the card as it is now (see `gpupt list`)",
+			char fix[256];
+
+			snprintf(fix, sizeof(fix),
+				 "run `gpupt map %s SEL` again for the card as it is now (see `gpupt list`)",
 				 name);
-			report(c, FAIL, "PVE mappings", fix, "mapping %s on node %s: %s; a VM using it will not start",
-			       name, node, why);
+			report(c, FAIL, "PVE mappings", fix,
+			       "mapping %s on node %s: %s; a VM using it will not start", name, node, why);
 		} else if (!strstr(names, name)) {
 			list_add(names, sizeof(names), name);
 		}
@@ -542,7 +548,8 @@ static void check_mappings(struct check_ctx *c)
 	if (n == 0)
 		report(c, PASS, "PVE mappings", NULL, "no entries for this node (%s)", node);
 	else if (names[0])
-		report(c, PASS, "PVE mappings", NULL, "this node's (%s) entries match the hardware: %s", node, names + 1);
+		report(c, PASS, "PVE mappings", NULL,
+		       "this node's (%s) entries match the hardware: %s", node, names + 1);
 out:
 	free(info);
 	free(buf);

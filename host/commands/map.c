@@ -85,8 +85,10 @@ static int usage(FILE *f, int status)
 static int parse_args(struct map_cmd *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "dry-run", no_argument, NULL, 'n' }, { "yes", no_argument, NULL, 'y' },
-		{ "json", no_argument, NULL, 'j' },    { "help", no_argument, NULL, 'h' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "yes", no_argument, NULL, 'y' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int o;
@@ -136,8 +138,9 @@ static int read_node(struct map_cmd *c)
 		gpupt_msg(c->h->err, "map: /etc/hostname does not hold a Proxmox VE node name "
 				     "(letters, digits and '-'); fix it first\n");
 	else if (r < 0)
-		gpupt_msg(c->h->err, "map: cannot tell this node's name: /etc/hostname: %s; "
-				     "set the host name (hostnamectl set-hostname NAME)\n",
+		gpupt_msg(c->h->err,
+			  "map: cannot tell this node's name: /etc/hostname: %s; "
+			  "set the host name (hostnamectl set-hostname NAME)\n",
 			  gpupt_read_strerror(-r));
 	return r < 0 ? 1 : 0;
 }
@@ -169,8 +172,13 @@ static unsigned selected_in_slot(const struct map_cmd *c, const struct gpupt_dev
 static int add_entry(struct map_cmd *c, const struct gpupt_dev *d)
 {
 	unsigned all = functions_in_slot(&c->l, d), chosen = selected_in_slot(c, d);
-	struct gpupt_pvemap_entry e = { .vendor = d->vendor, .device = d->device, .subvendor = d->subvendor,
-					.subdevice = d->subdevice, .iommu_group = d->iommu_group };
+	struct gpupt_pvemap_entry e = {
+		.vendor = d->vendor,
+		.device = d->device,
+		.subvendor = d->subvendor,
+		.subdevice = d->subdevice,
+		.iommu_group = d->iommu_group
+	};
 
 	if (chosen > 1 && chosen < all) {
 		gpupt_msg(c->h->err,
@@ -245,8 +253,8 @@ static int resolve(struct map_cmd *c)
 static int plan(struct map_cmd *c)
 {
 	struct gpupt_pvemap_info *info = malloc(sizeof(*info));
-	int r = gpupt_read_file_alloc(c->h->rootfd, PVEMAP_PATH, GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &c->conf,
-				      &c->conf_len);
+	int r = gpupt_read_file_alloc(c->h->rootfd, PVEMAP_PATH, GPUPT_FILE_MAX, GPUPT_READ_REGULAR,
+				      &c->conf, &c->conf_len);
 	size_t size = c->conf_len + (c->n_values + 1) * (GPUPT_PVEMAP_VALUE_MAX + 8) + GPUPT_PVEMAP_NAME_MAX;
 	long n;
 
@@ -281,7 +289,6 @@ static int plan(struct map_cmd *c)
 static int confirm_and_lock(struct map_cmd *c)
 {
 	FILE *q = c->h->json ? c->h->err : c->h->out;
-	char answer[16];
 
 	if (!c->yes && !isatty(STDIN_FILENO)) {
 		gpupt_msg(c->h->err,
@@ -291,6 +298,8 @@ static int confirm_and_lock(struct map_cmd *c)
 		return 2;
 	}
 	if (!c->yes) {
+		char answer[16];
+
 		fprintf(q, "Set node %s's entries of mapping %s? [y/N] ", c->node, c->name);
 		fflush(q);
 		if (!fgets(answer, sizeof(answer), stdin) || (answer[0] != 'y' && answer[0] != 'Y')) {
@@ -321,15 +330,16 @@ static int apply_file(struct map_cmd *c)
 	/* /etc/pve files are root:www-data 0640; pmxcfs ignores the mode. */
 	r = gpupt_backup_edit(&b, PVEMAP_PATH, c->out, c->out_len, 0640);
 	if (r < 0) {
-		gpupt_msg(c->h->err, "map: cannot write /%s: %s; it is unchanged\n", PVEMAP_PATH, strerror(-r));
+		gpupt_msg(c->h->err, "map: cannot write /%s: %s; it is unchanged\n", PVEMAP_PATH,
+			  strerror(-r));
 		return 1;
 	}
 	r = gpupt_backup_commit(&b);
 	if (r < 0) {
 		int back = gpupt_backup_rollback(&b);
 
-		gpupt_msg(c->h->err, "map: cannot write the backup's journal /%s/journal: %s; /%s %s\n", b.dir,
-			  strerror(-r), PVEMAP_PATH,
+		gpupt_msg(c->h->err, "map: cannot write the backup's journal /%s/journal: %s; /%s %s\n",
+			  b.dir, strerror(-r), PVEMAP_PATH,
 			  back == 0 ? "is put back as it was" : "holds the new entries (putting it back failed)");
 		c->applied = back != 0;
 		return 1;
@@ -348,8 +358,8 @@ static int apply_file(struct map_cmd *c)
  * map list, so it gets every node's entries as the edited file has them.
  * store (out_len + 1 bytes) holds the values' copies argv points to.
  */
-static int pvesh_argv(const struct map_cmd *c, const char **argv, size_t max, char *api, size_t api_size,
-		      char *store)
+static int pvesh_argv(const struct map_cmd *c, const char **argv, size_t max, char *api,
+		      size_t api_size, char *store)
 {
 	struct gpupt_pvemap_info *info = malloc(sizeof(*info));
 	size_t n = 0;

@@ -136,7 +136,16 @@ static int parse_device(struct vm_cmd *c, const char *arg)
 	return gpupt_format_addr(&a, c->dev_name, sizeof(c->dev_name)) < 0 ? -EINVAL : 0;
 }
 
-enum { OPT_BIOS = 256, OPT_PCIE, OPT_NO_PCIE, OPT_PRIMARY, OPT_NO_PRIMARY, OPT_ONE, OPT_FORCE, OPT_MAPPING };
+enum {
+	OPT_BIOS = 256,
+	OPT_PCIE,
+	OPT_NO_PCIE,
+	OPT_PRIMARY,
+	OPT_NO_PRIMARY,
+	OPT_ONE,
+	OPT_FORCE,
+	OPT_MAPPING
+};
 
 static int parse_option(struct vm_cmd *c, int o)
 {
@@ -251,12 +260,14 @@ static int check_mapping(struct vm_cmd *c)
 	bool device_given = c->dev_name[0] != '\0', listed = false;
 
 	if (!info || gpupt_pve_nodename(c->h->rootfd, node) < 0) {
-		gpupt_msg(c->h->err, "vm: cannot tell this node's name from /etc/hostname; "
-				     "give the DEVICE too (gpupt vm %lu 01:00 --mapping %s)\n", c->vmid, c->mapping);
+		gpupt_msg(c->h->err,
+			  "vm: cannot tell this node's name from /etc/hostname; "
+			  "give the DEVICE too (gpupt vm %lu 01:00 --mapping %s)\n",
+			  c->vmid, c->mapping);
 		goto out;
 	}
-	if (gpupt_read_file_alloc(c->h->rootfd, GPUPT_PVEMAP_PATH, GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &buf,
-				  &len) == 0 &&
+	if (gpupt_read_file_alloc(c->h->rootfd, GPUPT_PVEMAP_PATH, GPUPT_FILE_MAX, GPUPT_READ_REGULAR,
+				  &buf, &len) == 0 &&
 	    gpupt_pvemap_scan(buf, len, info) == 0)
 		sec = gpupt_pvemap_find(info, c->mapping);
 	for (unsigned i = 0; sec >= 0 && i < info->n_maps; i++) {
@@ -719,9 +730,9 @@ static void print_notes(const struct vm_cmd *c)
 
 static void print_plan(const struct vm_cmd *c)
 {
-	fprintf(c->h->out, "VM %lu gets %s%s%s%s (%s, %s, %s):\n", c->vmid, c->mapping ? "mapping " : "",
-		c->mapping ? c->mapping : "", c->mapping ? " = " : "", c->dev_name,
-		c->req.ovmf ? "OVMF" : "SeaBIOS", c->req.pcie ? "q35 + PCIe" : "PCI",
+	fprintf(c->h->out, "VM %lu gets %s%s%s%s (%s, %s, %s):\n", c->vmid,
+		c->mapping ? "mapping " : "", c->mapping ? c->mapping : "", c->mapping ? " = " : "",
+		c->dev_name, c->req.ovmf ? "OVMF" : "SeaBIOS", c->req.pcie ? "q35 + PCIe" : "PCI",
 		c->req.primary ? "primary GPU" : "secondary GPU");
 	for (unsigned i = 0; i < c->plan.n_set; i++)
 		fprintf(c->h->out, "  %s: %s\n", c->plan.set[i].key, c->plan.set[i].value);

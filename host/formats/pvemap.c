@@ -308,8 +308,8 @@ int gpupt_pvemap_format(const struct gpupt_pvemap_entry *e, const char *node, ch
 /* The target mapping as the last section with its ID found it. */
 struct target {
 	bool found;
-	size_t header_next; /* just after the ID line */
-	size_t last_map_next; /* just after the last map line, 0 if none */
+	size_t header_next;		   /* just after the ID line */
+	size_t last_map_next;		   /* just after the last map line, 0 if none */
 	size_t own[GPUPT_PVEMAP_MAX_MAPS]; /* offsets of the node's map lines */
 	struct gpupt_pvemap_slice own_value[GPUPT_PVEMAP_MAX_MAPS];
 	unsigned n_own;
@@ -387,8 +387,8 @@ static bool is_own_offset(const struct target *t, size_t off)
 }
 
 /* Copy buf, the node's lines out, the values in at `at` (a line's start, or len). */
-static void rewrite(struct gpupt_strbuf *b, const char *buf, size_t len, const struct target *t, size_t at,
-		    const char *const *values, unsigned n)
+static void rewrite(struct gpupt_strbuf *b, const char *buf, size_t len, const struct target *t,
+		    size_t at, const char *const *values, unsigned n)
 {
 	for (size_t off = 0; off < len;) {
 		struct line l = line_at(buf, len, off);
@@ -458,7 +458,10 @@ long gpupt_pvemap_edit(const char *buf, size_t len, const char *name, const char
 	else if (!t.found)
 		append_mapping(&b, buf, len, &t, name, values, n);
 	else
-		rewrite(&b, buf, len, &t, t.n_own ? t.own[0] : t.last_map_next ? t.last_map_next : t.header_next,
+		rewrite(&b, buf, len, &t,
+			t.n_own		  ? t.own[0]
+			: t.last_map_next ? t.last_map_next
+					  : t.header_next,
 			values, n);
 	r = gpupt_strbuf_result(&b);
 	return r < 0 ? r : (long)r;

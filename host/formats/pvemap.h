@@ -30,8 +30,8 @@
 #include <stdint.h>
 
 enum {
-	GPUPT_PVEMAP_NAME_MAX = 64,  /* a mapping ID, with the NUL */
-	GPUPT_PVEMAP_NODE_MAX = 64,  /* a node name, with the NUL */
+	GPUPT_PVEMAP_NAME_MAX = 64,   /* a mapping ID, with the NUL */
+	GPUPT_PVEMAP_NODE_MAX = 64,   /* a node name, with the NUL */
 	GPUPT_PVEMAP_VALUE_MAX = 256, /* a map value, with the NUL */
 	GPUPT_PVEMAP_MAX_SECTIONS = 64,
 	GPUPT_PVEMAP_MAX_MAPS = 256,
