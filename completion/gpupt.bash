@@ -159,7 +159,7 @@ _gpupt()
 		elif [[ $cur == -* ]]; then
 			_gpupt_reply "$cur" --root --json --verbose --help --version
 		else
-			_gpupt_reply "$cur" list check status enable disable rom vm
+			_gpupt_reply "$cur" list check status enable disable rom vm map
 		fi
 	else
 		# Each command's own options, as its getopt_long table has them,
@@ -174,9 +174,10 @@ _gpupt()
 			argopts="--file -f"
 			;;
 		vm)
-			opts="--bios --pcie --no-pcie --primary --no-primary --one-function --dry-run --yes --force --help"
-			argopts="--bios"
+			opts="--bios --pcie --no-pcie --primary --no-primary --one-function --mapping --dry-run --yes --force --help"
+			argopts="--bios --mapping"
 			;;
+		map) opts="--dry-run --yes --help" ;;
 		*) opts='' ;;
 		esac
 		opts+=" --root --json --verbose"
@@ -229,6 +230,13 @@ _gpupt()
 				if ((${#positional[@]} == 0 && !from_file)); then
 					_gpupt_devices "$root"
 					_gpupt_reply "$cur" "${_gpupt_addrs[@]}" "${_gpupt_slots[@]}"
+				fi
+				;;
+			map)
+				# NAME first (nothing to offer), then any number of SELs.
+				if ((${#positional[@]} >= 1)); then
+					_gpupt_devices "$root"
+					_gpupt_reply "$cur" "${_gpupt_addrs[@]}" "${_gpupt_slots[@]}" "${_gpupt_ids[@]}"
 				fi
 				;;
 			vm)

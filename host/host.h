@@ -28,5 +28,6 @@ int gpupt_cmd_enable(struct gpupt_host *h, int argc, char **argv);
 int gpupt_cmd_disable(struct gpupt_host *h, int argc, char **argv);
 int gpupt_cmd_rom(struct gpupt_host *h, int argc, char **argv);
 int gpupt_cmd_vm(struct gpupt_host *h, int argc, char **argv);
+int gpupt_cmd_map(struct gpupt_host *h, int argc, char **argv);
 
 #endif

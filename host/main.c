@@ -16,7 +16,7 @@
  * each command's getopt_long table, so that an option's value is never taken for a
  * global option that follows the command. */
 static const char *const rom_values[] = { "file", NULL };
-static const char *const vm_values[] = { "bios", NULL };
+static const char *const vm_values[] = { "bios", "mapping", NULL };
 
 static const struct gpupt_command {
 	const char *name;
@@ -37,6 +37,7 @@ static const struct gpupt_command {
 	  rom_values, "f" },
 	{ "vm", gpupt_cmd_vm, "set up a Proxmox VM to get the GPU (hostpci, q35, OVMF), checked first",
 	  vm_values, "" },
+	{ "map", gpupt_cmd_map, "this node's entries of a Proxmox VE cluster PCI mapping (pci.cfg)", NULL, "" },
 };
 
 static void list_commands(FILE *f)

@@ -3,6 +3,7 @@
 #ifndef GPUPT_RUN_H
 #define GPUPT_RUN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -22,6 +23,9 @@ int gpupt_run_to(const char *const *argv, int out_fd);
  * when the program could not be started.
  */
 int gpupt_run_capture(const char *const *argv, char *buf, size_t size);
+
+/* Is there an executable name in one of PATH's directories (what gpupt_run would start)? */
+bool gpupt_run_in_path(const char *name);
 
 /* argv joined with spaces ("update-initramfs -u -k all").  Like snprintf. */
 int gpupt_argv_format(const char *const *argv, char *buf, size_t size);

@@ -23,6 +23,7 @@
 #include "host/model/devices.h"
 #include "host/model/modules.h"
 #include "host/model/platform.h"
+#include "host/model/pvemapping.h"
 #include "host/model/safety.h"
 #include "host/model/select.h"
 #include "lib/json.h"
@@ -453,6 +454,107 @@ static void check_bad_tokens(struct check_ctx *c)
 	check_virqfd_listed(c);
 }
 
+/* ---- Proxmox VE cluster mappings ----------------------------------------- */
+
+static bool item_is(const struct gpupt_pvemap_map *m, const char *key, const char *want)
+{
+	struct gpupt_pvemap_slice v;
+
+	if (!gpupt_pvemap_get(m->value.s, m->value.len, key, &v))
+		return want == NULL;
+	return want && v.len == strlen(want) && strncasecmp(v.s, want, v.len) == 0;
+}
+
+/*
+ * What PVE checks before a VM with the mapping starts (PVE::Mapping::PCI::
+ * assert_valid): the device at the path (function 0 of a whole slot), its
+ * id and subsystem-id, and the IOMMU group.  "" when it matches, else why not.
+ */
+static void mapping_mismatch(const struct check_ctx *c, const struct gpupt_pvemap_map *m, char *why, size_t size)
+{
+	struct gpupt_pvemap_slice p;
+	struct gpupt_pci_addr a;
+	char want[16];
+	long i;
+	const struct gpupt_dev *d;
+
+	why[0] = '\0';
+	if (!gpupt_pvemap_get(m->value.s, m->value.len, "path", &p) ||
+	    gpupt_parse_addr(p.s, strcspn(p.s, ",;"), &a) < 0) {
+		snprintf(why, size, "an entry without a usable path (%.*s)", (int)m->value.len, m->value.s);
+		return;
+	}
+	i = gpupt_devices_find(&c->l, a.domain, a.bus, a.slot, a.whole_slot ? 0 : a.func);
+	if (i < 0) {
+		snprintf(why, size, "no device at %.*s", (int)strcspn(p.s, ",;"), p.s);
+		return;
+	}
+	d = &c->l.dev[i];
+	snprintf(want, sizeof(want), "%04x:%04x", d->vendor, d->device);
+	if (!item_is(m, "id", want)) {
+		snprintf(why, size, "%s is %s now, not the id the mapping names", d->addr, want);
+		return;
+	}
+	snprintf(want, sizeof(want), "%04x:%04x", d->subvendor, d->subdevice);
+	if (!item_is(m, "subsystem-id", want)) {
+		snprintf(why, size, "%s has subsystem-id %s now, not the one the mapping names",
+			 d->addr, want);
+		return;
+	}
+	snprintf(want, sizeof(want), "%d", d->iommu_group);
+	if (!item_is(m, "iommugroup", d->iommu_group >= 0 ? want : NULL))
+		snprintf(why, size, "%s is in IOMMU group %s now, not the one the mapping names",
+			 d->addr, d->iommu_group >= 0 ? want : "(none)");
+}
+
+/* This node's entries of every mapping in /etc/pve/mapping/pci.cfg, against the hardware. */
+static void check_mappings(struct check_ctx *c)
+{
+	struct gpupt_pvemap_info *info = malloc(sizeof(*info));
+	char node[GPUPT_PVEMAP_NODE_MAX], names[256] = "", *buf = NULL;
+	size_t len;
+	unsigned n = 0;
+	int r = gpupt_read_file_alloc(c->h->rootfd, GPUPT_PVEMAP_PATH, GPUPT_FILE_MAX,
+				      GPUPT_READ_REGULAR, &buf, &len);
+
+	if (r == -ENOENT || !info)
+		goto out;
+	if (r < 0 || gpupt_pvemap_scan(buf, len, info) < 0 || gpupt_pve_nodename(c->h->rootfd, node) < 0) {
+		report(c, WARN, "PVE mappings", "check /etc/hostname and /etc/pve/mapping/pci.cfg",
+		       "cannot read this node's entries of /etc/pve/mapping/pci.cfg");
+		goto out;
+	}
+	for (unsigned i = 0; i < info->n_maps; i++) {
+		const struct gpupt_pvemap_slice *sec = &info->sections[info->maps[i].section];
+		char why[256], name[GPUPT_PVEMAP_NAME_MAX + 8];
+
+		if (!gpupt_pvemap_of_node(&info->maps[i], node))
+			continue;
+		n++;
+		snprintf(name, sizeof(name), "%.*s", (int)sec->len, sec->s);
+		mapping_mismatch(c, &info->maps[i], why, sizeof(why));
+		if (why[0]) {
+			char fix[256];
+
+			snprintf(fix, sizeof(fix),
+				 "run `gpupt map %s SEL` again for the card as it is now (see `gpupt list`)",
+				 name);
+			report(c, FAIL, "PVE mappings", fix,
+			       "mapping %s on node %s: %s; a VM using it will not start", name, node, why);
+		} else if (!strstr(names, name)) {
+			list_add(names, sizeof(names), name);
+		}
+	}
+	if (n == 0)
+		report(c, PASS, "PVE mappings", NULL, "no entries for this node (%s)", node);
+	else if (names[0])
+		report(c, PASS, "PVE mappings", NULL,
+		       "this node's (%s) entries match the hardware: %s", node, names + 1);
+out:
+	free(info);
+	free(buf);
+}
+
 static const struct {
 	void (*run)(struct check_ctx *c);
 } checks[] = {
@@ -467,6 +569,7 @@ static const struct {
 	{ check_framebuffer },
 	{ check_reboot_pending },
 	{ check_bad_tokens },
+	{ check_mappings },
 };
 
 static int check_usage(FILE *f, int status)
@@ -477,7 +580,9 @@ static int check_usage(FILE *f, int status)
 	      "Checks CPU virtualization, the IOMMU, interrupt remapping, boot mode and boot\n"
 	      "loader, vfio modules of every installed kernel, the IOMMU groups of the selected\n"
 	      "devices, the boot framebuffer, whether a reboot is pending, and stale settings\n"
-	      "(amd_iommu=on, pcie_acs_override= without the patch, vfio_virqfd on >= 6.2).\n"
+	      "(amd_iommu=on, pcie_acs_override= without the patch, vfio_virqfd on >= 6.2),\n"
+	      "and this node's entries of Proxmox VE's /etc/pve/mapping/pci.cfg against the\n"
+	      "hardware (path, id, subsystem-id, IOMMU group).\n"
 	      "\n"
 	      "Exit status: 0 all passed, 1 warnings, 2 failures.\n",
 	      f);

@@ -14,6 +14,7 @@
 #include "host/model/backup.h"
 #include "host/model/devices.h"
 #include "host/model/lock.h"
+#include "host/model/pvemapping.h"
 #include "host/model/romdev.h"
 #include "host/model/select.h"
 #include "lib/atomic.h"
@@ -37,6 +38,7 @@ struct vm_cmd {
 	struct gpupt_vm_request req;
 	char dev_name[GPUPT_ADDR_LEN]; /* "0000:01:00" or "0000:01:00.0" */
 	bool one_function;
+	const char *mapping; /* --mapping NAME */
 	bool dry_run;
 	struct gpupt_lock lock; /* held from the answer to the end of the change */
 	bool yes;		/* --yes: do not ask */
@@ -78,6 +80,7 @@ static void note(struct vm_cmd *c, enum note_level level, const char *fmt, ...)
 static int usage(FILE *f, int status)
 {
 	fputs("Usage: gpupt vm VMID DEVICE [options]\n"
+	      "       gpupt vm VMID [DEVICE] --mapping NAME [options]\n"
 	      "\n"
 	      "Sets up Proxmox VE VM VMID (100..999999999) to get DEVICE, a slot\n"
 	      "([DDDD:]BB:SS: every function, e.g. the GPU and its audio) or one function\n"
@@ -93,6 +96,9 @@ static int usage(FILE *f, int status)
 	      "  --primary / --no-primary\n"
 	      "                        the VM's primary GPU: x-vga=on (default)\n"
 	      "  --one-function        pass only the function given, not the whole slot\n"
+	      "  --mapping NAME        pass the device as the cluster mapping NAME\n"
+	      "                        (hostpciN: mapping=NAME,...; see `gpupt map`); DEVICE\n"
+	      "                        defaults to this node's entry of NAME\n"
 	      "  -n, --dry-run         print the change (diff or qm command); touch nothing\n"
 	      "  -y, --yes             do not ask (needed without a terminal)\n"
 	      "  --force               change the configuration even while the VM runs\n"
@@ -130,7 +136,16 @@ static int parse_device(struct vm_cmd *c, const char *arg)
 	return gpupt_format_addr(&a, c->dev_name, sizeof(c->dev_name)) < 0 ? -EINVAL : 0;
 }
 
-enum { OPT_BIOS = 256, OPT_PCIE, OPT_NO_PCIE, OPT_PRIMARY, OPT_NO_PRIMARY, OPT_ONE, OPT_FORCE };
+enum {
+	OPT_BIOS = 256,
+	OPT_PCIE,
+	OPT_NO_PCIE,
+	OPT_PRIMARY,
+	OPT_NO_PRIMARY,
+	OPT_ONE,
+	OPT_FORCE,
+	OPT_MAPPING
+};
 
 static int parse_option(struct vm_cmd *c, int o)
 {
@@ -152,6 +167,18 @@ static int parse_option(struct vm_cmd *c, int o)
 		return 0;
 	case OPT_ONE:
 		c->one_function = true;
+		return 0;
+	case OPT_MAPPING:
+		if (!gpupt_pvemap_name_ok(optarg)) {
+			char shown[256];
+
+			gpupt_msg(c->h->err,
+				  "vm: --mapping \"%s\" is not a mapping name Proxmox VE accepts: a "
+				  "letter, then letters, digits, '-' or '_' (2 to 63 characters)\n",
+				  gpupt_printable(optarg, shown, sizeof(shown)));
+			return 2;
+		}
+		c->mapping = optarg;
 		return 0;
 	case 'n':
 		c->dry_run = true;
@@ -182,6 +209,7 @@ static int parse_args(struct vm_cmd *c, int argc, char **argv)
 		{ "primary", no_argument, NULL, OPT_PRIMARY },
 		{ "no-primary", no_argument, NULL, OPT_NO_PRIMARY },
 		{ "one-function", no_argument, NULL, OPT_ONE },
+		{ "mapping", required_argument, NULL, OPT_MAPPING },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "yes", no_argument, NULL, 'y' },
 		{ "force", no_argument, NULL, OPT_FORCE },
@@ -200,16 +228,83 @@ static int parse_args(struct vm_cmd *c, int argc, char **argv)
 		if (ret != 0)
 			return ret;
 	}
-	if (argc - optind != 2) {
-		gpupt_msg(c->h->err, "vm: give a VMID and a DEVICE (gpupt vm 100 01:00)\n\n");
+	if (argc - optind != 2 && !(c->mapping && argc - optind == 1)) {
+		gpupt_msg(c->h->err, "vm: give a VMID and a DEVICE (gpupt vm 100 01:00), or a VMID "
+				     "and --mapping NAME\n\n");
 		return usage(c->h->err, 2);
 	}
+	c->req.mapping = c->mapping;
 	c->vmid_arg = argv[optind];
 	if (gpupt_vmid_parse(argv[optind], &c->vmid) < 0) {
 		gpupt_msg(c->h->err, "vm: VMID \"%s\" is not a number from 100 to 999999999\n", argv[optind]);
 		return 2;
 	}
+	if (argc - optind == 1)
+		return 0; /* the device comes from the mapping */
 	return parse_device(c, argv[optind + 1]) < 0 ? 2 : 0;
+}
+
+/* ---- the cluster mapping --------------------------------------------------- */
+
+/*
+ * This node's entries of the mapping: the first one's path is the device
+ * when none was given; a given device should be one of them.  Returns 0,
+ * or 1 when the device cannot be told.
+ */
+static int check_mapping(struct vm_cmd *c)
+{
+	struct gpupt_pvemap_info *info = malloc(sizeof(*info));
+	char node[GPUPT_PVEMAP_NODE_MAX], path[32] = "", *buf = NULL;
+	size_t len = 0;
+	int sec = -1, ret = 1;
+	bool device_given = c->dev_name[0] != '\0', listed = false;
+
+	if (!info || gpupt_pve_nodename(c->h->rootfd, node) < 0) {
+		gpupt_msg(c->h->err,
+			  "vm: cannot tell this node's name from /etc/hostname; "
+			  "give the DEVICE too (gpupt vm %lu 01:00 --mapping %s)\n",
+			  c->vmid, c->mapping);
+		goto out;
+	}
+	if (gpupt_read_file_alloc(c->h->rootfd, GPUPT_PVEMAP_PATH, GPUPT_FILE_MAX, GPUPT_READ_REGULAR,
+				  &buf, &len) == 0 &&
+	    gpupt_pvemap_scan(buf, len, info) == 0)
+		sec = gpupt_pvemap_find(info, c->mapping);
+	for (unsigned i = 0; sec >= 0 && i < info->n_maps; i++) {
+		struct gpupt_pvemap_slice p;
+		struct gpupt_pci_addr a;
+
+		if ((int)info->maps[i].section != sec || !gpupt_pvemap_of_node(&info->maps[i], node) ||
+		    !gpupt_pvemap_get(info->maps[i].value.s, info->maps[i].value.len, "path", &p) ||
+		    gpupt_parse_addr(p.s, p.len, &a) < 0)
+			continue;
+		if (!path[0])
+			snprintf(path, sizeof(path), "%.*s", (int)p.len, p.s);
+		listed |= !device_given || (a.domain == c->req.dev.domain && a.bus == c->req.dev.bus &&
+					    a.slot == c->req.dev.slot);
+	}
+	if (!path[0] && !device_given) {
+		gpupt_msg(c->h->err,
+			  "vm: mapping %s has no entry for this node (%s) in /%s: create it with "
+			  "`gpupt map %s SEL`, or give the DEVICE\n",
+			  c->mapping, node, GPUPT_PVEMAP_PATH, c->mapping);
+		goto out;
+	}
+	if (!device_given) {
+		c->one_function = strchr(path, '.') != NULL;
+		if (parse_device(c, path) < 0)
+			goto out;
+	} else if (!listed) {
+		note(c, NOTE_WARN,
+		     "mapping %s has no entry for %s on this node (%s): the VM will not start here; "
+		     "run `gpupt map %s %s`",
+		     c->mapping, c->dev_name, node, c->mapping, c->dev_name);
+	}
+	ret = 0;
+out:
+	free(info);
+	free(buf);
+	return ret;
 }
 
 /* ---- checks ------------------------------------------------------------- */
@@ -376,19 +471,7 @@ static bool vm_running(struct vm_cmd *c)
 /* qm on PATH, and the tool acts on the live system. */
 static bool qm_available(const struct gpupt_host *h)
 {
-	const char *path = getenv("PATH");
-	char dir[4096];
-
-	if (strcmp(h->root, "/") != 0 || !path)
-		return false;
-	while (*path) {
-		size_t n = strcspn(path, ":");
-		if (n > 0 && snprintf(dir, sizeof(dir), "%.*s/qm", (int)n, path) < (int)sizeof(dir) &&
-		    access(dir, X_OK) == 0)
-			return true;
-		path += n + (path[n] == ':');
-	}
-	return false;
+	return strcmp(h->root, "/") == 0 && gpupt_run_in_path("qm");
 }
 
 /* ---- applying ------------------------------------------------------------- */
@@ -647,8 +730,9 @@ static void print_notes(const struct vm_cmd *c)
 
 static void print_plan(const struct vm_cmd *c)
 {
-	fprintf(c->h->out, "VM %lu gets %s (%s, %s, %s):\n", c->vmid, c->dev_name,
-		c->req.ovmf ? "OVMF" : "SeaBIOS", c->req.pcie ? "q35 + PCIe" : "PCI",
+	fprintf(c->h->out, "VM %lu gets %s%s%s%s (%s, %s, %s):\n", c->vmid,
+		c->mapping ? "mapping " : "", c->mapping ? c->mapping : "", c->mapping ? " = " : "",
+		c->dev_name, c->req.ovmf ? "OVMF" : "SeaBIOS", c->req.pcie ? "q35 + PCIe" : "PCI",
 		c->req.primary ? "primary GPU" : "secondary GPU");
 	for (unsigned i = 0; i < c->plan.n_set; i++)
 		fprintf(c->h->out, "  %s: %s\n", c->plan.set[i].key, c->plan.set[i].value);
@@ -662,6 +746,7 @@ static int print_json(const struct vm_cmd *c, bool applied)
 	gpupt_json_begin_object(&j);
 	gpupt_json_kv_int(&j, "vmid", (long long)c->vmid);
 	gpupt_json_kv_str(&j, "device", c->dev_name);
+	gpupt_json_kv_str(&j, "mapping", c->mapping);
 	gpupt_json_kv_str(&j, "method", c->use_qm ? "qm" : "file");
 	gpupt_json_kv_bool(&j, "dry_run", c->dry_run);
 	gpupt_json_kv_bool(&j, "applied", applied);
@@ -704,7 +789,7 @@ static int load_config(struct vm_cmd *c)
 		gpupt_msg(c->h->err, "vm: cannot read /%s: %s\n", c->conf_path, strerror(-ret));
 		return 1;
 	}
-	gpupt_vmconf_scan(c->conf, c->conf_len, &c->req.dev, &c->info);
+	gpupt_vmconf_scan_mapping(c->conf, c->conf_len, &c->req.dev, c->mapping, &c->info);
 	if (gpupt_vm_plan(&c->info, &c->req, &c->plan) < 0) {
 		gpupt_msg(c->h->err,
 			  "vm: VM %lu already uses hostpci0 to hostpci%d for other "
@@ -720,6 +805,8 @@ static int run(struct vm_cmd *c)
 	bool applied = false, out_failed;
 	int ret;
 
+	if (c->mapping && (ret = check_mapping(c)) != 0)
+		return ret;
 	if ((ret = load_config(c)) != 0 || (ret = check_selected(c)) != 0)
 		return ret;
 	c->use_qm = qm_available(c->h);

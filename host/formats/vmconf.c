@@ -72,6 +72,22 @@ bool gpupt_vmconf_hostpci_names(const char *value, size_t len, const struct gpup
 	return false;
 }
 
+bool gpupt_vmconf_hostpci_maps(const char *value, size_t len, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = value, *end = value + len;
+
+	while (p < end) {
+		const char *comma = memchr(p, ',', (size_t)(end - p));
+		size_t item = (size_t)((comma ? comma : end) - p);
+
+		if (item == 8 + n && memcmp(p, "mapping=", 8) == 0 && memcmp(p + 8, name, n) == 0)
+			return true;
+		p = comma ? comma + 1 : end;
+	}
+	return false;
+}
+
 /* "hostpciN:" with N in 0..15: N, else -1. */
 static int hostpci_index(const struct line *l)
 {
@@ -90,7 +106,19 @@ static int hostpci_index(const struct line *l)
 	return n;
 }
 
-static void scan_line(const struct line *l, const struct gpupt_pci_addr *dev, struct gpupt_vmconf_info *out)
+/* What the scan looks for: the device, and the mapping that may stand for it. */
+struct wanted {
+	const struct gpupt_pci_addr *dev;
+	const char *mapping;
+};
+
+static bool passes(const struct gpupt_vmconf_slice *v, const struct wanted *w)
+{
+	return (w->dev && gpupt_vmconf_hostpci_names(v->s, v->len, w->dev)) ||
+	       (w->mapping && gpupt_vmconf_hostpci_maps(v->s, v->len, w->mapping));
+}
+
+static void scan_line(const struct line *l, const struct wanted *w, struct gpupt_vmconf_info *out)
 {
 	int idx = hostpci_index(l);
 
@@ -102,7 +130,7 @@ static void scan_line(const struct line *l, const struct gpupt_pci_addr *dev, st
 		if (v->s || !line_value(l, key, v))
 			return; /* a repeated key: Proxmox uses the first */
 		out->hostpci_used |= 1u << idx;
-		if (!dev || !gpupt_vmconf_hostpci_names(v->s, v->len, dev))
+		if (!passes(v, w))
 			return;
 		out->same_device_all |= 1u << idx;
 		if (out->same_device < 0)
@@ -120,6 +148,13 @@ static void scan_line(const struct line *l, const struct gpupt_pci_addr *dev, st
 int gpupt_vmconf_scan(const char *buf, size_t len, const struct gpupt_pci_addr *dev,
 		      struct gpupt_vmconf_info *out)
 {
+	return gpupt_vmconf_scan_mapping(buf, len, dev, NULL, out);
+}
+
+int gpupt_vmconf_scan_mapping(const char *buf, size_t len, const struct gpupt_pci_addr *dev,
+			      const char *mapping, struct gpupt_vmconf_info *out)
+{
+	const struct wanted w = { dev, mapping };
 	size_t off = 0;
 
 	if (!out || (!buf && len))
@@ -136,7 +171,7 @@ int gpupt_vmconf_scan(const char *buf, size_t len, const struct gpupt_pci_addr *
 			break;
 		}
 		if (l.len > 0 && l.s[0] != '#')
-			scan_line(&l, dev, out);
+			scan_line(&l, &w, out);
 		off = l.next;
 	}
 	return 0;
@@ -310,10 +345,32 @@ static bool value_append(char *v, const char *s, size_t n)
 	return true;
 }
 
-/* An option of a hostpci value the request decides itself. */
+/* An option of a hostpci value the request decides itself (what is passed, and how). */
 static bool option_is_ours(const char *o, size_t n)
 {
-	return (n >= 5 && memcmp(o, "pcie=", 5) == 0) || (n >= 6 && memcmp(o, "x-vga=", 6) == 0);
+	static const char *const ours[] = { "pcie=", "x-vga=", "host=", "mapping=" };
+
+	for (size_t i = 0; i < sizeof(ours) / sizeof(ours[0]); i++)
+		if (n >= strlen(ours[i]) && memcmp(o, ours[i], strlen(ours[i])) == 0)
+			return true;
+	return false;
+}
+
+/* "mapping=NAME" or the address: what the entry passes. */
+static int hostpci_device(const struct gpupt_vm_request *req, char *v)
+{
+	struct gpupt_pci_addr a = req->dev;
+
+	if (req->mapping) {
+		size_t n = strlen(req->mapping);
+
+		if (n == 0 || n > 64 || strcspn(req->mapping, ",;=: \t\r\n") != n)
+			return -EINVAL;
+		snprintf(v, GPUPT_VM_VALUE_MAX, "mapping=%s", req->mapping);
+		return 0;
+	}
+	a.has_fingerprint = false;
+	return gpupt_format_addr(&a, v, GPUPT_VM_VALUE_MAX) < 0 ? -EINVAL : 0;
 }
 
 /*
@@ -322,12 +379,10 @@ static bool option_is_ours(const char *o, size_t n)
  */
 static int hostpci_value(const struct gpupt_vm_request *req, const struct gpupt_vmconf_slice *old, char *v)
 {
-	struct gpupt_pci_addr a = req->dev;
 	const char *p, *end;
 	bool ok;
 
-	a.has_fingerprint = false;
-	if (gpupt_format_addr(&a, v, GPUPT_VM_VALUE_MAX) < 0)
+	if (hostpci_device(req, v) < 0)
 		return -EINVAL;
 	ok = (!req->pcie || value_append(v, ",pcie=1", 7)) &&
 	     (!req->primary || value_append(v, ",x-vga=on", 9));

@@ -54,6 +54,16 @@ struct gpupt_vmconf_info {
 int gpupt_vmconf_scan(const char *buf, size_t len, const struct gpupt_pci_addr *dev,
 		      struct gpupt_vmconf_info *out);
 
+/*
+ * The same, where an entry that uses the cluster mapping called mapping
+ * ("mapping=NAME,...") also passes the device (mapping may be NULL).
+ */
+int gpupt_vmconf_scan_mapping(const char *buf, size_t len, const struct gpupt_pci_addr *dev,
+			      const char *mapping, struct gpupt_vmconf_info *out);
+
+/* Does this hostpciN value use the cluster mapping called name ("mapping=NAME")? */
+bool gpupt_vmconf_hostpci_maps(const char *value, size_t len, const char *name);
+
 /* Does this hostpciN value ("[host=]0000:01:00;02:00.0,pcie=1,...") pass dev? */
 bool gpupt_vmconf_hostpci_names(const char *value, size_t len, const struct gpupt_pci_addr *dev);
 
@@ -79,6 +89,7 @@ struct gpupt_vm_request {
 	bool ovmf;		   /* --bios ovmf (default) or seabios */
 	bool pcie;		   /* q35 + pcie=1 (default) */
 	bool primary;		   /* x-vga=on (default) */
+	const char *mapping;	   /* pass it as "mapping=NAME" (a PVE cluster mapping), or NULL */
 };
 
 /* The settings that make the request true for one VM. */

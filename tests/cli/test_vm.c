@@ -172,7 +172,7 @@ static void test_plan_configurations(void **state)
 	(void)state;
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		struct gpupt_vm_request req = { addr("01:00"), cases[i].ovmf, cases[i].pcie, cases[i].primary };
+		struct gpupt_vm_request req = { addr("01:00"), cases[i].ovmf, cases[i].pcie, cases[i].primary, NULL };
 
 		assert_true(apply_text("name: a\nmachine: pc-i440fx-8.1\n", &req, out, sizeof(out)) > 0);
 		assert_string_equal(out, cases[i].out);

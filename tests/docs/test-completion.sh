@@ -100,9 +100,9 @@ expect() {
 COMP_WORDBREAKS=$' \t\n"\'><=;|&(:'
 
 # Commands and global options.
-expect "gpupt " list check status enable disable rom vm
+expect "gpupt " list check status enable disable rom vm map
 expect "gpupt st" status
-expect "gpupt --json --verbose " list check status enable disable rom vm
+expect "gpupt --json --verbose " list check status enable disable rom vm map
 expect "gpupt --root $FIX c" check
 expect "gpupt --j" --json
 
@@ -143,6 +143,13 @@ expect "gpupt --root=$FIX vm --one-function 1" 100 101
 expect "gpupt vm --bios " ovmf seabios
 expect "gpupt vm 100 01:00 --bios s" seabios
 expect "gpupt vm --bios=o" ovmf
+# --mapping takes a NAME (nothing offered), not a device.
+expect "gpupt --root $FIX vm 100 --mapping "
+expect "gpupt --root $FIX vm 100 --mapping gpu " 0000:01:00.0 0000:01:00.1 0000:01:00
+# gpupt map: a NAME first (nothing offered), then SELs.
+expect "gpupt --root $FIX map "
+expect "gpupt --root $FIX map gpu " 0000:01:00.0 0000:01:00.1 0000:01:00 10de:1381 10de:0fbc
+expect "gpupt map --d" --dry-run
 
 # Files and directories, relative to the current directory.
 mkdir -p "$TMP/cwd/roms" "$TMP/cwd/root1" "$TMP/cwd/root2"
