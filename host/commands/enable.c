@@ -320,7 +320,8 @@ static void plan_images(struct run_ctx *c)
 		 */
 		if (c->ki.cmdline) {
 			if (gpupt_kcmdline_join(c->ki.cmdline, c->ki.len, false, cmdline->value,
-						sizeof(cmdline->value)) >= 0 && conf_known)
+						sizeof(cmdline->value)) >= 0 &&
+			    conf_known)
 				n.cmdline = cmdline->value;
 		} else if (gpupt_bootloader_configured(c->h->rootfd, c->boot, &c->plan, cmdline) == 0 &&
 			   conf_known) {
