@@ -171,16 +171,24 @@ static void scan_region(const char *buf, size_t start, size_t end, const struct 
 	}
 }
 
-/* A token both to delete and to add stays where it is. */
-static void collect_cuts(const char *buf, size_t start, size_t end, const struct gpupt_tokens *del,
-			 const struct gpupt_tokens *add, const struct region *r, struct cut *cuts, size_t *n)
+/*
+ * A token both to delete and to add stays where it is.  The region scanned
+ * is [start, stop); separators are judged up to end, so that a token just
+ * before a "--" takes its following blank with it.
+ */
+static void collect_cuts(const char *buf, size_t start, size_t stop, size_t end,
+			 const struct gpupt_tokens *del, const struct gpupt_tokens *add,
+			 const struct region *r, struct cut *cuts, size_t *n)
 {
 	*n = 0;
 	for (size_t i = 0; del && i < del->n && *n < MAX_CUTS; i++) {
 		size_t ts = r->del_ts[i];
-		if (ts == end || gpupt_tokens_has(add, del->tok[i]))
+		if (ts == stop || gpupt_tokens_has(add, del->tok[i]))
 			continue;
 		struct cut c = cut_for(buf, start, end, ts, r->del_te[i]);
+		/* The last token before a "--": with the blanks up to it. */
+		if (stop < end && r->del_te[i] + sep_len(buf, r->del_te[i], end) == stop)
+			c = (struct cut){ ts, stop };
 		size_t j = *n;
 		/* Keep cuts sorted; tokens are distinct, separators may touch. */
 		while (j > 0 && cuts[j - 1].from > c.from) {
@@ -196,29 +204,51 @@ static void collect_cuts(const char *buf, size_t start, size_t end, const struct
 			cuts[j].from = cuts[j - 1].to;
 }
 
+/*
+ * Where a bare "--" starts in [start, end), or end: the kernel hands what
+ * follows it to init (parse_args stops there), so gpupt's tokens must go
+ * before it, and a token after it is not the kernel's.
+ */
+static size_t init_args_at(const char *buf, size_t start, size_t end)
+{
+	size_t pos = start, ts, te;
+	bool open;
+
+	while (next_token(buf, &pos, end, &ts, &te, &open))
+		if (te - ts == 2 && buf[ts] == '-' && buf[ts + 1] == '-')
+			return ts;
+	return end;
+}
+
 long gpupt_kcmdline_edit(const char *buf, size_t len, size_t start, size_t end, const struct gpupt_tokens *add,
 			 const struct gpupt_tokens *del, bool *added, char *out, size_t size)
 {
 	struct cut cuts[MAX_CUTS];
 	struct region r;
 	struct sink s = { out, size, 0 };
-	size_t n_cuts, at = 0, region_len;
+	size_t n_cuts, at = 0, region_len, stop;
 
 	if (start > end || end > len)
 		return -EINVAL;
-	scan_region(buf, start, end, add, del, &r);
+	/* What follows a bare "--" is init's, not the kernel's: work before it. */
+	stop = init_args_at(buf, start, end);
+	scan_region(buf, start, stop, add, del, &r);
 	if (add && add->n > 0 && r.open)
 		return -EINVAL;
-	collect_cuts(buf, start, end, del, add, &r, cuts, &n_cuts);
+	collect_cuts(buf, start, stop, end, del, add, &r, cuts, &n_cuts);
 	for (size_t j = 0; j < n_cuts; j++) {
 		put(&s, buf + at, cuts[j].from - at);
 		at = cuts[j].to;
 	}
-	put(&s, buf + at, end - at);
+	put(&s, buf + at, stop - at);
 	region_len = s.n - start;
 	for (size_t i = 0; add && i < add->n; i++) {
 		bool present = r.add_present[i];
-		if (!present) {
+		if (!present && stop < end) {
+			/* Before the "--", which a separator (or the start) precedes. */
+			put(&s, add->tok[i], strlen(add->tok[i]));
+			put(&s, " ", 1);
+		} else if (!present) {
 			if (region_len > 0)
 				put(&s, " ", 1);
 			put(&s, add->tok[i], strlen(add->tok[i]));
@@ -228,7 +258,7 @@ long gpupt_kcmdline_edit(const char *buf, size_t len, size_t start, size_t end, 
 		if (added)
 			added[i] = !present || gpupt_tokens_has(del, add->tok[i]);
 	}
-	put(&s, buf + end, len - end);
+	put(&s, buf + stop, len - stop);
 	if (s.n > size)
 		return -ENOSPC;
 	return (long)s.n;

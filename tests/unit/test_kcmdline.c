@@ -139,6 +139,32 @@ static void test_small_buffer(void **state)
 }
 
 /* kernel-install reads every line: tokens anywhere count, new ones go after the last. */
+/* The kernel gives what follows a bare "--" to init: gpupt's tokens go before it. */
+static void test_before_init_args(void **state)
+{
+	struct gpupt_tokens add = toks("iommu=pt", "gpupt.addrs=0000:01:00", NULL);
+	char out[256], back[256];
+	bool added[2];
+	long n;
+
+	(void)state;
+	edit("root=/dev/sda1 ro -- single iommu=pt\n", &add, NULL, added, out, sizeof(out));
+	assert_string_equal(out, "root=/dev/sda1 ro iommu=pt gpupt.addrs=0000:01:00 -- single iommu=pt\n");
+	assert_true(added[0]); /* the iommu=pt after "--" is init's argument, not the kernel's */
+	n = edit(out, NULL, &add, NULL, back, sizeof(back));
+	assert_int_equal(n, (long)strlen("root=/dev/sda1 ro -- single iommu=pt\n"));
+	assert_string_equal(back, "root=/dev/sda1 ro -- single iommu=pt\n");
+
+	edit("-- x\n", &add, NULL, added, out, sizeof(out));
+	assert_string_equal(out, "iommu=pt gpupt.addrs=0000:01:00 -- x\n");
+	edit(out, NULL, &add, NULL, back, sizeof(back));
+	assert_string_equal(back, "-- x\n");
+
+	/* A "--" inside a value, or glued to a word, is no separator. */
+	edit("a=-- b--\n", &add, NULL, added, out, sizeof(out));
+	assert_string_equal(out, "a=-- b-- iommu=pt gpupt.addrs=0000:01:00\n");
+}
+
 static void test_edit_all_lines(void **state)
 {
 	struct gpupt_tokens add = toks("intel_iommu=on", "iommu=pt", "gpupt.addrs=0000:01:00.0=10de:1381");
@@ -200,6 +226,7 @@ int main(void)
 		cmocka_unit_test(test_empty_and_odd_spacing),
 		cmocka_unit_test(test_quotes),
 		cmocka_unit_test(test_small_buffer),
+		cmocka_unit_test(test_before_init_args),
 		cmocka_unit_test(test_edit_all_lines),
 		cmocka_unit_test(test_join_as_kernel_install),
 	};
