@@ -153,9 +153,13 @@ def run_or_fail(module, argv, **result):
 # ---- this module ----
 
 
-def dry_run_diff(stderr):
-    """The dry run's change as its text shows it: the diff (or pvesh command) after the plan."""
-    lines = stderr.splitlines(True)
+def dry_run_diff(module, argv):
+    """The change as the dry run's text shows it: the diff (or pvesh command) after the plan.
+
+    The JSON of gpupt map does not carry it; argv is the dry run without --json.
+    """
+    rc, out, dummy = module.run_command([arg for arg in argv if arg != '--json'])
+    lines = out.splitlines(True) if rc == 0 else []
     for i, line in enumerate(lines):
         if line.startswith(('--- ', 'would run')):
             return ''.join(lines[i:])
@@ -175,14 +179,14 @@ def apply(module):
     argv = gpupt_argv(module, 'map') + [module.params['name']]
     devices = ['--'] + module.params['devices']
     dry = argv + ['--dry-run'] + devices
-    doc, err = run_or_fail(module, dry, changed=False)
+    doc, dummy = run_or_fail(module, dry, changed=False)
     result = summary(doc, dry)
-    diff = dry_run_diff(err) if result['changed'] else ''
+    diff = dry_run_diff(module, dry) if result['changed'] and module._diff else ''
     if result['changed'] and not module.check_mode:
         real = argv + ['--yes'] + devices
-        doc, err = run_or_fail(module, real, changed=False)
+        doc, dummy = run_or_fail(module, real, changed=False)
         result = summary(doc, real)
-    if module._diff and diff:
+    if diff:
         result['diff'] = dict(prepared=diff)
     return result
 
