@@ -639,9 +639,32 @@ static void print_selection(struct gpupt_host *h, const struct gpupt_devlist *l,
 	}
 }
 
+/* The diffs of print_plan as one string, for --json (NULL if out of memory). */
+static char *plan_diff(const struct run_ctx *c)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int r = 0;
+
+	if (!f)
+		return NULL;
+	for (unsigned i = 0; i < c->plan.n && r == 0; i++) {
+		const struct gpupt_change *ch = &c->plan.c[i];
+		r = gpupt_diff_print(f, ch->path, ch->old_exists ? ch->old : NULL, ch->old_len,
+				     ch->new_exists ? ch->new : NULL, ch->new_len);
+	}
+	if (fclose(f) != 0 || r < 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
 static void print_summary_json(struct run_ctx *c, bool changed)
 {
 	struct gpupt_json j;
+	char *diff = plan_diff(c);
 
 	gpupt_json_init(&j, c->h->out);
 	gpupt_json_begin_object(&j);
@@ -656,8 +679,10 @@ static void print_summary_json(struct run_ctx *c, bool changed)
 		if (!gpupt_change_is_noop(&c->plan.c[i]))
 			gpupt_json_str(&j, c->plan.c[i].path);
 	gpupt_json_end_array(&j);
+	gpupt_json_kv_str(&j, "diff", diff);
 	gpupt_json_end_object(&j);
 	gpupt_json_finish(&j);
+	free(diff);
 }
 
 /*
