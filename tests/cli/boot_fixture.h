@@ -203,6 +203,40 @@ static inline void assert_snapshot(struct fx *f, const char *before, const char 
 	free(now);
 }
 
+/*
+ * The journal of an enable that wrote /etc/gpupt.conf and the whole file
+ * rel (the GRUB drop-in, or an /etc/kernel/cmdline gpupt created) and added
+ * the usual tokens: a version line, an entry per file with the checksum of
+ * the file as gpupt wrote it, and a closing record with the checksum of
+ * every line before it.
+ */
+static inline void assert_journal_whole(struct fx *f, const char *rel)
+{
+	char *conf = read_rel(f, "etc/gpupt.conf"), *s = read_rel(f, "var/lib/gpupt/journal");
+	char *file = read_rel(f, rel), want[2048];
+	int n;
+
+	assert_non_null(conf);
+	assert_non_null(file);
+	n = snprintf(want, sizeof(want),
+		     "gpupt-journal 1\n"
+		     "# What `gpupt enable` added; `gpupt disable` takes exactly this away.\n"
+		     "# The last line is a checksum of every line before it: gpupt refuses "
+		     "this file once it was edited.\n"
+		     "file etc/gpupt.conf whole\nsum %016llx\n"
+		     "file %s whole\nsum %016llx\n"
+		     "token intel_iommu=on\ntoken iommu=pt\ntoken " ADDRS "\n",
+		     (unsigned long long)gpupt_checksum(conf, strlen(conf)), rel,
+		     (unsigned long long)gpupt_checksum(file, strlen(file)));
+	snprintf(want + n, sizeof(want) - (size_t)n, "end %016llx\n",
+		 (unsigned long long)gpupt_checksum(want, (size_t)n));
+	assert_non_null(s);
+	assert_string_equal(s, want);
+	free(s);
+	free(conf);
+	free(file);
+}
+
 static inline int setup_stdin(void **state)
 {
 	int fd = open("/dev/null", O_RDONLY);

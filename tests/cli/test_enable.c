@@ -41,35 +41,6 @@ static void test_dry_run_touches_nothing(void **state)
 	free_fixture(f);
 }
 
-/*
- * The journal: a version line, an entry per file with the checksum of each
- * whole file as gpupt wrote it, and a closing record with the checksum of
- * every line before it.
- */
-static void assert_journal(struct fx *f)
-{
-	char *conf = read_rel(f, "etc/gpupt.conf"), *s = read_rel(f, "var/lib/gpupt/journal");
-	char *dropin = read_rel(f, "etc/default/grub.d/gpupt.cfg"), want[2048];
-	int n = snprintf(want, sizeof(want),
-			 "gpupt-journal 1\n"
-			 "# What `gpupt enable` added; `gpupt disable` takes exactly this away.\n"
-			 "# The last line is a checksum of every line before it: gpupt refuses "
-			 "this file once it was edited.\n"
-			 "file etc/gpupt.conf whole\nsum %016llx\n"
-			 "file etc/default/grub.d/gpupt.cfg whole\nsum %016llx\n"
-			 "token intel_iommu=on\ntoken iommu=pt\ntoken " ADDRS "\n",
-			 (unsigned long long)gpupt_checksum(conf, strlen(conf)),
-			 (unsigned long long)gpupt_checksum(dropin, strlen(dropin)));
-
-	snprintf(want + n, sizeof(want) - (size_t)n, "end %016llx\n",
-		 (unsigned long long)gpupt_checksum(want, (size_t)n));
-	assert_non_null(s);
-	assert_string_equal(s, want);
-	free(s);
-	free(conf);
-	free(dropin);
-}
-
 static void test_enable_twice_then_disable(void **state)
 {
 	struct fx *f = make_fixture("seed", "debian", NULL);
@@ -85,7 +56,7 @@ static void test_enable_twice_then_disable(void **state)
 	s = read_rel(f, "etc/gpupt.conf");
 	assert_non_null(strstr(s, "\naddrs = 0000:01:00.0=10de:1381,0000:01:00.1=10de:0fbc\n"));
 	free(s);
-	assert_journal(f);
+	assert_journal_whole(f, "etc/default/grub.d/gpupt.cfg");
 	s = calls(f);
 	assert_string_equal(s, "update-initramfs -u -k 6.1.0-18-amd64\nupdate-initramfs -u -k 6.12.9-amd64\n"
 			       "update-grub \n");

@@ -112,31 +112,6 @@ static void test_dry_run(void **state)
 	free_fixture(f);
 }
 
-/* The journal: gpupt created /etc/kernel/cmdline, so it is a whole file of gpupt's. */
-static void assert_created_journal(struct fx *f)
-{
-	char *conf = read_rel(f, "etc/gpupt.conf"), *s = read_rel(f, "var/lib/gpupt/journal");
-	char *cmdline = read_rel(f, "etc/kernel/cmdline"), want[2048];
-	int n = snprintf(want, sizeof(want),
-			 "gpupt-journal 1\n"
-			 "# What `gpupt enable` added; `gpupt disable` takes exactly this away.\n"
-			 "# The last line is a checksum of every line before it: gpupt refuses "
-			 "this file once it was edited.\n"
-			 "file etc/gpupt.conf whole\nsum %016llx\n"
-			 "file etc/kernel/cmdline whole\nsum %016llx\n"
-			 "token intel_iommu=on\ntoken iommu=pt\ntoken " ADDRS "\n",
-			 (unsigned long long)gpupt_checksum(conf, strlen(conf)),
-			 (unsigned long long)gpupt_checksum(cmdline, strlen(cmdline)));
-
-	snprintf(want + n, sizeof(want) - (size_t)n, "end %016llx\n",
-		 (unsigned long long)gpupt_checksum(want, (size_t)n));
-	assert_non_null(s);
-	assert_string_equal(s, want);
-	free(s);
-	free(conf);
-	free(cmdline);
-}
-
 /*
  * No /etc/kernel/cmdline: kernel-install used /proc/cmdline without the
  * initrd= systemd-boot added; gpupt writes that plus its tokens, and
@@ -154,7 +129,8 @@ static void test_create_from_proc_then_disable(void **state)
 	assert_string_equal(s, ROOT_OPTS " systemd.machine_id=" MID " " TOKENS "\n");
 	free(s);
 	assert_null(read_rel(f, "etc/default/grub.d/gpupt.cfg"));
-	assert_created_journal(f);
+	/* gpupt created /etc/kernel/cmdline, so it is a whole file of gpupt's. */
+	assert_journal_whole(f, "etc/kernel/cmdline");
 	s = calls(f);
 	assert_string_equal(s, REGEN);
 	free(s);
