@@ -23,9 +23,11 @@ void gpupt_strbuf_put(struct gpupt_strbuf *b, const char *s, size_t len)
 		return;
 	room = b->size - b->len - 1;
 	n = len < room ? len : room;
-	memcpy(b->buf + b->len, s, n);
-	b->len += n;
-	b->buf[b->len] = '\0';
+	if (n > 0) { /* with len 0, s may be NULL (a missing file's bytes) */
+		memcpy(b->buf + b->len, s, n);
+		b->len += n;
+		b->buf[b->len] = '\0';
+	}
 	b->overflow = n < len;
 }
 

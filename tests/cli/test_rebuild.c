@@ -46,11 +46,14 @@ static void assert_calls(struct fx *f, const char *want)
 static void test_no_record_rebuilds(void **state)
 {
 	struct fx *f = make_fixture("seed", "debian", NULL);
+	char *record;
 
 	(void)state;
 	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
 	assert_calls(f, "update-initramfs -u -k " K61 "\nupdate-initramfs -u -k " K612 "\nupdate-grub \n");
-	assert_non_null(read_rel(f, RECORD_61));
+	record = read_rel(f, RECORD_61);
+	assert_non_null(record);
+	free(record);
 	free_fixture(f);
 }
 
