@@ -31,6 +31,7 @@
 #include "lib/atomic.h"
 #include "lib/path.h"
 #include "lib/run.h"
+#include "tests/cli/tty_fixture.h"
 
 #define ADDRS "gpupt.addrs=0000:01:00.0=10de:1381,0000:01:00.1=10de:0fbc"
 
@@ -246,30 +247,6 @@ static inline int setup_stdin(void **state)
 	dup2(fd, STDIN_FILENO);
 	close(fd);
 	return 0;
-}
-
-/* stdin becomes a terminal that has answer typed into it; returns the saved stdin. */
-static inline int stdin_from_tty(const char *answer, int *master)
-{
-	int saved = dup(STDIN_FILENO), slave;
-
-	*master = posix_openpt(O_RDWR | O_NOCTTY);
-	assert_true(*master >= 0);
-	assert_int_equal(grantpt(*master), 0);
-	assert_int_equal(unlockpt(*master), 0);
-	slave = open(ptsname(*master), O_RDWR | O_NOCTTY);
-	assert_true(slave >= 0);
-	assert_int_equal(write(*master, answer, strlen(answer)), (ssize_t)strlen(answer));
-	dup2(slave, STDIN_FILENO);
-	close(slave);
-	return saved;
-}
-
-static inline void stdin_restore(int saved, int master)
-{
-	dup2(saved, STDIN_FILENO);
-	close(saved);
-	close(master);
 }
 
 #endif

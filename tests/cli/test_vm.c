@@ -19,6 +19,7 @@
 #include "host/host.h"
 #include "lib/macro.h"
 #include "tests/cli/host_fixture.h"
+#include "tests/cli/tty_fixture.h"
 
 #define FIXTURES "tests/fixtures/host/"
 
@@ -845,30 +846,6 @@ static void test_qm_fails_put_back_fails(void **state)
 }
 
 /* ---- asking first --------------------------------------------------------- */
-
-/* stdin becomes a terminal that has answer typed into it; returns the saved stdin. */
-static int stdin_from_tty(const char *answer, int *master)
-{
-	int saved = dup(STDIN_FILENO), slave;
-
-	*master = posix_openpt(O_RDWR | O_NOCTTY);
-	assert_true(*master >= 0);
-	assert_int_equal(grantpt(*master), 0);
-	assert_int_equal(unlockpt(*master), 0);
-	slave = open(ptsname(*master), O_RDWR | O_NOCTTY);
-	assert_true(slave >= 0);
-	assert_int_equal(write(*master, answer, strlen(answer)), (ssize_t)strlen(answer));
-	dup2(slave, STDIN_FILENO);
-	close(slave);
-	return saved;
-}
-
-static void stdin_restore(int saved, int master)
-{
-	dup2(saved, STDIN_FILENO);
-	close(saved);
-	close(master);
-}
 
 /* Without --yes and without a terminal: refused, exit 2, nothing written. */
 static void test_cmd_no_tty_needs_yes(void **state)
