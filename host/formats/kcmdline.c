@@ -198,10 +198,17 @@ static void collect_cuts(const char *buf, size_t start, size_t stop, size_t end,
 		cuts[j] = c;
 		(*n)++;
 	}
-	/* Two neighbours may both have claimed the separator between them. */
+	/*
+	 * Two neighbours may both have claimed the separator between them: the
+	 * later one then takes the separator after it instead, or three tokens
+	 * at the start would leave a blank behind.
+	 */
 	for (size_t j = 1; j < *n; j++)
-		if (cuts[j].from < cuts[j - 1].to)
+		if (cuts[j].from < cuts[j - 1].to) {
 			cuts[j].from = cuts[j - 1].to;
+			if (cuts[j].to < end)
+				cuts[j].to += sep_len(buf, cuts[j].to, end);
+		}
 }
 
 /*

@@ -160,6 +160,19 @@ static void test_before_init_args(void **state)
 	edit(out, NULL, &add, NULL, back, sizeof(back));
 	assert_string_equal(back, "-- x\n");
 
+	/* Three at the start: the middle one must not leave its blank behind. */
+	{
+		struct gpupt_tokens three = toks("a=1", "b=2", "c=3");
+		bool added3[3];
+
+		edit("-- -- s\n", &three, NULL, added3, out, sizeof(out));
+		assert_string_equal(out, "a=1 b=2 c=3 -- -- s\n");
+		edit(out, NULL, &three, NULL, back, sizeof(back));
+		assert_string_equal(back, "-- -- s\n");
+		edit("a=1 b=2 c=3 x\n", NULL, &three, NULL, back, sizeof(back));
+		assert_string_equal(back, "x\n");
+	}
+
 	/* A "--" inside a value, or glued to a word, is no separator. */
 	edit("a=-- b--\n", &add, NULL, added, out, sizeof(out));
 	assert_string_equal(out, "a=-- b-- iommu=pt gpupt.addrs=0000:01:00\n");
