@@ -56,7 +56,7 @@ BENCH_TARGETS :=
 LIB_SRCS := $(sort $(wildcard lib/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 LIB_A := $(B)/libgpupt.a
-PURE_LIB_SRCS := lib/strbuf.c lib/number.c lib/kernel-cmdline.c
+PURE_LIB_SRCS := lib/strbuf.c lib/number.c lib/kernel-cmdline.c lib/sha256.c
 
 # The selection model and its two sources, pure and fuzzed.
 PARSE_SRCS := $(sort $(wildcard selection/*.c cmdline/*.c conf/*.c))

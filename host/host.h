@@ -29,5 +29,8 @@ int gpupt_cmd_disable(struct gpupt_host *h, int argc, char **argv);
 int gpupt_cmd_rom(struct gpupt_host *h, int argc, char **argv);
 int gpupt_cmd_vm(struct gpupt_host *h, int argc, char **argv);
 int gpupt_cmd_map(struct gpupt_host *h, int argc, char **argv);
+int gpupt_cmd_confirm(struct gpupt_host *h, int argc, char **argv);
+int gpupt_cmd_rollback(struct gpupt_host *h, int argc, char **argv);
+int gpupt_cmd_trial_agent(struct gpupt_host *h, int argc, char **argv);
 
 #endif

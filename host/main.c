@@ -17,6 +17,7 @@
  * global option that follows the command. */
 static const char *const rom_values[] = { "file", NULL };
 static const char *const vm_values[] = { "bios", "mapping", NULL };
+static const char *const enable_values[] = { "health-cmd", NULL };
 
 static const struct gpupt_command {
 	const char *name;
@@ -31,13 +32,17 @@ static const struct gpupt_command {
 	  NULL, "" },
 	{ "status", gpupt_cmd_status, "configured vs in effect vs bound now; is a reboot pending?", NULL, "" },
 	{ "enable", gpupt_cmd_enable,
-	  "select devices for vfio-pci at every boot (conf, kernel command line, initramfs)", NULL, "" },
+	  "select devices for vfio-pci at every boot (conf, kernel command line, initramfs)", enable_values,
+	  "" },
+	{ "confirm", gpupt_cmd_confirm, "make the pending trial boot's settings the default", NULL, "" },
+	{ "rollback", gpupt_cmd_rollback, "end the pending trial boot; reboot into the old settings", NULL, "" },
 	{ "disable", gpupt_cmd_disable, "take back exactly what enable added", NULL, "" },
 	{ "rom", gpupt_cmd_rom, "does the GPU's option ROM have an EFI image (UEFI/OVMF boot screen)?",
 	  rom_values, "f" },
 	{ "vm", gpupt_cmd_vm, "set up a Proxmox VM to get the GPU (hostpci, q35, OVMF), checked first",
 	  vm_values, "" },
 	{ "map", gpupt_cmd_map, "this node's entries of a Proxmox VE cluster PCI mapping (pci.cfg)", NULL, "" },
+	{ "trial-agent", gpupt_cmd_trial_agent, "the trial boot's check (run by gpupt-trial.service)", NULL, "" },
 };
 
 static void list_commands(FILE *f)
@@ -67,8 +72,10 @@ static int usage(FILE *f, int status)
 	      "Example: pass the GPU at 01:00 through, with its audio function\n"
 	      "  gpupt list            find the card: 0000:01:00.0 VGA and 0000:01:00.1 audio\n"
 	      "  gpupt check           fix every FAIL it reports first\n"
-	      "  gpupt enable 01:00    select every function of slot 01:00, then reboot\n"
-	      "  gpupt status          after the reboot: both functions on vfio-pci?\n"
+	      "  gpupt enable 01:00    select every function of slot 01:00, then reboot: the\n"
+	      "                        new settings boot once, as a trial that confirms itself\n"
+	      "                        or falls back to the old ones within 10 minutes\n"
+	      "  gpupt status          after the reboot: trial confirmed, functions on vfio-pci?\n"
 	      "  gpupt disable         undo it all (then reboot)\n"
 	      "\n"
 	      "Host does not come up right?  At the boot menu, add gpupt.off to the kernel\n"

@@ -26,6 +26,7 @@
 #include "host/model/pvemapping.h"
 #include "host/model/safety.h"
 #include "host/model/select.h"
+#include "host/model/trial.h"
 #include "lib/json.h"
 #include "lib/macro.h"
 #include "lib/msg.h"
@@ -202,6 +203,30 @@ static void check_loader(struct check_ctx *c)
 		       " or systemd-boot with kernel-install",
 		       "none of GRUB (/etc/default/grub), proxmox-boot-tool (/etc/kernel/proxmox-boot-uuids)"
 		       " or systemd-boot installed by bootctl (EFI/systemd/ on the ESP) found");
+}
+
+/* Can a trial boot (gpupt enable's default) fall back by itself here? */
+static void check_oneshot(struct check_ctx *c)
+{
+	const struct gpupt_bootloader *b = gpupt_bootloader_detect(c->h->rootfd);
+	bool watchdog = gpupt_path_exists(c->h->rootfd, "dev/watchdog");
+	struct gpupt_oneshot o;
+
+	if (!b)
+		return;
+	gpupt_oneshot_probe(c->h, b, &o);
+	if (o.kind == GPUPT_ONESHOT_GUARANTEED)
+		report(c, PASS, "trial boot", NULL, "one-shot guaranteed: %s; a panic falls back (panic=10); %s", o.why,
+		       watchdog ? "/dev/watchdog catches a hang once the trial's check runs"
+				: "no /dev/watchdog: a hang needs a power cycle");
+	else if (o.kind == GPUPT_ONESHOT_LATE)
+		report(c, WARN, "trial boot",
+		       "`gpupt enable --trial` takes that risk (keep a console at hand), or put /boot/grub on "
+		       "a plain partition GRUB can write (ext4 without LVM or RAID)",
+		       "one-shot not guaranteed: %s", o.why);
+	else
+		report(c, WARN, "trial boot", "`gpupt enable --no-trial`, with a console at hand",
+		       "no trial boot: %s", o.why);
 }
 
 /* Append " name" to a list in buf. */
@@ -563,6 +588,7 @@ static const struct {
 	{ check_interrupt_remapping },
 	{ check_boot_mode },
 	{ check_loader },
+	{ check_oneshot },
 	{ check_modules },
 	{ check_gpus },
 	{ check_groups },

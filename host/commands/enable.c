@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "conf/conf.h"
@@ -30,11 +31,13 @@
 #include "host/model/platform.h"
 #include "host/model/safety.h"
 #include "host/model/select.h"
+#include "host/model/trial.h"
 #include "lib/atomic.h"
 #include "lib/diff.h"
 #include "lib/json.h"
 #include "lib/macro.h"
 #include "lib/msg.h"
+#include "lib/number.h"
 #include "lib/path.h"
 #include "lib/run.h"
 
@@ -42,6 +45,9 @@
 
 struct opts {
 	bool dry_run, yes, force, grub_in_place, unsafe_interrupts;
+	bool no_trial, from_trial; /* from_trial: run by `gpupt confirm` */
+	unsigned trial_minutes;	   /* --trial=MINUTES; 0: not given */
+	const char *health_cmd;
 };
 
 /* The tokens enable wants on the kernel command line, with their storage. */
@@ -63,6 +69,7 @@ struct run_ctx {
 	struct gpupt_kinstall_conf ki; /* what those commands read instead of /etc/kernel */
 	const struct gpupt_initramfs_gen *gen;
 	struct gpupt_images *images; /* which images to rebuild; NULL: all (gen->argv) */
+	const struct gpupt_trial *trial; /* the trial being set up, for --json */
 };
 
 /* ---- planning enable ---- */
@@ -680,6 +687,16 @@ static void print_summary_json(struct run_ctx *c, bool changed)
 			gpupt_json_str(&j, c->plan.c[i].path);
 	gpupt_json_end_array(&j);
 	gpupt_json_kv_str(&j, "diff", diff);
+	if (c->trial) {
+		gpupt_json_key(&j, "trial");
+		gpupt_json_begin_object(&j);
+		gpupt_json_kv_int(&j, "id", c->trial->id);
+		gpupt_json_kv_int(&j, "minutes", c->trial->minutes);
+		gpupt_json_kv_str(&j, "loader", c->trial->loader);
+		gpupt_json_kv_str(&j, "entry", c->trial->entry[0] ? c->trial->entry : NULL);
+		gpupt_json_kv_bool(&j, "oneshot_guaranteed", !c->trial->oneshot_late);
+		gpupt_json_end_object(&j);
+	}
 	gpupt_json_end_object(&j);
 	gpupt_json_finish(&j);
 	free(diff);
@@ -757,7 +774,258 @@ static int carry_out(struct run_ctx *c)
 	return 0;
 }
 
+/* ---- the trial boot ---- */
+
+/* A pending trial must end (confirm, rollback) before another change. */
+static int refuse_if_trial_pending(struct run_ctx *c)
+{
+	struct gpupt_trial t;
+
+	if (c->o.from_trial)
+		return 0;
+	if (gpupt_trial_load(c->h->rootfd, &t, c->h->err) < 0)
+		return 1;
+	if (t.state != GPUPT_TRIAL_PENDING)
+		return 0;
+	gpupt_msg(c->h->err,
+		  "a trial boot is pending (/%s, started %lld): end it first with `gpupt confirm` "
+		  "or `gpupt rollback --no-reboot`; nothing was written\n",
+		  GPUPT_TRIAL_PATH, t.id);
+	return 1;
+}
+
+/* disable ends a pending trial first: its entry goes, the old default stays. */
+static int cancel_trial(struct run_ctx *c)
+{
+	struct gpupt_trial *t = calloc(1, sizeof(*t));
+	int r = t ? gpupt_trial_load(c->h->rootfd, t, c->h->err) : -ENOMEM;
+
+	if (r == 0 && t->state == GPUPT_TRIAL_PENDING) {
+		if (c->o.dry_run)
+			fprintf(c->h->out, "would end the pending trial of %lld and remove its entry from /%s\n",
+				t->id, t->entry);
+		else
+			r = gpupt_trial_end(c->h, t, GPUPT_TRIAL_ROLLED_BACK, "cancelled by gpupt disable");
+		if (r == 0 && !c->o.dry_run)
+			gpupt_msg(c->h->out, "disable: the pending trial of %lld is cancelled; its entry is gone\n",
+				  t->id);
+	}
+	free(t);
+	return r;
+}
+
+/* The trial's command-line tokens: enable's, panic=10 and the marker. */
+static int trial_tokens(const struct want *w, long long id, char *out, size_t size)
+{
+	size_t n = 0;
+	int m;
+
+	for (size_t i = 0; i < w->t.n; i++) {
+		m = snprintf(out + n, size - n, "%s ", w->t.tok[i]);
+		if (m < 0 || (size_t)m >= size - n)
+			return -ENOSPC;
+		n += (size_t)m;
+	}
+	m = snprintf(out + n, size - n, GPUPT_TRIAL_PANIC " " GPUPT_TRIAL_MARKER "=%lld", id);
+	return m < 0 || (size_t)m >= size - n ? -ENOSPC : 0;
+}
+
+static void trial_fill(struct run_ctx *c, const struct gpupt_oneshot *o, const struct gpupt_devlist *l,
+		       const struct gpupt_selection *s, char **sels, int n_sels, struct gpupt_trial *t)
+{
+	t->state = GPUPT_TRIAL_PENDING;
+	t->id = t->changed = (long long)time(NULL);
+	t->minutes = c->o.trial_minutes ? c->o.trial_minutes : GPUPT_TRIAL_DEFAULT_MINUTES;
+	snprintf(t->loader, sizeof(t->loader), "%s", o->loader);
+	t->oneshot_late = o->kind == GPUPT_ONESHOT_LATE;
+	t->grub_in_place = c->o.grub_in_place;
+	t->unsafe_interrupts = c->o.unsafe_interrupts;
+	t->force = c->o.force;
+	for (int i = 0; i < n_sels && t->n_sel < GPUPT_TRIAL_MAX_SEL; i++)
+		snprintf(t->sel[t->n_sel++], GPUPT_TRIAL_NAME, "%s", sels[i]);
+	snprintf(t->health_cmd, sizeof(t->health_cmd), "%s", c->o.health_cmd ? c->o.health_cmd : "");
+	gpupt_trial_snapshot(c->h, l, s, t);
+}
+
+/*
+ * The trial kernel's image must carry gpupt-bind: the command line selects
+ * the devices, and /etc/gpupt.conf does not change until the confirm.  Only
+ * an image that would not bind so is rebuilt (from the unchanged files).
+ */
+static int trial_images(struct run_ctx *c, const char *tokens)
+{
+	struct gpupt_image_next n = { tokens, NULL, 0 };
+	char *disk = NULL;
+	size_t len;
+	int r = 0;
+
+	if (!c->gen)
+		return 0;
+	if (!images_may_skip(c))
+		return run_regen(c, c->gen->argv);
+	c->images = malloc(sizeof(*c->images));
+	if (!c->images)
+		return -ENOMEM;
+	if (gpupt_read_file_alloc(c->h->rootfd, GPUPT_CONF_PATH, GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &disk, &len) == 0) {
+		n.conf = disk;
+		n.conf_len = len;
+	}
+	gpupt_images_check(c->h->rootfd, &n, c->images);
+	free(disk);
+	for (size_t i = 0; i < c->images->n && r == 0; i++) {
+		const char *argv[5];
+
+		image_argv(&c->images->k[i], argv);
+		if (c->images->k[i].rebuild)
+			r = run_regen(c, argv);
+	}
+	return r;
+}
+
+static void print_trial_intro(struct run_ctx *c, const struct gpupt_oneshot *o, const struct gpupt_trial *t,
+			      const char *tokens)
+{
+	FILE *f = c->h->out;
+
+	fprintf(f, "trial boot: the next boot, once, uses a copy of the default entry with: %s\n", tokens);
+	fprintf(f, "  one-shot: %s\n", o->why);
+	fprintf(f,
+		"  gpupt-trial.service then checks, within %u minutes of the boot: the selected devices on "
+		"%s, no other device's driver changed, %s%s%s, multi-user.target reached%s%s; all well: it "
+		"confirms by itself, else it reboots into the old settings\n",
+		t->minutes, t->n_want ? t->want[0].driver : GPUPT_DEFAULT_DRIVER, t->route[0] ? t->route : "",
+		t->route[0] ? " (the default route's interface) up" : "no default route to check",
+		"", t->health_cmd[0] ? ", `sh -c` of: " : "", t->health_cmd);
+	fprintf(f, "  on confirm, gpupt makes these changes the default:\n");
+}
+
+static int write_trial(struct run_ctx *c, const struct gpupt_oneshot *o, struct gpupt_trial *t, const char *tokens)
+{
+	int r = trial_images(c, tokens);
+
+	if (r == 0)
+		r = gpupt_trial_entry_write(c->h, o, tokens, t->entry, sizeof(t->entry));
+	if (r == 0 && (r = gpupt_trial_save(c->h->rootfd, t)) < 0)
+		gpupt_msg(c->h->err, "cannot write /%s: %s\n", GPUPT_TRIAL_PATH, strerror(-r));
+	if (r == 0 && (r = gpupt_trial_oneshot_set(c->h, t)) < 0) {
+		gpupt_trial_entry_remove(c->h, t);
+		gpupt_file_remove(c->h->rootfd, GPUPT_TRIAL_PATH);
+	}
+	if (r < 0 && t->entry[0])
+		gpupt_trial_entry_remove(c->h, t);
+	return r;
+}
+
+static void print_trial_done(struct run_ctx *c, const struct gpupt_trial *t)
+{
+	if (c->h->json) {
+		print_summary_json(c, true);
+		return;
+	}
+	gpupt_msg(c->h->out,
+		  "trial boot ready (entry in /%s); reboot now. Within %u minutes of the boot the "
+		  "trial confirms itself or reboots into the old settings; `gpupt status` shows it, "
+		  "`gpupt confirm` and `gpupt rollback` end it by hand\n",
+		  t->entry, t->minutes);
+}
+
+static int start_trial(struct run_ctx *c, const struct gpupt_devlist *l, const struct gpupt_selection *s,
+		       const struct want *w, char **sels, int n_sels)
+{
+	struct gpupt_trial *t = calloc(1, sizeof(*t));
+	struct gpupt_lock lock = { -1 };
+	struct gpupt_oneshot o;
+	char tokens[GPUPT_CMDLINE_MAX];
+	int r, status = 1;
+
+	if (!t)
+		return 1;
+	gpupt_oneshot_probe(c->h, c->boot, &o);
+	if (o.kind == GPUPT_ONESHOT_NONE) {
+		gpupt_msg(c->h->err,
+			  "no trial boot here: %s; add --no-trial to make the new settings the default at "
+			  "once (there is then no automatic way back: keep a console at hand); nothing was "
+			  "written\n",
+			  o.why);
+		goto out;
+	}
+	if (o.kind == GPUPT_ONESHOT_LATE && !c->o.trial_minutes) {
+		gpupt_msg(c->h->err,
+			  "a one-shot boot is not guaranteed here: %s. Add --trial to take that risk (a "
+			  "console then ends a boot loop: pick the default entry in GRUB's menu), or "
+			  "--no-trial to make the new settings the default at once; nothing was written\n",
+			  o.why);
+		status = 2;
+		goto out;
+	}
+	if (!plan_changes_anything(&c->plan)) {
+		status = carry_out(c);
+		goto out;
+	}
+	trial_fill(c, &o, l, s, sels, n_sels, t);
+	c->trial = t;
+	if (trial_tokens(w, t->id, tokens, sizeof(tokens)) < 0)
+		goto out;
+	if (c->o.dry_run || !c->h->json)
+		print_trial_intro(c, &o, t, tokens);
+	if (c->o.dry_run) {
+		status = carry_out(c);
+		goto out;
+	}
+	if (check_root_mounts(c) < 0)
+		goto out;
+	r = confirm(c);
+	if (r < 0) {
+		status = r == -EPERM ? 2 : 1;
+		goto out;
+	}
+	r = gpupt_lock_take(c->h->rootfd, c->command, c->h->err, &lock);
+	if (r == 0)
+		r = check_unchanged(c);
+	if (r == 0)
+		r = write_trial(c, &o, t, tokens);
+	gpupt_lock_release(&lock);
+	if (r == 0)
+		print_trial_done(c, t);
+	status = r == 0 ? 0 : 1;
+out:
+	c->trial = NULL;
+	free(t);
+	return status;
+}
+
 /* ---- options and the two commands ---- */
+
+/* --trial's MINUTES: 1 to 1440; none given means the default. */
+static int parse_minutes(struct run_ctx *c, const char *arg)
+{
+	unsigned long m = GPUPT_TRIAL_DEFAULT_MINUTES;
+
+	if (arg && (gpupt_parse_ulong(arg, strlen(arg), &m) < 0 || m < 1 || m > 1440)) {
+		fprintf(c->h->err, "gpupt enable: --trial=%s: give the deadline in minutes, 1 to 1440 (default %d)\n",
+			arg, GPUPT_TRIAL_DEFAULT_MINUTES);
+		return -EINVAL;
+	}
+	c->o.trial_minutes = (unsigned)m;
+	return 0;
+}
+
+static int check_trial_opts(struct run_ctx *c, bool enable)
+{
+	if (!enable)
+		return 0;
+	if (c->o.no_trial && !c->o.from_trial && (c->o.trial_minutes || c->o.health_cmd)) {
+		fprintf(c->h->err, "gpupt enable: --no-trial cannot go with --trial or --health-cmd\n");
+		return -EINVAL;
+	}
+	if (c->o.health_cmd && (!c->o.health_cmd[0] || !gpupt_trial_text_ok(c->o.health_cmd))) {
+		fprintf(c->h->err, "gpupt enable: --health-cmd: give one line of shell command, "
+				   "shorter than %d bytes, without control characters\n",
+			GPUPT_TRIAL_TEXT);
+		return -EINVAL;
+	}
+	return 0;
+}
 
 static int parse_opts(struct run_ctx *c, int argc, char **argv, bool enable)
 {
@@ -767,6 +1035,10 @@ static int parse_opts(struct run_ctx *c, int argc, char **argv, bool enable)
 		{ "force", no_argument, NULL, 'f' },
 		{ "grub-in-place", no_argument, NULL, 'g' },
 		{ "allow-unsafe-interrupts", no_argument, NULL, 'u' },
+		{ "trial", optional_argument, NULL, 't' },
+		{ "no-trial", no_argument, NULL, 'T' },
+		{ "health-cmd", required_argument, NULL, 'H' },
+		{ "from-trial", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -791,6 +1063,19 @@ static int parse_opts(struct run_ctx *c, int argc, char **argv, bool enable)
 		case 'u':
 			c->o.unsafe_interrupts = enable;
 			break;
+		case 't':
+			if (parse_minutes(c, optarg) < 0)
+				return -EINVAL;
+			break;
+		case 'T':
+			c->o.no_trial = true;
+			break;
+		case 'H':
+			c->o.health_cmd = optarg;
+			break;
+		case 'F':
+			c->o.from_trial = c->o.no_trial = true;
+			break;
 		case 'h':
 			return 1;
 		default:
@@ -798,13 +1083,13 @@ static int parse_opts(struct run_ctx *c, int argc, char **argv, bool enable)
 				c->command, argv[optind - 1], c->command);
 			return -EINVAL;
 		}
-		if (!enable && (opt == 'f' || opt == 'g' || opt == 'u')) {
+		if (!enable && strchr("fgutTHF", opt)) {
 			fprintf(c->h->err, "gpupt disable: \"%s\" is an option of enable only\n",
 				argv[optind - 1]);
 			return -EINVAL;
 		}
 	}
-	return 0;
+	return check_trial_opts(c, enable);
 }
 
 static void enable_usage(FILE *f)
@@ -816,7 +1101,13 @@ static void enable_usage(FILE *f)
 	      "  -y, --yes                     do not ask (needed without a terminal)\n"
 	      "      --force                   go on although the safety check refuses\n"
 	      "      --grub-in-place           edit /etc/default/grub instead of a drop-in\n"
-	      "      --allow-unsafe-interrupts vfio without interrupt remapping (insecure)\n",
+	      "      --allow-unsafe-interrupts vfio without interrupt remapping (insecure)\n"
+	      "      --trial[=MINUTES]         boot the new settings once; gpupt-trial.service\n"
+	      "                                confirms them within MINUTES (default 10) or\n"
+	      "                                reboots into the old ones (the default where the\n"
+	      "                                boot loader guarantees a one-shot boot)\n"
+	      "      --no-trial                make the new settings the default at once\n"
+	      "      --health-cmd CMD          the trial also needs `sh -c CMD` to exit 0\n",
 	      f);
 }
 
@@ -1000,6 +1291,9 @@ int gpupt_cmd_enable(struct gpupt_host *h, int argc, char **argv)
 	status = enable_checks(c, &l, s);
 	if (status)
 		goto out;
+	status = refuse_if_trial_pending(c);
+	if (status)
+		goto out;
 	status = 1;
 	if (load_common(c) < 0)
 		goto out;
@@ -1017,7 +1311,10 @@ int gpupt_cmd_enable(struct gpupt_host *h, int argc, char **argv)
 		goto out;
 	}
 	mark_hand_edits(c);
-	status = carry_out(c);
+	if (c->o.no_trial)
+		status = carry_out(c);
+	else
+		status = start_trial(c, &l, s, w, argv + optind, argc - optind);
 out:
 	if (c) {
 		gpupt_plan_free(&c->plan);
@@ -1047,6 +1344,8 @@ int gpupt_cmd_disable(struct gpupt_host *h, int argc, char **argv)
 		status = r > 0 ? 0 : 2;
 		goto out;
 	}
+	if (cancel_trial(c) < 0)
+		goto out;
 	if (load_common(c) < 0)
 		goto out;
 	if (c->journal.n == 0) {

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "conf/conf.h"
@@ -28,6 +29,7 @@
 #include "host/model/devices.h"
 #include "host/model/images.h"
 #include "host/model/select.h"
+#include "host/model/trial.h"
 #include "lib/json.h"
 #include "lib/macro.h"
 #include "lib/msg.h"
@@ -44,6 +46,8 @@ struct status_ctx {
 	char pending[512];	/* files changed since boot, "" none */
 	bool conf_changed;	/* /etc/gpupt.conf is one of them */
 	char stale_initrd[160]; /* initramfs older than /etc/gpupt.conf, "" none */
+	struct gpupt_trial trial;
+	bool in_trial; /* this boot is the trial's */
 	int problems;
 };
 
@@ -366,6 +370,67 @@ static void print_devices(struct status_ctx *c)
 		      c->h->out);
 }
 
+static void format_time(long long t, char *buf, size_t size)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!gmtime_r(&tt, &tm) || strftime(buf, size, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+		snprintf(buf, size, "%lld", t);
+}
+
+static void print_trial(struct status_ctx *c)
+{
+	const struct gpupt_trial *t = &c->trial;
+	char when[40];
+
+	if (t->state == GPUPT_TRIAL_NONE)
+		return;
+	format_time(t->id, when, sizeof(when));
+	if (t->state == GPUPT_TRIAL_PENDING) {
+		fprintf(c->h->out, "Trial boot: pending (set up %s, entry in /%s, deadline %u minutes after its boot); %s\n",
+			when, t->entry, t->minutes,
+			c->in_trial ? "this is the trial boot: gpupt-trial.service confirms it or rolls it back"
+				    : "reboot to start it, or `gpupt rollback --no-reboot` to cancel it");
+		c->problems++;
+	} else {
+		fprintf(c->h->out, "Trial boot: the trial of %s %s: %s\n", when,
+			t->state == GPUPT_TRIAL_CONFIRMED ? "was confirmed" : "rolled back", t->reason);
+	}
+	for (size_t i = 0; i < t->n_result; i++)
+		fprintf(c->h->out, "  %s\n", t->result[i]);
+}
+
+static void json_trial(struct status_ctx *c, struct gpupt_json *j)
+{
+	const struct gpupt_trial *t = &c->trial;
+	char when[40];
+
+	gpupt_json_key(j, "trial");
+	if (t->state == GPUPT_TRIAL_NONE) {
+		gpupt_json_null(j);
+		return;
+	}
+	format_time(t->id, when, sizeof(when));
+	gpupt_json_begin_object(j);
+	gpupt_json_kv_str(j, "state", gpupt_trial_state_name(t->state));
+	gpupt_json_kv_int(j, "id", t->id);
+	gpupt_json_kv_str(j, "started", when);
+	gpupt_json_kv_int(j, "minutes", t->minutes);
+	gpupt_json_kv_str(j, "loader", t->loader);
+	gpupt_json_kv_str(j, "entry", t->entry);
+	gpupt_json_kv_bool(j, "oneshot_guaranteed", !t->oneshot_late);
+	gpupt_json_kv_bool(j, "this_boot", c->in_trial);
+	gpupt_json_key(j, "results");
+	gpupt_json_begin_array(j);
+	for (size_t i = 0; i < t->n_result; i++)
+		gpupt_json_str(j, t->result[i]);
+	gpupt_json_end_array(j);
+	gpupt_json_kv_str(j, "reason", t->reason[0] ? t->reason : NULL);
+	gpupt_json_end_object(j);
+	c->problems += t->state == GPUPT_TRIAL_PENDING;
+}
+
 static void print_text(struct status_ctx *c)
 {
 	FILE *f = c->h->out;
@@ -378,6 +443,7 @@ static void print_text(struct status_ctx *c)
 	} else {
 		fputs("Reboot pending: no\n", f);
 	}
+	print_trial(c);
 	if (c->stale_initrd[0]) {
 		fprintf(f,
 			"Initramfs: %s is older than /etc/gpupt.conf and boots with the old"
@@ -443,6 +509,7 @@ static int print_json(struct status_ctx *c)
 	gpupt_json_kv_str(&j, "stale_initramfs", c->stale_initrd[0] ? c->stale_initrd : NULL);
 	c->problems += c->stale_initrd[0] != '\0';
 	json_unmatched(c, &j);
+	json_trial(c, &j);
 	gpupt_json_key(&j, "devices");
 	gpupt_json_begin_array(&j);
 	for (size_t i = 0; i < c->l.n; i++)
@@ -460,10 +527,10 @@ static int status_usage(FILE *f, int status)
 	      "What is configured (/etc/gpupt.conf), what the kernel command line in effect\n"
 	      "selects (gpupt.*), and what each selected device is bound to now, with the\n"
 	      "reason when it is not on its target driver (from gpupt's kernel log lines).\n"
-	      "Says when a reboot is pending.\n"
+	      "Says when a reboot is pending, and how the last trial boot went.\n"
 	      "\n"
 	      "Exit status: 0 everything as configured; 1 a device is not on its target\n"
-	      "driver, a configured device is missing, or a reboot is pending.\n",
+	      "driver, a configured device is missing, a reboot or a trial boot is pending.\n",
 	      f);
 	return status;
 }
@@ -492,6 +559,9 @@ int gpupt_cmd_status(struct gpupt_host *h, int argc, char **argv)
 	}
 	if (gpupt_config_load(h, &c->conf, &c->cmdline, &c->merged, h->err) < 0)
 		goto out;
+	if (gpupt_trial_load(h->rootfd, &c->trial, h->err) < 0)
+		c->problems++;
+	c->in_trial = c->trial.state == GPUPT_TRIAL_PENDING && gpupt_trial_booted(h->rootfd) == c->trial.id;
 	find_pending(c);
 	find_stale_initrd(c);
 	read_kmsg(c);

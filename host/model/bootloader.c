@@ -323,16 +323,23 @@ static bool has_systemd_boot_efi(int rootfd, const char *dir)
  * firmware's first boot entry.  The package merely installed next to GRUB
  * (no systemd-boot on the ESP) leaves GRUB in charge.
  */
+const char *gpupt_bootloader_esp(int rootfd)
+{
+	static const char *const esps[] = { "efi", "boot", "boot/efi" };
+	char dir[32];
+
+	for (size_t i = 0; i < ARRAY_SIZE(esps); i++) {
+		snprintf(dir, sizeof(dir), "%s/EFI/systemd", esps[i]);
+		if (has_systemd_boot_efi(rootfd, dir))
+			return esps[i];
+	}
+	return NULL;
+}
+
 static bool detect_kernel_install(int rootfd)
 {
-	static const char *const esp_dirs[] = { "efi/EFI/systemd", "boot/EFI/systemd", "boot/efi/EFI/systemd" };
-
-	if (!exists(rootfd, "etc/kernel/postinst.d/zz-systemd-boot") || !exists(rootfd, "usr/bin/bootctl"))
-		return false;
-	for (size_t i = 0; i < ARRAY_SIZE(esp_dirs); i++)
-		if (has_systemd_boot_efi(rootfd, esp_dirs[i]))
-			return true;
-	return false;
+	return exists(rootfd, "etc/kernel/postinst.d/zz-systemd-boot") && exists(rootfd, "usr/bin/bootctl") &&
+	       gpupt_bootloader_esp(rootfd) != NULL;
 }
 
 static const char *const pbt_refresh[] = { "proxmox-boot-tool", "refresh", NULL };

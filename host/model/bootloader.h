@@ -80,6 +80,12 @@ bool gpupt_bootloader_is_kernel_install(const struct gpupt_bootloader *b);
  */
 int gpupt_bootloader_kinstall_seed(int rootfd, char **seed, const char **from);
 
+/*
+ * The ESP that holds systemd-boot (EFI/systemd/systemd-boot*.efi), where
+ * bootctl looks: "efi", "boot" or "boot/efi"; NULL when none does.
+ */
+const char *gpupt_bootloader_esp(int rootfd);
+
 /* The boot loader of the host below rootfd, or NULL when none is known. */
 const struct gpupt_bootloader *gpupt_bootloader_detect(int rootfd);
 

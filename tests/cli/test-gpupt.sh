@@ -30,7 +30,7 @@ expect() {
 sh "$here/devroot.sh" seed "$tmp/root" || { echo "cannot build the fixture root"; exit 1; }
 R=$tmp/root
 
-expect help 0 "  gpupt enable 01:00    select every function of slot 01:00, then reboot" "$gpupt" --help
+expect help 0 "  gpupt enable 01:00    select every function of slot 01:00, then reboot: the" "$gpupt" --help
 expect help-commands 0 "  list      show the GPUs, all functions of their slots, drivers, IOMMU groups" "$gpupt" -h
 # The one version, from VERSION at the top of the tree.
 expect version 0 "gpupt $(cat "$here/../../../VERSION")" "$gpupt" --version
@@ -49,7 +49,7 @@ expect status 0 "Reboot pending: no" "$gpupt" --root "$R" --verbose status
 expect status-help 0 "Usage: gpupt [--root DIR] [--json] status" "$gpupt" status --help
 
 # The global options may follow the command too, as systemctl takes them.
-expect root-after-command 0 "would run: chroot $R update-grub" "$gpupt" enable --root "$R" --dry-run 01:00
+expect root-after-command 0 "would run: chroot $R update-grub" "$gpupt" enable --root "$R" --dry-run --no-trial 01:00
 expect root-equals-after 0 "IOMMU group 2: 0000:00:02.0 [8086:3e92] i915" "$gpupt" list --root="$R"
 expect verbose-after 0 "IOMMU group 13: 0000:02:00.0 [144d:a808] nvme" "$gpupt" list --root "$R" --verbose
 expect root-after-no-arg 2 "gpupt: --root needs a directory" "$gpupt" list --root

@@ -66,7 +66,7 @@ static void test_export_in_place(void **state)
 	char *orig = slurp_fixture("grub-export.default"), *s;
 
 	(void)state;
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "--grub-in-place", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "--grub-in-place", "01:00"), 0);
 	s = read_rel(f, "etc/default/grub");
 	assert_non_null(strstr(s, "\nGRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\n"));
 	assert_non_null(strstr(s, "\tGRUB_CMDLINE_LINUX_DEFAULT=\"quiet splash " TOKENS "\"\n"));
@@ -89,7 +89,7 @@ static void test_export_decides_user_tokens(void **state)
 	(void)state;
 	put(f, "etc/default/grub", "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet iommu=pt\"\n"
 	    "export GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\n");
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 0);
 	assert_file(f, "etc/default/grub.d/gpupt.cfg",
 		    "# Written by `gpupt enable`; `gpupt disable` removes it.\n"
 		    "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT " TOKENS "\"\n");
@@ -105,7 +105,7 @@ static void test_substitution_refused_in_place(void **state)
 
 	(void)state;
 	put(f, "etc/default/grub", grub);
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "--grub-in-place", "01:00"), 1);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "--grub-in-place", "01:00"), 1);
 	assert_non_null(strstr(f->err, "gpupt: /etc/default/grub: GRUB_CMDLINE_LINUX_DEFAULT holds a"
 				       " command substitution ($(...) or `...`):"));
 	assert_non_null(strstr(f->err, "leave out --grub-in-place to use the drop-in"
@@ -113,7 +113,7 @@ static void test_substitution_refused_in_place(void **state)
 	assert_null(strstr(f->out, "done"));
 	assert_untouched(f, "etc/default/grub", grub);
 
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 0);
 	assert_file(f, "etc/default/grub", grub);
 	assert_file(f, "etc/default/grub.d/gpupt.cfg",
 		    "# Written by `gpupt enable`; `gpupt disable` removes it.\n"
@@ -130,14 +130,14 @@ static void test_later_file_replaces_value(void **state)
 
 	(void)state;
 	put(f, "etc/default/grub.d/zz-local.cfg", later);
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 1);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 1);
 	assert_non_null(strstr(f->err, "gpupt: /etc/default/grub.d/zz-local.cfg sets"
 				       " GRUB_CMDLINE_LINUX_DEFAULT (or GRUB_CMDLINE_LINUX) again after"
 				       " gpupt's change, so update-grub would leave out the tokens"));
 	assert_null(strstr(f->out, "done"));
 	assert_untouched(f, "etc/default/grub", grub);
 	/* In place too: the later file wins over /etc/default/grub. */
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "--grub-in-place", "01:00"), 1);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "--grub-in-place", "01:00"), 1);
 	assert_non_null(strstr(f->err, "gpupt: /etc/default/grub.d/zz-local.cfg sets"));
 	assert_untouched(f, "etc/default/grub", grub);
 	assert_file(f, "etc/default/grub.d/zz-local.cfg", later);
@@ -145,7 +145,7 @@ static void test_later_file_replaces_value(void **state)
 	/* One that adds to the value, or a $(...) that keeps what was there, is fine. */
 	put(f, "etc/default/grub.d/zz-local.cfg",
 	    "export GRUB_CMDLINE_LINUX_DEFAULT=\"${GRUB_CMDLINE_LINUX_DEFAULT} $(cat /etc/x)\"\n");
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 0);
 	assert_non_null(strstr(f->out, "done; reboot"));
 	free(grub);
 	free_fixture(f);
@@ -158,11 +158,11 @@ static void test_later_file_and_earlier_dropin(void **state)
 	char *grub = read_rel(f, "etc/default/grub");
 
 	(void)state;
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 0);
 	/* aa-local.cfg replaces the value before gpupt.cfg adds to it: fine with the drop-in ... */
 	put(f, "etc/default/grub.d/aa-local.cfg", "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\n");
 	/* ... but in place, the drop-in goes and /etc/default/grub's value is replaced. */
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "--grub-in-place", "01:00"), 1);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "--grub-in-place", "01:00"), 1);
 	assert_non_null(strstr(f->err, "gpupt: /etc/default/grub.d/aa-local.cfg sets"));
 	assert_file(f, "etc/default/grub", grub);
 	assert_true(gpupt_path_exists(f->h.rootfd, "etc/default/grub.d/gpupt.cfg"));
@@ -182,7 +182,7 @@ static void test_kernel_cmdline_first_line(void **state)
 
 	(void)state;
 	put(f, "etc/kernel/cmdline", commented);
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 1);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 1);
 	assert_non_null(strstr(f->err, "gpupt: /etc/kernel/cmdline: its first line is a comment, but"
 				       " proxmox-boot-tool takes the first line as the kernel command"
 				       " line as it stands"));
@@ -190,7 +190,7 @@ static void test_kernel_cmdline_first_line(void **state)
 	assert_untouched(f, "etc/kernel/cmdline", commented);
 
 	put(f, "etc/kernel/cmdline", after);
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 0);
 	assert_file(f, "etc/kernel/cmdline", "root=ZFS=rpool/ROOT/pve-1 boot=zfs " TOKENS
 		    "\n# managed by ansible\n");
 	assert_int_equal(RUN(f, gpupt_cmd_disable, "disable", "--yes"), 0);

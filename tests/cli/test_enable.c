@@ -22,7 +22,7 @@ static void test_dry_run_touches_nothing(void **state)
 	char *before = snapshot(f, NULL), want[1024];
 
 	(void)state;
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--dry-run", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--dry-run", "01:00"), 0);
 	assert_snapshot(f, before, NULL);
 	assert_null(calls(f));
 	assert_non_null(strstr(f->out, "--- /dev/null\n+++ b/etc/default/grub.d/gpupt.cfg\n"));
@@ -47,7 +47,7 @@ static void test_enable_twice_then_disable(void **state)
 	char *before = snapshot(f, NULL), *after_enable, *s;
 
 	(void)state;
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 0);
 	s = read_rel(f, "etc/default/grub.d/gpupt.cfg");
 	assert_string_equal(s, "# Written by `gpupt enable`; `gpupt disable` removes it.\n"
 			       "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT "
@@ -64,7 +64,7 @@ static void test_enable_twice_then_disable(void **state)
 
 	/* Second time: nothing written, nothing run. */
 	after_enable = snapshot(f, NULL);
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 0);
 	assert_non_null(strstr(f->out, "nothing to change"));
 	assert_snapshot(f, after_enable, NULL);
 	s = calls(f);
@@ -95,7 +95,7 @@ static void test_grub_in_place_keeps_user_tokens(void **state)
 	char *before = snapshot(f, NULL), *s;
 
 	(void)state;
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "--grub-in-place", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "--grub-in-place", "01:00"), 0);
 	s = read_rel(f, "etc/default/grub");
 	assert_string_equal(s, "# Hand-edited: user tokens, a continuation line and a commented-out value.\n"
 			       "GRUB_DEFAULT=saved\nGRUB_TIMEOUT=3\n"
@@ -123,14 +123,14 @@ static void test_changed_selection_replaces_own_token(void **state)
 	char *before = snapshot(f, NULL), *s;
 
 	(void)state;
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "--grub-in-place", "01:00"), 0);
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "--grub-in-place", "01:00.0"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "--grub-in-place", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "--grub-in-place", "01:00.0"), 0);
 	s = read_rel(f, "etc/default/grub");
 	assert_non_null(strstr(s, "\nGRUB_CMDLINE_LINUX_DEFAULT=\"quiet intel_iommu=on iommu=pt "
 				  "gpupt.addrs=0000:01:00.0=10de:1381\"\n"));
 	free(s);
 	/* Back to the drop-in: the in-place tokens go, the drop-in comes. */
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 0);
 	s = read_rel(f, "etc/default/grub");
 	assert_non_null(strstr(s, "\nGRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\n"));
 	free(s);
@@ -149,7 +149,7 @@ static void test_proxmox_systemd_boot_headless(void **state)
 	char *before = snapshot(f, NULL), *s;
 
 	(void)state;
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 0);
 	s = read_rel(f, "etc/kernel/cmdline");
 	/* Proxmox 6.8 builds simpledrm in: video=efifb:off would not help. */
 	assert_string_equal(s, "root=ZFS=rpool/ROOT/pve-1 boot=zfs intel_iommu=on iommu=pt " ADDRS
@@ -174,7 +174,7 @@ static void test_debian_headless_efifb(void **state)
 	char *s;
 
 	(void)state;
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 0);
 	s = read_rel(f, "etc/default/grub.d/gpupt.cfg");
 	assert_non_null(strstr(s, "iommu=pt " ADDRS " video=efifb:off\"\n"));
 	free(s);
@@ -187,7 +187,7 @@ static void test_proxmox_grub(void **state)
 	char *s;
 
 	(void)state;
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "10de:1381"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "10de:1381"), 0);
 	s = read_rel(f, "etc/default/grub.d/gpupt.cfg");
 	assert_non_null(strstr(s, "intel_iommu=on iommu=pt gpupt.addrs=0000:01:00.0=10de:1381\"\n"));
 	free(s);
@@ -205,7 +205,7 @@ static void test_failing_command_restores(void **state)
 
 	(void)state;
 	setenv("GPUPT_FAKE_FAIL", "update-grub", 1);
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 1);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 1);
 	unsetenv("GPUPT_FAKE_FAIL");
 	snprintf(want, sizeof(want), "gpupt: chroot %s update-grub failed with exit status 3\n", f->root);
 	assert_non_null(strstr(f->err, want));
@@ -231,7 +231,7 @@ static void test_root_commands_run_inside(void **state)
 	(void)state;
 	assert_int_equal(unlinkat(f->h.rootfd, "proc/mounts", 0), 0);
 	before = snapshot(f, NULL);
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 1);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 1);
 	snprintf(want, sizeof(want), "gpupt: --root %s: no /proc/mounts there (proc is not mounted);"
 		 " bind it first: mount --rbind /proc %s/proc\n", f->root, f->root);
 	assert_non_null(strstr(f->err, want));
@@ -242,7 +242,7 @@ static void test_root_commands_run_inside(void **state)
 	free_fixture(f);
 
 	f = make_fixture("seed", "debian", NULL);
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 0);
 	snprintf(path, sizeof(path), "%s/chroots", f->bin);
 	s = read_abs(path);
 	/* update-initramfs for each of the two kernels, then update-grub */
@@ -283,7 +283,7 @@ static void check_links_stay_inside(bool walk)
 	assert_int_equal(unlinkat(f->h.rootfd, "etc/default/grub.d", AT_REMOVEDIR), 0);
 	assert_int_equal(symlinkat(link, f->h.rootfd, "etc/default/grub.d"), 0);
 	/* Below the root, those links lead nowhere: enable fails, and writes nothing outside. */
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 1);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 1);
 	assert_true(dir_empty(outside));
 	free_fixture(f);
 
@@ -291,7 +291,7 @@ static void check_links_stay_inside(bool walk)
 	assert_int_equal(mkdirat(f->h.rootfd, "etc/grub-dropins", 0755), 0);
 	assert_int_equal(unlinkat(f->h.rootfd, "etc/default/grub.d", AT_REMOVEDIR), 0);
 	assert_int_equal(symlinkat("/etc/grub-dropins", f->h.rootfd, "etc/default/grub.d"), 0);
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 0);
 	s = read_rel(f, "etc/grub-dropins/gpupt.cfg");
 	assert_non_null(s);
 	assert_non_null(strstr(s, "intel_iommu=on iommu=pt " ADDRS));
@@ -319,7 +319,7 @@ static void test_symlinked_target_refused(void **state)
 						 17, 0600), 0);
 	assert_int_equal(symlinkat("../../other.cfg", f->h.rootfd, "etc/default/grub.d/gpupt.cfg"), 0);
 	before = snapshot(f, NULL);
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 1);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 1);
 	assert_non_null(strstr(f->err, "gpupt: /etc/default/grub.d/gpupt.cfg is a symbolic link: gpupt"
 				       " replaces only regular files;"));
 	assert_snapshot(f, before, NULL);
@@ -342,12 +342,12 @@ static void test_bad_input_touches_nothing(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
-		assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", (char *)bad[i]), 2);
+		assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", (char *)bad[i]), 2);
 		assert_true(f->err_len > 0);
 		assert_snapshot(f, before, NULL);
 	}
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes"), 2);
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--bogus", "01:00"), 2);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes"), 2);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--bogus", "01:00"), 2);
 	assert_int_equal(RUN(f, gpupt_cmd_disable, "disable", "01:00"), 2);
 	assert_snapshot(f, before, NULL);
 	assert_null(calls(f));
@@ -361,7 +361,7 @@ static void test_no_tty_needs_yes(void **state)
 	char *before = snapshot(f, NULL);
 
 	(void)state;
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "01:00"), 2);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "01:00"), 2);
 	assert_non_null(strstr(f->err, "add --yes"));
 	assert_non_null(strstr(f->err, "--dry-run"));
 	assert_snapshot(f, before, NULL);
@@ -376,10 +376,10 @@ static void test_safety_refusal_and_force(void **state)
 
 	(void)state;
 	/* The GPU shares its IOMMU group with the NVMe that holds /. */
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 1);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 1);
 	assert_non_null(strstr(f->err, "refus"));
 	assert_snapshot(f, before, NULL);
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "--force", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "--force", "01:00"), 0);
 	assert_non_null(strstr(f->err, "--force"));
 	free(before);
 	free_fixture(f);
@@ -391,14 +391,14 @@ static void test_unsafe_interrupts(void **state)
 	char *before = snapshot(f, NULL), *s;
 
 	(void)state;
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "--allow-unsafe-interrupts",
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "--allow-unsafe-interrupts",
 				 "01:00"), 0);
 	assert_non_null(strstr(f->err, "warning: --allow-unsafe-interrupts"));
 	s = read_rel(f, "etc/modprobe.d/gpupt.conf");
 	assert_non_null(strstr(s, "\noptions vfio_iommu_type1 allow_unsafe_interrupts=1\n"));
 	free(s);
 	/* Enabling again without the option takes the file away. */
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 0);
 	assert_null(read_rel(f, "etc/modprobe.d/gpupt.conf"));
 	assert_int_equal(RUN(f, gpupt_cmd_disable, "disable", "--yes"), 0);
 	assert_snapshot(f, before, "/var/lib");
@@ -415,7 +415,7 @@ static void test_existing_conf_put_back(void **state)
 	assert_int_equal(gpupt_file_write_atomic(f->h.rootfd, "etc/gpupt.conf", "ids = 10de:1381\n",
 						 16, 0600), 0);
 	before = snapshot(f, NULL);
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 0);
 	assert_int_equal(RUN(f, gpupt_cmd_disable, "disable", "--yes"), 0);
 	assert_snapshot(f, before, "/var/lib");
 	free(before);
@@ -430,14 +430,14 @@ static void test_terminal_asks_first(void **state)
 
 	(void)state;
 	saved = stdin_from_tty("n\n", &master);
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "01:00"), 1);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "01:00"), 1);
 	stdin_restore(saved, master);
 	assert_non_null(strstr(f->out, "[y/N]"));
 	assert_non_null(strstr(f->err, "nothing written"));
 	assert_snapshot(f, before, NULL);
 
 	saved = stdin_from_tty("y\n", &master);
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "01:00"), 0);
 	stdin_restore(saved, master);
 	s = read_rel(f, "etc/default/grub.d/gpupt.cfg");
 	assert_non_null(s);

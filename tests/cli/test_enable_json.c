@@ -23,7 +23,7 @@ static void test_dry_run_json_has_diff(void **state)
 
 	(void)state;
 	f->h.json = true;
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--dry-run", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--dry-run", "01:00"), 0);
 	assert_snapshot(f, before, NULL);
 	assert_non_null(strstr(f->out, "\"changed\":true,"));
 	assert_non_null(strstr(f->out, "],"CONF_DIFF));
@@ -38,10 +38,10 @@ static void test_enable_disable_json_diff(void **state)
 
 	(void)state;
 	f->h.json = true;
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 0);
 	assert_non_null(strstr(f->out, "\"dry_run\":false,\"changed\":true,"));
 	assert_non_null(strstr(f->out, DROPIN_DIFF));
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 0);
 	assert_non_null(strstr(f->out, "\"changed\":false,"));
 	assert_non_null(strstr(f->out, "\"files\":[],\"diff\":\"\"}\n"));
 	assert_int_equal(RUN(f, gpupt_cmd_disable, "disable", "--yes"), 0);

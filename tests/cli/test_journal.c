@@ -64,11 +64,11 @@ static void assert_refused(struct fx *f, const char *why)
 		"remove /var/lib/gpupt/journal\n";
 	struct {
 		int (*cmd)(struct gpupt_host *, int, char **);
-		char *argv[4];
+		char *argv[5];
 	} runs[] = {
 		{ gpupt_cmd_disable, { "disable", "--yes", NULL } },
 		{ gpupt_cmd_disable, { "disable", "--dry-run", NULL } },
-		{ gpupt_cmd_enable, { "enable", "--yes", "01:00", NULL } },
+		{ gpupt_cmd_enable, { "enable", "--no-trial", "--yes", "01:00", NULL } },
 	};
 	char *before = snapshot(f, NULL), *calls_before = calls(f);
 
@@ -104,7 +104,7 @@ static void test_truncated_journal(void **state)
 	char *s, *cut;
 
 	(void)state;
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "--grub-in-place", "01:00"),
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "--grub-in-place", "01:00"),
 			 0);
 	s = read_rel(f, JOURNAL);
 	assert_non_null(s);
@@ -134,7 +134,7 @@ static void test_journal_checksum(void **state)
 	struct fx *f = make_fixture("seed", "debian", NULL);
 
 	(void)state;
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "--grub-in-place", "01:00"),
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "--grub-in-place", "01:00"),
 			 0);
 	edit_journal(f, "token iommu=pt\n", "token iommu=on\n");
 	assert_refused(f, "its checksum does not match its content (the `end` record says ");
@@ -248,7 +248,7 @@ static void test_prior_copy_missing(void **state)
 
 	(void)state;
 	write_rel(f, "etc/gpupt.conf", "ids = 10de:1381\n");
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 0);
 	s = read_rel(f, JOURNAL);
 	prior = strstr(s, "\nprior ");
 	assert_non_null(prior);
@@ -276,7 +276,7 @@ static void test_disable_warns_missing(void **state)
 	char *before = snapshot(f, NULL), *grub, *at;
 
 	(void)state;
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "--grub-in-place", "01:00"),
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "--grub-in-place", "01:00"),
 			 0);
 	grub = read_rel(f, "etc/default/grub");
 	at = strstr(grub, " iommu=pt");
@@ -301,7 +301,7 @@ static void test_disable_warns_missing(void **state)
 	/* systemd-boot: /etc/kernel/cmdline removed by hand. */
 	free_fixture(f);
 	f = make_fixture("headless", "pve-sdboot", NULL);
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 0);
 	assert_int_equal(unlinkat(f->h.rootfd, "etc/kernel/cmdline", 0), 0);
 	assert_int_equal(RUN(f, gpupt_cmd_disable, "disable", "--dry-run"), 0);
 	assert_non_null(strstr(f->err, "gpupt: warning: the journal says gpupt added iommu=pt to "
@@ -319,7 +319,7 @@ static void test_disable_error_names_file(void **state)
 	(void)state;
 	/* Enabled with GRUB in place; the boot loader is systemd-boot now. */
 	rename_boot(f, "etc/kernel/proxmox-boot-uuids", "etc/kernel/proxmox-boot-uuids.off");
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "--grub-in-place", "01:00"),
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "--grub-in-place", "01:00"),
 			 0);
 	rename_boot(f, "etc/kernel/proxmox-boot-uuids.off", "etc/kernel/proxmox-boot-uuids");
 	grub = read_rel(f, "etc/default/grub");
@@ -369,7 +369,7 @@ static void test_disable_keeps_hand_edits(void **state)
 	const char *kept;
 
 	(void)state;
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 0);
 	conf = read_rel(f, "etc/gpupt.conf");
 	edited = malloc(strlen(conf) + 32);
 	sprintf(edited, "%s# my own note\n", conf);
@@ -394,9 +394,9 @@ static void test_disable_keeps_hand_edits(void **state)
 	assert_null(read_rel(f, JOURNAL));
 
 	/* enable over a hand-edited file says the same. */
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 0);
 	write_rel(f, "etc/default/grub.d/gpupt.cfg", "# mine now\n");
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 0);
 	kept = kept_as(f->err, "etc/default/grub.d/gpupt.cfg");
 	assert_non_null(kept);
 	s = read_rel(f, kept);
@@ -430,19 +430,19 @@ static void test_lock_held(void **state)
 
 	(void)state;
 	before = snapshot(f, NULL);
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 1);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 1);
 	assert_non_null(strstr(f->err, "gpupt: another gpupt (pid 4242) is changing files (it "
 				       "holds /var/lib/gpupt/lock; waited 3 s); nothing was "
 				       "written; run `gpupt enable` again once it is done\n"));
 	assert_snapshot(f, before, NULL);
 	assert_null(calls(f));
 	/* A dry run takes no lock. */
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--dry-run", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--dry-run", "01:00"), 0);
 	assert_snapshot(f, before, NULL);
 	close(fd);
 	free(before);
 
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 0);
 	/* The holder's pid is in the file. */
 	s = read_rel(f, "var/lib/gpupt/lock");
 	snprintf(want, sizeof(want), "%ld\n", (long)getpid());
@@ -531,7 +531,7 @@ static void test_changed_while_answering(void **state)
 {
 	struct fx *f = make_fixture("seed", "debian", NULL);
 	char *before = snapshot(f, NULL), *grub = read_rel(f, "etc/default/grub"), *s;
-	char *argv[] = { "enable", "--grub-in-place", "01:00", NULL };
+	char *argv[] = { "enable", "--no-trial", "--grub-in-place", "01:00", NULL };
 
 	(void)state;
 	assert_int_equal(run_meddling(f, gpupt_cmd_enable, argv, add_grub_line), 1);

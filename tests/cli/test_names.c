@@ -108,7 +108,7 @@ static void test_check_and_enable_escape(void **state)
 	assert_printable("check", r.err);
 	assert_non_null(strstr(r.out, "of the same card stays on snd\\x1b[1mhda: select the whole slot"));
 	unlinkat(r.h.rootfd, "etc/gpupt.conf", 0);
-	devroot_run(&r, gpupt_cmd_enable, 0, "enable", "--dry-run", "01:00.0", (char *)NULL);
+	devroot_run(&r, gpupt_cmd_enable, 0, "enable", "--no-trial", "--dry-run", "01:00.0", (char *)NULL);
 	assert_printable("enable", r.out);
 	assert_printable("enable", r.err);
 	assert_non_null(strstr(r.out, "  0000:01:00.0  10de:1381  NVIDIA \\x1b]0;owned\\x07Corporation GM107"
@@ -132,7 +132,7 @@ static void test_corrupt_pci_ids_numbers(void **state)
 	assert_non_null(strstr(r.out, "  0300: 10de 1381 (subsystem 1043:8416 1043:8416)\n"));
 	assert_int_equal(devroot_run(&r, gpupt_cmd_list, 1, "list", (char *)NULL), 0);
 	assert_non_null(strstr(r.out, "\"vendor_name\":\"10de\",\"device_name\":\"1381\""));
-	assert_int_equal(devroot_run(&r, gpupt_cmd_enable, 0, "enable", "--dry-run", "01:00", (char *)NULL), 0);
+	assert_int_equal(devroot_run(&r, gpupt_cmd_enable, 0, "enable", "--no-trial", "--dry-run", "01:00", (char *)NULL), 0);
 	assert_non_null(strstr(r.out, "  0000:01:00.0  10de:1381  10de 1381 (0300)\n"));
 	assert_non_null(strstr(r.out, "+addrs = 0000:01:00.0=10de:1381,0000:01:00.1=10de:0fbc\n"));
 	devroot_free(&r);

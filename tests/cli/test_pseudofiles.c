@@ -105,13 +105,13 @@ static void test_enable_adds_intel_iommu(void **state)
 	(void)state;
 	pseudo = true;
 	faked = 0;
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--dry-run", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--dry-run", "01:00"), 0);
 	pseudo = false;
 	assert_true(faked > 0);
 	assert_non_null(strstr(f->out, "+GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT "
 				       "intel_iommu=on iommu=pt gpupt.addrs="));
-	same_both_ways(f, gpupt_cmd_enable, (char *[]){ "enable", "--dry-run", "01:00", NULL }, false);
-	same_both_ways(f, gpupt_cmd_enable, (char *[]){ "enable", "--dry-run", "01:00", NULL }, true);
+	same_both_ways(f, gpupt_cmd_enable, (char *[]){ "enable", "--no-trial", "--dry-run", "01:00", NULL }, false);
+	same_both_ways(f, gpupt_cmd_enable, (char *[]){ "enable", "--no-trial", "--dry-run", "01:00", NULL }, true);
 	free_fixture(f);
 }
 
@@ -120,7 +120,7 @@ static void test_proxmox_enable(void **state)
 	struct fx *f = make_pseudo_fixture("headless", "pve-sdboot");
 
 	(void)state;
-	same_both_ways(f, gpupt_cmd_enable, (char *[]){ "enable", "--dry-run", "01:00", NULL }, false);
+	same_both_ways(f, gpupt_cmd_enable, (char *[]){ "enable", "--no-trial", "--dry-run", "01:00", NULL }, false);
 	assert_non_null(strstr(f->out, "intel_iommu=on iommu=pt"));
 	free_fixture(f);
 }
@@ -131,7 +131,7 @@ static void test_sdboot_enable(void **state)
 	struct fx *f = make_pseudo_fixture("seed", "sdboot");
 
 	(void)state;
-	same_both_ways(f, gpupt_cmd_enable, (char *[]){ "enable", "--dry-run", "01:00", NULL }, false);
+	same_both_ways(f, gpupt_cmd_enable, (char *[]){ "enable", "--no-trial", "--dry-run", "01:00", NULL }, false);
 	assert_non_null(strstr(f->out, "\n+root=UUID=5b0f0a8e-55e4-4c2b-9d0e-3f1f2a6b7c8d ro quiet "
 				       "systemd.machine_id=0123456789abcdef0123456789abcdef intel_iommu=on iommu=pt "
 				       "gpupt.addrs="));

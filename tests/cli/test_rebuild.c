@@ -49,7 +49,7 @@ static void test_no_record_rebuilds(void **state)
 	char *record;
 
 	(void)state;
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 0);
 	assert_calls(f, "update-initramfs -u -k " K61 "\nupdate-initramfs -u -k " K612 "\nupdate-grub \n");
 	record = read_rel(f, RECORD_61);
 	assert_non_null(record);
@@ -69,7 +69,7 @@ static void test_cmdline_carries_selection(void **state)
 
 	(void)state;
 	build_images(f, "all");
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "--dry-run", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "--dry-run", "01:00"), 0);
 	assert_non_null(strstr(f->out, "initramfs " K61 ": no rebuild needed: carries gpupt-bind; binds as"
 					 " configured with the new command line\n"));
 	snprintf(want, sizeof(want), "would run: chroot %s update-grub\n", f->root);
@@ -77,13 +77,13 @@ static void test_cmdline_carries_selection(void **state)
 	assert_null(strstr(f->out, "update-initramfs"));
 	assert_null(calls(f));
 
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 0);
 	assert_non_null(strstr(f->out, "gpupt: initramfs: every image already carries gpupt-bind; the command"
 				       " line carries the selection, no rebuild needed\n"));
 	assert_calls(f, "update-grub \n");
 
 	/* A narrower selection changes the conf too; the command line still decides. */
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00.0"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00.0"), 0);
 	assert_calls(f, "update-grub \nupdate-grub \n");
 	free_fixture(f);
 }
@@ -99,7 +99,7 @@ static void test_sdboot_skips_rebuild(void **state)
 
 	(void)state;
 	build_images(f, "all");
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 0);
 	assert_calls(f, "kernel-install add " K61 " /boot/vmlinuz-" K61 " /boot/initrd.img-" K61 "\n"
 			"kernel-install add " K612 " /boot/vmlinuz-" K612 " /boot/initrd.img-" K612 "\n");
 	free_fixture(f);
@@ -115,7 +115,7 @@ static void test_record_newer_than_image(void **state)
 	build_images(f, "all");
 	gettimeofday(&now, NULL);
 	set_mtime(f, RECORD_61, now.tv_sec + 60);
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 0);
 	assert_non_null(strstr(f->out, "gpupt: initramfs " K612 ": no rebuild needed: "));
 	assert_calls(f, "update-initramfs -u -k " K61 "\nupdate-grub \n");
 	free_fixture(f);
@@ -129,10 +129,10 @@ static void test_binder_changed(void **state)
 	build_images(f, "all");
 	assert_int_equal(gpupt_file_write_atomic(f->h.rootfd, "usr/lib/gpupt/gpupt-bind",
 						 "#!/bin/sh\n# a newer gpupt-bind\n", 31, 0755), 0);
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "--dry-run", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "--dry-run", "01:00"), 0);
 	assert_non_null(strstr(f->out, "initramfs " K61 ": rebuild: the image's gpupt-bind is not the"
 					 " installed /usr/lib/gpupt/gpupt-bind\n"));
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 0);
 	assert_calls(f, "update-initramfs -u -k " K61 "\nupdate-initramfs -u -k " K612 "\nupdate-grub \n");
 	free_fixture(f);
 }
@@ -153,7 +153,7 @@ static void test_malformed_record(void **state)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		assert_int_equal(gpupt_file_write_atomic(f->h.rootfd, RECORD_61, bad[i], strlen(bad[i]), 0644), 0);
 		set_mtime(f, RECORD_61, 1680000000);
-		assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--dry-run", "01:00"), 0);
+		assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--dry-run", "01:00"), 0);
 		assert_non_null(strstr(f->out, "initramfs " K61 ": rebuild: its record is malformed ("));
 		assert_non_null(strstr(f->out, "initramfs " K612 ": no rebuild needed"));
 	}
@@ -171,7 +171,7 @@ static void test_disable_rebuilds_selecting_image(void **state)
 
 	(void)state;
 	build_images(f, "all");
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 0);
 	build_images(f, K61);
 	assert_int_equal(RUN(f, gpupt_cmd_disable, "disable", "--yes", "--dry-run"), 0);
 	assert_non_null(strstr(f->out, "initramfs " K61 ": rebuild: its copy of /etc/gpupt.conf would bind"
@@ -179,7 +179,7 @@ static void test_disable_rebuilds_selecting_image(void **state)
 	assert_int_equal(RUN(f, gpupt_cmd_disable, "disable", "--yes"), 0);
 	assert_calls(f, "update-initramfs -u -k " K61 "\nupdate-grub \n");
 	/* Nothing left that binds: enable needs no rebuild, and neither does disable again. */
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 0);
 	assert_int_equal(RUN(f, gpupt_cmd_disable, "disable", "--yes"), 0);
 	assert_non_null(strstr(f->out, "gpupt: initramfs: every image binds as configured without gpupt's"
 				       " tokens, no rebuild needed\n"));
@@ -215,7 +215,7 @@ static void test_status_older_image(void **state)
 	build_images(f, "all");
 	set_mtime(f, RECORD_61, now.tv_sec - 1000);
 	set_mtime(f, "boot/initrd.img-" K61, now.tv_sec - 900);
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 0);
 	assert_calls(f, "update-grub \n");
 	rebooted(f, now.tv_sec + 100);
 	/* Older than the conf, but the command line carries the selection: fine. */

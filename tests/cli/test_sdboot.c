@@ -97,7 +97,7 @@ static void test_dry_run(void **state)
 	char *before = snapshot(f, NULL), want[2048];
 
 	(void)state;
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--dry-run", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--dry-run", "01:00"), 0);
 	assert_snapshot(f, before, NULL);
 	assert_null(calls(f));
 	assert_non_null(strstr(f->out, "--- /dev/null\n+++ b/etc/kernel/cmdline\n@@ -0,0 +1,1 @@\n"
@@ -123,7 +123,7 @@ static void test_create_from_proc_then_disable(void **state)
 	char *before = snapshot(f, NULL), *after, *s;
 
 	(void)state;
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 0);
 	s = read_rel(f, "etc/kernel/cmdline");
 	assert_non_null(s);
 	assert_string_equal(s, ROOT_OPTS " systemd.machine_id=" MID " " TOKENS "\n");
@@ -137,7 +137,7 @@ static void test_create_from_proc_then_disable(void **state)
 
 	/* Second time: nothing written, nothing run. */
 	after = snapshot(f, NULL);
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 0);
 	assert_non_null(strstr(f->out, "enable: already done; nothing to change\n"));
 	assert_snapshot(f, after, NULL);
 	s = calls(f);
@@ -166,7 +166,7 @@ static void test_create_from_usr_lib(void **state)
 	(void)state;
 	put(f, "usr/lib/kernel/cmdline", "root=/dev/vda2 ro\nconsole=ttyS0\n");
 	before = snapshot(f, NULL);
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 0);
 	s = read_rel(f, "etc/kernel/cmdline");
 	assert_string_equal(s, "root=/dev/vda2 ro\nconsole=ttyS0 " TOKENS "\n");
 	free(s);
@@ -190,7 +190,7 @@ static void test_edit_existing_multiline(void **state)
 	(void)state;
 	put(f, "etc/kernel/cmdline", mine);
 	before = snapshot(f, NULL);
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 0);
 	s = read_rel(f, "etc/kernel/cmdline");
 	assert_string_equal(s, "root=/dev/nvme0n1p2 ro\n# not a comment for kernel-install\n"
 			       "quiet iommu=pt intel_iommu=on " ADDRS "\n");
@@ -204,12 +204,12 @@ static void test_edit_existing_multiline(void **state)
 	free(s);
 
 	after = snapshot(f, NULL);
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 0);
 	assert_non_null(strstr(f->out, "nothing to change"));
 	assert_snapshot(f, after, NULL);
 
 	/* A changed selection replaces gpupt's own token only. */
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00.0"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00.0"), 0);
 	s = read_rel(f, "etc/kernel/cmdline");
 	assert_string_equal(s, "root=/dev/nvme0n1p2 ro\n# not a comment for kernel-install\n"
 			       "quiet iommu=pt intel_iommu=on gpupt.addrs=0000:01:00.0=10de:1381\n");
@@ -235,7 +235,7 @@ static void test_check_names_it(void **state)
 	assert_non_null(strstr(f->out, "boot loader: systemd-boot (kernel-install): the command line comes "
 					"from /proc/cmdline (no /etc/kernel/cmdline)\n"));
 	assert_non_null(strstr(f->out, "kernel command line: the configured one is in effect\n"));
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 0);
 	RUN(f, gpupt_cmd_check, "check");
 	assert_non_null(strstr(f->out, "boot loader: systemd-boot (kernel-install): the command line comes "
 					"from /etc/kernel/cmdline\n"));
@@ -254,7 +254,7 @@ static void test_no_kernel_image(void **state)
 	assert_int_equal(gpupt_file_remove(f->h.rootfd, "boot/vmlinuz-6.1.0-18-amd64"), 0);
 	assert_int_equal(gpupt_file_remove(f->h.rootfd, "boot/vmlinuz-6.12.9-amd64"), 0);
 	before = snapshot(f, NULL);
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 1);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 1);
 	assert_non_null(strstr(f->err, "gpupt: systemd-boot (kernel-install): no kernel to write a boot entry "
 					"for (no /boot/vmlinuz-VER for any /lib/modules/VER)"));
 	assert_snapshot(f, before, NULL);
@@ -300,7 +300,7 @@ static struct fx *enabled_and_rebooted(char **before)
 	struct fx *f = make_fixture("seed", "sdboot", NULL);
 
 	*before = snapshot(f, NULL);
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 0);
 	assert_ki_seen(f, SEEN_ETC(SEED " " TOKENS));
 	put(f, "proc/cmdline", PROC_ENABLED);
 	return f;
@@ -430,7 +430,7 @@ static void test_disable_usr_lib_needs_nothing(void **state)
 
 	(void)state;
 	put(f, "usr/lib/kernel/cmdline", "root=/dev/vda2 ro\n");
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 0);
 	put(f, "proc/cmdline", PROC_ENABLED);
 	assert_int_equal(RUN(f, gpupt_cmd_disable, "disable", "--yes"), 0);
 	assert_null(strstr(f->out, "KERNEL_INSTALL_CONF_ROOT"));

@@ -303,7 +303,7 @@ static void test_enable_reports_and_rolls_back(void **state)
 	char root[128], bin[128], path[4096], *out = NULL, *err = NULL;
 	const char *build[] = { "sh", "tests/fixtures/host/boot-root.sh", "seed", "debian", root,
 				bin, NULL };
-	char *argv[] = { "enable", "--yes", "01:00", NULL };
+	char *argv[] = { "enable", "--no-trial", "--yes", "01:00", NULL };
 	struct gpupt_host h = { .root = root };
 	size_t out_len, err_len;
 	char *grub_before;

@@ -1,0 +1,395 @@
+// SPDX-License-Identifier: MIT
+/*
+ * gpupt confirm, gpupt rollback and gpupt trial-agent: the end of a trial
+ * boot that `gpupt enable` set up (host/model/trial.h).
+ *
+ * confirm makes the new settings the default, exactly as `enable
+ * --no-trial` would have; rollback takes the trial entry away (the old
+ * default never changed); trial-agent, run by gpupt-trial.service at every
+ * boot while a trial is pending, checks the trial boot's health within the
+ * deadline and confirms, or rolls back and reboots.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <linux/watchdog.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "host/host.h"
+#include "host/model/devices.h"
+#include "host/model/trial.h"
+#include "lib/macro.h"
+#include "lib/msg.h"
+#include "lib/path.h"
+#include "lib/run.h"
+
+enum { POLL_SECONDS = 5, WATCHDOG_SECONDS = 60, ENABLE_ARGV_MAX = 8 + GPUPT_TRIAL_MAX_SEL };
+
+/* The pending trial into *t; 1 (said on err) when there is none or it cannot be read. */
+static int load_pending(struct gpupt_host *h, const char *command, struct gpupt_trial *t)
+{
+	if (gpupt_trial_load(h->rootfd, t, h->err) < 0)
+		return 1;
+	if (t->state == GPUPT_TRIAL_PENDING)
+		return 0;
+	if (t->state == GPUPT_TRIAL_NONE)
+		gpupt_msg(h->err, "%s: no trial boot is pending (`gpupt enable` starts one); to take back "
+				  "enabled settings, run `gpupt disable`\n",
+			  command);
+	else
+		gpupt_msg(h->err, "%s: the trial of %lld is over already (%s): %s\n", command, t->id,
+			  gpupt_trial_state_name(t->state), t->reason);
+	return 1;
+}
+
+/* `gpupt enable --no-trial --yes [options] SEL...` with the trial's options and selection. */
+static int run_enable(struct gpupt_host *h, const struct gpupt_trial *t)
+{
+	char *argv[ENABLE_ARGV_MAX + 1];
+	int argc = 0, r;
+	bool json = h->json;
+
+	argv[argc++] = "enable";
+	argv[argc++] = "--from-trial";
+	argv[argc++] = "--yes";
+	if (t->grub_in_place)
+		argv[argc++] = "--grub-in-place";
+	if (t->unsafe_interrupts)
+		argv[argc++] = "--allow-unsafe-interrupts";
+	if (t->force)
+		argv[argc++] = "--force";
+	for (size_t i = 0; i < t->n_sel && argc < ENABLE_ARGV_MAX; i++)
+		argv[argc++] = (char *)t->sel[i];
+	argv[argc] = NULL;
+	h->json = false;
+	r = gpupt_cmd_enable(h, argc, argv);
+	h->json = json;
+	return r;
+}
+
+static int confirm_trial(struct gpupt_host *h, struct gpupt_trial *t, const char *why)
+{
+	char reason[GPUPT_TRIAL_TEXT];
+	int r;
+
+	gpupt_msg(h->out, "confirming the trial of %lld: %s\n", t->id, why);
+	r = gpupt_trial_entry_remove(h, t);
+	if (r == 0)
+		r = run_enable(h, t);
+	if (r != 0) {
+		snprintf(reason, sizeof(reason),
+			 "the confirm failed (see the messages of gpupt enable); the old settings stay the default");
+		gpupt_trial_end(h, t, GPUPT_TRIAL_ROLLED_BACK, reason);
+		gpupt_msg(h->err, "%s\n", reason);
+		return 1;
+	}
+	snprintf(reason, sizeof(reason), "confirmed: %s", why);
+	gpupt_trial_end(h, t, GPUPT_TRIAL_CONFIRMED, reason);
+	gpupt_msg(h->out, "the new settings are the default now; `gpupt disable` takes them back\n");
+	return 0;
+}
+
+static int simple_opts(struct gpupt_host *h, int argc, char **argv, bool *no_reboot, const char *usage)
+{
+	static const struct option longopts[] = {
+		{ "no-reboot", no_argument, NULL, 'R' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt;
+
+	optind = 0;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (opt == 'R' && no_reboot) {
+			*no_reboot = true;
+			continue;
+		}
+		if (opt != 'h')
+			fprintf(h->err, "gpupt %s: unknown option \"%s\"\n", argv[0], argv[optind - 1]);
+		fputs(usage, opt == 'h' ? h->out : h->err);
+		return opt == 'h' ? 0 : 2;
+	}
+	if (optind < argc) {
+		fprintf(h->err, "gpupt %s: takes no arguments\n", argv[0]);
+		fputs(usage, h->err);
+		return 2;
+	}
+	return -1;
+}
+
+int gpupt_cmd_confirm(struct gpupt_host *h, int argc, char **argv)
+{
+	struct gpupt_trial *t = calloc(1, sizeof(*t));
+	int r = simple_opts(h, argc, argv, NULL,
+			    "Usage: gpupt confirm\nMake the pending trial's settings the default now.\n");
+
+	if (r < 0 && t) {
+		r = load_pending(h, "confirm", t);
+		if (r == 0 && gpupt_trial_booted(h->rootfd) != t->id)
+			gpupt_warn(h->err, "this boot is not the trial boot: the new settings become the "
+					   "default without having booted once\n");
+		if (r == 0)
+			r = confirm_trial(h, t, "by gpupt confirm");
+	}
+	free(t);
+	return r < 0 ? 1 : r;
+}
+
+/* systemctl reboot, inside the root. */
+static int reboot_now(struct gpupt_host *h)
+{
+	const char *argv[] = { "systemctl", "reboot", NULL };
+	int r = gpupt_trial_run(h, argv, NULL, 0);
+
+	if (r != 0)
+		gpupt_msg(h->err, "`systemctl reboot` failed (%d); reboot by hand\n", r);
+	return r == 0 ? 0 : 1;
+}
+
+int gpupt_cmd_rollback(struct gpupt_host *h, int argc, char **argv)
+{
+	struct gpupt_trial *t = calloc(1, sizeof(*t));
+	bool no_reboot = false, in_trial;
+	int r = simple_opts(h, argc, argv, &no_reboot,
+			    "Usage: gpupt rollback [--no-reboot]\n"
+			    "End the pending trial: take the trial entry away, then reboot into the old\n"
+			    "settings (--no-reboot: just take it away).\n");
+
+	if (r < 0 && t) {
+		r = load_pending(h, "rollback", t);
+		in_trial = r == 0 && gpupt_trial_booted(h->rootfd) == t->id;
+		if (r == 0)
+			r = gpupt_trial_end(h, t, GPUPT_TRIAL_ROLLED_BACK, "rolled back by gpupt rollback") < 0;
+		if (r == 0)
+			gpupt_msg(h->out, "trial of %lld rolled back; the default entry keeps the old settings\n",
+				  t->id);
+		if (r == 0 && in_trial && !no_reboot)
+			r = reboot_now(h);
+		else if (r == 0 && in_trial)
+			gpupt_msg(h->out, "this boot still runs with the trial's settings: reboot to leave them\n");
+	}
+	free(t);
+	return r < 0 ? 1 : r;
+}
+
+/* ---- gpupt trial-agent ---- */
+
+struct agent {
+	struct gpupt_host *h;
+	struct gpupt_trial *t;
+	int watchdog;	    /* -1: none */
+	bool watchdog_said; /* the first keepalive was reported */
+};
+
+static double uptime_seconds(int rootfd)
+{
+	char buf[64];
+
+	return gpupt_read_file(rootfd, "proc/uptime", buf, sizeof(buf), 0) > 0 ? strtod(buf, NULL) : 0;
+}
+
+/*
+ * A watchdog covers a hang of the trial boot from here on (the kernel's and
+ * userspace's): pinged every few seconds until the verdict, it resets the
+ * machine, which then boots the old default.  The boot up to this point is
+ * covered by panic=10 only.
+ */
+static void watchdog_arm(struct agent *a)
+{
+	int timeout = WATCHDOG_SECONDS;
+
+	a->watchdog = gpupt_path_open(a->h->rootfd, "dev/watchdog", O_WRONLY | O_CLOEXEC, 0);
+	if (a->watchdog < 0) {
+		gpupt_msg(a->h->out, "trial: no /dev/watchdog: a hang of this boot is not caught; the "
+				     "deadline needs this process to keep running\n");
+		return;
+	}
+	if (ioctl(a->watchdog, WDIOC_SETTIMEOUT, &timeout) < 0)
+		timeout = -1;
+	gpupt_msg(a->h->out, "trial: /dev/watchdog armed (%d s): a hang from now on resets the machine\n",
+		  timeout);
+}
+
+static void watchdog_ping(struct agent *a)
+{
+	if (a->watchdog >= 0 && write(a->watchdog, "k", 1) < 0 && !a->watchdog_said) {
+		a->watchdog_said = true;
+		gpupt_msg(a->h->err, "trial: cannot ping /dev/watchdog: %s\n", strerror(errno));
+	}
+}
+
+/* The magic close: the watchdog stops only this way. */
+static void watchdog_disarm(struct agent *a)
+{
+	if (a->watchdog < 0)
+		return;
+	if (write(a->watchdog, "V", 1) < 0)
+		gpupt_msg(a->h->err, "trial: cannot stop /dev/watchdog: %s\n", strerror(errno));
+	close(a->watchdog);
+	a->watchdog = -1;
+}
+
+/* Sleep for secs, pinging the watchdog each second. */
+static void nap(struct agent *a, unsigned secs)
+{
+	for (unsigned i = 0; i < secs; i++) {
+		watchdog_ping(a);
+		sleep(1);
+	}
+	watchdog_ping(a);
+}
+
+static pid_t spawn_shell(struct gpupt_host *h, const char *cmd)
+{
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		if (strcmp(h->root, "/") == 0)
+			execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		else
+			execlp("chroot", "chroot", h->root, "/bin/sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* The admin's --health-cmd: exit 0 within the time left, the watchdog pinged meanwhile. */
+static bool health_cmd(struct agent *a, double deadline, char *res, size_t size)
+{
+	pid_t pid = spawn_shell(a->h, a->t->health_cmd);
+	int status = 0;
+
+	if (pid < 0) {
+		snprintf(res, size, "FAIL health command: cannot start it: %s", strerror(errno));
+		return false;
+	}
+	while (waitpid(pid, &status, WNOHANG) == 0) {
+		if (uptime_seconds(a->h->rootfd) >= deadline) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			snprintf(res, size, "FAIL health command: still running at the deadline: %.200s", a->t->health_cmd);
+			return false;
+		}
+		nap(a, 1);
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		snprintf(res, size, "PASS health command: exit 0: %.200s", a->t->health_cmd);
+		return true;
+	}
+	snprintf(res, size, "FAIL health command: %s %d: %.200s", WIFEXITED(status) ? "exit" : "killed by signal",
+		 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), a->t->health_cmd);
+	return false;
+}
+
+static bool health_target(struct agent *a, char *res, size_t size)
+{
+	const char *argv[] = { "systemctl", "is-active", "--quiet", "multi-user.target", NULL };
+	bool ok = gpupt_trial_run(a->h, argv, NULL, 0) == 0;
+
+	snprintf(res, size, "%s multi-user.target: %s", ok ? "PASS" : "FAIL", ok ? "reached" : "not reached (yet)");
+	return ok;
+}
+
+/* One round of every rule; the results go into t->result. */
+static bool healthy(struct agent *a, double deadline)
+{
+	struct gpupt_trial *t = a->t;
+	struct gpupt_devlist now = { 0 };
+	bool ok = true;
+
+	t->n_result = 0;
+	if (gpupt_devices_scan_flags(a->h, &now, GPUPT_SCAN_NO_NAMES) < 0)
+		now.n = 0;
+	ok &= gpupt_health_devices(a->h->rootfd, &now, t, t->result[t->n_result++], GPUPT_TRIAL_TEXT);
+	ok &= gpupt_health_others(&now, t, t->result[t->n_result++], GPUPT_TRIAL_TEXT);
+	gpupt_devices_free(&now);
+	ok &= gpupt_health_route(a->h->rootfd, t, t->result[t->n_result++], GPUPT_TRIAL_TEXT);
+	ok &= health_target(a, t->result[t->n_result++], GPUPT_TRIAL_TEXT);
+	if (ok && t->health_cmd[0])
+		ok &= health_cmd(a, deadline, t->result[t->n_result++], GPUPT_TRIAL_TEXT);
+	return ok;
+}
+
+/* "the default route: ...; other devices: ..." from the failed results, for the reason. */
+static void failures(const struct gpupt_trial *t, char *out, size_t size)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < t->n_result; i++)
+		if (strncmp(t->result[i], "FAIL ", 5) == 0)
+			n += (size_t)snprintf(out + MIN(n, size), n < size ? size - n : 0, "%s%s", n ? "; " : "",
+					      t->result[i] + 5);
+}
+
+static int agent_roll_back(struct agent *a, double deadline)
+{
+	char why[GPUPT_TRIAL_TEXT], reason[GPUPT_TRIAL_TEXT];
+
+	failures(a->t, why, sizeof(why));
+	snprintf(reason, sizeof(reason), "not confirmed within %u minutes (%.0f s after boot): %s", a->t->minutes,
+		 deadline, why[0] ? why : "no health check passed");
+	gpupt_msg(a->h->out, "trial of %lld rolled back: %s; rebooting into the old settings\n", a->t->id, reason);
+	gpupt_trial_end(a->h, a->t, GPUPT_TRIAL_ROLLED_BACK, reason);
+	sync();
+	/* The watchdog stays armed: a shutdown that hangs is reset as well. */
+	return reboot_now(a->h);
+}
+
+static int agent_trial_boot(struct agent *a)
+{
+	double deadline = 60.0 * a->t->minutes;
+
+	gpupt_msg(a->h->out, "trial boot %lld: checking health until %.0f s after boot\n", a->t->id, deadline);
+	/* Where GRUB cannot clear next_entry (oneshot late), this is where it goes. */
+	if (gpupt_trial_oneshot_clear(a->h, a->t) < 0)
+		gpupt_msg(a->h->err, "trial: cannot clear the one-shot: the next boot may be the trial again\n");
+	watchdog_arm(a);
+	while (!healthy(a, deadline)) {
+		if (uptime_seconds(a->h->rootfd) >= deadline)
+			return agent_roll_back(a, deadline);
+		nap(a, POLL_SECONDS);
+	}
+	for (size_t i = 0; i < a->t->n_result; i++)
+		gpupt_msg(a->h->out, "trial: %s\n", a->t->result[i]);
+	watchdog_disarm(a);
+	return confirm_trial(a->h, a->t, "by gpupt-trial.service: every health check passed");
+}
+
+int gpupt_cmd_trial_agent(struct gpupt_host *h, int argc, char **argv)
+{
+	struct gpupt_trial *t = calloc(1, sizeof(*t));
+	struct agent a = { h, t, -1, false };
+	int r = simple_opts(h, argc, argv, NULL,
+			    "Usage: gpupt trial-agent\nRun by gpupt-trial.service at boot while a trial is pending.\n");
+
+	if (r >= 0 || !t)
+		goto out;
+	r = 0;
+	if (gpupt_trial_load(h->rootfd, t, h->err) < 0 || t->state != GPUPT_TRIAL_PENDING)
+		goto out;
+	if (gpupt_trial_booted(h->rootfd) == t->id) {
+		r = agent_trial_boot(&a);
+		goto out;
+	}
+	/* A pending trial, yet this boot is not it: the trial boot never got this far. */
+	gpupt_trial_end(h, t, GPUPT_TRIAL_ROLLED_BACK,
+		  "the trial boot did not reach gpupt's check (a panic, a hang or a reset before it); "
+		  "this boot came up with the old settings");
+	gpupt_msg(h->out, "trial of %lld rolled back: %s\n", t->id, t->reason);
+out:
+	if (a.watchdog >= 0)
+		close(a.watchdog);
+	free(t);
+	return r < 0 ? 1 : r;
+}

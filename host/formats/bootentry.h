@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The trial boot's entry, made from the entry the boot loader boots by
+ * default: a copy with gpupt's tokens added to its kernel command line.
+ *
+ * GRUB: the first top-level `menuentry` of grub.cfg (10_linux writes the
+ * newest kernel first; GRUB_DEFAULT=0 boots it) copied into a block between
+ * two marker lines at the end of grub.cfg, with `--id gpupt-trial` so that
+ * `grub-reboot gpupt-trial` can name it.  update-grub writes grub.cfg anew
+ * and so drops the block: a trial entry never outlives the file it is in.
+ *
+ * systemd-boot: a Type #1 loader entry copied with another title and the
+ * tokens added to its `options` lines.
+ *
+ * Pure: (buf, len) in, the caller's buffer out; no I/O.
+ */
+#ifndef GPUPT_BOOTENTRY_H
+#define GPUPT_BOOTENTRY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define GPUPT_TRIAL_ENTRY_ID "gpupt-trial"
+#define GPUPT_GRUBCFG_BEGIN "### BEGIN gpupt trial entry (gpupt confirm or rollback removes it) ###"
+#define GPUPT_GRUBCFG_END "### END gpupt trial entry ###"
+
+/*
+ * grub.cfg with the trial block appended (an old one taken out first): the
+ * first top-level menuentry, titled title, its `linux` line followed by
+ * " " tokens.  Returns the length, -ENOENT (no top-level menuentry with a
+ * linux line), -EINVAL (title or tokens hold a quote, a newline or a
+ * character GRUB would expand), -ENOSPC.
+ */
+long gpupt_grubcfg_add_trial(const char *cfg, size_t len, const char *title, const char *tokens, char *out,
+			     size_t size);
+
+/* grub.cfg without the trial block (unchanged when it has none). Returns the length or -ENOSPC. */
+long gpupt_grubcfg_remove_trial(const char *cfg, size_t len, char *out, size_t size);
+
+/* Does grub.cfg hold a trial block? */
+bool gpupt_grubcfg_has_trial(const char *cfg, size_t len);
+
+/*
+ * A loader entry's copy for the trial: the `title` line replaced by title,
+ * " " tokens added to every `options` line (one added when there is none).
+ * Returns the length, -ENOENT (no `linux` line), -EINVAL, -ENOSPC.
+ */
+long gpupt_loader_entry_trial(const char *entry, size_t len, const char *title, const char *tokens, char *out,
+			      size_t size);
+
+/*
+ * The interface of the default route in /proc/net/route's text (the first
+ * line whose Destination and Mask are 00000000), into iface (size bytes).
+ * Returns 0, -ENOENT (no default route), -EINVAL (a malformed line).
+ */
+int gpupt_route_default_iface(const char *buf, size_t len, char *iface, size_t size);
+
+/* Does /proc/net/route's text hold a route through iface? */
+bool gpupt_route_has_iface(const char *buf, size_t len, const char *iface);
+
+#endif

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The trial's state file (/var/lib/gpupt/trial): what `gpupt enable` set up
+ * for one trial boot, what the trial boot found, and how it ended.
+ *
+ *   gpupt-trial 1
+ *   state pending|confirmed|rolled-back
+ *   id 1764648000                  when enable started the trial (seconds since the epoch)
+ *   changed 1764648300             the last change of state
+ *   minutes 10                     the deadline, counted from the trial kernel's start
+ *   loader grub|systemd-boot
+ *   entry boot/grub/grub.cfg       the file holding the trial entry
+ *   oneshot guaranteed|late        late: the boot loader cannot clear it itself
+ *   option grub-in-place           enable's options, for the confirm (repeated)
+ *   select 00:03                   enable's selection as given (repeated)
+ *   device 0000:00:03.0 vfio-pci   a selected function and its target driver
+ *   before 0000:00:04.0 e1000e     every other function's driver at enable ("-": none)
+ *   route enp0s4                   the default route's interface at enable ("-": none)
+ *   health-cmd ping -c1 10.0.0.1   optional
+ *   result PASS name: detail       what the trial boot's last check found (repeated)
+ *   reason ...                     why it ended as it did
+ *   end SHA256                     of every byte before this line
+ *
+ * A file that does not end in a matching `end` line is damaged: it is never
+ * trusted.  Pure: (buf, len) in, the caller's struct out.
+ */
+#ifndef GPUPT_TRIALSTATE_H
+#define GPUPT_TRIALSTATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define GPUPT_TRIAL_VERSION "gpupt-trial 1"
+
+enum gpupt_trial_state { GPUPT_TRIAL_NONE, GPUPT_TRIAL_PENDING, GPUPT_TRIAL_CONFIRMED, GPUPT_TRIAL_ROLLED_BACK };
+
+enum {
+	GPUPT_TRIAL_MAX_SEL = 16,
+	GPUPT_TRIAL_MAX_DEVS = 256,
+	GPUPT_TRIAL_MAX_RESULTS = 8,
+	GPUPT_TRIAL_TEXT = 512,
+	GPUPT_TRIAL_ADDR = 16,
+	GPUPT_TRIAL_NAME = 64,
+};
+
+struct gpupt_trial_dev {
+	char addr[GPUPT_TRIAL_ADDR];
+	char driver[GPUPT_TRIAL_NAME]; /* "" for none */
+};
+
+struct gpupt_trial {
+	enum gpupt_trial_state state;
+	long long id, changed;
+	unsigned minutes;
+	char loader[GPUPT_TRIAL_NAME];
+	char entry[GPUPT_TRIAL_TEXT];
+	bool oneshot_late;
+	bool grub_in_place, unsafe_interrupts, force;
+	char sel[GPUPT_TRIAL_MAX_SEL][GPUPT_TRIAL_NAME];
+	size_t n_sel;
+	struct gpupt_trial_dev want[GPUPT_TRIAL_MAX_SEL * 8];
+	size_t n_want;
+	struct gpupt_trial_dev before[GPUPT_TRIAL_MAX_DEVS];
+	size_t n_before;
+	char route[GPUPT_TRIAL_NAME]; /* "" for none */
+	char health_cmd[GPUPT_TRIAL_TEXT];
+	char result[GPUPT_TRIAL_MAX_RESULTS][GPUPT_TRIAL_TEXT];
+	size_t n_result;
+	char reason[GPUPT_TRIAL_TEXT];
+};
+
+const char *gpupt_trial_state_name(enum gpupt_trial_state s);
+
+/*
+ * Parse the file into *t.  Returns 0 or -EBADMSG with what is wrong in why
+ * (the line number and the problem).
+ */
+int gpupt_trial_parse(const char *buf, size_t len, struct gpupt_trial *t, char *why, size_t size);
+
+/* The file's text for t.  Returns its length; size or more means buf was too small. */
+size_t gpupt_trial_format(const struct gpupt_trial *t, char *buf, size_t size);
+
+/* May text stand in the file as one value (printable, no newline, not too long)? */
+bool gpupt_trial_text_ok(const char *text);
+
+#endif

@@ -1,0 +1,447 @@
+// SPDX-License-Identifier: MIT
+/* Trial boots: state file, one-shot support, trial entry, snapshot, health (see trial.h). */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "host/formats/bootentry.h"
+#include "host/model/platform.h"
+#include "host/model/trial.h"
+#include "lib/atomic.h"
+#include "lib/kernel-cmdline.h"
+#include "lib/macro.h"
+#include "lib/msg.h"
+#include "lib/path.h"
+#include "lib/run.h"
+
+enum { CFG_MAX = 4 << 20, ENTRY_MAX = 65536 };
+
+int gpupt_trial_load(int rootfd, struct gpupt_trial *t, FILE *err)
+{
+	char *buf = NULL, why[160];
+	size_t len;
+	int r = gpupt_read_file_alloc(rootfd, GPUPT_TRIAL_PATH, GPUPT_TRIAL_FILE_MAX, GPUPT_READ_REGULAR, &buf, &len);
+
+	memset(t, 0, sizeof(*t));
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0) {
+		gpupt_msg(err, "cannot read /%s: %s; remove it if no trial boot is under way\n", GPUPT_TRIAL_PATH,
+			  gpupt_read_strerror(r));
+		return -EBADMSG;
+	}
+	r = gpupt_trial_parse(buf, len, t, why, sizeof(why));
+	free(buf);
+	if (r < 0) {
+		gpupt_msg(err,
+			  "/%s is damaged (%s): gpupt does not trust it; if a trial boot is under way, "
+			  "run `gpupt rollback --no-reboot` after removing it, else just remove it\n",
+			  GPUPT_TRIAL_PATH, why);
+		memset(t, 0, sizeof(*t));
+	}
+	return r;
+}
+
+int gpupt_trial_save(int rootfd, const struct gpupt_trial *t)
+{
+	char *buf = malloc(GPUPT_TRIAL_FILE_MAX);
+	size_t n;
+	int r;
+
+	if (!buf)
+		return -ENOMEM;
+	n = gpupt_trial_format(t, buf, GPUPT_TRIAL_FILE_MAX);
+	r = n >= GPUPT_TRIAL_FILE_MAX ? -ENOSPC : gpupt_file_write_atomic(rootfd, GPUPT_TRIAL_PATH, buf, n, 0600);
+	free(buf);
+	return r;
+}
+
+/*
+ * argv run on the system below the root: through chroot(8) with --root, as
+ * enable runs update-grub (the boot loader's tools act on the system they
+ * run on).  out, when not NULL, gets the standard output (size bytes).
+ */
+int gpupt_trial_run(struct gpupt_host *h, const char *const *argv, char *out, size_t size)
+{
+	const char *full[16];
+	size_t n = 0;
+
+	if (strcmp(h->root, "/") != 0) {
+		full[n++] = "chroot";
+		full[n++] = h->root;
+	}
+	for (; *argv && n < ARRAY_SIZE(full) - 1; argv++)
+		full[n++] = *argv;
+	full[n] = NULL;
+	return out ? gpupt_run_capture(full, out, size) : gpupt_run_to(full, fileno(h->err));
+}
+
+/* ---- where a one-shot is guaranteed ---- */
+
+static bool word_in(const char *list, const char *const *words)
+{
+	char copy[256], *save = NULL;
+
+	snprintf(copy, sizeof(copy), "%s", list);
+	for (char *w = strtok_r(copy, " \t\n", &save); w; w = strtok_r(NULL, " \t\n", &save))
+		for (size_t i = 0; words[i]; i++)
+			if (strcmp(w, words[i]) == 0)
+				return true;
+	return false;
+}
+
+enum gpupt_oneshot_kind gpupt_oneshot_grub_decide(const char *abstraction, const char *fs, char *why, size_t size)
+{
+	static const char *const abstractions[] = { "diskfilter", "lvm", NULL };
+	static const char *const filesystems[] = { "btrfs", "cpiofs", "newc",  "odc", "romfs",
+						   "squash4", "tarfs", "zfs", NULL };
+
+	if (word_in(abstraction, abstractions) || word_in(fs, filesystems) || !fs[0]) {
+		snprintf(why, size,
+			 "GRUB cannot write its environment block where /boot/grub is (%s%s%s), so it "
+			 "cannot clear next_entry itself: gpupt clears it early in the trial boot, and a "
+			 "panic or hang before that boots the trial again",
+			 fs[0] ? fs : "file system unknown", abstraction[0] ? " on " : "", abstraction);
+		return GPUPT_ONESHOT_LATE;
+	}
+	snprintf(why, size, "GRUB's next_entry (grub-reboot); GRUB clears it before it boots the entry (%s%s%s)",
+		 fs, abstraction[0] ? " on " : "", abstraction);
+	return GPUPT_ONESHOT_GUARANTEED;
+}
+
+/* `grub-probe --target=T DIR`'s first line, "" when it fails. */
+static void grub_probe(struct gpupt_host *h, const char *target, char *out, size_t size)
+{
+	char opt[32];
+	const char *argv[] = { "grub-probe", opt, "/boot/grub", NULL };
+
+	snprintf(opt, sizeof(opt), "--target=%s", target);
+	if (gpupt_trial_run(h, argv, out, size) != 0)
+		out[0] = '\0';
+	out[strcspn(out, "\n")] = '\0';
+}
+
+void gpupt_oneshot_probe(struct gpupt_host *h, const struct gpupt_bootloader *b, struct gpupt_oneshot *out)
+{
+	char abstraction[128], fs[64];
+
+	out->loader = NULL;
+	out->kind = GPUPT_ONESHOT_NONE;
+	if (!b) {
+		snprintf(out->why, sizeof(out->why), "no supported boot loader found");
+	} else if (strncmp(b->name, "proxmox-boot-tool", 17) == 0) {
+		snprintf(out->why, sizeof(out->why),
+			 "%s copies kernels and entries to every ESP it manages; gpupt has no trial "
+			 "entry for it yet",
+			 b->name);
+	} else if (gpupt_bootloader_is_kernel_install(b)) {
+		out->loader = "systemd-boot";
+		out->kind = GPUPT_ONESHOT_GUARANTEED;
+		snprintf(out->why, sizeof(out->why),
+			 "systemd-boot's LoaderEntryOneShot (bootctl set-oneshot); systemd-boot "
+			 "deletes it before it starts the entry");
+	} else {
+		out->loader = "grub";
+		grub_probe(h, "abstraction", abstraction, sizeof(abstraction));
+		grub_probe(h, "fs", fs, sizeof(fs));
+		out->kind = gpupt_oneshot_grub_decide(abstraction, fs, out->why, sizeof(out->why));
+	}
+}
+
+/* ---- the trial entry ---- */
+
+static int write_grub_entry(struct gpupt_host *h, const char *tokens, char *entry, size_t size)
+{
+	char *cfg = NULL, *out = NULL;
+	size_t len;
+	long n;
+	int r = gpupt_read_file_alloc(h->rootfd, GPUPT_GRUB_CFG, CFG_MAX, GPUPT_READ_REGULAR, &cfg, &len);
+
+	if (r < 0) {
+		gpupt_msg(h->err, "cannot read /%s: %s; run update-grub, then try again\n", GPUPT_GRUB_CFG,
+			  gpupt_read_strerror(r));
+		return r;
+	}
+	out = malloc(len + ENTRY_MAX);
+	n = out ? gpupt_grubcfg_add_trial(cfg, len, "gpupt trial boot", tokens, out, len + ENTRY_MAX) : -ENOMEM;
+	if (n == -ENOENT)
+		gpupt_msg(h->err, "/%s has no top-level menuentry with a linux line to copy; run update-grub\n",
+			  GPUPT_GRUB_CFG);
+	r = n < 0 ? (int)n : gpupt_file_write_atomic(h->rootfd, GPUPT_GRUB_CFG, out, (size_t)n, 0644);
+	if (r < 0 && n >= 0)
+		gpupt_msg(h->err, "cannot write /%s: %s\n", GPUPT_GRUB_CFG, strerror(-r));
+	if (r == 0)
+		snprintf(entry, size, "%s", GPUPT_GRUB_CFG);
+	free(cfg);
+	free(out);
+	return r;
+}
+
+/* ESP/loader/entries/NAME for the newest installed kernel ("*-VER.conf"). */
+static int newest_entry(int rootfd, const char *esp, char *path, size_t size)
+{
+	struct gpupt_kernels k;
+	char dir[64];
+	DIR *d;
+	struct dirent *e;
+	int r = -ENOENT;
+
+	gpupt_kernels_find(rootfd, &k);
+	snprintf(dir, sizeof(dir), "%s/loader/entries", esp);
+	d = gpupt_path_opendir(rootfd, dir);
+	while (k.n > 0 && d && r < 0 && (e = readdir(d)) != NULL) {
+		const char *ver = k.installed[k.n - 1].ver;
+		size_t n = strlen(e->d_name), v = strlen(ver);
+
+		if (n > v + 6 && e->d_name[n - v - 6] == '-' && strcmp(e->d_name + n - 5, ".conf") == 0 &&
+		    memcmp(e->d_name + n - v - 5, ver, v) == 0)
+			r = gpupt_path_join(path, size, dir, e->d_name, (const char *)NULL) < 0 ? -ENAMETOOLONG : 0;
+	}
+	if (d)
+		closedir(d);
+	return r;
+}
+
+static int write_sdboot_entry(struct gpupt_host *h, const char *tokens, char *entry, size_t size)
+{
+	const char *esp = gpupt_bootloader_esp(h->rootfd);
+	char from[GPUPT_PATH_MAX], *text = NULL, out[ENTRY_MAX];
+	size_t len;
+	long n;
+	int r = esp ? newest_entry(h->rootfd, esp, from, sizeof(from)) : -ENOENT;
+
+	if (r < 0) {
+		gpupt_msg(h->err, "no loader entry of the newest kernel under /%s/loader/entries to copy; run "
+				  "`kernel-install add VER /boot/vmlinuz-VER`, then try again\n",
+			  esp ? esp : "efi");
+		return r;
+	}
+	r = gpupt_read_file_alloc(h->rootfd, from, ENTRY_MAX, GPUPT_READ_REGULAR, &text, &len);
+	n = r < 0 ? r : gpupt_loader_entry_trial(text, len, "gpupt trial boot", tokens, out, sizeof(out));
+	free(text);
+	if (n >= 0 && snprintf(entry, size, "%s/loader/entries/%s.conf", esp, GPUPT_TRIAL_ENTRY_ID) >= (int)size)
+		n = -ENAMETOOLONG;
+	r = n < 0 ? (int)n : gpupt_file_write_atomic(h->rootfd, entry, out, (size_t)n, 0644);
+	if (r < 0)
+		gpupt_msg(h->err, "cannot make the trial entry from /%s: %s\n", from, strerror(-r));
+	return r;
+}
+
+int gpupt_trial_entry_write(struct gpupt_host *h, const struct gpupt_oneshot *o, const char *tokens, char *entry,
+			    size_t size)
+{
+	if (o->loader && strcmp(o->loader, "grub") == 0)
+		return write_grub_entry(h, tokens, entry, size);
+	if (o->loader && strcmp(o->loader, "systemd-boot") == 0)
+		return write_sdboot_entry(h, tokens, entry, size);
+	return -ENOTSUP;
+}
+
+static bool is_grub(const struct gpupt_trial *t)
+{
+	return strcmp(t->loader, "grub") == 0;
+}
+
+static int run_said(struct gpupt_host *h, const char *const *argv)
+{
+	char cmd[256];
+	int r = gpupt_trial_run(h, argv, NULL, 0);
+
+	if (r != 0) {
+		gpupt_argv_format(argv, cmd, sizeof(cmd));
+		gpupt_msg(h->err, "`%s` %s %d\n", cmd, r < 0 ? "could not start:" : "failed with exit status",
+			  r < 0 ? -r : r);
+	}
+	return r == 0 ? 0 : -EIO;
+}
+
+int gpupt_trial_oneshot_set(struct gpupt_host *h, const struct gpupt_trial *t)
+{
+	const char *grub[] = { "grub-reboot", GPUPT_TRIAL_ENTRY_ID, NULL };
+	const char *sdboot[] = { "bootctl", "set-oneshot", GPUPT_TRIAL_ENTRY_ID ".conf", NULL };
+
+	return run_said(h, is_grub(t) ? grub : sdboot);
+}
+
+int gpupt_trial_oneshot_clear(struct gpupt_host *h, const struct gpupt_trial *t)
+{
+	const char *grub[] = { "grub-editenv", "/" GPUPT_GRUBENV, "unset", "next_entry", NULL };
+	const char *sdboot[] = { "bootctl", "set-oneshot", "", NULL };
+
+	if (is_grub(t) && !gpupt_path_exists(h->rootfd, GPUPT_GRUBENV))
+		return 0;
+	return run_said(h, is_grub(t) ? grub : sdboot);
+}
+
+static int remove_grub_entry(struct gpupt_host *h, const char *path)
+{
+	char *cfg = NULL, *out = NULL;
+	size_t len;
+	long n;
+	int r = gpupt_read_file_alloc(h->rootfd, path, CFG_MAX, GPUPT_READ_REGULAR, &cfg, &len);
+
+	if (r == -ENOENT)
+		return 0;
+	if (r == 0 && gpupt_grubcfg_has_trial(cfg, len)) {
+		out = malloc(len);
+		n = out ? gpupt_grubcfg_remove_trial(cfg, len, out, len) : -ENOMEM;
+		r = n < 0 ? (int)n : gpupt_file_write_atomic(h->rootfd, path, out, (size_t)n, 0644);
+	}
+	if (r < 0)
+		gpupt_msg(h->err, "cannot take the trial entry out of /%s: %s\n", path, strerror(-r));
+	free(cfg);
+	free(out);
+	return r;
+}
+
+int gpupt_trial_entry_remove(struct gpupt_host *h, const struct gpupt_trial *t)
+{
+	int r = is_grub(t) ? remove_grub_entry(h, t->entry) : gpupt_file_remove(h->rootfd, t->entry);
+	int c = gpupt_trial_oneshot_clear(h, t);
+
+	if (r < 0 && !is_grub(t))
+		gpupt_msg(h->err, "cannot remove /%s: %s\n", t->entry, strerror(-r));
+	return r < 0 ? r : c;
+}
+
+int gpupt_trial_end(struct gpupt_host *h, struct gpupt_trial *t, enum gpupt_trial_state state, const char *reason)
+{
+	int r = gpupt_trial_entry_remove(h, t);
+
+	t->state = state;
+	t->changed = (long long)time(NULL);
+	snprintf(t->reason, sizeof(t->reason), "%s", reason);
+	if (gpupt_trial_save(h->rootfd, t) < 0) {
+		gpupt_msg(h->err, "cannot write /%s; the trial ended (%s) all the same\n", GPUPT_TRIAL_PATH,
+			  reason);
+		return -EIO;
+	}
+	return r;
+}
+
+/* ---- snapshot and health ---- */
+
+static void dev_set(struct gpupt_trial_dev *d, const char *addr, const char *driver)
+{
+	snprintf(d->addr, sizeof(d->addr), "%s", addr);
+	snprintf(d->driver, sizeof(d->driver), "%s", driver);
+}
+
+void gpupt_trial_snapshot(struct gpupt_host *h, const struct gpupt_devlist *l, const struct gpupt_selection *s,
+			  struct gpupt_trial *t)
+{
+	const char *target = s->config.driver[0] ? s->config.driver : GPUPT_DEFAULT_DRIVER;
+	char route[8192];
+	int n;
+
+	t->n_want = t->n_before = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		if (gpupt_selection_has(s, i) && t->n_want < ARRAY_SIZE(t->want))
+			dev_set(&t->want[t->n_want++], l->dev[i].addr, target);
+		else if (!gpupt_selection_has(s, i) && t->n_before < ARRAY_SIZE(t->before))
+			dev_set(&t->before[t->n_before++], l->dev[i].addr, l->dev[i].driver);
+	}
+	n = gpupt_read_file(h->rootfd, "proc/net/route", route, sizeof(route), 0);
+	if (n < 0 || gpupt_route_default_iface(route, (size_t)n, t->route, sizeof(t->route)) < 0)
+		t->route[0] = '\0';
+}
+
+long long gpupt_trial_booted(int rootfd)
+{
+	char cmdline[GPUPT_CMDLINE_MAX];
+	struct gpupt_kernel_param p;
+	int n = gpupt_read_file(rootfd, "proc/cmdline", cmdline, sizeof(cmdline), 0);
+	size_t pos = 0;
+	long long id = 0;
+
+	while (n > 0 && id == 0 && gpupt_kernel_cmdline_next(cmdline, (size_t)n, &pos, &p))
+		if (gpupt_kernel_param_eq(p.key, p.key_len, GPUPT_TRIAL_MARKER) && p.val && p.val_len > 0 &&
+		    p.val_len <= 12)
+			for (size_t i = 0; i < p.val_len; i++) {
+				if (p.val[i] < '0' || p.val[i] > '9') {
+					id = 0;
+					break;
+				}
+				id = id * 10 + (p.val[i] - '0');
+			}
+	return id;
+}
+
+static const struct gpupt_dev *find_dev(const struct gpupt_devlist *l, const char *addr)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->dev[i].addr, addr) == 0)
+			return &l->dev[i];
+	return NULL;
+}
+
+static bool result(char *res, size_t size, bool ok, const char *name, const char *detail)
+{
+	snprintf(res, size, "%s %s: %s", ok ? "PASS" : "FAIL", name, detail);
+	return ok;
+}
+
+bool gpupt_health_devices(int rootfd, const struct gpupt_devlist *now, const struct gpupt_trial *t, char *res,
+			  size_t size)
+{
+	char detail[GPUPT_TRIAL_TEXT] = "";
+	size_t n = 0;
+
+	(void)rootfd;
+	for (size_t i = 0; i < t->n_want; i++) {
+		const struct gpupt_dev *d = find_dev(now, t->want[i].addr);
+		const char *drv = d ? (d->driver[0] ? d->driver : "no driver") : "gone";
+
+		if (!d || strcmp(d->driver, t->want[i].driver) != 0)
+			n += (size_t)snprintf(detail + MIN(n, sizeof(detail)), n < sizeof(detail) ? sizeof(detail) - n : 0,
+					      "%s%s is on %s, not %s", n ? "; " : "", t->want[i].addr, drv,
+					      t->want[i].driver);
+	}
+	if (n == 0)
+		snprintf(detail, sizeof(detail), "%zu selected function%s on %s", t->n_want, t->n_want == 1 ? "" : "s",
+			 t->n_want ? t->want[0].driver : "-");
+	return result(res, size, n == 0, "selected devices", detail);
+}
+
+bool gpupt_health_others(const struct gpupt_devlist *now, const struct gpupt_trial *t, char *res, size_t size)
+{
+	char detail[GPUPT_TRIAL_TEXT] = "";
+	size_t n = 0;
+
+	for (size_t i = 0; i < t->n_before; i++) {
+		const struct gpupt_dev *d = find_dev(now, t->before[i].addr);
+		const char *was = t->before[i].driver[0] ? t->before[i].driver : "no driver";
+
+		if (d && strcmp(d->driver, t->before[i].driver) == 0)
+			continue;
+		n += (size_t)snprintf(detail + MIN(n, sizeof(detail)), n < sizeof(detail) ? sizeof(detail) - n : 0,
+				      "%s%s (%s) %s%s", n ? "; " : "", t->before[i].addr, was,
+				      !d ? "is gone" : d->driver[0] ? "is now on " : "lost its driver",
+				      d && d->driver[0] ? d->driver : "");
+	}
+	if (n == 0)
+		snprintf(detail, sizeof(detail), "the %zu other functions kept their drivers", t->n_before);
+	return result(res, size, n == 0, "other devices", detail);
+}
+
+bool gpupt_health_route(int rootfd, const struct gpupt_trial *t, char *res, size_t size)
+{
+	char route[8192], state[32], path[GPUPT_PATH_MAX], detail[GPUPT_TRIAL_TEXT];
+	int n;
+	bool up, routed;
+
+	if (!t->route[0]) {
+		snprintf(res, size, "SKIP default route: there was none at enable");
+		return true;
+	}
+	n = gpupt_read_file(rootfd, "proc/net/route", route, sizeof(route), 0);
+	routed = n >= 0 && gpupt_route_has_iface(route, (size_t)n, t->route);
+	up = gpupt_path_join(path, sizeof(path), "sys/class/net", t->route, "operstate", (const char *)NULL) >= 0 &&
+	     gpupt_read_file(rootfd, path, state, sizeof(state), GPUPT_READ_CHOMP) >= 0 && strcmp(state, "up") == 0;
+	snprintf(detail, sizeof(detail), "%s, the default route's interface at enable, is %s%s", t->route,
+		 up ? "up" : "not up", up && !routed ? " but has no route (no address)" : "");
+	return result(res, size, up && routed, "default route", detail);
+}

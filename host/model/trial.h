@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Trial boots: the new command line boots once, through the boot loader's
+ * one-shot (GRUB's next_entry, systemd-boot's LoaderEntryOneShot), while the
+ * default entry stays as it was.  gpupt-trial.service checks the trial
+ * boot's health and confirms it, or reboots into the old default.
+ *
+ * Here: the state file, whether a one-shot is guaranteed, the trial entry,
+ * the snapshot taken at enable and the health rules.  The commands are in
+ * host/commands/trial.c and enable.c.
+ */
+#ifndef GPUPT_TRIAL_H
+#define GPUPT_TRIAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "host/formats/trialstate.h"
+#include "host/host.h"
+#include "host/model/bootloader.h"
+#include "host/model/devices.h"
+#include "host/model/select.h"
+
+#define GPUPT_TRIAL_PATH "var/lib/gpupt/trial" /* relative to the root */
+#define GPUPT_GRUB_CFG "boot/grub/grub.cfg"
+#define GPUPT_GRUBENV "boot/grub/grubenv"
+#define GPUPT_TRIAL_MARKER "gpupt.trial" /* gpupt.trial=ID on the trial's command line */
+#define GPUPT_TRIAL_PANIC "panic=10"
+
+enum { GPUPT_TRIAL_DEFAULT_MINUTES = 10, GPUPT_TRIAL_FILE_MAX = 65536 };
+
+/* Read the state file: 0 (state GPUPT_TRIAL_NONE when there is none), or -EBADMSG explained on err. */
+int gpupt_trial_load(int rootfd, struct gpupt_trial *t, FILE *err);
+
+/* Write it atomically (0600); 0 or -errno. */
+int gpupt_trial_save(int rootfd, const struct gpupt_trial *t);
+
+enum gpupt_oneshot_kind {
+	GPUPT_ONESHOT_GUARANTEED, /* the boot loader clears it before the trial kernel starts */
+	GPUPT_ONESHOT_LATE,	  /* GRUB cannot write grubenv: gpupt clears it from the trial boot */
+	GPUPT_ONESHOT_NONE,	  /* no trial on this boot loader */
+};
+
+struct gpupt_oneshot {
+	enum gpupt_oneshot_kind kind;
+	const char *loader; /* "grub", "systemd-boot", or NULL */
+	char why[320];	    /* for a person: the mechanism, or why there is none */
+};
+
+/*
+ * GRUB's own rule (00_header's check_writable, which turns recordfail off):
+ * it cannot write grubenv on a diskfilter (RAID) or lvm abstraction, nor on
+ * btrfs, zfs and the read-only file systems.  abstraction and fs are what
+ * `grub-probe --target=abstraction|fs /boot/grub` print.
+ */
+enum gpupt_oneshot_kind gpupt_oneshot_grub_decide(const char *abstraction, const char *fs, char *why, size_t size);
+
+/* The one-shot this host's boot loader b offers (runs grub-probe for GRUB). */
+void gpupt_oneshot_probe(struct gpupt_host *h, const struct gpupt_bootloader *b, struct gpupt_oneshot *out);
+
+/*
+ * Write the trial entry with tokens added: into grub.cfg, or a copy of the
+ * newest kernel's loader entry as ESP/loader/entries/gpupt-trial.conf.
+ * entry gets the file's path (relative to the root).  0 or -errno, said on err.
+ */
+int gpupt_trial_entry_write(struct gpupt_host *h, const struct gpupt_oneshot *o, const char *tokens, char *entry,
+			    size_t size);
+
+/* Take the trial entry away again and clear the one-shot; 0 or -errno, said on err. */
+int gpupt_trial_entry_remove(struct gpupt_host *h, const struct gpupt_trial *t);
+
+/*
+ * End the trial as state, with reason: the entry and the one-shot go first,
+ * then the state file is saved.  0 or -errno, said on err.
+ */
+int gpupt_trial_end(struct gpupt_host *h, struct gpupt_trial *t, enum gpupt_trial_state state, const char *reason);
+
+/* Clear the one-shot (grub-editenv ... unset next_entry, bootctl set-oneshot ""). */
+int gpupt_trial_oneshot_clear(struct gpupt_host *h, const struct gpupt_trial *t);
+
+/* argv on the system below the root (chroot with --root); its output to out when not NULL. */
+int gpupt_trial_run(struct gpupt_host *h, const char *const *argv, char *out, size_t size);
+
+/* Make the trial entry boot once, next time (grub-reboot, bootctl set-oneshot). */
+int gpupt_trial_oneshot_set(struct gpupt_host *h, const struct gpupt_trial *t);
+
+/* The snapshot at enable: the selected functions, every other one's driver, the default route. */
+void gpupt_trial_snapshot(struct gpupt_host *h, const struct gpupt_devlist *l, const struct gpupt_selection *s,
+			  struct gpupt_trial *t);
+
+/* The trial's id on this boot's command line (gpupt.trial=ID), or 0. */
+long long gpupt_trial_booted(int rootfd);
+
+/* The health rules; each fills one result line "PASS|FAIL|SKIP name: detail". */
+bool gpupt_health_devices(int rootfd, const struct gpupt_devlist *now, const struct gpupt_trial *t, char *res,
+			  size_t size);
+bool gpupt_health_others(const struct gpupt_devlist *now, const struct gpupt_trial *t, char *res, size_t size);
+bool gpupt_health_route(int rootfd, const struct gpupt_trial *t, char *res, size_t size);
+
+#endif

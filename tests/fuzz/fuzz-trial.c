@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The trial's formats: the state file parses, formats and parses again to
+ * the same text; a trial block added to grub.cfg comes out again to the
+ * original bytes; a loader entry's copy and /proc/net/route's default route
+ * never read past len.  The first byte picks which.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host/formats/bootentry.h"
+#include "host/formats/trialstate.h"
+#include "tests/fuzz/fuzz.h"
+
+enum { MAX_IN = 1 << 16 };
+
+FUZZ_HARNESS
+static void check_state(const char *in, size_t len)
+{
+	static struct gpupt_trial t, u;
+	static char a[1 << 17], b[1 << 17];
+	char why[160];
+	size_t n, m;
+
+	if (gpupt_trial_parse(in, len, &t, why, sizeof(why)) < 0)
+		return;
+	n = gpupt_trial_format(&t, a, sizeof(a));
+	FUZZ_CHECK(n < sizeof(a));
+	FUZZ_CHECK(gpupt_trial_parse(a, n, &u, why, sizeof(why)) == 0);
+	m = gpupt_trial_format(&u, b, sizeof(b));
+	FUZZ_CHECK(m == n && memcmp(a, b, n) == 0);
+}
+
+FUZZ_HARNESS
+static void check_grubcfg(const char *in, size_t len)
+{
+	size_t size = len + 4096;
+	char *a = malloc(size), *b = malloc(size);
+	long n, m;
+
+	if (a && b && !gpupt_grubcfg_has_trial(in, len)) {
+		n = gpupt_grubcfg_add_trial(in, len, "gpupt trial boot", "iommu=pt panic=10 gpupt.trial=1", a, size);
+		if (n >= 0) {
+			FUZZ_CHECK(gpupt_grubcfg_has_trial(a, (size_t)n));
+			m = gpupt_grubcfg_remove_trial(a, (size_t)n, b, size);
+			/* A cfg without a final newline gets one before the block. */
+			FUZZ_CHECK(m == (long)len || (m == (long)len + 1 && len > 0 && in[len - 1] != '\n'));
+			FUZZ_CHECK(memcmp(b, in, len) == 0);
+		}
+	}
+	free(a);
+	free(b);
+}
+
+FUZZ_HARNESS
+static void check_entry_and_route(const char *in, size_t len)
+{
+	size_t size = len + 4096;
+	char *a = malloc(size), iface[32];
+
+	if (a)
+		(void)gpupt_loader_entry_trial(in, len, "gpupt trial boot", "iommu=pt", a, size);
+	free(a);
+	if (gpupt_route_default_iface(in, len, iface, sizeof(iface)) == 0)
+		FUZZ_CHECK(gpupt_route_has_iface(in, len, iface));
+}
+
+FUZZ_HARNESS
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *in;
+
+	if (size < 1 || size > MAX_IN)
+		return 0;
+	/* An exact-size copy lets the sanitizers see any read past len. */
+	in = malloc(size - 1 ? size - 1 : 1);
+	if (!in)
+		return 0;
+	memcpy(in, data + 1, size - 1);
+	switch (data[0] % 3) {
+	case 0:
+		check_state(in, size - 1);
+		break;
+	case 1:
+		check_grubcfg(in, size - 1);
+		break;
+	default:
+		check_entry_and_route(in, size - 1);
+		break;
+	}
+	free(in);
+	return 0;
+}
