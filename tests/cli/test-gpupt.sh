@@ -28,6 +28,8 @@ expect() {
 }
 
 sh "$here/devroot.sh" seed "$tmp/root" || { echo "cannot build the fixture root"; exit 1; }
+# The root's own tools (chroot, grub-probe) are the fixture's stand-ins.
+PATH=$tmp/root/.fake-bin:$PATH
 R=$tmp/root
 
 expect help 0 "  gpupt enable 01:00    select every function of slot 01:00, then reboot: the" "$gpupt" --help

@@ -13,6 +13,9 @@
 #define OK_CPU "PASS  CPU virtualization: vmx (Intel VT-x)\n"
 #define OK_IR "PASS  interrupt remapping: active (IR- interrupt chips)\n"
 #define OK_GRUB "PASS  boot loader: GRUB: the command line comes from /etc/default/grub and /etc/default/grub.d/\n"
+#define OK_TRIAL "PASS  trial boot: one-shot guaranteed: GRUB's next_entry (grub-reboot); GRUB clears it" \
+	" before it boots the entry (ext2); a panic falls back (panic=10); no /dev/watchdog: a hang" \
+	" needs a power cycle\n"
 #define OK_MOD61 "PASS  vfio modules: 6.1.0-18-amd64: vfio, vfio_iommu_type1, vfio_pci, vfio_virqfd\n"
 #define OK_NOSEL "PASS  selected devices: nothing selected yet (`gpupt enable SEL` selects devices)\n"
 #define OK_CMDLINE "PASS  kernel command line: the configured one is in effect\n"
@@ -37,6 +40,7 @@ static void test_seed_all_pass(void **state)
 		OK_IR
 		"PASS  boot mode: UEFI\n"
 		OK_GRUB
+		OK_TRIAL
 		OK_MOD61
 		"PASS  vfio modules: 6.12.9-amd64: vfio, vfio_iommu_type1, vfio_pci\n"
 		"PASS  GPUs: 2 display-class PCI device(s) (`gpupt list` shows them)\n"
@@ -65,6 +69,7 @@ static void test_broken_host(void **state)
 		" interrupts to the host)\n"
 		"PASS  boot mode: BIOS (legacy)\n"
 		OK_GRUB
+		OK_TRIAL
 		OK_MOD61
 		"FAIL  vfio modules: 6.12.9-amd64: missing: vfio_pci; fix: install a kernel built with"
 		" CONFIG_VFIO_PCI\n"
@@ -93,9 +98,12 @@ static void test_proxmox_builtin_vfio(void **state)
 		      " intel_iommu=on pcie_acs_override=downstream\n", 0);
 	devroot_write(&r, "etc/kernel/cmdline", "root=ZFS=rpool/ROOT/pve-1 boot=zfs intel_iommu=on"
 		      " pcie_acs_override=downstream\n", 0);
-	assert_int_equal(check(&r, 0), 0);
+	assert_int_equal(check(&r, 0), 1);
 	assert_line(r.out, "PASS  boot loader: proxmox-boot-tool (systemd-boot): the command line"
 		    " comes from /etc/kernel/cmdline");
+	assert_line(r.out, "WARN  trial boot: no trial boot: proxmox-boot-tool (systemd-boot) copies kernels"
+		    " and entries to every ESP it manages; gpupt has no trial entry for it yet; fix:"
+		    " `gpupt enable --no-trial`, with a console at hand");
 	assert_line(r.out, "PASS  vfio modules: 6.8.12-4-pve: vfio, vfio_iommu_type1, vfio_pci"
 		    " (built in: vfio vfio_iommu_type1 vfio_pci)");
 	assert_null(strstr(r.out, "stale"));
@@ -300,6 +308,41 @@ static void test_no_iommu_groups_and_json(void **state)
 	devroot_free(&r);
 }
 
+/* GRUB's own rule (00_header check_writable) decides, per layout of /boot/grub. */
+static void test_trial_oneshot_by_layout(void **state)
+{
+	static const struct {
+		const char *abstraction, *fs, *line;
+	} layouts[] = {
+		{ "", "ext2", "PASS  trial boot: one-shot guaranteed: GRUB's next_entry (grub-reboot); GRUB clears it"
+			      " before it boots the entry (ext2)" },
+		{ "lvm", "ext2", "WARN  trial boot: one-shot not guaranteed: GRUB cannot write its environment block"
+				 " where /boot/grub is (ext2 on lvm)" },
+		{ "diskfilter", "ext2", "WARN  trial boot: one-shot not guaranteed: GRUB cannot write its"
+					" environment block where /boot/grub is (ext2 on diskfilter)" },
+		{ "cryptodisk lvm", "xfs", "WARN  trial boot: one-shot not guaranteed: GRUB cannot write its"
+					   " environment block where /boot/grub is (xfs on cryptodisk lvm)" },
+		{ "", "btrfs", "WARN  trial boot: one-shot not guaranteed: GRUB cannot write its environment block"
+			       " where /boot/grub is (btrfs)" },
+		{ "", "zfs", "WARN  trial boot: one-shot not guaranteed: GRUB cannot write its environment block"
+			     " where /boot/grub is (zfs)" },
+		{ "", "", "WARN  trial boot: one-shot not guaranteed: GRUB cannot write its environment block"
+			  " where /boot/grub is (file system unknown)" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(layouts) / sizeof(layouts[0]); i++) {
+		struct devroot r;
+
+		devroot_make(&r, "seed");
+		devroot_write(&r, ".fake-grub-abstraction", layouts[i].abstraction, 0);
+		devroot_write(&r, ".fake-grub-fs", layouts[i].fs, 0);
+		assert_int_equal(check(&r, 0), layouts[i].line[0] == 'P' ? 0 : 1);
+		assert_non_null(strstr(r.out, layouts[i].line));
+		devroot_free(&r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -315,6 +358,7 @@ int main(void)
 		cmocka_unit_test(test_framebuffer_any_installed_kernel),
 		cmocka_unit_test(test_virqfd_in_modules_load_d),
 		cmocka_unit_test(test_no_iommu_groups_and_json),
+		cmocka_unit_test(test_trial_oneshot_by_layout),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -56,7 +56,7 @@ static void test_twin_all_bound(void **state)
 	assert_string_equal(r.out,
 		"{\"configured\":{\"off\":false,\"ids\":[],\"addrs\":[\"0000:03:00.0=10de:1381\","
 		"\"0000:03:00.1=10de:0fbc\"],\"driver\":null},\"cmdline\":{\"off\":false,\"ids\":[],"
-		"\"addrs\":[],\"driver\":null},\"reboot_pending\":false,\"stale_initramfs\":null,\"missing\":[],\"devices\":[{\"address\":"
+		"\"addrs\":[],\"driver\":null},\"reboot_pending\":false,\"stale_initramfs\":null,\"missing\":[],\"trial\":null,\"devices\":[{\"address\":"
 		"\"0000:03:00.0\",\"selected_by\":\"conf\",\"target_driver\":\"vfio-pci\",\"driver\":"
 		"\"vfio-pci\",\"driver_override\":null,\"ok\":true,\"reason\":null},{\"address\":"
 		"\"0000:03:00.1\",\"selected_by\":\"conf\",\"target_driver\":\"vfio-pci\",\"driver\":"
@@ -171,7 +171,7 @@ static void test_card_moved(void **state)
 	assert_line(r.out, "0000:01:00.0  10de:1381  conf         vfio-pci   vfio-pci        ok");
 	assert_int_equal(run_status(&r, 1), 1);
 	assert_true(strstr(r.out, "\"reboot_pending\":false,\"stale_initramfs\":null,\"missing\":[\"0000:04:00.0=10de:1381\"],"
-			   "\"devices\":[{\"address\":\"0000:01:00.0\",\"selected_by\":\"conf\","));
+			   "\"trial\":null,\"devices\":[{\"address\":\"0000:01:00.0\",\"selected_by\":\"conf\","));
 	assert_int_equal(devroot_run(&r, gpupt_cmd_status, 0, "status", "now", (char *)NULL), 2);
 	assert_true(strstr(r.err, "gpupt: status: unexpected argument \"now\"\n"));
 	devroot_free(&r);

@@ -320,7 +320,7 @@ static void test_enable_reports_and_rolls_back(void **state)
 	h.err = open_memstream(&err, &err_len);
 	reset_faults();
 	fail_at[OP_RENAME] = 2;	/* 1: etc/gpupt.conf, 2: the GRUB drop-in */
-	assert_int_equal(gpupt_cmd_enable(&h, 3, argv), 1);
+	assert_int_equal(gpupt_cmd_enable(&h, 4, argv), 1);
 	reset_faults();
 	fclose(h.out);
 	fclose(h.err);
