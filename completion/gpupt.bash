@@ -159,15 +159,20 @@ _gpupt()
 		elif [[ $cur == -* ]]; then
 			_gpupt_reply "$cur" --root --json --verbose --help --version
 		else
-			_gpupt_reply "$cur" list check status enable disable rom vm map
+			_gpupt_reply "$cur" list check status enable confirm rollback disable rom vm map trial-agent
 		fi
 	else
 		# Each command's own options, as its getopt_long table has them,
 		# and the global options gpupt takes after the command too (rom's
 		# and vm's own --json among them); argopts take a value.
 		case $cmd in
-		list | check | status) opts="--help" ;;
-		enable) opts="--dry-run --yes --force --grub-in-place --allow-unsafe-interrupts --help" ;;
+		list | check | status | confirm | trial-agent) opts="--help" ;;
+		enable)
+			# --trial takes its MINUTES only as --trial=MINUTES.
+			opts="--dry-run --yes --force --grub-in-place --allow-unsafe-interrupts --trial --no-trial --health-cmd --help"
+			argopts="--health-cmd"
+			;;
+		rollback) opts="--no-reboot --help" ;;
 		disable) opts="--dry-run --yes --help" ;;
 		rom)
 			opts="--file --help"
