@@ -100,10 +100,10 @@ expect() {
 COMP_WORDBREAKS=$' \t\n"\'><=;|&(:'
 
 # Commands and global options.
-expect "gpupt " list check status enable disable rom vm map
+expect "gpupt " list check status enable confirm rollback disable rom vm map trial-agent
 expect "gpupt st" status
-expect "gpupt --json --verbose " list check status enable disable rom vm map
-expect "gpupt --root $FIX c" check
+expect "gpupt --json --verbose " list check status enable confirm rollback disable rom vm map trial-agent
+expect "gpupt --root $FIX c" check confirm
 expect "gpupt --j" --json
 
 # Devices: every function of the GPU's slot, the slot, their IDs; not the
