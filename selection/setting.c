@@ -23,6 +23,7 @@ static const struct {
 	{ "ids", GPUPT_SET_IDS, false },       { "addrs", GPUPT_SET_ADDRS, false },
 	{ "driver", GPUPT_SET_DRIVER, false }, { "off", GPUPT_SET_OFF, true },
 	{ "debug", GPUPT_SET_DEBUG, false },   { "fb", GPUPT_SET_FB, false },
+	{ "trial", GPUPT_SET_TRIAL, true },
 };
 
 enum gpupt_setting gpupt_setting_lookup(const char *name, size_t len, bool in_conf)
@@ -282,6 +283,8 @@ int gpupt_setting_apply(enum gpupt_setting s, const struct gpupt_setting_src *sr
 		return apply_debug(src, val, val_len, c, diags);
 	case GPUPT_SET_FB:
 		return apply_fb(src, val, val_len, c, diags);
+	case GPUPT_SET_TRIAL:
+		return 0; /* gpupt-trial.service reads it; the binder binds as the other keys say */
 	default:
 		gpupt_diag_add(diags, GPUPT_DIAG_UNKNOWN_KEY, src, val, val_len);
 		return 0;

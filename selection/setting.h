@@ -19,6 +19,7 @@ enum gpupt_setting {
 	GPUPT_SET_ENABLE, /* gpupt=BOOL: false means off */
 	GPUPT_SET_DEBUG,
 	GPUPT_SET_FB,
+	GPUPT_SET_TRIAL, /* gpupt.trial=ID: the host tool's trial boot marker; nothing to bind */
 };
 
 /* Where a setting came from: the key as typed and the conf line (0: cmdline). */

@@ -28,6 +28,7 @@
 #include "host/model/bootloader.h"
 #include "host/model/devices.h"
 #include "host/model/images.h"
+#include "host/model/platform.h"
 #include "host/model/select.h"
 #include "host/model/trial.h"
 #include "lib/json.h"
@@ -56,21 +57,6 @@ static const char *const boot_files[] = {
 	"etc/default/grub",
 	"etc/kernel/cmdline",
 };
-
-static long boot_time(int rootfd)
-{
-	char *buf, *p;
-	size_t len;
-	long bt = -1;
-
-	if (gpupt_read_file_alloc(rootfd, "proc/stat", GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &buf, &len) < 0)
-		return -1;
-	p = strstr(buf, "\nbtime ");
-	if (p)
-		bt = strtol(p + 7, NULL, 10);
-	free(buf);
-	return bt;
-}
 
 static void note_if_newer(struct status_ctx *c, const char *rel, long bt)
 {
@@ -142,7 +128,7 @@ static void find_stale_initrd(struct status_ctx *c)
 
 static void find_pending(struct status_ctx *c)
 {
-	long bt = boot_time(c->h->rootfd);
+	long bt = gpupt_boot_time(c->h->rootfd);
 
 	if (bt < 0)
 		return;

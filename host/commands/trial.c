@@ -24,6 +24,7 @@
 
 #include "host/host.h"
 #include "host/model/devices.h"
+#include "host/model/platform.h"
 #include "host/model/trial.h"
 #include "lib/macro.h"
 #include "lib/msg.h"
@@ -378,6 +379,12 @@ int gpupt_cmd_trial_agent(struct gpupt_host *h, int argc, char **argv)
 	r = 0;
 	if (gpupt_trial_load(h->rootfd, t, h->err) < 0 || t->state != GPUPT_TRIAL_PENDING)
 		goto out;
+	/* Started again in the boot that set the trial up (a package upgrade): not its turn yet. */
+	if (gpupt_boot_time(h->rootfd) >= 0 && gpupt_boot_time(h->rootfd) < t->id &&
+	    gpupt_trial_booted(h->rootfd) != t->id) {
+		gpupt_msg(h->out, "trial of %lld: set up during this boot; its boot is the next one\n", t->id);
+		goto out;
+	}
 	if (gpupt_trial_booted(h->rootfd) == t->id) {
 		r = agent_trial_boot(&a);
 		goto out;

@@ -156,3 +156,18 @@ int gpupt_cpu_has_flag(int rootfd, const char *flag)
 	free(buf);
 	return r;
 }
+
+long gpupt_boot_time(int rootfd)
+{
+	char *buf, *p;
+	size_t len;
+	long bt = -1;
+
+	if (gpupt_read_file_alloc(rootfd, "proc/stat", GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &buf, &len) < 0)
+		return -1;
+	p = strstr(buf, "\nbtime ");
+	if (p)
+		bt = strtol(p + 7, NULL, 10);
+	free(buf);
+	return bt;
+}

@@ -43,4 +43,7 @@ bool gpupt_cpu_is_intel(int rootfd);
 /* "vmx", "svm": a flag of proc/cpuinfo; -errno when it cannot be read. */
 int gpupt_cpu_has_flag(int rootfd, const char *flag);
 
+/* When this boot began (proc/stat's btime, seconds since the epoch), or -1. */
+long gpupt_boot_time(int rootfd);
+
 #endif

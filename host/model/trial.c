@@ -37,8 +37,10 @@ int gpupt_trial_load(int rootfd, struct gpupt_trial *t, FILE *err)
 	free(buf);
 	if (r < 0) {
 		gpupt_msg(err,
-			  "/%s is damaged (%s): gpupt does not trust it; if a trial boot is under way, "
-			  "run `gpupt rollback --no-reboot` after removing it, else just remove it\n",
+			  "/%s is damaged (%s): gpupt does not trust it. Remove it; if a trial boot was "
+			  "set up, also take its entry away by hand: GRUB: `update-grub` and `grub-editenv "
+			  "/boot/grub/grubenv unset next_entry`; systemd-boot: remove "
+			  "loader/entries/gpupt-trial.conf on the ESP and run `bootctl set-oneshot ''`\n",
 			  GPUPT_TRIAL_PATH, why);
 		memset(t, 0, sizeof(*t));
 	}

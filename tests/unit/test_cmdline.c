@@ -35,6 +35,20 @@ static void parse(const char *line, size_t len, struct gpupt_config *c, struct g
 	gpupt_cmdline_parse(line, len, c, d);
 }
 
+/* gpupt.trial=ID marks a trial boot for gpupt-trial.service: known, and nothing to bind. */
+static void test_trial_marker_is_quiet(void **state)
+{
+	static const char line[] = "root=/dev/sda1 gpupt.addrs=0000:01:00.0 panic=10 gpupt.trial=1764648000";
+	struct gpupt_config c;
+	struct gpupt_diags d;
+
+	(void)state;
+	parse(line, sizeof(line) - 1, &c, &d);
+	assert_int_equal(d.n, 0);
+	assert_int_equal(c.n_addrs, 1);
+	assert_false(c.off);
+}
+
 /* ---- tokenizer ---- */
 
 struct token_case {
@@ -700,6 +714,7 @@ static void test_enospc(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_trial_marker_is_quiet),
 		cmocka_unit_test(test_tokenizer),
 		cmocka_unit_test(test_tokenizer_stays_at_double_dash),
 		cmocka_unit_test(test_token_keeps_raw_form),
