@@ -32,17 +32,19 @@ static const struct gpupt_command {
 	  NULL, "" },
 	{ "status", gpupt_cmd_status, "configured vs in effect vs bound now; is a reboot pending?", NULL, "" },
 	{ "enable", gpupt_cmd_enable,
-	  "select devices for vfio-pci at every boot (conf, kernel command line, initramfs)", enable_values,
-	  "" },
+	  "select devices for vfio-pci at every boot (conf, kernel command line, initramfs)",
+	  enable_values, "" },
 	{ "confirm", gpupt_cmd_confirm, "make the pending trial boot's settings the default", NULL, "" },
-	{ "rollback", gpupt_cmd_rollback, "end the pending trial boot; reboot into the old settings", NULL, "" },
+	{ "rollback", gpupt_cmd_rollback, "end the pending trial boot; reboot into the old settings",
+	  NULL, "" },
 	{ "disable", gpupt_cmd_disable, "take back exactly what enable added", NULL, "" },
 	{ "rom", gpupt_cmd_rom, "does the GPU's option ROM have an EFI image (UEFI/OVMF boot screen)?",
 	  rom_values, "f" },
 	{ "vm", gpupt_cmd_vm, "set up a Proxmox VM to get the GPU (hostpci, q35, OVMF), checked first",
 	  vm_values, "" },
 	{ "map", gpupt_cmd_map, "this node's entries of a Proxmox VE cluster PCI mapping (pci.cfg)", NULL, "" },
-	{ "trial-agent", gpupt_cmd_trial_agent, "the trial boot's check (run by gpupt-trial.service)", NULL, "" },
+	{ "trial-agent", gpupt_cmd_trial_agent, "the trial boot's check (run by gpupt-trial.service)",
+	  NULL, "" },
 };
 
 static void list_commands(FILE *f)

@@ -216,7 +216,8 @@ static void check_oneshot(struct check_ctx *c)
 		return;
 	gpupt_oneshot_probe(c->h, b, &o);
 	if (o.kind == GPUPT_ONESHOT_GUARANTEED)
-		report(c, PASS, "trial boot", NULL, "one-shot guaranteed: %s; a panic falls back (panic=10); %s", o.why,
+		report(c, PASS, "trial boot", NULL,
+		       "one-shot guaranteed: %s; a panic falls back (panic=10); %s", o.why,
 		       watchdog ? "/dev/watchdog catches a hang once the trial's check runs"
 				: "no /dev/watchdog: a hang needs a power cycle");
 	else if (o.kind == GPUPT_ONESHOT_LATE)
@@ -583,18 +584,10 @@ out:
 static const struct {
 	void (*run)(struct check_ctx *c);
 } checks[] = {
-	{ check_cpu },
-	{ check_iommu },
-	{ check_interrupt_remapping },
-	{ check_boot_mode },
-	{ check_loader },
-	{ check_oneshot },
-	{ check_modules },
-	{ check_gpus },
-	{ check_groups },
-	{ check_framebuffer },
-	{ check_reboot_pending },
-	{ check_bad_tokens },
+	{ check_cpu },	       { check_iommu },		 { check_interrupt_remapping },
+	{ check_boot_mode },   { check_loader },	 { check_oneshot },
+	{ check_modules },     { check_gpus },		 { check_groups },
+	{ check_framebuffer }, { check_reboot_pending }, { check_bad_tokens },
 	{ check_mappings },
 };
 

@@ -68,7 +68,7 @@ struct run_ctx {
 	size_t n_boot_regen;
 	struct gpupt_kinstall_conf ki; /* what those commands read instead of /etc/kernel */
 	const struct gpupt_initramfs_gen *gen;
-	struct gpupt_images *images; /* which images to rebuild; NULL: all (gen->argv) */
+	struct gpupt_images *images;	 /* which images to rebuild; NULL: all (gen->argv) */
 	const struct gpupt_trial *trial; /* the trial being set up, for --json */
 };
 
@@ -807,7 +807,8 @@ static int cancel_trial(struct run_ctx *c)
 		else
 			r = gpupt_trial_end(c->h, t, GPUPT_TRIAL_ROLLED_BACK, "cancelled by gpupt disable");
 		if (r == 0 && !c->o.dry_run)
-			gpupt_msg(c->h->out, "disable: the pending trial of %lld is cancelled; its entry is gone\n",
+			gpupt_msg(c->h->out,
+				  "disable: the pending trial of %lld is cancelled; its entry is gone\n",
 				  t->id);
 	}
 	free(t);
@@ -866,7 +867,8 @@ static int trial_images(struct run_ctx *c, const char *tokens)
 	c->images = malloc(sizeof(*c->images));
 	if (!c->images)
 		return -ENOMEM;
-	if (gpupt_read_file_alloc(c->h->rootfd, GPUPT_CONF_PATH, GPUPT_FILE_MAX, GPUPT_READ_REGULAR, &disk, &len) == 0) {
+	if (gpupt_read_file_alloc(c->h->rootfd, GPUPT_CONF_PATH, GPUPT_FILE_MAX, GPUPT_READ_REGULAR,
+				  &disk, &len) == 0) {
 		n.conf = disk;
 		n.conf_len = len;
 	}
@@ -882,8 +884,8 @@ static int trial_images(struct run_ctx *c, const char *tokens)
 	return r;
 }
 
-static void print_trial_intro(struct run_ctx *c, const struct gpupt_oneshot *o, const struct gpupt_trial *t,
-			      const char *tokens)
+static void print_trial_intro(struct run_ctx *c, const struct gpupt_oneshot *o,
+			      const struct gpupt_trial *t, const char *tokens)
 {
 	FILE *f = c->h->out;
 
@@ -894,8 +896,8 @@ static void print_trial_intro(struct run_ctx *c, const struct gpupt_oneshot *o, 
 		"%s, no other device's driver changed, %s%s%s, multi-user.target reached%s%s; all well: it "
 		"confirms by itself, else it reboots into the old settings\n",
 		t->minutes, t->n_want ? t->want[0].driver : GPUPT_DEFAULT_DRIVER, t->route[0] ? t->route : "",
-		t->route[0] ? " (the default route's interface) up" : "no default route to check",
-		"", t->health_cmd[0] ? ", `sh -c` of: " : "", t->health_cmd);
+		t->route[0] ? " (the default route's interface) up" : "no default route to check", "",
+		t->health_cmd[0] ? ", `sh -c` of: " : "", t->health_cmd);
 	fprintf(f, "  on confirm, gpupt makes these changes the default:\n");
 }
 
@@ -929,8 +931,8 @@ static void print_trial_done(struct run_ctx *c, const struct gpupt_trial *t)
 		  t->entry, t->minutes);
 }
 
-static int start_trial(struct run_ctx *c, const struct gpupt_devlist *l, const struct gpupt_selection *s,
-		       const struct want *w, char **sels, int n_sels)
+static int start_trial(struct run_ctx *c, const struct gpupt_devlist *l,
+		       const struct gpupt_selection *s, const struct want *w, char **sels, int n_sels)
 {
 	struct gpupt_trial *t = calloc(1, sizeof(*t));
 	struct gpupt_lock lock = { -1 };
@@ -1002,7 +1004,8 @@ static int parse_minutes(struct run_ctx *c, const char *arg)
 	unsigned long m = GPUPT_TRIAL_DEFAULT_MINUTES;
 
 	if (arg && (gpupt_parse_ulong(arg, strlen(arg), &m) < 0 || m < 1 || m > 1440)) {
-		fprintf(c->h->err, "gpupt enable: --trial=%s: give the deadline in minutes, 1 to 1440 (default %d)\n",
+		fprintf(c->h->err,
+			"gpupt enable: --trial=%s: give the deadline in minutes, 1 to 1440 (default %d)\n",
 			arg, GPUPT_TRIAL_DEFAULT_MINUTES);
 		return -EINVAL;
 	}
@@ -1019,8 +1022,9 @@ static int check_trial_opts(struct run_ctx *c, bool enable)
 		return -EINVAL;
 	}
 	if (c->o.health_cmd && (!c->o.health_cmd[0] || !gpupt_trial_text_ok(c->o.health_cmd))) {
-		fprintf(c->h->err, "gpupt enable: --health-cmd: give one line of shell command, "
-				   "shorter than %d bytes, without control characters\n",
+		fprintf(c->h->err,
+			"gpupt enable: --health-cmd: give one line of shell command, "
+			"shorter than %d bytes, without control characters\n",
 			GPUPT_TRIAL_TEXT);
 		return -EINVAL;
 	}

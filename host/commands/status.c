@@ -374,7 +374,8 @@ static void print_trial(struct status_ctx *c)
 		return;
 	format_time(t->id, when, sizeof(when));
 	if (t->state == GPUPT_TRIAL_PENDING) {
-		fprintf(c->h->out, "Trial boot: pending (set up %s, entry in /%s, deadline %u minutes after its boot); %s\n",
+		fprintf(c->h->out,
+			"Trial boot: pending (set up %s, entry in /%s, deadline %u minutes after its boot); %s\n",
 			when, t->entry, t->minutes,
 			c->in_trial ? "this is the trial boot: gpupt-trial.service confirms it or rolls it back"
 				    : "reboot to start it, or `gpupt rollback --no-reboot` to cancel it");

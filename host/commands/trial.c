@@ -41,8 +41,9 @@ static int load_pending(struct gpupt_host *h, const char *command, struct gpupt_
 	if (t->state == GPUPT_TRIAL_PENDING)
 		return 0;
 	if (t->state == GPUPT_TRIAL_NONE)
-		gpupt_msg(h->err, "%s: no trial boot is pending (`gpupt enable` starts one); to take back "
-				  "enabled settings, run `gpupt disable`\n",
+		gpupt_msg(h->err,
+			  "%s: no trial boot is pending (`gpupt enable` starts one); to take back "
+			  "enabled settings, run `gpupt disable`\n",
 			  command);
 	else
 		gpupt_msg(h->err, "%s: the trial of %lld is over already (%s): %s\n", command, t->id,
@@ -158,13 +159,15 @@ static int reboot_now(struct gpupt_host *h)
 int gpupt_cmd_rollback(struct gpupt_host *h, int argc, char **argv)
 {
 	struct gpupt_trial *t = calloc(1, sizeof(*t));
-	bool no_reboot = false, in_trial;
+	bool no_reboot = false;
 	int r = simple_opts(h, argc, argv, &no_reboot,
 			    "Usage: gpupt rollback [--no-reboot]\n"
 			    "End the pending trial: take the trial entry away, then reboot into the old\n"
 			    "settings (--no-reboot: just take it away).\n");
 
 	if (r < 0 && t) {
+		bool in_trial;
+
 		r = load_pending(h, "rollback", t);
 		in_trial = r == 0 && gpupt_trial_booted(h->rootfd) == t->id;
 		if (r == 0)
@@ -215,8 +218,8 @@ static void watchdog_arm(struct agent *a)
 	}
 	if (ioctl(a->watchdog, WDIOC_SETTIMEOUT, &timeout) < 0)
 		timeout = -1;
-	gpupt_msg(a->h->out, "trial: /dev/watchdog armed (%d s): a hang from now on resets the machine\n",
-		  timeout);
+	gpupt_msg(a->h->out,
+		  "trial: /dev/watchdog armed (%d s): a hang from now on resets the machine\n", timeout);
 }
 
 static void watchdog_ping(struct agent *a)
@@ -268,8 +271,12 @@ static pid_t spawn_shell(struct gpupt_host *h, const char *cmd)
 static bool health_cmd(struct agent *a, double deadline, char *res, size_t size)
 {
 	pid_t pid = spawn_shell(a->h, a->t->health_cmd);
+	double now = uptime_seconds(a->h->rootfd);
 	int status = 0;
 
+	/* However late the other checks passed, the command gets a few seconds. */
+	if (deadline < now + 10)
+		deadline = now + 10;
 	if (pid < 0) {
 		snprintf(res, size, "FAIL health command: cannot start it: %s", strerror(errno));
 		return false;
@@ -278,7 +285,8 @@ static bool health_cmd(struct agent *a, double deadline, char *res, size_t size)
 		if (uptime_seconds(a->h->rootfd) >= deadline) {
 			kill(pid, SIGKILL);
 			waitpid(pid, &status, 0);
-			snprintf(res, size, "FAIL health command: still running at the deadline: %.200s", a->t->health_cmd);
+			snprintf(res, size, "FAIL health command: still running at the deadline: %.200s",
+				 a->t->health_cmd);
 			return false;
 		}
 		nap(a, 1);
@@ -287,7 +295,8 @@ static bool health_cmd(struct agent *a, double deadline, char *res, size_t size)
 		snprintf(res, size, "PASS health command: exit 0: %.200s", a->t->health_cmd);
 		return true;
 	}
-	snprintf(res, size, "FAIL health command: %s %d: %.200s", WIFEXITED(status) ? "exit" : "killed by signal",
+	snprintf(res, size, "FAIL health command: %s %d: %.200s",
+		 WIFEXITED(status) ? "exit" : "killed by signal",
 		 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), a->t->health_cmd);
 	return false;
 }
@@ -297,7 +306,8 @@ static bool health_target(struct agent *a, char *res, size_t size)
 	const char *argv[] = { "systemctl", "is-active", "--quiet", "multi-user.target", NULL };
 	bool ok = gpupt_trial_run(a->h, argv, NULL, 0) == 0;
 
-	snprintf(res, size, "%s multi-user.target: %s", ok ? "PASS" : "FAIL", ok ? "reached" : "not reached (yet)");
+	snprintf(res, size, "%s multi-user.target: %s", ok ? "PASS" : "FAIL",
+		 ok ? "reached" : "not reached (yet)");
 	return ok;
 }
 
@@ -329,8 +339,8 @@ static void failures(const struct gpupt_trial *t, char *out, size_t size)
 	out[0] = '\0';
 	for (size_t i = 0; i < t->n_result; i++)
 		if (strncmp(t->result[i], "FAIL ", 5) == 0)
-			n += (size_t)snprintf(out + MIN(n, size), n < size ? size - n : 0, "%s%s", n ? "; " : "",
-					      t->result[i] + 5);
+			n += (size_t)snprintf(out + MIN(n, size), n < size ? size - n : 0, "%s%s",
+					      n ? "; " : "", t->result[i] + 5);
 }
 
 static int agent_roll_back(struct agent *a, double deadline)
@@ -338,9 +348,10 @@ static int agent_roll_back(struct agent *a, double deadline)
 	char why[GPUPT_TRIAL_TEXT], reason[GPUPT_TRIAL_TEXT];
 
 	failures(a->t, why, sizeof(why));
-	snprintf(reason, sizeof(reason), "not confirmed within %u minutes (%.0f s after boot): %s", a->t->minutes,
-		 deadline, why[0] ? why : "no health check passed");
-	gpupt_msg(a->h->out, "trial of %lld rolled back: %s; rebooting into the old settings\n", a->t->id, reason);
+	snprintf(reason, sizeof(reason), "not confirmed within %u minutes (%.0f s after boot): %s",
+		 a->t->minutes, deadline, why[0] ? why : "no health check passed");
+	gpupt_msg(a->h->out, "trial of %lld rolled back: %s; rebooting into the old settings\n",
+		  a->t->id, reason);
 	gpupt_trial_end(a->h, a->t, GPUPT_TRIAL_ROLLED_BACK, reason);
 	sync();
 	/* The watchdog stays armed: a shutdown that hangs is reset as well. */
@@ -354,7 +365,8 @@ static int agent_trial_boot(struct agent *a)
 	gpupt_msg(a->h->out, "trial boot %lld: checking health until %.0f s after boot\n", a->t->id, deadline);
 	/* Where GRUB cannot clear next_entry (oneshot late), this is where it goes. */
 	if (gpupt_trial_oneshot_clear(a->h, a->t) < 0)
-		gpupt_msg(a->h->err, "trial: cannot clear the one-shot: the next boot may be the trial again\n");
+		gpupt_msg(a->h->err,
+			  "trial: cannot clear the one-shot: the next boot may be the trial again\n");
 	watchdog_arm(a);
 	while (!healthy(a, deadline)) {
 		if (uptime_seconds(a->h->rootfd) >= deadline)
@@ -382,7 +394,8 @@ int gpupt_cmd_trial_agent(struct gpupt_host *h, int argc, char **argv)
 	/* Started again in the boot that set the trial up (a package upgrade): not its turn yet. */
 	if (gpupt_boot_time(h->rootfd) >= 0 && gpupt_boot_time(h->rootfd) < t->id &&
 	    gpupt_trial_booted(h->rootfd) != t->id) {
-		gpupt_msg(h->out, "trial of %lld: set up during this boot; its boot is the next one\n", t->id);
+		gpupt_msg(h->out, "trial of %lld: set up during this boot; its boot is the next one\n",
+			  t->id);
 		goto out;
 	}
 	if (gpupt_trial_booted(h->rootfd) == t->id) {
@@ -391,8 +404,8 @@ int gpupt_cmd_trial_agent(struct gpupt_host *h, int argc, char **argv)
 	}
 	/* A pending trial, yet this boot is not it: the trial boot never got this far. */
 	gpupt_trial_end(h, t, GPUPT_TRIAL_ROLLED_BACK,
-		  "the trial boot did not reach gpupt's check (a panic, a hang or a reset before it); "
-		  "this boot came up with the old settings");
+			"the trial boot did not reach gpupt's check (a panic, a hang or a reset before it); "
+			"this boot came up with the old settings");
 	gpupt_msg(h->out, "trial of %lld rolled back: %s\n", t->id, t->reason);
 out:
 	if (a.watchdog >= 0)

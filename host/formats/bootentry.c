@@ -34,8 +34,8 @@ static bool text_ok(const char *t)
 	if (!*t)
 		return false;
 	for (; *t; t++)
-		if (!((*t >= 'a' && *t <= 'z') || (*t >= 'A' && *t <= 'Z') || (*t >= '0' && *t <= '9') ||
-		      strchr(" ._,:=/+-()", *t)))
+		if (!((*t >= 'a' && *t <= 'z') || (*t >= 'A' && *t <= 'Z') ||
+		      (*t >= '0' && *t <= '9') || strchr(" ._,:=/+-()", *t)))
 			return false;
 	return true;
 }
@@ -64,11 +64,11 @@ static bool is_blank(char c)
 /* Does the line hold `key` as its first word (after blanks), followed by a blank? */
 static bool line_key(const char *buf, size_t from, size_t to, const char *key)
 {
-	size_t n = strlen(key);
+	size_t n = strlen(key), i = from;
 
-	while (from < to && is_blank(buf[from]))
-		from++;
-	return to - from > n && memcmp(buf + from, key, n) == 0 && is_blank(buf[from + n]);
+	while (i < to && is_blank(buf[i]))
+		i++;
+	return i + n < to && memcmp(buf + i, key, n) == 0 && is_blank(buf[i + n]);
 }
 
 static bool is_line(const char *buf, size_t from, size_t to, const char *text)
@@ -138,8 +138,8 @@ static int first_menuentry(const char *cfg, size_t len, size_t *from, size_t *to
 	return -ENOENT;
 }
 
-long gpupt_grubcfg_add_trial(const char *cfg, size_t len, const char *title, const char *tokens, char *out,
-			     size_t size)
+long gpupt_grubcfg_add_trial(const char *cfg, size_t len, const char *title, const char *tokens,
+			     char *out, size_t size)
 {
 	struct sink s = { out, size, 0 };
 	size_t from, to, linux_eol, keep = trial_begin(cfg, len), pos, eol;
@@ -169,8 +169,8 @@ long gpupt_grubcfg_add_trial(const char *cfg, size_t len, const char *title, con
 	return sink_end(&s);
 }
 
-long gpupt_loader_entry_trial(const char *entry, size_t len, const char *title, const char *tokens, char *out,
-			      size_t size)
+long gpupt_loader_entry_trial(const char *entry, size_t len, const char *title, const char *tokens,
+			      char *out, size_t size)
 {
 	struct sink s = { out, size, 0 };
 	bool has_linux = false, has_options = false;

@@ -31,8 +31,8 @@
  * linux line), -EINVAL (title or tokens hold a quote, a newline or a
  * character GRUB would expand), -ENOSPC.
  */
-long gpupt_grubcfg_add_trial(const char *cfg, size_t len, const char *title, const char *tokens, char *out,
-			     size_t size);
+long gpupt_grubcfg_add_trial(const char *cfg, size_t len, const char *title, const char *tokens,
+			     char *out, size_t size);
 
 /* grub.cfg without the trial block (unchanged when it has none). Returns the length or -ENOSPC. */
 long gpupt_grubcfg_remove_trial(const char *cfg, size_t len, char *out, size_t size);
@@ -45,8 +45,8 @@ bool gpupt_grubcfg_has_trial(const char *cfg, size_t len);
  * " " tokens added to every `options` line (one added when there is none).
  * Returns the length, -ENOENT (no `linux` line), -EINVAL, -ENOSPC.
  */
-long gpupt_loader_entry_trial(const char *entry, size_t len, const char *title, const char *tokens, char *out,
-			      size_t size);
+long gpupt_loader_entry_trial(const char *entry, size_t len, const char *title, const char *tokens,
+			      char *out, size_t size);
 
 /*
  * The interface of the default route in /proc/net/route's text (the first

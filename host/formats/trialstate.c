@@ -70,8 +70,8 @@ static bool parse_dev(const char *v, size_t n, struct gpupt_trial_dev *d)
 		d->driver[0] = '\0';
 		return true;
 	}
-	return copy_value(sp + 1, (size_t)(v + n - sp - 1), d->driver, sizeof(d->driver)) && d->driver[0] &&
-	       !strchr(d->driver, ' ');
+	return copy_value(sp + 1, (size_t)(v + n - sp - 1), d->driver, sizeof(d->driver)) &&
+	       d->driver[0] && !strchr(d->driver, ' ');
 }
 
 static bool parse_state(const char *v, size_t n, enum gpupt_trial_state *s)
@@ -136,7 +136,8 @@ static bool parse_line(const char *k, size_t kn, const char *v, size_t vn, struc
 	if (key_is(k, kn, "option"))
 		return parse_option(v, vn, t);
 	if (key_is(k, kn, "select"))
-		return t->n_sel < GPUPT_TRIAL_MAX_SEL && copy_value(v, vn, t->sel[t->n_sel++], GPUPT_TRIAL_NAME);
+		return t->n_sel < GPUPT_TRIAL_MAX_SEL &&
+		       copy_value(v, vn, t->sel[t->n_sel++], GPUPT_TRIAL_NAME);
 	if (key_is(k, kn, "device"))
 		return t->n_want < ARRAY_SIZE(t->want) && parse_dev(v, vn, &t->want[t->n_want++]);
 	if (key_is(k, kn, "before"))
@@ -175,7 +176,7 @@ static size_t checked_body(const char *buf, size_t len)
 	if (len < 5 + GPUPT_SHA256_HEX + 1 || buf[len - 1] != '\n')
 		return 0;
 	last = len - 1 - (4 + GPUPT_SHA256_HEX);
-	if (last > 0 && buf[last - 1] != '\n')
+	if (buf[last - 1] != '\n')
 		return 0;
 	if (memcmp(buf + last, "end ", 4) != 0)
 		return 0;
@@ -192,13 +193,15 @@ int gpupt_trial_parse(const char *buf, size_t len, struct gpupt_trial *t, char *
 	if (len < vlen + 1 || memcmp(buf, GPUPT_TRIAL_VERSION "\n", vlen + 1) != 0)
 		return bad(why, size, 1, "not \"" GPUPT_TRIAL_VERSION "\"");
 	if (!body)
-		return bad(why, size, 0, "no closing \"end\" line with the checksum of the rest (cut short or edited)");
+		return bad(why, size, 0,
+			   "no closing \"end\" line with the checksum of the rest (cut short or edited)");
 	for (pos = vlen + 1; pos < body; line++) {
 		const char *nl = memchr(buf + pos, '\n', body - pos), *sp;
 		size_t eol = (size_t)(nl - buf);
 
 		sp = memchr(buf + pos, ' ', eol - pos);
-		if (!sp || !parse_line(buf + pos, (size_t)(sp - buf) - pos, sp + 1, eol - (size_t)(sp - buf) - 1, t))
+		if (!sp || !parse_line(buf + pos, (size_t)(sp - buf) - pos, sp + 1,
+				       eol - (size_t)(sp - buf) - 1, t))
 			return bad(why, size, line + 1, "not understood");
 		pos = eol + 1;
 	}

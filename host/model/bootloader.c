@@ -338,8 +338,8 @@ const char *gpupt_bootloader_esp(int rootfd)
 
 static bool detect_kernel_install(int rootfd)
 {
-	return exists(rootfd, "etc/kernel/postinst.d/zz-systemd-boot") && exists(rootfd, "usr/bin/bootctl") &&
-	       gpupt_bootloader_esp(rootfd) != NULL;
+	return exists(rootfd, "etc/kernel/postinst.d/zz-systemd-boot") &&
+	       exists(rootfd, "usr/bin/bootctl") && gpupt_bootloader_esp(rootfd) != NULL;
 }
 
 static const char *const pbt_refresh[] = { "proxmox-boot-tool", "refresh", NULL };

@@ -23,14 +23,15 @@ int gpupt_trial_load(int rootfd, struct gpupt_trial *t, FILE *err)
 {
 	char *buf = NULL, why[160];
 	size_t len;
-	int r = gpupt_read_file_alloc(rootfd, GPUPT_TRIAL_PATH, GPUPT_TRIAL_FILE_MAX, GPUPT_READ_REGULAR, &buf, &len);
+	int r = gpupt_read_file_alloc(rootfd, GPUPT_TRIAL_PATH, GPUPT_TRIAL_FILE_MAX,
+				      GPUPT_READ_REGULAR, &buf, &len);
 
 	memset(t, 0, sizeof(*t));
 	if (r == -ENOENT)
 		return 0;
 	if (r < 0) {
-		gpupt_msg(err, "cannot read /%s: %s; remove it if no trial boot is under way\n", GPUPT_TRIAL_PATH,
-			  gpupt_read_strerror(r));
+		gpupt_msg(err, "cannot read /%s: %s; remove it if no trial boot is under way\n",
+			  GPUPT_TRIAL_PATH, gpupt_read_strerror(r));
 		return -EBADMSG;
 	}
 	r = gpupt_trial_parse(buf, len, t, why, sizeof(why));
@@ -56,7 +57,8 @@ int gpupt_trial_save(int rootfd, const struct gpupt_trial *t)
 	if (!buf)
 		return -ENOMEM;
 	n = gpupt_trial_format(t, buf, GPUPT_TRIAL_FILE_MAX);
-	r = n >= GPUPT_TRIAL_FILE_MAX ? -ENOSPC : gpupt_file_write_atomic(rootfd, GPUPT_TRIAL_PATH, buf, n, 0600);
+	r = n >= GPUPT_TRIAL_FILE_MAX ? -ENOSPC
+				      : gpupt_file_write_atomic(rootfd, GPUPT_TRIAL_PATH, buf, n, 0600);
 	free(buf);
 	return r;
 }
@@ -98,8 +100,9 @@ static bool word_in(const char *list, const char *const *words)
 enum gpupt_oneshot_kind gpupt_oneshot_grub_decide(const char *abstraction, const char *fs, char *why, size_t size)
 {
 	static const char *const abstractions[] = { "diskfilter", "lvm", NULL };
-	static const char *const filesystems[] = { "btrfs", "cpiofs", "newc",  "odc", "romfs",
-						   "squash4", "tarfs", "zfs", NULL };
+	static const char *const filesystems[] = {
+		"btrfs", "cpiofs", "newc", "odc", "romfs", "squash4", "tarfs", "zfs", NULL
+	};
 
 	if (word_in(abstraction, abstractions) || word_in(fs, filesystems) || !fs[0]) {
 		snprintf(why, size,
@@ -163,12 +166,13 @@ static int write_grub_entry(struct gpupt_host *h, const char *tokens, char *entr
 	int r = gpupt_read_file_alloc(h->rootfd, GPUPT_GRUB_CFG, CFG_MAX, GPUPT_READ_REGULAR, &cfg, &len);
 
 	if (r < 0) {
-		gpupt_msg(h->err, "cannot read /%s: %s; run update-grub, then try again\n", GPUPT_GRUB_CFG,
-			  gpupt_read_strerror(r));
+		gpupt_msg(h->err, "cannot read /%s: %s; run update-grub, then try again\n",
+			  GPUPT_GRUB_CFG, gpupt_read_strerror(r));
 		return r;
 	}
 	out = malloc(len + ENTRY_MAX);
-	n = out ? gpupt_grubcfg_add_trial(cfg, len, "gpupt trial boot", tokens, out, len + ENTRY_MAX) : -ENOMEM;
+	n = out ? gpupt_grubcfg_add_trial(cfg, len, "gpupt trial boot", tokens, out, len + ENTRY_MAX)
+		: -ENOMEM;
 	if (n == -ENOENT)
 		gpupt_msg(h->err, "/%s has no top-level menuentry with a linux line to copy; run update-grub\n",
 			  GPUPT_GRUB_CFG);
@@ -200,7 +204,9 @@ static int newest_entry(int rootfd, const char *esp, char *path, size_t size)
 
 		if (n > v + 6 && e->d_name[n - v - 6] == '-' && strcmp(e->d_name + n - 5, ".conf") == 0 &&
 		    memcmp(e->d_name + n - v - 5, ver, v) == 0)
-			r = gpupt_path_join(path, size, dir, e->d_name, (const char *)NULL) < 0 ? -ENAMETOOLONG : 0;
+			r = gpupt_path_join(path, size, dir, e->d_name, (const char *)NULL) < 0
+				    ? -ENAMETOOLONG
+				    : 0;
 	}
 	if (d)
 		closedir(d);
@@ -216,15 +222,17 @@ static int write_sdboot_entry(struct gpupt_host *h, const char *tokens, char *en
 	int r = esp ? newest_entry(h->rootfd, esp, from, sizeof(from)) : -ENOENT;
 
 	if (r < 0) {
-		gpupt_msg(h->err, "no loader entry of the newest kernel under /%s/loader/entries to copy; run "
-				  "`kernel-install add VER /boot/vmlinuz-VER`, then try again\n",
+		gpupt_msg(h->err,
+			  "no loader entry of the newest kernel under /%s/loader/entries to copy; run "
+			  "`kernel-install add VER /boot/vmlinuz-VER`, then try again\n",
 			  esp ? esp : "efi");
 		return r;
 	}
 	r = gpupt_read_file_alloc(h->rootfd, from, ENTRY_MAX, GPUPT_READ_REGULAR, &text, &len);
 	n = r < 0 ? r : gpupt_loader_entry_trial(text, len, "gpupt trial boot", tokens, out, sizeof(out));
 	free(text);
-	if (n >= 0 && snprintf(entry, size, "%s/loader/entries/%s.conf", esp, GPUPT_TRIAL_ENTRY_ID) >= (int)size)
+	if (n >= 0 &&
+	    snprintf(entry, size, "%s/loader/entries/%s.conf", esp, GPUPT_TRIAL_ENTRY_ID) >= (int)size)
 		n = -ENAMETOOLONG;
 	r = n < 0 ? (int)n : gpupt_file_write_atomic(h->rootfd, entry, out, (size_t)n, 0644);
 	if (r < 0)
@@ -232,8 +240,8 @@ static int write_sdboot_entry(struct gpupt_host *h, const char *tokens, char *en
 	return r;
 }
 
-int gpupt_trial_entry_write(struct gpupt_host *h, const struct gpupt_oneshot *o, const char *tokens, char *entry,
-			    size_t size)
+int gpupt_trial_entry_write(struct gpupt_host *h, const struct gpupt_oneshot *o, const char *tokens,
+			    char *entry, size_t size)
 {
 	if (o->loader && strcmp(o->loader, "grub") == 0)
 		return write_grub_entry(h, tokens, entry, size);
@@ -249,13 +257,14 @@ static bool is_grub(const struct gpupt_trial *t)
 
 static int run_said(struct gpupt_host *h, const char *const *argv)
 {
-	char cmd[256];
 	int r = gpupt_trial_run(h, argv, NULL, 0);
 
 	if (r != 0) {
+		char cmd[256];
+
 		gpupt_argv_format(argv, cmd, sizeof(cmd));
-		gpupt_msg(h->err, "`%s` %s %d\n", cmd, r < 0 ? "could not start:" : "failed with exit status",
-			  r < 0 ? -r : r);
+		gpupt_msg(h->err, "`%s` %s %d\n", cmd,
+			  r < 0 ? "could not start:" : "failed with exit status", r < 0 ? -r : r);
 	}
 	return r == 0 ? 0 : -EIO;
 }
@@ -282,12 +291,13 @@ static int remove_grub_entry(struct gpupt_host *h, const char *path)
 {
 	char *cfg = NULL, *out = NULL;
 	size_t len;
-	long n;
 	int r = gpupt_read_file_alloc(h->rootfd, path, CFG_MAX, GPUPT_READ_REGULAR, &cfg, &len);
 
 	if (r == -ENOENT)
 		return 0;
 	if (r == 0 && gpupt_grubcfg_has_trial(cfg, len)) {
+		long n;
+
 		out = malloc(len);
 		n = out ? gpupt_grubcfg_remove_trial(cfg, len, out, len) : -ENOMEM;
 		r = n < 0 ? (int)n : gpupt_file_write_atomic(h->rootfd, path, out, (size_t)n, 0644);
@@ -317,8 +327,8 @@ int gpupt_trial_end(struct gpupt_host *h, struct gpupt_trial *t, enum gpupt_tria
 	t->changed = (long long)time(NULL);
 	snprintf(t->reason, sizeof(t->reason), "%s", reason);
 	if (gpupt_trial_save(h->rootfd, t) < 0) {
-		gpupt_msg(h->err, "cannot write /%s; the trial ended (%s) all the same\n", GPUPT_TRIAL_PATH,
-			  reason);
+		gpupt_msg(h->err, "cannot write /%s; the trial ended (%s) all the same\n",
+			  GPUPT_TRIAL_PATH, reason);
 		return -EIO;
 	}
 	return r;
@@ -332,8 +342,8 @@ static void dev_set(struct gpupt_trial_dev *d, const char *addr, const char *dri
 	snprintf(d->driver, sizeof(d->driver), "%s", driver);
 }
 
-void gpupt_trial_snapshot(struct gpupt_host *h, const struct gpupt_devlist *l, const struct gpupt_selection *s,
-			  struct gpupt_trial *t)
+void gpupt_trial_snapshot(struct gpupt_host *h, const struct gpupt_devlist *l,
+			  const struct gpupt_selection *s, struct gpupt_trial *t)
 {
 	const char *target = s->config.driver[0] ? s->config.driver : GPUPT_DEFAULT_DRIVER;
 	char route[8192];
@@ -360,8 +370,8 @@ long long gpupt_trial_booted(int rootfd)
 	long long id = 0;
 
 	while (n > 0 && id == 0 && gpupt_kernel_cmdline_next(cmdline, (size_t)n, &pos, &p))
-		if (gpupt_kernel_param_eq(p.key, p.key_len, GPUPT_TRIAL_MARKER) && p.val && p.val_len > 0 &&
-		    p.val_len <= 12)
+		if (gpupt_kernel_param_eq(p.key, p.key_len, GPUPT_TRIAL_MARKER) && p.val &&
+		    p.val_len > 0 && p.val_len <= 12)
 			for (size_t i = 0; i < p.val_len; i++) {
 				if (p.val[i] < '0' || p.val[i] > '9') {
 					id = 0;
@@ -386,8 +396,8 @@ static bool result(char *res, size_t size, bool ok, const char *name, const char
 	return ok;
 }
 
-bool gpupt_health_devices(int rootfd, const struct gpupt_devlist *now, const struct gpupt_trial *t, char *res,
-			  size_t size)
+bool gpupt_health_devices(int rootfd, const struct gpupt_devlist *now, const struct gpupt_trial *t,
+			  char *res, size_t size)
 {
 	char detail[GPUPT_TRIAL_TEXT] = "";
 	size_t n = 0;
@@ -398,13 +408,13 @@ bool gpupt_health_devices(int rootfd, const struct gpupt_devlist *now, const str
 		const char *drv = d ? (d->driver[0] ? d->driver : "no driver") : "gone";
 
 		if (!d || strcmp(d->driver, t->want[i].driver) != 0)
-			n += (size_t)snprintf(detail + MIN(n, sizeof(detail)), n < sizeof(detail) ? sizeof(detail) - n : 0,
-					      "%s%s is on %s, not %s", n ? "; " : "", t->want[i].addr, drv,
-					      t->want[i].driver);
+			n += (size_t)snprintf(detail + MIN(n, sizeof(detail)),
+					      n < sizeof(detail) ? sizeof(detail) - n : 0, "%s%s is on %s, not %s",
+					      n ? "; " : "", t->want[i].addr, drv, t->want[i].driver);
 	}
 	if (n == 0)
-		snprintf(detail, sizeof(detail), "%zu selected function%s on %s", t->n_want, t->n_want == 1 ? "" : "s",
-			 t->n_want ? t->want[0].driver : "-");
+		snprintf(detail, sizeof(detail), "%zu selected function%s on %s", t->n_want,
+			 t->n_want == 1 ? "" : "s", t->n_want ? t->want[0].driver : "-");
 	return result(res, size, n == 0, "selected devices", detail);
 }
 
@@ -419,9 +429,12 @@ bool gpupt_health_others(const struct gpupt_devlist *now, const struct gpupt_tri
 
 		if (d && strcmp(d->driver, t->before[i].driver) == 0)
 			continue;
-		n += (size_t)snprintf(detail + MIN(n, sizeof(detail)), n < sizeof(detail) ? sizeof(detail) - n : 0,
-				      "%s%s (%s) %s%s", n ? "; " : "", t->before[i].addr, was,
-				      !d ? "is gone" : d->driver[0] ? "is now on " : "lost its driver",
+		n += (size_t)snprintf(detail + MIN(n, sizeof(detail)),
+				      n < sizeof(detail) ? sizeof(detail) - n : 0, "%s%s (%s) %s%s",
+				      n ? "; " : "", t->before[i].addr, was,
+				      !d	     ? "is gone"
+				      : d->driver[0] ? "is now on "
+						     : "lost its driver",
 				      d && d->driver[0] ? d->driver : "");
 	}
 	if (n == 0)
@@ -441,9 +454,11 @@ bool gpupt_health_route(int rootfd, const struct gpupt_trial *t, char *res, size
 	}
 	n = gpupt_read_file(rootfd, "proc/net/route", route, sizeof(route), 0);
 	routed = n >= 0 && gpupt_route_has_iface(route, (size_t)n, t->route);
-	up = gpupt_path_join(path, sizeof(path), "sys/class/net", t->route, "operstate", (const char *)NULL) >= 0 &&
-	     gpupt_read_file(rootfd, path, state, sizeof(state), GPUPT_READ_CHOMP) >= 0 && strcmp(state, "up") == 0;
-	snprintf(detail, sizeof(detail), "%s, the default route's interface at enable, is %s%s", t->route,
-		 up ? "up" : "not up", up && !routed ? " but has no route (no address)" : "");
+	up = gpupt_path_join(path, sizeof(path), "sys/class/net", t->route, "operstate",
+			     (const char *)NULL) >= 0 &&
+	     gpupt_read_file(rootfd, path, state, sizeof(state), GPUPT_READ_CHOMP) >= 0 &&
+	     strcmp(state, "up") == 0;
+	snprintf(detail, sizeof(detail), "%s, the default route's interface at enable, is %s%s",
+		 t->route, up ? "up" : "not up", up && !routed ? " but has no route (no address)" : "");
 	return result(res, size, up && routed, "default route", detail);
 }

@@ -64,8 +64,8 @@ void gpupt_oneshot_probe(struct gpupt_host *h, const struct gpupt_bootloader *b,
  * newest kernel's loader entry as ESP/loader/entries/gpupt-trial.conf.
  * entry gets the file's path (relative to the root).  0 or -errno, said on err.
  */
-int gpupt_trial_entry_write(struct gpupt_host *h, const struct gpupt_oneshot *o, const char *tokens, char *entry,
-			    size_t size);
+int gpupt_trial_entry_write(struct gpupt_host *h, const struct gpupt_oneshot *o, const char *tokens,
+			    char *entry, size_t size);
 
 /* Take the trial entry away again and clear the one-shot; 0 or -errno, said on err. */
 int gpupt_trial_entry_remove(struct gpupt_host *h, const struct gpupt_trial *t);
@@ -74,7 +74,8 @@ int gpupt_trial_entry_remove(struct gpupt_host *h, const struct gpupt_trial *t);
  * End the trial as state, with reason: the entry and the one-shot go first,
  * then the state file is saved.  0 or -errno, said on err.
  */
-int gpupt_trial_end(struct gpupt_host *h, struct gpupt_trial *t, enum gpupt_trial_state state, const char *reason);
+int gpupt_trial_end(struct gpupt_host *h, struct gpupt_trial *t, enum gpupt_trial_state state,
+		    const char *reason);
 
 /* Clear the one-shot (grub-editenv ... unset next_entry, bootctl set-oneshot ""). */
 int gpupt_trial_oneshot_clear(struct gpupt_host *h, const struct gpupt_trial *t);
@@ -86,15 +87,15 @@ int gpupt_trial_run(struct gpupt_host *h, const char *const *argv, char *out, si
 int gpupt_trial_oneshot_set(struct gpupt_host *h, const struct gpupt_trial *t);
 
 /* The snapshot at enable: the selected functions, every other one's driver, the default route. */
-void gpupt_trial_snapshot(struct gpupt_host *h, const struct gpupt_devlist *l, const struct gpupt_selection *s,
-			  struct gpupt_trial *t);
+void gpupt_trial_snapshot(struct gpupt_host *h, const struct gpupt_devlist *l,
+			  const struct gpupt_selection *s, struct gpupt_trial *t);
 
 /* The trial's id on this boot's command line (gpupt.trial=ID), or 0. */
 long long gpupt_trial_booted(int rootfd);
 
 /* The health rules; each fills one result line "PASS|FAIL|SKIP name: detail". */
-bool gpupt_health_devices(int rootfd, const struct gpupt_devlist *now, const struct gpupt_trial *t, char *res,
-			  size_t size);
+bool gpupt_health_devices(int rootfd, const struct gpupt_devlist *now, const struct gpupt_trial *t,
+			  char *res, size_t size);
 bool gpupt_health_others(const struct gpupt_devlist *now, const struct gpupt_trial *t, char *res, size_t size);
 bool gpupt_health_route(int rootfd, const struct gpupt_trial *t, char *res, size_t size);
 

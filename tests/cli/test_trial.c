@@ -1,0 +1,502 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Trial boots on the fixture roots of tests/fixtures/host/boot-root.sh:
+ * enable's trial entry and one-shot (GRUB, systemd-boot), its refusals by
+ * boot-loader layout, confirm (the same files as --no-trial), rollback and
+ * disable (every file back), and gpupt trial-agent's health rules, verdicts
+ * and watchdog handling, with exact assertions on what was written and run.
+ */
+#define _XOPEN_SOURCE 700
+#include "tests/cli/boot_fixture.h"
+
+#include <sys/stat.h>
+
+#include "host/formats/trialstate.h"
+#include "host/model/trial.h"
+
+#define LINUX_612 "\tlinux\t/boot/vmlinuz-6.12.9-amd64 root=UUID=5b0f0a8e-55e4-4c2b-9d0e-3f1f2a6b7c8d ro  quiet"
+#define TOKENS "intel_iommu=on iommu=pt " ADDRS
+#define DEVS "sys/devices/pci0000:00/"
+
+static void put(struct fx *f, const char *rel, const char *text)
+{
+	assert_int_equal(gpupt_file_write_atomic(f->h.rootfd, rel, text, strlen(text), 0644), 0);
+}
+
+static void load(struct fx *f, struct gpupt_trial *t)
+{
+	assert_int_equal(gpupt_trial_load(f->h.rootfd, t, stderr), 0);
+}
+
+/* The function at addr now on driver drv, as the kernel shows it: a driver link. */
+static void bind_to(struct fx *f, const char *addr, const char *drv)
+{
+	char link[256], target[128], dir[128];
+
+	snprintf(link, sizeof(link), DEVS "%s/driver", addr);
+	snprintf(dir, sizeof(dir), "sys/bus/pci/drivers/%s", drv);
+	snprintf(target, sizeof(target), "../../../bus/pci/drivers/%s", drv);
+	unlinkat(f->h.rootfd, link, 0);
+	mkdirat(f->h.rootfd, dir, 0755);
+	assert_int_equal(symlinkat(target, f->h.rootfd, link), 0);
+}
+
+/* The trial boot: its marker on the command line, booted after enable set it up. */
+static void boot_trial(struct fx *f, const struct gpupt_trial *t)
+{
+	char line[512];
+
+	snprintf(line, sizeof(line), "BOOT_IMAGE=/boot/vmlinuz-6.12.9-amd64 root=UUID=x ro quiet " TOKENS
+		 " panic=10 gpupt.trial=%lld\n", t->id);
+	put(f, "proc/cmdline", line);
+	snprintf(line, sizeof(line), "cpu  1 2 3 4\nbtime %lld\n", t->id + 60);
+	put(f, "proc/stat", line);
+}
+
+static struct fx *enabled_trial(const char *boot, struct gpupt_trial *t, char **grub_before)
+{
+	struct fx *f = make_fixture("seed", boot, NULL);
+
+	if (grub_before)
+		*grub_before = read_rel(f, "boot/grub/grub.cfg");
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	load(f, t);
+	return f;
+}
+
+static void test_enable_makes_a_grub_trial(void **state)
+{
+	struct gpupt_trial t;
+	char *before, *cfg, *c, want[512];
+	struct fx *f = enabled_trial("debian", &t, &before);
+
+	(void)state;
+	assert_non_null(strstr(f->out, "trial boot ready (entry in /boot/grub/grub.cfg); reboot now."));
+	/* Nothing of the new settings yet: the default entry is untouched. */
+	assert_null(read_rel(f, "etc/gpupt.conf"));
+	assert_null(read_rel(f, "etc/default/grub.d/gpupt.cfg"));
+	cfg = read_rel(f, "boot/grub/grub.cfg");
+	assert_int_equal(strncmp(cfg, before, strlen(before)), 0);
+	snprintf(want, sizeof(want),
+		 "### BEGIN gpupt trial entry (gpupt confirm or rollback removes it) ###\n"
+		 "menuentry 'gpupt trial boot' --id gpupt-trial {\n\tload_video\n");
+	assert_int_equal(strncmp(cfg + strlen(before), want, strlen(want)), 0);
+	snprintf(want, sizeof(want), LINUX_612 " " TOKENS " panic=10 gpupt.trial=%lld\n", t.id);
+	assert_non_null(strstr(cfg + strlen(before), want));
+	assert_string_equal(cfg + strlen(cfg) - strlen("}\n### END gpupt trial entry ###\n"),
+			    "}\n### END gpupt trial entry ###\n");
+	/* The one-shot, the images without a record rebuilt, no update-grub. */
+	c = calls(f);
+	assert_string_equal(c, "grub-probe --target=abstraction /boot/grub\n"
+			       "grub-probe --target=fs /boot/grub\n"
+			       "update-initramfs -u -k 6.1.0-18-amd64\n"
+			       "update-initramfs -u -k 6.12.9-amd64\n"
+			       "grub-reboot gpupt-trial\n");
+	/* The state: the selection, its target, every other function's driver. */
+	assert_int_equal(t.state, GPUPT_TRIAL_PENDING);
+	assert_string_equal(t.loader, "grub");
+	assert_string_equal(t.entry, "boot/grub/grub.cfg");
+	assert_false(t.oneshot_late);
+	assert_int_equal(t.minutes, 10);
+	assert_int_equal(t.n_sel, 1);
+	assert_string_equal(t.sel[0], "01:00");
+	assert_int_equal(t.n_want, 2);
+	assert_string_equal(t.want[0].addr, "0000:01:00.0");
+	assert_string_equal(t.want[1].driver, "vfio-pci");
+	assert_int_equal(t.n_before, 4);
+	assert_string_equal(t.before[2].addr, "0000:00:02.0");
+	assert_string_equal(t.before[2].driver, "i915");
+	assert_string_equal(t.before[3].addr, "0000:02:00.0");
+	assert_string_equal(t.before[3].driver, "nvme");
+	assert_string_equal(t.route, "");
+	assert_int_equal(RUN(f, gpupt_cmd_status, "status"), 1);
+	assert_non_null(strstr(f->out, "Trial boot: pending (set up "));
+	assert_non_null(strstr(f->out, "reboot to start it, or `gpupt rollback --no-reboot` to cancel it\n"));
+	free(before);
+	free(cfg);
+	free(c);
+	free_fixture(f);
+}
+
+static void test_dry_run_writes_nothing(void **state)
+{
+	struct fx *f = make_fixture("seed", "debian", NULL);
+	char *before = snapshot(f, NULL);
+
+	(void)state;
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--dry-run", "--trial=5", "01:00"), 0);
+	assert_non_null(strstr(f->out, "trial boot: the next boot, once, uses a copy of the default entry with: "
+				       TOKENS " panic=10 gpupt.trial="));
+	assert_non_null(strstr(f->out, "within 5 minutes of the boot"));
+	assert_non_null(strstr(f->out, "(dry run: nothing was written)\n"));
+	assert_snapshot(f, before, NULL);
+	free(before);
+	free_fixture(f);
+}
+
+/* GRUB cannot clear next_entry on LVM: asked for, then taken as a late one-shot. */
+static void test_lvm_needs_an_explicit_choice(void **state)
+{
+	struct fx *f = make_fixture("seed", "debian", NULL);
+	struct gpupt_trial t;
+	char *before;
+
+	(void)state;
+	put(f, ".fake-grub-abstraction", "lvm\n");
+	before = snapshot(f, NULL);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 2);
+	assert_non_null(strstr(f->err, "a one-shot boot is not guaranteed here: GRUB cannot write its environment "
+				       "block where /boot/grub is (ext2 on lvm)"));
+	assert_non_null(strstr(f->err, "Add --trial to take that risk"));
+	assert_snapshot(f, before, NULL);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "--trial=3", "01:00"), 0);
+	load(f, &t);
+	assert_true(t.oneshot_late);
+	assert_int_equal(t.minutes, 3);
+	free(before);
+	free_fixture(f);
+}
+
+static void test_proxmox_boot_tool_has_no_trial(void **state)
+{
+	struct fx *f = make_fixture("seed", "pve-sdboot", NULL);
+	char *before = snapshot(f, NULL);
+
+	(void)state;
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 1);
+	assert_non_null(strstr(f->err, "no trial boot here: proxmox-boot-tool (systemd-boot) copies kernels"));
+	assert_non_null(strstr(f->err, "add --no-trial"));
+	assert_snapshot(f, before, NULL);
+	free(before);
+	free_fixture(f);
+}
+
+static void test_bad_options(void **state)
+{
+	struct fx *f = make_fixture("seed", "debian", NULL);
+
+	(void)state;
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--trial=0", "01:00"), 2);
+	assert_non_null(strstr(f->err, "--trial=0: give the deadline in minutes, 1 to 1440 (default 10)"));
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--trial=10m", "01:00"), 2);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--health-cmd", "true", "01:00"), 2);
+	assert_non_null(strstr(f->err, "--no-trial cannot go with --trial or --health-cmd"));
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--health-cmd", "a\nb", "01:00"), 2);
+	assert_int_equal(RUN(f, gpupt_cmd_confirm, "confirm"), 1);
+	assert_non_null(strstr(f->err, "confirm: no trial boot is pending"));
+	assert_int_equal(RUN(f, gpupt_cmd_rollback, "rollback", "now"), 2);
+	free_fixture(f);
+}
+
+/* A pending trial blocks another enable; disable cancels it and puts grub.cfg back. */
+static void test_disable_cancels(void **state)
+{
+	struct gpupt_trial t;
+	char *before, *cfg, *c;
+	struct fx *f = enabled_trial("debian", &t, &before);
+
+	(void)state;
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "--no-trial", "01:00"), 1);
+	assert_non_null(strstr(f->err, "a trial boot is pending"));
+	assert_int_equal(RUN(f, gpupt_cmd_disable, "disable", "--yes"), 0);
+	assert_non_null(strstr(f->out, "the pending trial of"));
+	cfg = read_rel(f, "boot/grub/grub.cfg");
+	assert_string_equal(cfg, before);
+	c = calls(f);
+	assert_non_null(strstr(c, "grub-reboot gpupt-trial\ngrub-editenv /boot/grub/grubenv unset next_entry\n"));
+	load(f, &t);
+	assert_int_equal(t.state, GPUPT_TRIAL_ROLLED_BACK);
+	assert_string_equal(t.reason, "cancelled by gpupt disable");
+	free(before);
+	free(cfg);
+	free(c);
+	free_fixture(f);
+}
+
+/* confirm leaves exactly the files enable --no-trial would have written. */
+static void test_confirm_equals_no_trial(void **state)
+{
+	static const char *const files[] = { "etc/gpupt.conf", "etc/default/grub.d/gpupt.cfg", "etc/default/grub",
+					     "boot/grub/grub.cfg" };
+	char *confirmed[4];
+	struct gpupt_trial t;
+	struct fx *f = enabled_trial("debian", &t, NULL), *g;
+
+	(void)state;
+	boot_trial(f, &t);
+	assert_int_equal(RUN(f, gpupt_cmd_confirm, "confirm"), 0);
+	assert_non_null(strstr(f->out, "the new settings are the default now"));
+	for (size_t i = 0; i < 4; i++)
+		assert_non_null(confirmed[i] = read_rel(f, files[i]));
+	load(f, &t);
+	assert_int_equal(t.state, GPUPT_TRIAL_CONFIRMED);
+	assert_string_equal(t.reason, "confirmed: by gpupt confirm");
+	assert_int_equal(RUN(f, gpupt_cmd_rollback, "rollback"), 1);
+	assert_non_null(strstr(f->err, "is over already (confirmed)"));
+	/* disable works as always afterwards. */
+	assert_int_equal(RUN(f, gpupt_cmd_disable, "disable", "--yes"), 0);
+	assert_null(read_rel(f, "etc/gpupt.conf"));
+	free_fixture(f);
+
+	g = make_fixture("seed", "debian", NULL);
+	assert_int_equal(RUN(g, gpupt_cmd_enable, "enable", "--no-trial", "--yes", "01:00"), 0);
+	for (size_t i = 0; i < 4; i++) {
+		char *b = read_rel(g, files[i]);
+
+		assert_string_equal(confirmed[i], b);
+		free(confirmed[i]);
+		free(b);
+	}
+	free_fixture(g);
+}
+
+static void test_rollback(void **state)
+{
+	struct gpupt_trial t;
+	char *before_tree, *c;
+	struct fx *f = make_fixture("seed", "debian", NULL);
+
+	(void)state;
+	before_tree = snapshot(f, "/var/lib");
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	/* Before the trial boot: no reboot needed, every file as before (images rebuilt alike). */
+	assert_int_equal(RUN(f, gpupt_cmd_rollback, "rollback"), 0);
+	assert_snapshot(f, before_tree, "/var/lib");
+	c = calls(f);
+	assert_null(strstr(c, "systemctl reboot"));
+	free(c);
+	load(f, &t);
+	assert_int_equal(t.state, GPUPT_TRIAL_ROLLED_BACK);
+	/* In the trial boot: rolled back, then rebooted unless --no-reboot. */
+	assert_int_equal(gpupt_file_remove(f->h.rootfd, GPUPT_TRIAL_PATH), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	load(f, &t);
+	boot_trial(f, &t);
+	assert_int_equal(RUN(f, gpupt_cmd_rollback, "rollback", "--no-reboot"), 0);
+	assert_non_null(strstr(f->out, "this boot still runs with the trial's settings"));
+	c = calls(f);
+	assert_null(strstr(c, "systemctl reboot"));
+	free(c);
+	assert_int_equal(gpupt_file_remove(f->h.rootfd, GPUPT_TRIAL_PATH), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	load(f, &t);
+	boot_trial(f, &t);
+	assert_int_equal(RUN(f, gpupt_cmd_rollback, "rollback"), 0);
+	c = calls(f);
+	assert_non_null(strstr(c, "systemctl reboot\n"));
+	free(c);
+	free(before_tree);
+	free_fixture(f);
+}
+
+/* The healthy trial boot: every rule passes, the watchdog is stopped, the trial confirmed. */
+static void test_agent_confirms_a_healthy_boot(void **state)
+{
+	struct gpupt_trial t;
+	struct fx *f = enabled_trial("debian", &t, NULL);
+	char *wd, *conf;
+
+	(void)state;
+	boot_trial(f, &t);
+	bind_to(f, "0000:01:00.0", "vfio-pci");
+	bind_to(f, "0000:01:00.1", "vfio-pci");
+	put(f, "dev/watchdog", "");
+	assert_int_equal(RUN(f, gpupt_cmd_trial_agent, "trial-agent"), 0);
+	load(f, &t);
+	assert_int_equal(t.state, GPUPT_TRIAL_CONFIRMED);
+	assert_string_equal(t.reason, "confirmed: by gpupt-trial.service: every health check passed");
+	assert_int_equal(t.n_result, 4);
+	assert_string_equal(t.result[0], "PASS selected devices: 2 selected functions on vfio-pci");
+	assert_string_equal(t.result[1], "PASS other devices: the 4 other functions kept their drivers");
+	assert_string_equal(t.result[2], "SKIP default route: there was none at enable");
+	assert_string_equal(t.result[3], "PASS multi-user.target: reached");
+	/* The magic close: the watchdog stops only on "V". */
+	wd = read_rel(f, "dev/watchdog");
+	assert_string_equal(wd, "V");
+	conf = read_rel(f, "etc/gpupt.conf");
+	assert_non_null(conf);
+	free(wd);
+	free(conf);
+	free_fixture(f);
+}
+
+/* A disk controller dragged into vfio: not confirmed by the deadline, rolled back, rebooted. */
+static void test_agent_rolls_back_at_the_deadline(void **state)
+{
+	struct gpupt_trial t;
+	char *before, *cfg, *c, *wd;
+	struct fx *f = enabled_trial("debian", &t, &before);
+
+	(void)state;
+	boot_trial(f, &t);
+	bind_to(f, "0000:01:00.0", "vfio-pci");
+	bind_to(f, "0000:01:00.1", "vfio-pci");
+	bind_to(f, "0000:02:00.0", "vfio-pci");
+	put(f, "proc/uptime", "601.25 10.00\n");
+	put(f, "dev/watchdog", "");
+	assert_int_equal(RUN(f, gpupt_cmd_trial_agent, "trial-agent"), 0);
+	load(f, &t);
+	assert_int_equal(t.state, GPUPT_TRIAL_ROLLED_BACK);
+	assert_string_equal(t.reason, "not confirmed within 10 minutes (600 s after boot): other devices: "
+				      "0000:02:00.0 (nvme) is now on vfio-pci");
+	cfg = read_rel(f, "boot/grub/grub.cfg");
+	assert_string_equal(cfg, before);
+	c = calls(f);
+	assert_non_null(strstr(c, "grub-editenv /boot/grub/grubenv unset next_entry\nsystemctl is-active --quiet "
+				  "multi-user.target\ngrub-editenv /boot/grub/grubenv unset next_entry\nsystemctl reboot\n"));
+	/* No magic close: a shutdown that hangs is reset too. */
+	wd = read_rel(f, "dev/watchdog");
+	assert_string_equal(wd, "");
+	assert_null(read_rel(f, "etc/gpupt.conf"));
+	assert_int_equal(RUN(f, gpupt_cmd_status, "status"), 0);
+	assert_non_null(strstr(f->out, "rolled back: not confirmed within 10 minutes (600 s after boot): other "
+				       "devices: 0000:02:00.0 (nvme) is now on vfio-pci\n"));
+	assert_non_null(strstr(f->out, "  FAIL other devices: 0000:02:00.0 (nvme) is now on vfio-pci\n"));
+	free(before);
+	free(cfg);
+	free(c);
+	free(wd);
+	free_fixture(f);
+}
+
+/* Each rule's failure, as the reason names it. */
+static void test_agent_rules(void **state)
+{
+	static const char route[] = "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
+				    "eno1\t00000000\t0100A8C0\t0003\t0\t0\t100\t00000000\t0\t0\t0\n"
+				    "eno1\t0000A8C0\t00000000\t0001\t0\t0\t100\t00FFFFFF\t0\t0\t0\n";
+	struct fx *f = make_fixture("seed", "debian", NULL);
+	struct gpupt_trial t;
+
+	(void)state;
+	put(f, "proc/net/route", route);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "--health-cmd", "exit 3", "01:00"), 0);
+	load(f, &t);
+	assert_string_equal(t.route, "eno1");
+	assert_string_equal(t.health_cmd, "exit 3");
+	boot_trial(f, &t);
+	bind_to(f, "0000:01:00.0", "vfio-pci");
+	put(f, "proc/uptime", "700.00 1.00\n");
+	put(f, "proc/net/route", "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n");
+	put(f, "sys/class/net/eno1/operstate", "down\n");
+	setenv("GPUPT_FAKE_ACTIVE", "3", 1);
+	assert_int_equal(RUN(f, gpupt_cmd_trial_agent, "trial-agent"), 0);
+	unsetenv("GPUPT_FAKE_ACTIVE");
+	load(f, &t);
+	assert_string_equal(t.reason, "not confirmed within 10 minutes (600 s after boot): selected devices: "
+				      "0000:01:00.1 is on snd_hda_intel, not vfio-pci; default route: eno1, the "
+				      "default route's interface at enable, is not up; multi-user.target: not "
+				      "reached (yet)");
+	/* All well but the admin's command. */
+	assert_int_equal(gpupt_file_remove(f->h.rootfd, GPUPT_TRIAL_PATH), 0);
+	put(f, "proc/net/route", route);
+	put(f, "proc/cmdline", "BOOT_IMAGE=/boot/vmlinuz root=UUID=x ro quiet\n");
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "--health-cmd", "exit 3", "01:00"), 0);
+	load(f, &t);
+	boot_trial(f, &t);
+	bind_to(f, "0000:01:00.1", "vfio-pci");
+	put(f, "proc/uptime", "700.00 1.00\n");
+	put(f, "sys/class/net/eno1/operstate", "up\n");
+	assert_int_equal(RUN(f, gpupt_cmd_trial_agent, "trial-agent"), 0);
+	load(f, &t);
+	assert_string_equal(t.result[2], "PASS default route: eno1, the default route's interface at enable, is up");
+	assert_string_equal(t.reason, "not confirmed within 10 minutes (600 s after boot): health command: exit 3: "
+				      "exit 3");
+	free_fixture(f);
+}
+
+/* A boot after the trial's that is not the trial: it never got as far as the check. */
+static void test_agent_after_a_failed_trial_boot(void **state)
+{
+	struct gpupt_trial t;
+	char *before, *cfg, line[64];
+	struct fx *f = enabled_trial("debian", &t, &before);
+
+	(void)state;
+	/* Started again in the boot that set it up (a package upgrade): left alone. */
+	assert_int_equal(RUN(f, gpupt_cmd_trial_agent, "trial-agent"), 0);
+	assert_non_null(strstr(f->out, "set up during this boot; its boot is the next one"));
+	load(f, &t);
+	assert_int_equal(t.state, GPUPT_TRIAL_PENDING);
+	snprintf(line, sizeof(line), "cpu  1 2 3 4\nbtime %lld\n", t.id + 120);
+	put(f, "proc/stat", line);
+	assert_int_equal(RUN(f, gpupt_cmd_trial_agent, "trial-agent"), 0);
+	load(f, &t);
+	assert_int_equal(t.state, GPUPT_TRIAL_ROLLED_BACK);
+	assert_string_equal(t.reason, "the trial boot did not reach gpupt's check (a panic, a hang or a reset "
+				      "before it); this boot came up with the old settings");
+	cfg = read_rel(f, "boot/grub/grub.cfg");
+	assert_string_equal(cfg, before);
+	free(before);
+	free(cfg);
+	free_fixture(f);
+}
+
+static void test_damaged_state_is_not_trusted(void **state)
+{
+	struct fx *f = make_fixture("seed", "debian", NULL);
+
+	(void)state;
+	put(f, GPUPT_TRIAL_PATH, "gpupt-trial 1\nstate pending\nid 5\nend 00\n");
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 1);
+	assert_non_null(strstr(f->err, "/var/lib/gpupt/trial is damaged (no closing \"end\" line"));
+	assert_non_null(strstr(f->err, "`update-grub` and `grub-editenv /boot/grub/grubenv unset next_entry`"));
+	assert_int_equal(RUN(f, gpupt_cmd_status, "status"), 1);
+	assert_int_equal(RUN(f, gpupt_cmd_rollback, "rollback"), 1);
+	free_fixture(f);
+}
+
+/* systemd-boot: a copy of the newest kernel's entry, booted once through LoaderEntryOneShot. */
+static void test_sdboot_trial(void **state)
+{
+	struct gpupt_trial t;
+	struct fx *f = enabled_trial("sdboot", &t, NULL);
+	char *entry, *c, want[1024];
+
+	(void)state;
+	assert_string_equal(t.loader, "systemd-boot");
+	assert_string_equal(t.entry, "boot/efi/loader/entries/gpupt-trial.conf");
+	entry = read_rel(f, t.entry);
+	snprintf(want, sizeof(want),
+		 "title gpupt trial boot\nversion    6.12.9-amd64\nmachine-id 0123456789abcdef0123456789abcdef\n"
+		 "sort-key   debian\noptions    root=UUID=5b0f0a8e-55e4-4c2b-9d0e-3f1f2a6b7c8d ro quiet "
+		 "systemd.machine_id=0123456789abcdef0123456789abcdef " TOKENS " panic=10 gpupt.trial=%lld\n"
+		 "linux      /0123456789abcdef0123456789abcdef/6.12.9-amd64/linux\n"
+		 "initrd     /0123456789abcdef0123456789abcdef/6.12.9-amd64/initrd.img-6.12.9-amd64\n",
+		 t.id);
+	assert_string_equal(entry, want);
+	c = calls(f);
+	assert_non_null(strstr(c, "bootctl set-oneshot gpupt-trial.conf\n"));
+	assert_null(strstr(c, "kernel-install"));
+	free(c);
+	assert_null(read_rel(f, "etc/kernel/cmdline"));
+	assert_int_equal(RUN(f, gpupt_cmd_rollback, "rollback"), 0);
+	assert_null(read_rel(f, t.entry));
+	c = calls(f);
+	assert_non_null(strstr(c, "bootctl set-oneshot \n"));
+	free(c);
+	free(entry);
+	free_fixture(f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_enable_makes_a_grub_trial),
+		cmocka_unit_test(test_dry_run_writes_nothing),
+		cmocka_unit_test(test_lvm_needs_an_explicit_choice),
+		cmocka_unit_test(test_proxmox_boot_tool_has_no_trial),
+		cmocka_unit_test(test_bad_options),
+		cmocka_unit_test(test_disable_cancels),
+		cmocka_unit_test(test_confirm_equals_no_trial),
+		cmocka_unit_test(test_rollback),
+		cmocka_unit_test(test_agent_confirms_a_healthy_boot),
+		cmocka_unit_test(test_agent_rolls_back_at_the_deadline),
+		cmocka_unit_test(test_agent_rules),
+		cmocka_unit_test(test_agent_after_a_failed_trial_boot),
+		cmocka_unit_test(test_damaged_state_is_not_trusted),
+		cmocka_unit_test(test_sdboot_trial),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
