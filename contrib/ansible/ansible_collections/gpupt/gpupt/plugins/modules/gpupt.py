@@ -57,6 +57,21 @@ options:
         interrupt remapping; insecure (C(--allow-unsafe-interrupts)).
     type: bool
     default: false
+  trial:
+    description:
+      - 0 makes the new settings the default at once (C(--no-trial)); a number of
+        minutes makes the next boot a trial boot (C(--trial=MINUTES)) that
+        C(gpupt-trial.service) confirms by itself when healthy, or falls back from by
+        rebooting into the old settings. See C(gpupt status) after the reboot.
+      - While a trial is pending, gpupt refuses another I(state=enabled) until it is
+        confirmed or rolled back.
+    type: int
+    default: 0
+  health_cmd:
+    description:
+      - With I(trial), a shell command the trial boot must also pass (exit 0), e.g. a
+        ping the admin cares about (C(--health-cmd)).
+    type: str
   root:
     description:
       - Act on the system tree at this directory instead of C(/) (C(--root)), a system
@@ -205,6 +220,12 @@ def command_argv(module):
         return gpupt_argv(module, 'disable'), []
     argv = gpupt_argv(module, 'enable')
     argv += ['--' + flag.replace('_', '-') for flag in FLAGS if params[flag]]
+    if params['trial'] > 0:
+        argv.append('--trial=%d' % params['trial'])
+        if params['health_cmd']:
+            argv += ['--health-cmd', params['health_cmd']]
+    else:
+        argv.append('--no-trial')
     return argv, ['--'] + params['devices']
 
 
@@ -244,6 +265,7 @@ def main():
         devices=dict(type='list', elements='str'),
     )
     argument_spec.update((flag, dict(type='bool', default=False)) for flag in FLAGS)
+    argument_spec.update(trial=dict(type='int', default=0), health_cmd=dict(type='str'))
     argument_spec.update(COMMON_ARGS)
     module = AnsibleModule(
         argument_spec=argument_spec,
@@ -252,6 +274,10 @@ def main():
     )
     if module.params['state'] == 'enabled' and not module.params['devices']:
         module.fail_json(msg='devices: at least one SEL is needed with state=enabled')
+    if not 0 <= module.params['trial'] <= 1440:
+        module.fail_json(msg='trial: minutes, 1 to 1440, or 0 for no trial boot')
+    if module.params['health_cmd'] and module.params['trial'] == 0:
+        module.fail_json(msg='health_cmd: needs trial (minutes) above 0')
     module.exit_json(**apply(module))
 
 
