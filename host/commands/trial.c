@@ -206,14 +206,18 @@ static double uptime_seconds(int rootfd)
  * machine, which then boots the old default.  The boot up to this point is
  * covered by panic=10 only.
  */
-static void watchdog_arm(struct agent *a)
+static void watchdog_arm(struct agent *a, bool say_none)
 {
 	int timeout = WATCHDOG_SECONDS;
 
+	if (a->watchdog >= 0)
+		return;
 	a->watchdog = gpupt_path_open(a->h->rootfd, "dev/watchdog", O_WRONLY | O_CLOEXEC, 0);
 	if (a->watchdog < 0) {
-		gpupt_msg(a->h->out, "trial: no /dev/watchdog: a hang of this boot is not caught; the "
-				     "deadline needs this process to keep running\n");
+		if (say_none)
+			gpupt_msg(a->h->out,
+				  "trial: no /dev/watchdog (yet): a hang of this boot is not caught "
+				  "until one appears; the deadline needs this process to keep running\n");
 		return;
 	}
 	if (ioctl(a->watchdog, WDIOC_SETTIMEOUT, &timeout) < 0)
@@ -348,7 +352,7 @@ static int agent_roll_back(struct agent *a, double deadline)
 	char why[GPUPT_TRIAL_TEXT], reason[GPUPT_TRIAL_TEXT];
 
 	failures(a->t, why, sizeof(why));
-	snprintf(reason, sizeof(reason), "not confirmed within %u minutes (%.0f s after boot): %s",
+	snprintf(reason, sizeof(reason), "not confirmed within %u minutes (%.0f s after boot): %.400s",
 		 a->t->minutes, deadline, why[0] ? why : "no health check passed");
 	gpupt_msg(a->h->out, "trial of %lld rolled back: %s; rebooting into the old settings\n",
 		  a->t->id, reason);
@@ -367,16 +371,37 @@ static int agent_trial_boot(struct agent *a)
 	if (gpupt_trial_oneshot_clear(a->h, a->t) < 0)
 		gpupt_msg(a->h->err,
 			  "trial: cannot clear the one-shot: the next boot may be the trial again\n");
-	watchdog_arm(a);
+	watchdog_arm(a, true);
 	while (!healthy(a, deadline)) {
 		if (uptime_seconds(a->h->rootfd) >= deadline)
 			return agent_roll_back(a, deadline);
+		/* What the check found so far: a hang from here on leaves it for the next boot. */
+		gpupt_trial_save(a->h->rootfd, a->t);
+		/* udev may load the watchdog's driver after this service started. */
+		watchdog_arm(a, false);
 		nap(a, POLL_SECONDS);
 	}
 	for (size_t i = 0; i < a->t->n_result; i++)
 		gpupt_msg(a->h->out, "trial: %s\n", a->t->result[i]);
 	watchdog_disarm(a);
 	return confirm_trial(a->h, a->t, "by gpupt-trial.service: every health check passed");
+}
+
+/* Why the trial boot ended without a verdict: before the check, or during it (its last findings saved). */
+static const char *stopped_reason(const struct gpupt_trial *t)
+{
+	static char reason[GPUPT_TRIAL_TEXT];
+	char why[GPUPT_TRIAL_TEXT];
+
+	if (t->n_result == 0)
+		return "the trial boot did not reach gpupt's check (a panic, a hang or a reset before it); "
+		       "this boot came up with the old settings";
+	failures(t, why, sizeof(why));
+	snprintf(reason, sizeof(reason),
+		 "the trial boot stopped during gpupt's check (a hang, reset by the watchdog, or a panic); "
+		 "this boot came up with the old settings; the check had found: %.300s",
+		 why[0] ? why : "no failure yet");
+	return reason;
 }
 
 int gpupt_cmd_trial_agent(struct gpupt_host *h, int argc, char **argv)
@@ -403,9 +428,7 @@ int gpupt_cmd_trial_agent(struct gpupt_host *h, int argc, char **argv)
 		goto out;
 	}
 	/* A pending trial, yet this boot is not it: the trial boot never got this far. */
-	gpupt_trial_end(h, t, GPUPT_TRIAL_ROLLED_BACK,
-			"the trial boot did not reach gpupt's check (a panic, a hang or a reset before it); "
-			"this boot came up with the old settings");
+	gpupt_trial_end(h, t, GPUPT_TRIAL_ROLLED_BACK, stopped_reason(t));
 	gpupt_msg(h->out, "trial of %lld rolled back: %s\n", t->id, t->reason);
 out:
 	if (a.watchdog >= 0)
