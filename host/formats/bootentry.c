@@ -169,11 +169,11 @@ long gpupt_grubcfg_add_trial(const char *cfg, size_t len, const char *title, con
 	return sink_end(&s);
 }
 
-long gpupt_loader_entry_trial(const char *entry, size_t len, const char *title, const char *tokens,
-			      char *out, size_t size)
+long gpupt_loader_entry_trial(const char *entry, size_t len, const char *title, const char *tokens, char *out,
+			      size_t size)
 {
 	struct sink s = { out, size, 0 };
-	bool has_linux = false, has_options = false;
+	bool has_linux = false, has_options = false, has_sort_key = false;
 	size_t pos = 0, eol;
 
 	if (!text_ok(title) || !text_ok(tokens))
@@ -188,6 +188,13 @@ long gpupt_loader_entry_trial(const char *entry, size_t len, const char *title, 
 			continue;
 		}
 		has_linux |= line_key(entry, pos, eol, "linux");
+		if (line_key(entry, pos, eol, "sort-key")) {
+			/* Sorted after every other entry, so never the default. */
+			has_sort_key = true;
+			puts_(&s, "sort-key " GPUPT_TRIAL_SORT_KEY "\n");
+			pos = next;
+			continue;
+		}
 		put(&s, entry + pos, eol - pos);
 		if (line_key(entry, pos, eol, "options")) {
 			has_options = true;
@@ -199,6 +206,8 @@ long gpupt_loader_entry_trial(const char *entry, size_t len, const char *title, 
 	}
 	if (!has_linux)
 		return -ENOENT;
+	if (!has_sort_key)
+		return -ENOTSUP;
 	if (!has_options) {
 		puts_(&s, "options ");
 		puts_(&s, tokens);

@@ -41,9 +41,20 @@ long gpupt_grubcfg_remove_trial(const char *cfg, size_t len, char *out, size_t s
 bool gpupt_grubcfg_has_trial(const char *cfg, size_t len);
 
 /*
+ * systemd-boot (252, boot_entry_compare) sorts entries with a sort-key
+ * before those without, then by sort-key, machine-id and version, and
+ * boots the first by default: the trial entry's sort-key sorts after any
+ * a distribution writes ("debian", "ubuntu", ...), so it is never the
+ * default.  Without a sort-key in the copied entry it would be (ids sort
+ * downwards), so that case is refused.
+ */
+#define GPUPT_TRIAL_SORT_KEY "~gpupt-trial"
+
+/*
  * A loader entry's copy for the trial: the `title` line replaced by title,
- * " " tokens added to every `options` line (one added when there is none).
- * Returns the length, -ENOENT (no `linux` line), -EINVAL, -ENOSPC.
+ * `sort-key` by GPUPT_TRIAL_SORT_KEY, " " tokens added to every `options`
+ * line (one added when there is none).  Returns the length, -ENOENT (no
+ * `linux` line), -ENOTSUP (no `sort-key` line), -EINVAL, -ENOSPC.
  */
 long gpupt_loader_entry_trial(const char *entry, size_t len, const char *title, const char *tokens,
 			      char *out, size_t size);

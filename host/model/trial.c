@@ -235,7 +235,12 @@ static int write_sdboot_entry(struct gpupt_host *h, const char *tokens, char *en
 	    snprintf(entry, size, "%s/loader/entries/%s.conf", esp, GPUPT_TRIAL_ENTRY_ID) >= (int)size)
 		n = -ENAMETOOLONG;
 	r = n < 0 ? (int)n : gpupt_file_write_atomic(h->rootfd, entry, out, (size_t)n, 0644);
-	if (r < 0)
+	if (r == -ENOTSUP)
+		gpupt_msg(h->err,
+			  "/%s has no sort-key line: systemd-boot would sort a trial entry first and boot "
+			  "it by default; run `gpupt enable --no-trial` instead\n",
+			  from);
+	else if (r < 0)
 		gpupt_msg(h->err, "cannot make the trial entry from /%s: %s\n", from, strerror(-r));
 	return r;
 }

@@ -459,7 +459,7 @@ static void test_sdboot_trial(void **state)
 	entry = read_rel(f, t.entry);
 	snprintf(want, sizeof(want),
 		 "title gpupt trial boot\nversion    6.12.9-amd64\nmachine-id 0123456789abcdef0123456789abcdef\n"
-		 "sort-key   debian\noptions    root=UUID=5b0f0a8e-55e4-4c2b-9d0e-3f1f2a6b7c8d ro quiet "
+		 "sort-key ~gpupt-trial\noptions    root=UUID=5b0f0a8e-55e4-4c2b-9d0e-3f1f2a6b7c8d ro quiet "
 		 "systemd.machine_id=0123456789abcdef0123456789abcdef " TOKENS " panic=10 gpupt.trial=%lld\n"
 		 "linux      /0123456789abcdef0123456789abcdef/6.12.9-amd64/linux\n"
 		 "initrd     /0123456789abcdef0123456789abcdef/6.12.9-amd64/initrd.img-6.12.9-amd64\n",
