@@ -132,6 +132,12 @@ static void find_pending(struct status_ctx *c)
 
 	if (bt < 0)
 		return;
+	/*
+	 * The trial boot that confirmed itself runs the settings it then wrote:
+	 * the files are newer than the boot, yet no reboot is pending.
+	 */
+	if (c->trial.state == GPUPT_TRIAL_CONFIRMED && gpupt_trial_booted(c->h->rootfd) == c->trial.id)
+		return;
 	for (size_t i = 0; i < ARRAY_SIZE(boot_files); i++)
 		note_if_newer(c, boot_files[i], bt);
 	note_if_newer(c, "etc/default/grub.d", bt);

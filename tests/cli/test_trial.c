@@ -315,6 +315,10 @@ static void test_agent_confirms_a_healthy_boot(void **state)
 	assert_string_equal(wd, "V");
 	conf = read_rel(f, "etc/gpupt.conf");
 	assert_non_null(conf);
+	/* The trial boot runs what it confirmed: no reboot pending. */
+	RUN(f, gpupt_cmd_status, "status");
+	assert_non_null(strstr(f->out, "Reboot pending: no\n"));
+	assert_non_null(strstr(f->out, "was confirmed: confirmed: by gpupt-trial.service: every health check passed\n"));
 	free(wd);
 	free(conf);
 	free_fixture(f);
