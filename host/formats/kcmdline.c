@@ -173,8 +173,8 @@ static void scan_region(const char *buf, size_t start, size_t end, const struct 
 
 /*
  * A token both to delete and to add stays where it is.  The region scanned
- * is [start, stop); separators are judged up to end, so that a token just
- * before a "--" takes its following blank with it.
+ * is [start, stop); separators are judged up to end, so that a token before
+ * a "--" takes its following blanks with it.
  */
 static void collect_cuts(const char *buf, size_t start, size_t stop, size_t end,
 			 const struct gpupt_tokens *del, const struct gpupt_tokens *add,
@@ -186,9 +186,9 @@ static void collect_cuts(const char *buf, size_t start, size_t stop, size_t end,
 		if (ts == stop || gpupt_tokens_has(add, del->tok[i]))
 			continue;
 		struct cut c = cut_for(buf, start, end, ts, r->del_te[i]);
-		/* The last token before a "--": with the blanks up to it. */
-		if (stop < end && r->del_te[i] + sep_len(buf, r->del_te[i], end) == stop)
-			c = (struct cut){ ts, stop };
+		/* Before a "--", enable put "TOKEN " there: each goes with the blanks after it. */
+		if (stop < end)
+			c = (struct cut){ ts, r->del_te[i] + sep_len(buf, r->del_te[i], end) };
 		size_t j = *n;
 		/* Keep cuts sorted; tokens are distinct, separators may touch. */
 		while (j > 0 && cuts[j - 1].from > c.from) {

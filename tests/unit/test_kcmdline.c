@@ -171,6 +171,11 @@ static void test_before_init_args(void **state)
 		assert_string_equal(back, "-- -- s\n");
 		edit("a=1 b=2 c=3 x\n", NULL, &three, NULL, back, sizeof(back));
 		assert_string_equal(back, "x\n");
+		/* A tab before the "--" stays a tab. */
+		edit("ro\t-- s\n", &three, NULL, added3, out, sizeof(out));
+		assert_string_equal(out, "ro\ta=1 b=2 c=3 -- s\n");
+		edit(out, NULL, &three, NULL, back, sizeof(back));
+		assert_string_equal(back, "ro\t-- s\n");
 	}
 
 	/* A "--" inside a value, or glued to a word, is no separator. */
