@@ -240,6 +240,15 @@ static bool field_is(const char *buf, size_t fs, size_t fe, const char *text)
 	return fe - fs == strlen(text) && memcmp(buf + fs, text, fe - fs) == 0;
 }
 
+/* An interface name as the kernel allows it: printable, no blank, no '/'. */
+static bool name_ok(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] <= ' ' || p[i] > '~' || p[i] == '/')
+			return false;
+	return n > 0;
+}
+
 int gpupt_route_default_iface(const char *buf, size_t len, char *iface, size_t size)
 {
 	size_t pos = line_at(buf, len, 0, &(size_t){ 0 }), eol; /* the header line */
@@ -254,7 +263,7 @@ int gpupt_route_default_iface(const char *buf, size_t len, char *iface, size_t s
 		    !field(buf, pos, eol, 7, &ms, &me))
 			return -EINVAL;
 		if (field_is(buf, ds, de, "00000000") && field_is(buf, ms, me, "00000000")) {
-			if (ie - is >= size)
+			if (ie - is >= size || !name_ok(buf + is, ie - is))
 				return -EINVAL;
 			memcpy(iface, buf + is, ie - is);
 			iface[ie - is] = '\0';
