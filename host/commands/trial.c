@@ -372,13 +372,15 @@ static int agent_trial_boot(struct agent *a)
 		gpupt_msg(a->h->err,
 			  "trial: cannot clear the one-shot: the next boot may be the trial again\n");
 	watchdog_arm(a, true);
-	while (!healthy(a, deadline)) {
+	for (;;) {
+		/* udev may load the watchdog's driver after this service started. */
+		watchdog_arm(a, false);
+		if (healthy(a, deadline))
+			break;
 		if (uptime_seconds(a->h->rootfd) >= deadline)
 			return agent_roll_back(a, deadline);
 		/* What the check found so far: a hang from here on leaves it for the next boot. */
 		gpupt_trial_save(a->h->rootfd, a->t);
-		/* udev may load the watchdog's driver after this service started. */
-		watchdog_arm(a, false);
 		nap(a, POLL_SECONDS);
 	}
 	for (size_t i = 0; i < a->t->n_result; i++)
