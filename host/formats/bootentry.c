@@ -90,6 +90,19 @@ static size_t trial_begin(const char *cfg, size_t len)
 	return len;
 }
 
+static bool has_line(const char *cfg, size_t len, const char *text)
+{
+	size_t pos = 0, eol;
+
+	while (pos < len) {
+		size_t next = line_at(cfg, len, pos, &eol);
+		if (is_line(cfg, pos, eol, text))
+			return true;
+		pos = next;
+	}
+	return false;
+}
+
 bool gpupt_grubcfg_has_trial(const char *cfg, size_t len)
 {
 	return trial_begin(cfg, len) < len;
@@ -145,8 +158,8 @@ long gpupt_grubcfg_add_trial(const char *cfg, size_t len, const char *title, con
 	size_t from, to, linux_eol, keep = trial_begin(cfg, len), pos, eol;
 	int r;
 
-	if (!text_ok(title) || !text_ok(tokens))
-		return -EINVAL;
+	if (!text_ok(title) || !text_ok(tokens) || has_line(cfg, keep, GPUPT_GRUBCFG_END))
+		return -EINVAL; /* a stray end marker would cut the block short when it is taken out */
 	r = first_menuentry(cfg, keep, &from, &to, &linux_eol);
 	if (r < 0)
 		return r;

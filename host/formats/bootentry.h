@@ -29,7 +29,8 @@
  * first top-level menuentry, titled title, its `linux` line followed by
  * " " tokens.  Returns the length, -ENOENT (no top-level menuentry with a
  * linux line), -EINVAL (title or tokens hold a quote, a newline or a
- * character GRUB would expand), -ENOSPC.
+ * character GRUB would expand, or grub.cfg holds an end marker outside a
+ * block), -ENOSPC.
  */
 long gpupt_grubcfg_add_trial(const char *cfg, size_t len, const char *title, const char *tokens,
 			     char *out, size_t size);
