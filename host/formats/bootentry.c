@@ -182,8 +182,8 @@ long gpupt_grubcfg_add_trial(const char *cfg, size_t len, const char *title, con
 	return sink_end(&s);
 }
 
-long gpupt_loader_entry_trial(const char *entry, size_t len, const char *title, const char *tokens, char *out,
-			      size_t size)
+long gpupt_loader_entry_trial(const char *entry, size_t len, const char *title, const char *tokens,
+			      char *out, size_t size)
 {
 	struct sink s = { out, size, 0 };
 	bool has_linux = false, has_options = false, has_sort_key = false;

@@ -176,6 +176,9 @@ static int write_grub_entry(struct gpupt_host *h, const char *tokens, char *entr
 	if (n == -ENOENT)
 		gpupt_msg(h->err, "/%s has no top-level menuentry with a linux line to copy; run update-grub\n",
 			  GPUPT_GRUB_CFG);
+	else if (n == -EINVAL)
+		gpupt_msg(h->err, "/%s holds a line \"%s\" outside a trial entry; run update-grub, then try again\n",
+			  GPUPT_GRUB_CFG, GPUPT_GRUBCFG_END);
 	r = n < 0 ? (int)n : gpupt_file_write_atomic(h->rootfd, GPUPT_GRUB_CFG, out, (size_t)n, 0644);
 	if (r < 0 && n >= 0)
 		gpupt_msg(h->err, "cannot write /%s: %s\n", GPUPT_GRUB_CFG, strerror(-r));
