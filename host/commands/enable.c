@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "conf/conf.h"
+#include "host/formats/bootentry.h"
 #include "host/formats/kcmdline.h"
 #include "host/host.h"
 #include "host/model/bootloader.h"
@@ -891,6 +892,12 @@ static void print_trial_intro(struct run_ctx *c, const struct gpupt_oneshot *o,
 
 	fprintf(f, "trial boot: the next boot, once, uses a copy of the default entry with: %s\n", tokens);
 	fprintf(f, "  one-shot: %s\n", o->why);
+	if (strcmp(o->loader, "grub") == 0)
+		fprintf(f, "  %s: the trial entry into /%s, then `grub-reboot %s`\n",
+			c->o.dry_run ? "would write" : "writes", GPUPT_GRUB_CFG, GPUPT_TRIAL_ENTRY_ID);
+	else
+		fprintf(f, "  %s: the trial entry loader/entries/%s.conf on the ESP, then `bootctl set-oneshot %s.conf`\n",
+			c->o.dry_run ? "would write" : "writes", GPUPT_TRIAL_ENTRY_ID, GPUPT_TRIAL_ENTRY_ID);
 	fprintf(f,
 		"  gpupt-trial.service then checks, within %u minutes of the boot: the selected devices on "
 		"%s, no other device's driver changed, %s%s%s, multi-user.target reached%s%s; all well: it "
