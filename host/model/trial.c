@@ -290,7 +290,12 @@ int gpupt_trial_oneshot_clear(struct gpupt_host *h, const struct gpupt_trial *t)
 	const char *grub[] = { "grub-editenv", "/" GPUPT_GRUBENV, "unset", "next_entry", NULL };
 	const char *sdboot[] = { "bootctl", "set-oneshot", "", NULL };
 
-	if (is_grub(t) && !gpupt_path_exists(h->rootfd, GPUPT_GRUBENV))
+	/*
+	 * Nothing to clear: no grubenv; no LoaderEntryOneShot (systemd-boot
+	 * deleted it when it started the trial, and bootctl fails to remove a
+	 * variable that is not there).
+	 */
+	if (!gpupt_path_exists(h->rootfd, is_grub(t) ? GPUPT_GRUBENV : GPUPT_ONESHOT_EFIVAR))
 		return 0;
 	return run_said(h, is_grub(t) ? grub : sdboot);
 }

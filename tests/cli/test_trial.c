@@ -474,10 +474,28 @@ static void test_sdboot_trial(void **state)
 	assert_null(strstr(c, "kernel-install"));
 	free(c);
 	assert_null(read_rel(f, "etc/kernel/cmdline"));
+	/* What bootctl set-oneshot left (the fake does not write it). */
+	put(f, GPUPT_ONESHOT_EFIVAR, "\x07\x00\x00\x00g\x00");
 	assert_int_equal(RUN(f, gpupt_cmd_rollback, "rollback"), 0);
 	assert_null(read_rel(f, t.entry));
 	c = calls(f);
 	assert_non_null(strstr(c, "bootctl set-oneshot \n"));
+	free(c);
+	/* Consumed by systemd-boot already: nothing to clear, bootctl not run. */
+	assert_int_equal(gpupt_file_remove(f->h.rootfd, GPUPT_TRIAL_PATH), 0);
+	assert_int_equal(gpupt_file_remove(f->h.rootfd, GPUPT_ONESHOT_EFIVAR), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	load(f, &t);
+	boot_trial(f, &t);
+	assert_int_equal(RUN(f, gpupt_cmd_confirm, "confirm"), 0);
+	c = calls(f);
+	{
+		const char *last = c, *p;
+
+		while ((p = strstr(last + 1, "bootctl set-oneshot gpupt-trial.conf\n")) != NULL)
+			last = p;
+		assert_null(strstr(last, "bootctl set-oneshot \n"));
+	}
 	free(c);
 	free(entry);
 	free_fixture(f);
