@@ -25,7 +25,8 @@
 #define GPUPT_TRIAL_PATH "var/lib/gpupt/trial" /* relative to the root */
 #define GPUPT_GRUB_CFG "boot/grub/grub.cfg"
 #define GPUPT_GRUBENV "boot/grub/grubenv"
-#define GPUPT_ONESHOT_EFIVAR "sys/firmware/efi/efivars/LoaderEntryOneShot-4a67b082-0a4c-41cf-b6c7-440b29bb8c4f"
+#define GPUPT_ONESHOT_EFIVAR \
+	"sys/firmware/efi/efivars/LoaderEntryOneShot-4a67b082-0a4c-41cf-b6c7-440b29bb8c4f"
 #define GPUPT_TRIAL_MARKER "gpupt.trial" /* gpupt.trial=ID on the trial's command line */
 #define GPUPT_TRIAL_PANIC "panic=10"
 
