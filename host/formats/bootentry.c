@@ -76,31 +76,24 @@ static bool is_line(const char *buf, size_t from, size_t to, const char *text)
 	return to - from == strlen(text) && memcmp(buf + from, text, to - from) == 0;
 }
 
-/* Where the trial block's begin line starts, or len. */
-static size_t trial_begin(const char *cfg, size_t len)
-{
-	size_t pos = 0, eol;
-
-	while (pos < len) {
-		size_t next = line_at(cfg, len, pos, &eol);
-		if (is_line(cfg, pos, eol, GPUPT_GRUBCFG_BEGIN))
-			return pos;
-		pos = next;
-	}
-	return len;
-}
-
-static bool has_line(const char *cfg, size_t len, const char *text)
+/* Where the first line that is exactly text starts, or len. */
+static size_t find_line(const char *cfg, size_t len, const char *text)
 {
 	size_t pos = 0, eol;
 
 	while (pos < len) {
 		size_t next = line_at(cfg, len, pos, &eol);
 		if (is_line(cfg, pos, eol, text))
-			return true;
+			return pos;
 		pos = next;
 	}
-	return false;
+	return len;
+}
+
+/* Where the trial block's begin line starts, or len. */
+static size_t trial_begin(const char *cfg, size_t len)
+{
+	return find_line(cfg, len, GPUPT_GRUBCFG_BEGIN);
 }
 
 bool gpupt_grubcfg_has_trial(const char *cfg, size_t len)
@@ -158,7 +151,7 @@ long gpupt_grubcfg_add_trial(const char *cfg, size_t len, const char *title, con
 	size_t from, to, linux_eol, keep = trial_begin(cfg, len), pos, eol;
 	int r;
 
-	if (!text_ok(title) || !text_ok(tokens) || has_line(cfg, keep, GPUPT_GRUBCFG_END))
+	if (!text_ok(title) || !text_ok(tokens) || find_line(cfg, keep, GPUPT_GRUBCFG_END) < keep)
 		return -EINVAL; /* a stray end marker would cut the block short when it is taken out */
 	r = first_menuentry(cfg, keep, &from, &to, &linux_eol);
 	if (r < 0)
