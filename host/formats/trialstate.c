@@ -70,8 +70,8 @@ static bool parse_dev(const char *v, size_t n, struct gpupt_trial_dev *d)
 		d->driver[0] = '\0';
 		return true;
 	}
-	return copy_value(sp + 1, (size_t)(v + n - sp - 1), d->driver, sizeof(d->driver)) &&
-	       d->driver[0] && !strchr(d->driver, ' ');
+	/* The rest of the line: a driver's name may hold a space ("i6300ESB timer"). */
+	return copy_value(sp + 1, (size_t)(v + n - sp - 1), d->driver, sizeof(d->driver)) && d->driver[0];
 }
 
 static bool parse_state(const char *v, size_t n, enum gpupt_trial_state *s)

@@ -14,7 +14,8 @@
  *   option grub-in-place           enable's options, for the confirm (repeated)
  *   select 00:03                   enable's selection as given (repeated)
  *   device 0000:00:03.0 vfio-pci   a selected function and its target driver
- *   before 0000:00:04.0 e1000e     every other function's driver at enable ("-": none)
+ *   before 0000:00:04.0 e1000e     every other function's driver at enable ("-": none;
+ *                                  the rest of the line: "i6300ESB timer" is one)
  *   route enp0s4                   the default route's interface at enable ("-": none)
  *   health-cmd ping -c1 10.0.0.1   optional
  *   result PASS name: detail       what the trial boot's last check found (repeated)

@@ -297,6 +297,12 @@ static void test_agent_confirms_a_healthy_boot(void **state)
 	char *wd, *conf;
 
 	(void)state;
+	/* A driver whose name holds a space, as i6300esb's does. */
+	assert_int_equal(gpupt_file_remove(f->h.rootfd, GPUPT_TRIAL_PATH), 0);
+	bind_to(f, "0000:00:01.0", "i6300ESB timer");
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	load(f, &t);
+	assert_string_equal(t.before[1].driver, "i6300ESB timer");
 	boot_trial(f, &t);
 	bind_to(f, "0000:01:00.0", "vfio-pci");
 	bind_to(f, "0000:01:00.1", "vfio-pci");
