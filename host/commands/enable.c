@@ -944,7 +944,7 @@ static int start_trial(struct run_ctx *c, const struct gpupt_devlist *l,
 	struct gpupt_trial *t = calloc(1, sizeof(*t));
 	struct gpupt_lock lock = { -1 };
 	struct gpupt_oneshot o;
-	char tokens[GPUPT_CMDLINE_MAX];
+	char tokens[GPUPT_TRIAL_TOKENS];
 	int r, status = 1;
 
 	if (!t)
@@ -975,6 +975,7 @@ static int start_trial(struct run_ctx *c, const struct gpupt_devlist *l,
 	c->trial = t;
 	if (trial_tokens(w, t->id, tokens, sizeof(tokens)) < 0)
 		goto out;
+	snprintf(t->tokens, sizeof(t->tokens), "%s", tokens);
 	if (c->o.dry_run || !c->h->json)
 		print_trial_intro(c, &o, t, tokens);
 	if (c->o.dry_run) {

@@ -148,6 +148,8 @@ static bool parse_line(const char *k, size_t kn, const char *v, size_t vn, struc
 	}
 	if (key_is(k, kn, "route"))
 		return vn > 0 && copy_value(v, vn, t->route, sizeof(t->route));
+	if (key_is(k, kn, "tokens"))
+		return copy_value(v, vn, t->tokens, sizeof(t->tokens));
 	if (key_is(k, kn, "health-cmd"))
 		return copy_value(v, vn, t->health_cmd, sizeof(t->health_cmd));
 	if (key_is(k, kn, "result"))
@@ -259,6 +261,8 @@ size_t gpupt_trial_format(const struct gpupt_trial *t, char *buf, size_t size)
 	for (size_t i = 0; i < t->n_before; i++)
 		put_dev(buf, size, &n, "before", &t->before[i]);
 	put_line(buf, size, &n, "route", t->route[0] ? t->route : "-");
+	if (t->tokens[0])
+		put_line(buf, size, &n, "tokens", t->tokens);
 	if (t->health_cmd[0])
 		put_line(buf, size, &n, "health-cmd", t->health_cmd);
 	for (size_t i = 0; i < t->n_result; i++)

@@ -17,6 +17,7 @@
  *   before 0000:00:04.0 e1000e     every other function's driver at enable ("-": none;
  *                                  the rest of the line: "i6300ESB timer" is one)
  *   route enp0s4                   the default route's interface at enable ("-": none)
+ *   tokens intel_iommu=on ...      what the trial entry added to the command line
  *   health-cmd ping -c1 10.0.0.1   optional
  *   result PASS name: detail       what the trial boot's last check found (repeated)
  *   reason ...                     why it ended as it did
@@ -45,6 +46,7 @@ enum {
 	GPUPT_TRIAL_MAX_DEVS = 256,
 	GPUPT_TRIAL_MAX_RESULTS = 8,
 	GPUPT_TRIAL_TEXT = 512,
+	GPUPT_TRIAL_TOKENS = 4096,
 	GPUPT_TRIAL_ADDR = 16,
 	GPUPT_TRIAL_NAME = 64,
 };
@@ -70,6 +72,7 @@ struct gpupt_trial {
 	size_t n_before;
 	char route[GPUPT_TRIAL_NAME]; /* "" for none */
 	char health_cmd[GPUPT_TRIAL_TEXT];
+	char tokens[GPUPT_TRIAL_TOKENS]; /* the trial entry's additions, space-separated */
 	char result[GPUPT_TRIAL_MAX_RESULTS][GPUPT_TRIAL_TEXT];
 	size_t n_result;
 	char reason[GPUPT_TRIAL_TEXT];

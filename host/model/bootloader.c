@@ -11,6 +11,7 @@
 
 #include "host/formats/grubedit.h"
 #include "host/model/bootloader.h"
+#include "host/model/trial.h"
 #include "lib/macro.h"
 #include "lib/msg.h"
 #include "lib/path.h"
@@ -216,8 +217,10 @@ int gpupt_bootloader_kinstall_seed(int rootfd, char **seed, const char **from)
 	*seed = malloc(len + 2);
 	n = *seed ? gpupt_kcmdline_join(buf, len, true, *seed, len + 1) : -ENOMEM;
 	free(buf);
+	if (n >= 0 && gpupt_trial_strip_proc_cmdline(rootfd, *seed, len + 1) < 0)
+		n = -ENOMEM;
 	if (n >= 0)
-		memcpy(*seed + n, "\n", 2);
+		memcpy(*seed + strlen(*seed), "\n", 2);
 	return n < 0 ? (int)n : 0;
 }
 

@@ -347,6 +347,44 @@ int gpupt_trial_end(struct gpupt_host *h, struct gpupt_trial *t, enum gpupt_tria
 	return r;
 }
 
+/*
+ * In the trial boot, /proc/cmdline carries the trial's additions: what
+ * falls back on it (kernel-install without /etc/kernel/cmdline, and gpupt's
+ * own seed of that file) must not make them, the marker and panic=10
+ * included, the next boot's default.  The last occurrence of each goes,
+ * as the trial entry appended them.
+ */
+int gpupt_trial_strip_proc_cmdline(int rootfd, char *line, size_t size)
+{
+	struct gpupt_trial *t = calloc(1, sizeof(*t));
+	char why[160], *buf = NULL, words[GPUPT_TRIAL_TOKENS], *save = NULL, *out = NULL;
+	struct gpupt_tokens del = { 0 };
+	size_t len;
+	long n = 0;
+
+	if (!t)
+		return -ENOMEM;
+	if (gpupt_read_file_alloc(rootfd, GPUPT_TRIAL_PATH, GPUPT_TRIAL_FILE_MAX, GPUPT_READ_REGULAR,
+				  &buf, &len) < 0 ||
+	    gpupt_trial_parse(buf, len, t, why, sizeof(why)) < 0 || t->state != GPUPT_TRIAL_PENDING ||
+	    gpupt_trial_booted(rootfd) != t->id)
+		goto out;
+	snprintf(words, sizeof(words), "%s", t->tokens);
+	for (char *w = strtok_r(words, " ", &save); w; w = strtok_r(NULL, " ", &save))
+		gpupt_tokens_add(&del, w);
+	out = malloc(size);
+	n = out ? gpupt_kcmdline_edit_all(line, strlen(line), NULL, &del, NULL, out, size - 1) : -ENOMEM;
+	if (n >= 0) {
+		memcpy(line, out, (size_t)n);
+		line[n] = '\0';
+	}
+out:
+	free(t);
+	free(buf);
+	free(out);
+	return n < 0 ? (int)n : 0;
+}
+
 /* ---- snapshot and health ---- */
 
 static void dev_set(struct gpupt_trial_dev *d, const char *addr, const char *driver)

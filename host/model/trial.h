@@ -92,6 +92,13 @@ int gpupt_trial_oneshot_set(struct gpupt_host *h, const struct gpupt_trial *t);
 void gpupt_trial_snapshot(struct gpupt_host *h, const struct gpupt_devlist *l,
 			  const struct gpupt_selection *s, struct gpupt_trial *t);
 
+/*
+ * In the trial boot: take the trial's additions (the tokens line of the
+ * state file) out of line, a NUL-terminated copy of /proc/cmdline in a
+ * buffer of size bytes.  Elsewhere line stays as it is.  0 or -errno.
+ */
+int gpupt_trial_strip_proc_cmdline(int rootfd, char *line, size_t size);
+
 /* The trial's id on this boot's command line (gpupt.trial=ID), or 0. */
 long long gpupt_trial_booted(int rootfd);
 

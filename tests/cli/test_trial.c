@@ -494,6 +494,10 @@ static void test_sdboot_trial(void **state)
 	load(f, &t);
 	boot_trial(f, &t);
 	assert_int_equal(RUN(f, gpupt_cmd_confirm, "confirm"), 0);
+	/* Seeded from the trial boot's /proc/cmdline: without the trial's additions, then gpupt's tokens. */
+	free(entry);
+	entry = read_rel(f, "etc/kernel/cmdline");
+	assert_string_equal(entry, "root=UUID=x ro quiet " TOKENS "\n");
 	c = calls(f);
 	{
 		const char *last = c, *p;
