@@ -27,6 +27,19 @@ int gpupt_argv_format(const char *const *argv, char *buf, size_t size)
 	return (int)n;
 }
 
+void gpupt_run_argv_in_root(const char *root, const char *const *argv, const char **out, size_t max)
+{
+	size_t n = 0;
+
+	if (strcmp(root, "/") != 0) {
+		out[n++] = "chroot";
+		out[n++] = root;
+	}
+	for (; *argv && n < max - 1; argv++)
+		out[n++] = *argv;
+	out[n] = NULL;
+}
+
 bool gpupt_run_in_path(const char *name)
 {
 	const char *path = getenv("PATH");

@@ -27,6 +27,13 @@ int gpupt_run_capture(const char *const *argv, char *buf, size_t size);
 /* Is there an executable name in one of PATH's directories (what gpupt_run would start)? */
 bool gpupt_run_in_path(const char *name);
 
+/*
+ * argv as it runs on the system below root: through chroot(8) unless root
+ * is "/" (the boot loader's and initramfs tools act on the system they run
+ * on).  Into out (max entries, NULL-terminated; argv is cut to fit).
+ */
+void gpupt_run_argv_in_root(const char *root, const char *const *argv, const char **out, size_t max);
+
 /* argv joined with spaces ("update-initramfs -u -k all").  Like snprintf. */
 int gpupt_argv_format(const char *const *argv, char *buf, size_t size);
 

@@ -220,15 +220,7 @@ enum { REGEN_ARGV_MAX = 16 };
  */
 static void regen_argv(const struct run_ctx *c, const char *const *argv, const char **out)
 {
-	size_t n = 0;
-
-	if (strcmp(c->h->root, "/") != 0) {
-		out[n++] = "chroot";
-		out[n++] = c->h->root;
-	}
-	for (; *argv && n < REGEN_ARGV_MAX - 1; argv++)
-		out[n++] = *argv;
-	out[n] = NULL;
+	gpupt_run_argv_in_root(c->h->root, argv, out, REGEN_ARGV_MAX);
 }
 
 static void print_argv(const struct run_ctx *c, const char *prefix, const char *const *argv)

@@ -48,7 +48,8 @@ struct status_ctx {
 	bool conf_changed;	/* /etc/gpupt.conf is one of them */
 	char stale_initrd[160]; /* initramfs older than /etc/gpupt.conf, "" none */
 	struct gpupt_trial trial;
-	bool in_trial; /* this boot is the trial's */
+	bool in_trial;	   /* this boot is the pending trial's */
+	bool trial_booted; /* this boot carries the trial's marker, whatever its state */
 	int problems;
 };
 
@@ -136,7 +137,7 @@ static void find_pending(struct status_ctx *c)
 	 * The trial boot that confirmed itself runs the settings it then wrote:
 	 * the files are newer than the boot, yet no reboot is pending.
 	 */
-	if (c->trial.state == GPUPT_TRIAL_CONFIRMED && gpupt_trial_booted(c->h->rootfd) == c->trial.id)
+	if (c->trial.state == GPUPT_TRIAL_CONFIRMED && c->trial_booted)
 		return;
 	for (size_t i = 0; i < ARRAY_SIZE(boot_files); i++)
 		note_if_newer(c, boot_files[i], bt);
@@ -554,7 +555,8 @@ int gpupt_cmd_status(struct gpupt_host *h, int argc, char **argv)
 		goto out;
 	if (gpupt_trial_load(h->rootfd, &c->trial, h->err) < 0)
 		c->problems++;
-	c->in_trial = c->trial.state == GPUPT_TRIAL_PENDING && gpupt_trial_booted(h->rootfd) == c->trial.id;
+	c->trial_booted = c->trial.state != GPUPT_TRIAL_NONE && gpupt_trial_booted(h->rootfd) == c->trial.id;
+	c->in_trial = c->trial.state == GPUPT_TRIAL_PENDING && c->trial_booted;
 	find_pending(c);
 	find_stale_initrd(c);
 	read_kmsg(c);

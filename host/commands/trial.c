@@ -410,6 +410,7 @@ int gpupt_cmd_trial_agent(struct gpupt_host *h, int argc, char **argv)
 {
 	struct gpupt_trial *t = calloc(1, sizeof(*t));
 	struct agent a = { h, t, -1, false };
+	long bt;
 	int r = simple_opts(h, argc, argv, NULL,
 			    "Usage: gpupt trial-agent\nRun by gpupt-trial.service at boot while a trial is pending.\n");
 
@@ -418,15 +419,15 @@ int gpupt_cmd_trial_agent(struct gpupt_host *h, int argc, char **argv)
 	r = 0;
 	if (gpupt_trial_load(h->rootfd, t, h->err) < 0 || t->state != GPUPT_TRIAL_PENDING)
 		goto out;
-	/* Started again in the boot that set the trial up (a package upgrade): not its turn yet. */
-	if (gpupt_boot_time(h->rootfd) >= 0 && gpupt_boot_time(h->rootfd) < t->id &&
-	    gpupt_trial_booted(h->rootfd) != t->id) {
-		gpupt_msg(h->out, "trial of %lld: set up during this boot; its boot is the next one\n",
-			  t->id);
-		goto out;
-	}
 	if (gpupt_trial_booted(h->rootfd) == t->id) {
 		r = agent_trial_boot(&a);
+		goto out;
+	}
+	/* Started again in the boot that set the trial up (a package upgrade): not its turn yet. */
+	bt = gpupt_boot_time(h->rootfd);
+	if (bt >= 0 && bt < t->id) {
+		gpupt_msg(h->out, "trial of %lld: set up during this boot; its boot is the next one\n",
+			  t->id);
 		goto out;
 	}
 	/* A pending trial, yet this boot is not it: the trial boot never got this far. */

@@ -30,21 +30,22 @@ int gpupt_trial_load(int rootfd, struct gpupt_trial *t, FILE *err)
 	if (r == -ENOENT)
 		return 0;
 	if (r < 0) {
-		gpupt_msg(err, "cannot read /%s: %s; remove it if no trial boot is under way\n",
-			  GPUPT_TRIAL_PATH, gpupt_read_strerror(r));
+		if (err)
+			gpupt_msg(err, "cannot read /%s: %s; remove it if no trial boot is under way\n",
+				  GPUPT_TRIAL_PATH, gpupt_read_strerror(r));
 		return -EBADMSG;
 	}
 	r = gpupt_trial_parse(buf, len, t, why, sizeof(why));
 	free(buf);
-	if (r < 0) {
+	if (r < 0 && err)
 		gpupt_msg(err,
 			  "/%s is damaged (%s): gpupt does not trust it. Remove it; if a trial boot was "
 			  "set up, also take its entry away by hand: GRUB: `update-grub` and `grub-editenv "
 			  "/boot/grub/grubenv unset next_entry`; systemd-boot: remove "
 			  "loader/entries/gpupt-trial.conf on the ESP and run `bootctl set-oneshot ''`\n",
 			  GPUPT_TRIAL_PATH, why);
+	if (r < 0)
 		memset(t, 0, sizeof(*t));
-	}
 	return r;
 }
 
@@ -71,15 +72,8 @@ int gpupt_trial_save(int rootfd, const struct gpupt_trial *t)
 int gpupt_trial_run(struct gpupt_host *h, const char *const *argv, char *out, size_t size)
 {
 	const char *full[16];
-	size_t n = 0;
 
-	if (strcmp(h->root, "/") != 0) {
-		full[n++] = "chroot";
-		full[n++] = h->root;
-	}
-	for (; *argv && n < ARRAY_SIZE(full) - 1; argv++)
-		full[n++] = *argv;
-	full[n] = NULL;
+	gpupt_run_argv_in_root(h->root, argv, full, ARRAY_SIZE(full));
 	return out ? gpupt_run_capture(full, out, size) : gpupt_run_to(full, fileno(h->err));
 }
 
@@ -357,16 +351,14 @@ int gpupt_trial_end(struct gpupt_host *h, struct gpupt_trial *t, enum gpupt_tria
 int gpupt_trial_strip_proc_cmdline(int rootfd, char *line, size_t size)
 {
 	struct gpupt_trial *t = calloc(1, sizeof(*t));
-	char why[160], *buf = NULL, words[GPUPT_TRIAL_TOKENS], *save = NULL, *out = NULL;
+	char words[GPUPT_TRIAL_TOKENS], *save = NULL, *out = NULL;
 	struct gpupt_tokens del = { 0 };
-	size_t len;
 	long n = 0;
 
 	if (!t)
 		return -ENOMEM;
-	if (gpupt_read_file_alloc(rootfd, GPUPT_TRIAL_PATH, GPUPT_TRIAL_FILE_MAX, GPUPT_READ_REGULAR,
-				  &buf, &len) < 0 ||
-	    gpupt_trial_parse(buf, len, t, why, sizeof(why)) < 0 || t->state != GPUPT_TRIAL_PENDING ||
+	/* A damaged state file is reported by whoever acts on the trial; here it strips nothing. */
+	if (gpupt_trial_load(rootfd, t, NULL) < 0 || t->state != GPUPT_TRIAL_PENDING ||
 	    gpupt_trial_booted(rootfd) != t->id)
 		goto out;
 	snprintf(words, sizeof(words), "%s", t->tokens);
@@ -380,7 +372,6 @@ int gpupt_trial_strip_proc_cmdline(int rootfd, char *line, size_t size)
 	}
 out:
 	free(t);
-	free(buf);
 	free(out);
 	return n < 0 ? (int)n : 0;
 }

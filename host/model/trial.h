@@ -32,7 +32,10 @@
 
 enum { GPUPT_TRIAL_DEFAULT_MINUTES = 10, GPUPT_TRIAL_FILE_MAX = 65536 };
 
-/* Read the state file: 0 (state GPUPT_TRIAL_NONE when there is none), or -EBADMSG explained on err. */
+/*
+ * Read the state file: 0 (state GPUPT_TRIAL_NONE when there is none), or
+ * -EBADMSG explained on err (err NULL: quietly).
+ */
 int gpupt_trial_load(int rootfd, struct gpupt_trial *t, FILE *err);
 
 /* Write it atomically (0600); 0 or -errno. */
