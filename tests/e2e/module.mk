@@ -9,4 +9,4 @@ SHELL_SCRIPTS += tests/e2e/run tests/e2e/mkroot tests/e2e/guest-init \
 	tests/e2e/initramfs-tools-drivers.hook
 
 check-e2e: all
-	sh tests/e2e/run $(E2E_ONLY)
+	sh tests/e2e/run '$(E2E_ONLY)'
