@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* The trial boot's entry for GRUB and systemd-boot; the default route's interface. */
+/* The trial boot's entry for GRUB and systemd-boot. */
 #include <errno.h>
 #include <stdbool.h>
 #include <string.h>
@@ -220,75 +220,4 @@ long gpupt_loader_entry_trial(const char *entry, size_t len, const char *title, 
 		put(&s, "\n", 1);
 	}
 	return sink_end(&s);
-}
-
-/* The n-th blank-separated field of [from, to) as [*fs, *fe); false when there are fewer. */
-static bool field(const char *buf, size_t from, size_t to, unsigned n, size_t *fs, size_t *fe)
-{
-	size_t p = from;
-
-	for (unsigned i = 0;; i++) {
-		while (p < to && is_blank(buf[p]))
-			p++;
-		if (p >= to)
-			return false;
-		*fs = p;
-		while (p < to && !is_blank(buf[p]))
-			p++;
-		*fe = p;
-		if (i == n)
-			return true;
-	}
-}
-
-static bool field_is(const char *buf, size_t fs, size_t fe, const char *text)
-{
-	return fe - fs == strlen(text) && memcmp(buf + fs, text, fe - fs) == 0;
-}
-
-/* An interface name as the kernel allows it: printable, no blank, no '/'. */
-static bool name_ok(const char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (p[i] <= ' ' || p[i] > '~' || p[i] == '/')
-			return false;
-	return n > 0;
-}
-
-int gpupt_route_default_iface(const char *buf, size_t len, char *iface, size_t size)
-{
-	size_t pos = line_at(buf, len, 0, &(size_t){ 0 }), eol; /* the header line */
-
-	while (pos < len) {
-		size_t next = line_at(buf, len, pos, &eol), is, ie, ds, de, ms, me;
-		if (eol == pos) {
-			pos = next;
-			continue;
-		}
-		if (!field(buf, pos, eol, 0, &is, &ie) || !field(buf, pos, eol, 1, &ds, &de) ||
-		    !field(buf, pos, eol, 7, &ms, &me))
-			return -EINVAL;
-		if (field_is(buf, ds, de, "00000000") && field_is(buf, ms, me, "00000000")) {
-			if (ie - is >= size || !name_ok(buf + is, ie - is))
-				return -EINVAL;
-			memcpy(iface, buf + is, ie - is);
-			iface[ie - is] = '\0';
-			return 0;
-		}
-		pos = next;
-	}
-	return -ENOENT;
-}
-
-bool gpupt_route_has_iface(const char *buf, size_t len, const char *iface)
-{
-	size_t pos = line_at(buf, len, 0, &(size_t){ 0 }), eol;
-
-	while (pos < len) {
-		size_t next = line_at(buf, len, pos, &eol), is, ie;
-		if (field(buf, pos, eol, 0, &is, &ie) && field_is(buf, is, ie, iface))
-			return true;
-		pos = next;
-	}
-	return false;
 }

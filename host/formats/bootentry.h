@@ -60,14 +60,4 @@ bool gpupt_grubcfg_has_trial(const char *cfg, size_t len);
 long gpupt_loader_entry_trial(const char *entry, size_t len, const char *title, const char *tokens,
 			      char *out, size_t size);
 
-/*
- * The interface of the default route in /proc/net/route's text (the first
- * line whose Destination and Mask are 00000000), into iface (size bytes).
- * Returns 0, -ENOENT (no default route), -EINVAL (a malformed line).
- */
-int gpupt_route_default_iface(const char *buf, size_t len, char *iface, size_t size);
-
-/* Does /proc/net/route's text hold a route through iface? */
-bool gpupt_route_has_iface(const char *buf, size_t len, const char *iface);
-
 #endif

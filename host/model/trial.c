@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "host/formats/bootentry.h"
+#include "host/formats/net.h"
 #include "host/model/platform.h"
 #include "host/model/trial.h"
 #include "lib/atomic.h"

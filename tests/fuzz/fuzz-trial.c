@@ -2,14 +2,16 @@
 /*
  * The trial's formats: the state file parses, formats and parses again to
  * the same text; a trial block added to grub.cfg comes out again to the
- * original bytes; a loader entry's copy and /proc/net/route's default route
- * never read past len.  The first byte picks which.
+ * original bytes; a loader entry's copy, the default routes of
+ * /proc/net/route and /proc/net/ipv6_route and a bond's list of slaves never
+ * read past len.  The first byte picks which.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "host/formats/bootentry.h"
+#include "host/formats/net.h"
 #include "host/formats/trialstate.h"
 #include "tests/fuzz/fuzz.h"
 
@@ -63,7 +65,11 @@ static void check_entry_and_route(const char *in, size_t len)
 		(void)gpupt_loader_entry_trial(in, len, "gpupt trial boot", "iommu=pt", a, size);
 	free(a);
 	if (gpupt_route_default_iface(in, len, iface, sizeof(iface)) == 0)
-		FUZZ_CHECK(gpupt_route_has_iface(in, len, iface));
+		FUZZ_CHECK(gpupt_route_has_iface(in, len, iface) && gpupt_ifname_ok(iface, strlen(iface)));
+	if (gpupt_route6_default_iface(in, len, iface, sizeof(iface)) == 0)
+		FUZZ_CHECK(gpupt_route6_has_default(in, len, iface) && gpupt_ifname_ok(iface, strlen(iface)));
+	for (size_t pos = 0, last = 0; gpupt_ifname_list_next(in, len, &pos, iface, sizeof(iface)) != 0; last = pos)
+		FUZZ_CHECK(pos > last && pos <= len);
 }
 
 FUZZ_HARNESS
