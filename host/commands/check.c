@@ -27,6 +27,7 @@
 #include "host/model/safety.h"
 #include "host/model/select.h"
 #include "host/model/trial.h"
+#include "host/model/uplink.h"
 #include "lib/json.h"
 #include "lib/macro.h"
 #include "lib/msg.h"
@@ -343,6 +344,59 @@ static void check_groups(struct check_ctx *c)
 		       c->sel.n);
 }
 
+/* The selected function among u's NICs, or NULL. */
+static const struct gpupt_uplink_nic *selected_nic(const struct check_ctx *c, const struct gpupt_uplink *u)
+{
+	for (size_t i = 0; i < c->sel.n; i++) {
+		const struct gpupt_uplink_nic *n = gpupt_uplink_of_addr(u, c->l.dev[c->sel.idx[i]].addr);
+
+		if (n)
+			return n;
+	}
+	return NULL;
+}
+
+/* The default routes down to the NICs that carry them: vfio-pci must not take those. */
+static void check_uplink(struct check_ctx *c)
+{
+	struct gpupt_uplink u;
+	const struct gpupt_uplink_nic *taken;
+	char chains[1024] = "", one[2 * GPUPT_UPLINK_CHAIN];
+	const char *top;
+
+	gpupt_uplink_find(c->h->rootfd, &u);
+	top = u.route[0] ? u.route : u.route6;
+	if (!top[0]) {
+		report(c, PASS, "network uplink", NULL,
+		       "no default route (IPv4 or IPv6): no NIC to keep from vfio-pci; a trial boot's "
+		       "network rule then checks nothing (`gpupt enable --health-cmd` can)");
+		return;
+	}
+	for (size_t i = 0; i < u.n; i++)
+		snprintf(chains + strlen(chains), sizeof(chains) - strlen(chains), "%s%s (%s)",
+			 i ? ", " : "", gpupt_uplink_chain_text(u.nic[i].chain, one, sizeof(one)),
+			 gpupt_uplink_families(u.route, u.route6, u.nic[i].route));
+	taken = selected_nic(c, &u);
+	if (taken)
+		report(c, WARN, "network uplink",
+		       "select another function (`gpupt disable`, then `gpupt enable` by address)",
+		       "default route: %s; %s is selected for vfio-pci: the host is off the network once it "
+		       "takes it",
+		       chains, taken->addr);
+	else if (u.n)
+		report(c, PASS, "network uplink", NULL,
+		       "default route: %s; `gpupt enable` keeps %s from vfio-pci, and a trial boot checks %s "
+		       "for carrier",
+		       chains, u.n == 1 ? "that function" : "those functions",
+		       u.n == 1 ? "the NIC" : "the NICs");
+	else
+		report(c, WARN, "network uplink", NULL,
+		       "default route: %s (%s), but no NIC under it (bridge port, bond slave, VLAN or "
+		       "macvlan lower device with a device link): gpupt cannot tell which function carries "
+		       "the network, and a trial boot checks %s alone",
+		       top, gpupt_uplink_families(u.route, u.route6, top), top);
+}
+
 static void check_framebuffer(struct check_ctx *c)
 {
 	const struct gpupt_dev *vga = NULL;
@@ -584,11 +638,11 @@ out:
 static const struct {
 	void (*run)(struct check_ctx *c);
 } checks[] = {
-	{ check_cpu },	       { check_iommu },		 { check_interrupt_remapping },
-	{ check_boot_mode },   { check_loader },	 { check_oneshot },
-	{ check_modules },     { check_gpus },		 { check_groups },
-	{ check_framebuffer }, { check_reboot_pending }, { check_bad_tokens },
-	{ check_mappings },
+	{ check_cpu },	      { check_iommu },	     { check_interrupt_remapping },
+	{ check_boot_mode },  { check_loader },	     { check_oneshot },
+	{ check_modules },    { check_gpus },	     { check_groups },
+	{ check_uplink },     { check_framebuffer }, { check_reboot_pending },
+	{ check_bad_tokens }, { check_mappings },
 };
 
 static int check_usage(FILE *f, int status)
@@ -598,7 +652,8 @@ static int check_usage(FILE *f, int status)
 	      "Preflight for passthrough, one line per check: PASS, WARN or FAIL with the fix.\n"
 	      "Checks CPU virtualization, the IOMMU, interrupt remapping, boot mode and boot\n"
 	      "loader, vfio modules of every installed kernel, the IOMMU groups of the selected\n"
-	      "devices, the boot framebuffer, whether a reboot is pending, and stale settings\n"
+	      "devices, the NICs under the default routes (kept from vfio-pci), the boot\n"
+	      "framebuffer, whether a reboot is pending, and stale settings\n"
 	      "(amd_iommu=on, pcie_acs_override= without the patch, vfio_virqfd on >= 6.2),\n"
 	      "and this node's entries of Proxmox VE's /etc/pve/mapping/pci.cfg against the\n"
 	      "hardware (path, id, subsystem-id, IOMMU group).\n"

@@ -33,6 +33,7 @@
 #include "host/model/safety.h"
 #include "host/model/select.h"
 #include "host/model/trial.h"
+#include "host/model/uplink.h"
 #include "lib/atomic.h"
 #include "lib/diff.h"
 #include "lib/json.h"
@@ -877,10 +878,34 @@ static int trial_images(struct run_ctx *c, const char *tokens)
 	return r;
 }
 
+/* "vmbr0 (the default route's interface) up with carrier, with a link on enp3s0" for the intro. */
+static void route_summary(const struct gpupt_trial *t, char *buf, size_t size)
+{
+	bool two = t->route[0] && t->route6[0] && strcmp(t->route, t->route6) != 0;
+	size_t n;
+
+	if (!t->route[0] && !t->route6[0]) {
+		snprintf(buf, size, "no default route to check");
+		return;
+	}
+	n = (size_t)snprintf(buf, size, "%s%s%s (the default route's interface%s) up with carrier",
+			     t->route[0] ? t->route : t->route6, two ? " and " : "",
+			     two ? t->route6 : "", two ? "s" : "");
+	for (size_t i = 0; i < t->n_uplink && n < size; i++) {
+		struct gpupt_uplink_nic nic;
+
+		gpupt_uplink_chain_split(t->uplink[i], &nic);
+		n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? ", " : ", with a link on ", nic.nic);
+	}
+	if (t->n_uplink == 0 && n < size)
+		snprintf(buf + n, size - n, " (no NIC found under it)");
+}
+
 static void print_trial_intro(struct run_ctx *c, const struct gpupt_oneshot *o,
 			      const struct gpupt_trial *t, const char *tokens)
 {
 	FILE *f = c->h->out;
+	char route[GPUPT_TRIAL_TEXT];
 
 	fprintf(f, "trial boot: the next boot, once, uses a copy of the default entry with: %s\n", tokens);
 	fprintf(f, "  one-shot: %s\n", o->why);
@@ -890,12 +915,12 @@ static void print_trial_intro(struct run_ctx *c, const struct gpupt_oneshot *o,
 	else
 		fprintf(f, "  %s: the trial entry loader/entries/%s.conf on the ESP, then `bootctl set-oneshot %s.conf`\n",
 			c->o.dry_run ? "would write" : "writes", GPUPT_TRIAL_ENTRY_ID, GPUPT_TRIAL_ENTRY_ID);
+	route_summary(t, route, sizeof(route));
 	fprintf(f,
 		"  gpupt-trial.service then checks, within %u minutes of the boot: the selected devices on "
-		"%s, no other device's driver changed, %s%s%s, multi-user.target reached%s%s; all well: it "
+		"%s, no other device's driver changed, %s, multi-user.target reached%s%s; all well: it "
 		"confirms by itself, else it reboots into the old settings\n",
-		t->minutes, t->n_want ? t->want[0].driver : GPUPT_DEFAULT_DRIVER, t->route[0] ? t->route : "",
-		t->route[0] ? " (the default route's interface) up" : "no default route to check", "",
+		t->minutes, t->n_want ? t->want[0].driver : GPUPT_DEFAULT_DRIVER, route,
 		t->health_cmd[0] ? ", `sh -c` of: " : "", t->health_cmd);
 	fprintf(f, "  on confirm, gpupt makes these changes the default:\n");
 }
@@ -968,6 +993,9 @@ static int start_trial(struct run_ctx *c, const struct gpupt_devlist *l,
 	if (trial_tokens(w, t->id, tokens, sizeof(tokens)) < 0)
 		goto out;
 	snprintf(t->tokens, sizeof(t->tokens), "%s", tokens);
+	if (!t->route[0] && !t->route6[0])
+		gpupt_msg(c->h->err, "no default route here (IPv4 or IPv6): the trial's network rule "
+				     "checks nothing; --health-cmd can check what the host must reach\n");
 	if (c->o.dry_run || !c->h->json)
 		print_trial_intro(c, &o, t, tokens);
 	if (c->o.dry_run) {

@@ -103,6 +103,27 @@ static bool parse_option(const char *v, size_t n, struct gpupt_trial *t)
 	return false;
 }
 
+/* An interface, or "-" for none. */
+static bool parse_iface(const char *v, size_t n, char *out, size_t size)
+{
+	if (n == 1 && v[0] == '-') {
+		out[0] = '\0';
+		return true;
+	}
+	return n > 0 && copy_value(v, n, out, size);
+}
+
+/* "NAME... ADDR": two words at least, one blank between each. */
+static bool parse_chain(const char *v, size_t n, char *out, size_t size)
+{
+	if (n < 3 || v[0] == ' ' || v[n - 1] == ' ' || !memchr(v, ' ', n))
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (v[i] == ' ' && v[i - 1] == ' ')
+			return false;
+	return copy_value(v, n, out, size);
+}
+
 static bool key_is(const char *k, size_t kn, const char *name)
 {
 	return strlen(name) == kn && memcmp(k, name, kn) == 0;
@@ -142,12 +163,13 @@ static bool parse_line(const char *k, size_t kn, const char *v, size_t vn, struc
 		return t->n_want < ARRAY_SIZE(t->want) && parse_dev(v, vn, &t->want[t->n_want++]);
 	if (key_is(k, kn, "before"))
 		return t->n_before < GPUPT_TRIAL_MAX_DEVS && parse_dev(v, vn, &t->before[t->n_before++]);
-	if (key_is(k, kn, "route") && vn == 1 && v[0] == '-') {
-		t->route[0] = '\0';
-		return true;
-	}
 	if (key_is(k, kn, "route"))
-		return vn > 0 && copy_value(v, vn, t->route, sizeof(t->route));
+		return parse_iface(v, vn, t->route, sizeof(t->route));
+	if (key_is(k, kn, "route6"))
+		return parse_iface(v, vn, t->route6, sizeof(t->route6));
+	if (key_is(k, kn, "uplink"))
+		return t->n_uplink < GPUPT_TRIAL_MAX_UPLINKS &&
+		       parse_chain(v, vn, t->uplink[t->n_uplink++], GPUPT_TRIAL_CHAIN);
 	if (key_is(k, kn, "tokens"))
 		return copy_value(v, vn, t->tokens, sizeof(t->tokens));
 	if (key_is(k, kn, "health-cmd"))
@@ -192,8 +214,10 @@ int gpupt_trial_parse(const char *buf, size_t len, struct gpupt_trial *t, char *
 	unsigned line = 1;
 
 	memset(t, 0, sizeof(*t));
-	if (len < vlen + 1 || memcmp(buf, GPUPT_TRIAL_VERSION "\n", vlen + 1) != 0)
-		return bad(why, size, 1, "not \"" GPUPT_TRIAL_VERSION "\"");
+	/* Both versions' first lines have the same length. */
+	if (len < vlen + 1 || (memcmp(buf, GPUPT_TRIAL_VERSION "\n", vlen + 1) != 0 &&
+			       memcmp(buf, GPUPT_TRIAL_VERSION_1 "\n", vlen + 1) != 0))
+		return bad(why, size, 1, "not \"" GPUPT_TRIAL_VERSION "\" (nor \"" GPUPT_TRIAL_VERSION_1 "\")");
 	if (!body)
 		return bad(why, size, 0,
 			   "no closing \"end\" line with the checksum of the rest (cut short or edited)");
@@ -240,7 +264,7 @@ size_t gpupt_trial_format(const struct gpupt_trial *t, char *buf, size_t size)
 	size_t n = 0;
 	char sum[GPUPT_SHA256_HEX + 1];
 
-	put_line(buf, size, &n, "gpupt-trial", "1");
+	put_line(buf, size, &n, "gpupt-trial", GPUPT_TRIAL_VERSION + strlen("gpupt-trial "));
 	put_line(buf, size, &n, "state", gpupt_trial_state_name(t->state));
 	put_number(buf, size, &n, "id", t->id);
 	put_number(buf, size, &n, "changed", t->changed);
@@ -261,6 +285,9 @@ size_t gpupt_trial_format(const struct gpupt_trial *t, char *buf, size_t size)
 	for (size_t i = 0; i < t->n_before; i++)
 		put_dev(buf, size, &n, "before", &t->before[i]);
 	put_line(buf, size, &n, "route", t->route[0] ? t->route : "-");
+	put_line(buf, size, &n, "route6", t->route6[0] ? t->route6 : "-");
+	for (size_t i = 0; i < t->n_uplink; i++)
+		put_line(buf, size, &n, "uplink", t->uplink[i]);
 	if (t->tokens[0])
 		put_line(buf, size, &n, "tokens", t->tokens);
 	if (t->health_cmd[0])

@@ -3,7 +3,7 @@
  * The trial's state file (/var/lib/gpupt/trial): what `gpupt enable` set up
  * for one trial boot, what the trial boot found, and how it ended.
  *
- *   gpupt-trial 1
+ *   gpupt-trial 2                  (1: before route6 and uplink; still read)
  *   state pending|confirmed|rolled-back
  *   id 1764648000                  when enable started the trial (seconds since the epoch)
  *   changed 1764648300             the last change of state
@@ -16,7 +16,12 @@
  *   device 0000:00:03.0 vfio-pci   a selected function and its target driver
  *   before 0000:00:04.0 e1000e     every other function's driver at enable ("-": none;
  *                                  the rest of the line: "i6300ESB timer" is one)
- *   route enp0s4                   the default route's interface at enable ("-": none)
+ *   route vmbr0                    IPv4's default route's interface at enable ("-": none)
+ *   route6 vmbr0                   IPv6's (/proc/net/ipv6_route; "-": none)
+ *   uplink vmbr0 enp3s0 0000:03:00.0
+ *                                  a NIC under a default route at enable: the route's
+ *                                  interface down to the NIC, then its PCI function
+ *                                  ("-": not on PCI) (repeated)
  *   tokens intel_iommu=on ...      what the trial entry added to the command line
  *   health-cmd ping -c1 10.0.0.1   optional
  *   result PASS name: detail       what the trial boot's last check found (repeated)
@@ -32,7 +37,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define GPUPT_TRIAL_VERSION "gpupt-trial 1"
+#define GPUPT_TRIAL_VERSION "gpupt-trial 2"
+#define GPUPT_TRIAL_VERSION_1 "gpupt-trial 1" /* read as well: route6 and uplink absent */
 
 enum gpupt_trial_state {
 	GPUPT_TRIAL_NONE,
@@ -49,6 +55,8 @@ enum {
 	GPUPT_TRIAL_TOKENS = 4096,
 	GPUPT_TRIAL_ADDR = 16,
 	GPUPT_TRIAL_NAME = 64,
+	GPUPT_TRIAL_MAX_UPLINKS = 8,
+	GPUPT_TRIAL_CHAIN = 160, /* "vmbr0 bond0 enp3s0 0000:03:00.0" */
 };
 
 struct gpupt_trial_dev {
@@ -70,7 +78,10 @@ struct gpupt_trial {
 	size_t n_want;
 	struct gpupt_trial_dev before[GPUPT_TRIAL_MAX_DEVS];
 	size_t n_before;
-	char route[GPUPT_TRIAL_NAME]; /* "" for none */
+	char route[GPUPT_TRIAL_NAME];  /* "" for none */
+	char route6[GPUPT_TRIAL_NAME]; /* "" for none */
+	char uplink[GPUPT_TRIAL_MAX_UPLINKS][GPUPT_TRIAL_CHAIN];
+	size_t n_uplink;
 	char health_cmd[GPUPT_TRIAL_TEXT];
 	char tokens[GPUPT_TRIAL_TOKENS]; /* the trial entry's additions, space-separated */
 	char result[GPUPT_TRIAL_MAX_RESULTS][GPUPT_TRIAL_TEXT];

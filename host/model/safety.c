@@ -23,6 +23,7 @@
 #include <blkid/blkid.h>
 
 #include "host/model/safety.h"
+#include "host/model/uplink.h"
 #include "lib/macro.h"
 #include "lib/msg.h"
 #include "lib/path.h"
@@ -376,8 +377,26 @@ static void check_untraced(const struct gpupt_devlist *l, const struct gpupt_sel
 	}
 }
 
+/* The NIC under the default route: the host is off the network once vfio-pci takes it. */
+static void check_uplink(const struct gpupt_uplink *u, const struct gpupt_dev *d, struct gpupt_safety_report *r)
+{
+	const struct gpupt_uplink_nic *nic = gpupt_uplink_of_addr(u, d->addr);
+	char chain[GPUPT_UPLINK_CHAIN * 2];
+
+	if (!nic)
+		return;
+	add(r, GPUPT_SAFETY_REFUSE, d,
+	    "carries the host's network: the default route (%s) goes %s; on vfio-pci the host is "
+	    "off the network, and a remote host is lost until someone reaches its console; select "
+	    "the functions you mean by address instead (identical cards share their vendor:device "
+	    "ID; `gpupt list` shows the addresses), or move the default route to another NIC first",
+	    gpupt_uplink_families(u->route, u->route6, nic->route),
+	    gpupt_uplink_chain_text(nic->chain, chain, sizeof(chain)));
+}
+
 static void check_device(const struct gpupt_devlist *l, const struct gpupt_selection *s,
-			 const struct storage *st, size_t i, struct gpupt_safety_report *r)
+			 const struct storage *st, const struct gpupt_uplink *u, size_t i,
+			 struct gpupt_safety_report *r)
 {
 	const struct gpupt_dev *d = &l->dev[i];
 
@@ -392,6 +411,7 @@ static void check_device(const struct gpupt_devlist *l, const struct gpupt_selec
 		    "is the storage controller of %s: the host would"
 		    " not boot without it",
 		    st->held[i]);
+	check_uplink(u, d, r);
 	check_group(l, s, st->held, i, r);
 	check_untraced(l, s, st, i, r);
 	check_siblings(l, s, i, r);
@@ -404,16 +424,21 @@ static void check_device(const struct gpupt_devlist *l, const struct gpupt_selec
 int gpupt_safety_check(struct gpupt_host *h, const struct gpupt_devlist *l,
 		       const struct gpupt_selection *s, struct gpupt_safety_report *r)
 {
+	struct gpupt_uplink *u = malloc(sizeof(*u));
 	struct storage st;
 	int ret;
 
 	memset(r, 0, sizeof(*r));
-	ret = storage_scan(&st, h, l);
-	if (ret < 0)
+	ret = u ? storage_scan(&st, h, l) : -ENOMEM;
+	if (ret < 0) {
+		free(u);
 		return ret;
+	}
+	gpupt_uplink_find(h->rootfd, u);
 	for (size_t k = 0; k < s->n; k++)
-		check_device(l, s, &st, s->idx[k], r);
+		check_device(l, s, &st, u, s->idx[k], r);
 	free(st.held);
+	free(u);
 	return 0;
 }
 

@@ -8,6 +8,8 @@
  *   - the storage controller behind /, /boot or the ESP (/boot/efi, /efi)
  *   - a device whose IOMMU group holds such a controller (the whole group
  *     goes to the guest)
+ *   - the NIC under the default route (host/model/uplink.h): the host would
+ *     be off the network
  * Warnings:
  *   - the IOMMU group holds other endpoints that are not selected
  *   - a GPU's sibling functions (same slot) stay on host drivers
@@ -21,7 +23,7 @@
 
 enum {
 	GPUPT_SAFETY_MAX = 32,
-	GPUPT_SAFETY_MSG = 256,
+	GPUPT_SAFETY_MSG = 512,
 };
 
 enum gpupt_safety_level {

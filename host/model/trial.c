@@ -11,6 +11,7 @@
 #include "host/formats/net.h"
 #include "host/model/platform.h"
 #include "host/model/trial.h"
+#include "host/model/uplink.h"
 #include "lib/atomic.h"
 #include "lib/kernel-cmdline.h"
 #include "lib/macro.h"
@@ -385,12 +386,26 @@ static void dev_set(struct gpupt_trial_dev *d, const char *addr, const char *dri
 	snprintf(d->driver, sizeof(d->driver), "%s", driver);
 }
 
+_Static_assert((int)GPUPT_UPLINK_CHAIN <= (int)GPUPT_TRIAL_CHAIN, "a chain fits the state file's uplink line");
+_Static_assert((int)GPUPT_UPLINK_MAX <= (int)GPUPT_TRIAL_MAX_UPLINKS, "every NIC found fits the state file");
+
+/* The default routes' interfaces and the NICs under them, for the route rule. */
+static void snapshot_uplink(int rootfd, struct gpupt_trial *t)
+{
+	struct gpupt_uplink u;
+
+	gpupt_uplink_find(rootfd, &u);
+	snprintf(t->route, sizeof(t->route), "%s", u.route);
+	snprintf(t->route6, sizeof(t->route6), "%s", u.route6);
+	t->n_uplink = 0;
+	for (size_t i = 0; i < u.n; i++)
+		snprintf(t->uplink[t->n_uplink++], GPUPT_TRIAL_CHAIN, "%s", u.nic[i].chain);
+}
+
 void gpupt_trial_snapshot(struct gpupt_host *h, const struct gpupt_devlist *l,
 			  const struct gpupt_selection *s, struct gpupt_trial *t)
 {
 	const char *target = s->config.driver[0] ? s->config.driver : GPUPT_DEFAULT_DRIVER;
-	char route[8192];
-	int n;
 
 	t->n_want = t->n_before = 0;
 	for (size_t i = 0; i < l->n; i++) {
@@ -399,9 +414,7 @@ void gpupt_trial_snapshot(struct gpupt_host *h, const struct gpupt_devlist *l,
 		else if (!gpupt_selection_has(s, i) && t->n_before < ARRAY_SIZE(t->before))
 			dev_set(&t->before[t->n_before++], l->dev[i].addr, l->dev[i].driver);
 	}
-	n = gpupt_read_file(h->rootfd, "proc/net/route", route, sizeof(route), 0);
-	if (n < 0 || gpupt_route_default_iface(route, (size_t)n, t->route, sizeof(t->route)) < 0)
-		t->route[0] = '\0';
+	snapshot_uplink(h->rootfd, t);
 }
 
 long long gpupt_trial_booted(int rootfd)
@@ -485,23 +498,107 @@ bool gpupt_health_others(const struct gpupt_devlist *now, const struct gpupt_tri
 	return result(res, size, n == 0, "other devices", detail);
 }
 
+/* sys/class/net/IF/ATTR is value (operstate "up", carrier "1"). */
+static bool net_attr_is(int rootfd, const char *iface, const char *attr, const char *value)
+{
+	char path[GPUPT_PATH_MAX], buf[32];
+
+	/* carrier of an interface that is down reads as EINVAL: no carrier. */
+	return gpupt_path_join(path, sizeof(path), "sys/class/net", iface, attr, (const char *)NULL) >= 0 &&
+	       gpupt_read_file(rootfd, path, buf, sizeof(buf), GPUPT_READ_CHOMP) >= 0 &&
+	       strcmp(buf, value) == 0;
+}
+
+static bool net_exists(int rootfd, const char *iface)
+{
+	char path[GPUPT_PATH_MAX];
+
+	return gpupt_path_join(path, sizeof(path), "sys/class/net", iface, (const char *)NULL) >= 0 &&
+	       gpupt_path_exists(rootfd, path);
+}
+
+/* Does iface still carry the default route's traffic: an IPv4 route (an address), IPv6's default route? */
+static bool routed(int rootfd, const struct gpupt_trial *t, const char *iface)
+{
+	char *buf;
+	size_t len;
+	bool r4 = false, r6 = false;
+
+	if (strcmp(t->route, iface) == 0 &&
+	    gpupt_read_file_alloc(rootfd, "proc/net/route", 1 << 20, 0, &buf, &len) >= 0) {
+		r4 = gpupt_route_has_iface(buf, len, iface);
+		free(buf);
+	}
+	if (strcmp(t->route6, iface) == 0 &&
+	    gpupt_read_file_alloc(rootfd, "proc/net/ipv6_route", 1 << 20, 0, &buf, &len) >= 0) {
+		r6 = gpupt_route6_has_default(buf, len, iface);
+		free(buf);
+	}
+	return r4 || r6;
+}
+
+/*
+ * The NICs recorded under iface at enable: true when one of them has
+ * carrier again (a bond reaches the network through any slave), or when
+ * none was recorded.  What each lacks goes to detail.
+ */
+static bool nic_linked(int rootfd, const struct gpupt_trial *t, const char *iface, char *detail, size_t size)
+{
+	size_t n = 0, seen = 0;
+
+	for (size_t i = 0; i < t->n_uplink; i++) {
+		struct gpupt_uplink_nic w;
+
+		gpupt_uplink_chain_split(t->uplink[i], &w);
+		if (strcmp(w.route, iface) != 0)
+			continue;
+		seen++;
+		if (net_attr_is(rootfd, w.nic, "carrier", "1")) {
+			snprintf(detail, size, ", through %s (%s)", w.nic, w.addr[0] ? w.addr : "not on PCI");
+			return true;
+		}
+		n += (size_t)snprintf(detail + MIN(n, size), n < size ? size - n : 0, "%s%s (%s) %s",
+				      n ? "; " : ", but no NIC under it has a link: ", w.nic,
+				      w.addr[0] ? w.addr : "not on PCI",
+				      net_exists(rootfd, w.nic) ? "has no carrier" : "is gone");
+	}
+	if (seen == 0 && size)
+		detail[0] = '\0';
+	return seen == 0;
+}
+
+/* One route interface: up, carrier, routed, and a NIC under it with a link. */
+static bool route_iface_ok(int rootfd, const struct gpupt_trial *t, const char *iface, char *detail, size_t size)
+{
+	bool up = net_attr_is(rootfd, iface, "operstate", "up");
+	bool carrier = up && net_attr_is(rootfd, iface, "carrier", "1");
+	bool has_route = carrier && routed(rootfd, t, iface);
+	char nics[GPUPT_TRIAL_TEXT] = "";
+	bool linked = has_route && nic_linked(rootfd, t, iface, nics, sizeof(nics));
+
+	snprintf(detail, size, "%s (%s), the default route's interface at enable, is %s%s", iface,
+		 gpupt_uplink_families(t->route, t->route6, iface),
+		 !up	    ? "not up"
+		 : !carrier ? "up but has no carrier"
+			    : "up with carrier",
+		 carrier && !has_route ? " but has no route (no address)" : nics);
+	return linked;
+}
+
 bool gpupt_health_route(int rootfd, const struct gpupt_trial *t, char *res, size_t size)
 {
-	char route[8192], state[32], path[GPUPT_PATH_MAX], detail[GPUPT_TRIAL_TEXT];
-	int n;
-	bool up, routed;
+	char first[GPUPT_TRIAL_TEXT], second[GPUPT_TRIAL_TEXT] = "", detail[2 * GPUPT_TRIAL_TEXT];
+	const char *a = t->route[0] ? t->route : t->route6;
+	bool ok;
 
-	if (!t->route[0]) {
-		snprintf(res, size, "SKIP default route: there was none at enable");
+	if (!a[0]) {
+		snprintf(res, size, "SKIP default route: there was none at enable (IPv4 or IPv6)");
 		return true;
 	}
-	n = gpupt_read_file(rootfd, "proc/net/route", route, sizeof(route), 0);
-	routed = n >= 0 && gpupt_route_has_iface(route, (size_t)n, t->route);
-	up = gpupt_path_join(path, sizeof(path), "sys/class/net", t->route, "operstate",
-			     (const char *)NULL) >= 0 &&
-	     gpupt_read_file(rootfd, path, state, sizeof(state), GPUPT_READ_CHOMP) >= 0 &&
-	     strcmp(state, "up") == 0;
-	snprintf(detail, sizeof(detail), "%s, the default route's interface at enable, is %s%s",
-		 t->route, up ? "up" : "not up", up && !routed ? " but has no route (no address)" : "");
-	return result(res, size, up && routed, "default route", detail);
+	ok = route_iface_ok(rootfd, t, a, first, sizeof(first));
+	/* IPv6's default route on another interface: that one must work too. */
+	if (t->route[0] && t->route6[0] && strcmp(t->route, t->route6) != 0)
+		ok &= route_iface_ok(rootfd, t, t->route6, second, sizeof(second));
+	snprintf(detail, sizeof(detail), "%s%s%s", first, second[0] ? "; " : "", second);
+	return result(res, size, ok, "default route", detail);
 }

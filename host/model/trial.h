@@ -91,7 +91,10 @@ int gpupt_trial_run(struct gpupt_host *h, const char *const *argv, char *out, si
 /* Make the trial entry boot once, next time (grub-reboot, bootctl set-oneshot). */
 int gpupt_trial_oneshot_set(struct gpupt_host *h, const struct gpupt_trial *t);
 
-/* The snapshot at enable: the selected functions, every other one's driver, the default route. */
+/*
+ * The snapshot at enable: the selected functions, every other one's driver,
+ * the default routes' interfaces and the NICs under them (uplink.h).
+ */
 void gpupt_trial_snapshot(struct gpupt_host *h, const struct gpupt_devlist *l,
 			  const struct gpupt_selection *s, struct gpupt_trial *t);
 
@@ -109,6 +112,13 @@ long long gpupt_trial_booted(int rootfd);
 bool gpupt_health_devices(int rootfd, const struct gpupt_devlist *now, const struct gpupt_trial *t,
 			  char *res, size_t size);
 bool gpupt_health_others(const struct gpupt_devlist *now, const struct gpupt_trial *t, char *res, size_t size);
+/*
+ * The default routes' interfaces at enable (IPv4's, and IPv6's when it is
+ * another) are up with carrier and still carry a route (IPv4: any, that is
+ * an address; IPv6: the default route), and of the NICs recorded under
+ * each, one has carrier: the bridge of Proxmox VE stays up with carrier
+ * through a guest's veth or tap while its NIC went to vfio-pci.
+ */
 bool gpupt_health_route(int rootfd, const struct gpupt_trial *t, char *res, size_t size);
 
 #endif

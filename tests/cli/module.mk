@@ -24,5 +24,7 @@ TEST_SCRIPTS += "sh tests/cli/test-binder.sh $(BINDER)" \
 SHELL_SCRIPTS += tests/cli/test-binder.sh tests/cli/test-gpupt.sh tests/cli/test-vm-rom.sh \
 	$(BINDER_ROOT_BUILDER) tests/fixtures/host/devroot.sh tests/fixtures/host/boot-root.sh \
 	tests/fixtures/host/rom-images.sh
-# Commands on a root whose proc/ and sys/ files report the kernel's sizes.
+# Commands on a root whose proc/ and sys/ files report the kernel's sizes
+# (pseudo_fixture.h): the trial's network rules read both.
 TEST_LDFLAGS_pseudofiles := -Wl,--wrap=fstat
+TEST_LDFLAGS_trial := -Wl,--wrap=fstat

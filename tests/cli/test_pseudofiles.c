@@ -26,51 +26,15 @@
 #include <cmocka.h>
 
 #include "tests/cli/boot_fixture.h"
+#include "tests/cli/pseudo_fixture.h"
 
-int __real_fstat(int fd, struct stat *st);
-int __wrap_fstat(int fd, struct stat *st);
-
-static bool pseudo;		/* make proc/ and sys/ below root look like the kernel's */
-static char root[PATH_MAX];	/* the fixture root, resolved */
-static unsigned faked;		/* fstat calls that reported a kernel-like size */
-
-static bool below(const char *path, const char *dir)
-{
-	size_t rl = strlen(root), dl = strlen(dir);
-
-	return strncmp(path, root, rl) == 0 && path[rl] == '/' && strncmp(path + rl + 1, dir, dl) == 0 &&
-	       path[rl + 1 + dl] == '/';
-}
-
-int __wrap_fstat(int fd, struct stat *st)
-{
-	char link[64], path[PATH_MAX];
-	int r = __real_fstat(fd, st);
-	ssize_t n;
-
-	if (r != 0 || !pseudo || !S_ISREG(st->st_mode))
-		return r;
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	n = readlink(link, path, sizeof(path) - 1);
-	if (n <= 0)
-		return r;
-	path[n] = '\0';
-	if (below(path, "proc")) {
-		st->st_size = 0;
-		faked++;
-	} else if (below(path, "sys")) {
-		st->st_size = 4096;
-		faked++;
-	}
-	return r;
-}
-
-/* A boot-root.sh fixture (boot_fixture.h), its root resolved for below(). */
+/* A boot-root.sh fixture (boot_fixture.h) with kernel-like sizes below its root when `pseudo` is on. */
 static struct fx *make_pseudo_fixture(const char *devcase, const char *boot)
 {
 	struct fx *f = make_fixture(devcase, boot, NULL);
 
-	assert_non_null(realpath(f->root, root));
+	pseudo_root_set(f->root);
+	assert_true(pseudo_dir[0] != '\0');
 	return f;
 }
 
@@ -87,10 +51,10 @@ static void same_both_ways(struct fx *f, int (*cmd)(struct gpupt_host *, int, ch
 	out = strdup(f->out);
 	err = strdup(f->err);
 	pseudo = true;
-	faked = 0;
+	pseudo_faked = 0;
 	assert_int_equal(run_argv(f, cmd, argv), status);
 	pseudo = false;
-	assert_true(faked > 0);
+	assert_true(pseudo_faked > 0);
 	assert_string_equal(f->out, out);
 	assert_string_equal(f->err, err);
 	free(out);
@@ -104,10 +68,10 @@ static void test_enable_adds_intel_iommu(void **state)
 
 	(void)state;
 	pseudo = true;
-	faked = 0;
+	pseudo_faked = 0;
 	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--no-trial", "--dry-run", "01:00"), 0);
 	pseudo = false;
-	assert_true(faked > 0);
+	assert_true(pseudo_faked > 0);
 	assert_non_null(strstr(f->out, "+GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT "
 				       "intel_iommu=on iommu=pt gpupt.addrs="));
 	same_both_ways(f, gpupt_cmd_enable, (char *[]){ "enable", "--no-trial", "--dry-run", "01:00", NULL }, false);

@@ -5,14 +5,18 @@
  * boot-loader layout, confirm (the same files as --no-trial), rollback and
  * disable (every file back), and gpupt trial-agent's health rules, verdicts
  * and watchdog handling, with exact assertions on what was written and run.
+ * The network's fixtures have proc/ and sys/ files with the kernel's sizes
+ * (pseudo_fixture.h) and its links as symlinks.
  */
 #define _XOPEN_SOURCE 700
 #include "tests/cli/boot_fixture.h"
+#include "tests/cli/pseudo_fixture.h"
 
 #include <sys/stat.h>
 
 #include "host/formats/trialstate.h"
 #include "host/model/trial.h"
+#include "lib/sha256.h"
 
 #define LINUX_612 "\tlinux\t/boot/vmlinuz-6.12.9-amd64 root=UUID=5b0f0a8e-55e4-4c2b-9d0e-3f1f2a6b7c8d ro  quiet"
 #define TOKENS "intel_iommu=on iommu=pt " ADDRS
@@ -314,7 +318,7 @@ static void test_agent_confirms_a_healthy_boot(void **state)
 	assert_int_equal(t.n_result, 4);
 	assert_string_equal(t.result[0], "PASS selected devices: 2 selected functions on vfio-pci");
 	assert_string_equal(t.result[1], "PASS other devices: the 4 other functions kept their drivers");
-	assert_string_equal(t.result[2], "SKIP default route: there was none at enable");
+	assert_string_equal(t.result[2], "SKIP default route: there was none at enable (IPv4 or IPv6)");
 	assert_string_equal(t.result[3], "PASS multi-user.target: reached");
 	/* The magic close: the watchdog stops only on "V". */
 	wd = read_rel(f, "dev/watchdog");
@@ -394,8 +398,8 @@ static void test_agent_rules(void **state)
 	unsetenv("GPUPT_FAKE_ACTIVE");
 	load(f, &t);
 	assert_string_equal(t.reason, "not confirmed within 10 minutes (600 s after boot): selected devices: "
-				      "0000:01:00.1 is on snd_hda_intel, not vfio-pci; default route: eno1, the "
-				      "default route's interface at enable, is not up; multi-user.target: not "
+				      "0000:01:00.1 is on snd_hda_intel, not vfio-pci; default route: eno1 (IPv4), "
+				      "the default route's interface at enable, is not up; multi-user.target: not "
 				      "reached (yet)");
 	/* All well but the admin's command. */
 	assert_int_equal(gpupt_file_remove(f->h.rootfd, GPUPT_TRIAL_PATH), 0);
@@ -407,9 +411,11 @@ static void test_agent_rules(void **state)
 	bind_to(f, "0000:01:00.1", "vfio-pci");
 	put(f, "proc/uptime", "700.00 1.00\n");
 	put(f, "sys/class/net/eno1/operstate", "up\n");
+	put(f, "sys/class/net/eno1/carrier", "1\n");
 	assert_int_equal(RUN(f, gpupt_cmd_trial_agent, "trial-agent"), 0);
 	load(f, &t);
-	assert_string_equal(t.result[2], "PASS default route: eno1, the default route's interface at enable, is up");
+	assert_string_equal(t.result[2], "PASS default route: eno1 (IPv4), the default route's interface at enable, "
+					 "is up with carrier");
 	assert_string_equal(t.reason, "not confirmed within 10 minutes (600 s after boot): health command: exit 3: "
 				      "exit 3");
 	free_fixture(f);
@@ -511,6 +517,328 @@ static void test_sdboot_trial(void **state)
 	free_fixture(f);
 }
 
+/* ---- the network: tests/fixtures/host/devroot.sh's bridged case ---- */
+
+#define NET_DEV(addr) DEVS addr "/net"
+
+/* A bridged fixture (vmbr0 on enp3s0 at 03:00.0), read with the kernel's file sizes. */
+static struct fx *bridged_fixture(void)
+{
+	struct fx *f = make_fixture("bridged", "debian", NULL);
+
+	pseudo_root_set(f->root);
+	assert_true(pseudo_dir[0] != '\0');
+	pseudo = true;
+	return f;
+}
+
+static void free_bridged(struct fx *f)
+{
+	pseudo = false;
+	free_fixture(f);
+}
+
+static void rm_rel(struct fx *f, const char *rel)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", f->root, rel);
+	nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* The NIC's interface is gone, as when its function went to vfio-pci: its links too. */
+static void nic_gone(struct fx *f, const char *bridge, const char *nic, const char *addr)
+{
+	char rel[256];
+
+	snprintf(rel, sizeof(rel), "sys/class/net/%s", nic);
+	rm_rel(f, rel);
+	snprintf(rel, sizeof(rel), NET_DEV("%s") "/%s", addr, nic);
+	rm_rel(f, rel);
+	if (!bridge)
+		return;
+	snprintf(rel, sizeof(rel), "sys/devices/virtual/net/%s/brif/%s", bridge, nic);
+	rm_rel(f, rel);
+	snprintf(rel, sizeof(rel), "sys/devices/virtual/net/%s/lower_%s", bridge, nic);
+	rm_rel(f, rel);
+}
+
+static void link_rel(struct fx *f, const char *target, const char *rel)
+{
+	unlinkat(f->h.rootfd, rel, 0);
+	assert_int_equal(symlinkat(target, f->h.rootfd, rel), 0);
+}
+
+static void mkdir_rel(struct fx *f, const char *rel)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", f->root, rel);
+	for (char *p = strchr(path + strlen(f->root) + 1, '/'); p; p = strchr(p + 1, '/')) {
+		*p = '\0';
+		mkdir(path, 0755);
+		*p = '/';
+	}
+	mkdir(path, 0755);
+}
+
+/* A virtual interface (a container's veth), up with carrier, as a port of bridge. */
+static void veth_add(struct fx *f, const char *bridge, const char *name)
+{
+	char rel[256], target[256];
+
+	snprintf(rel, sizeof(rel), "sys/devices/virtual/net/%s/brport", name);
+	mkdir_rel(f, rel);
+	snprintf(rel, sizeof(rel), "sys/devices/virtual/net/%s/operstate", name);
+	put(f, rel, "up\n");
+	snprintf(rel, sizeof(rel), "sys/devices/virtual/net/%s/carrier", name);
+	put(f, rel, "1\n");
+	snprintf(rel, sizeof(rel), "sys/class/net/%s", name);
+	snprintf(target, sizeof(target), "../../devices/virtual/net/%s", name);
+	link_rel(f, target, rel);
+	snprintf(rel, sizeof(rel), "sys/devices/virtual/net/%s/brif/%s", bridge, name);
+	snprintf(target, sizeof(target), "../../../../virtual/net/%s/brport", name);
+	link_rel(f, target, rel);
+	snprintf(rel, sizeof(rel), "sys/devices/virtual/net/%s/lower_%s", bridge, name);
+	snprintf(target, sizeof(target), "../../../virtual/net/%s", name);
+	link_rel(f, target, rel);
+}
+
+/* The trial boot of a bridged host whose selected NICs are on vfio-pci by the deadline. */
+static void boot_bridged_trial(struct fx *f, struct gpupt_trial *t)
+{
+	load(f, t);
+	boot_trial(f, t);
+	put(f, "proc/uptime", "601.00 1.00\n");
+	put(f, "dev/watchdog", "");
+}
+
+/* Issue 18: two identical NICs, and the first is vmbr0's only port: enable by ID is refused. */
+static void test_uplink_nic_is_refused(void **state)
+{
+	struct fx *f = bridged_fixture();
+	char *before = snapshot(f, NULL);
+
+	(void)state;
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "8086:1533"), 1);
+	assert_non_null(strstr(f->err, "gpupt: 0000:03:00.0: refused: carries the host's network: the default route "
+				       "(IPv4 and IPv6) goes vmbr0 → enp3s0 → 0000:03:00.0; on vfio-pci the host is "
+				       "off the network"));
+	assert_non_null(strstr(f->err, "select the functions you mean by address instead"));
+	assert_null(strstr(f->err, "0000:04:00.0: refused"));
+	assert_non_null(strstr(f->err, "refusing (see above); --force overrides this at your risk\n"));
+	assert_snapshot(f, before, NULL);
+	/* The other card alone is fine. */
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "04:00.0"), 0);
+	assert_null(strstr(f->err, "refused"));
+	free(before);
+	free_bridged(f);
+}
+
+/*
+ * Issue 18's reproduction: both NICs on vfio-pci (--force), enp3s0 gone,
+ * a container's veth keeps vmbr0 up with carrier and its address: the
+ * host is unreachable, and the trial must not be confirmed.
+ */
+static void test_agent_bridge_without_its_nic(void **state)
+{
+	struct fx *f = bridged_fixture();
+	struct gpupt_trial t;
+	char *c;
+
+	(void)state;
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "--force", "8086:1533"), 0);
+	boot_bridged_trial(f, &t);
+	bind_to(f, "0000:03:00.0", "vfio-pci");
+	bind_to(f, "0000:04:00.0", "vfio-pci");
+	nic_gone(f, "vmbr0", "enp3s0", "0000:03:00.0");
+	nic_gone(f, NULL, "enp4s0", "0000:04:00.0");
+	veth_add(f, "vmbr0", "veth100i0");
+	assert_int_equal(RUN(f, gpupt_cmd_trial_agent, "trial-agent"), 0);
+	load(f, &t);
+	assert_int_equal(t.state, GPUPT_TRIAL_ROLLED_BACK);
+	assert_string_equal(t.reason, "not confirmed within 10 minutes (600 s after boot): default route: vmbr0 "
+				      "(IPv4 and IPv6), the default route's interface at enable, is up with carrier, "
+				      "but no NIC under it has a link: enp3s0 (0000:03:00.0) is gone");
+	assert_null(read_rel(f, "etc/gpupt.conf"));
+	c = calls(f);
+	assert_non_null(strstr(c, "systemctl reboot\n"));
+	free(c);
+	free_bridged(f);
+}
+
+/* Carrier, not operstate: the bridge's and the NIC's. */
+static void test_agent_wants_carrier(void **state)
+{
+	struct fx *f = bridged_fixture();
+	struct gpupt_trial t;
+
+	(void)state;
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	boot_bridged_trial(f, &t);
+	bind_to(f, "0000:01:00.0", "vfio-pci");
+	bind_to(f, "0000:01:00.1", "vfio-pci");
+	/* The cable is out: the NIC is up without carrier. */
+	put(f, NET_DEV("0000:03:00.0") "/enp3s0/carrier", "0\n");
+	assert_int_equal(RUN(f, gpupt_cmd_trial_agent, "trial-agent"), 0);
+	load(f, &t);
+	assert_int_equal(t.state, GPUPT_TRIAL_ROLLED_BACK);
+	assert_string_equal(t.result[2], "FAIL default route: vmbr0 (IPv4 and IPv6), the default route's interface "
+					 "at enable, is up with carrier, but no NIC under it has a link: enp3s0 "
+					 "(0000:03:00.0) has no carrier");
+	/* The bridge itself without carrier (no port up), its operstate still "up". */
+	assert_int_equal(gpupt_file_remove(f->h.rootfd, GPUPT_TRIAL_PATH), 0);
+	put(f, NET_DEV("0000:03:00.0") "/enp3s0/carrier", "1\n");
+	put(f, "proc/cmdline", "BOOT_IMAGE=/boot/vmlinuz root=UUID=x ro quiet\n");
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	boot_bridged_trial(f, &t);
+	put(f, "sys/devices/virtual/net/vmbr0/carrier", "0\n");
+	assert_int_equal(RUN(f, gpupt_cmd_trial_agent, "trial-agent"), 0);
+	load(f, &t);
+	assert_int_equal(t.state, GPUPT_TRIAL_ROLLED_BACK);
+	assert_string_equal(t.result[2], "FAIL default route: vmbr0 (IPv4 and IPv6), the default route's interface "
+					 "at enable, is up but has no carrier");
+	free_bridged(f);
+}
+
+/* What enable records of the network, and a healthy bridged trial boot confirmed. */
+static void test_agent_confirms_a_bridged_host(void **state)
+{
+	struct fx *f = bridged_fixture();
+	struct gpupt_trial t;
+
+	(void)state;
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_non_null(strstr(f->out, "no other device's driver changed, vmbr0 (the default route's interface) up "
+				       "with carrier, with a link on enp3s0, multi-user.target reached"));
+	assert_null(strstr(f->err, "no default route"));
+	load(f, &t);
+	assert_string_equal(t.route, "vmbr0");
+	assert_string_equal(t.route6, "vmbr0");
+	assert_int_equal(t.n_uplink, 1);
+	assert_string_equal(t.uplink[0], "vmbr0 enp3s0 0000:03:00.0");
+	boot_bridged_trial(f, &t);
+	bind_to(f, "0000:01:00.0", "vfio-pci");
+	bind_to(f, "0000:01:00.1", "vfio-pci");
+	veth_add(f, "vmbr0", "veth100i0");
+	assert_int_equal(RUN(f, gpupt_cmd_trial_agent, "trial-agent"), 0);
+	load(f, &t);
+	assert_int_equal(t.state, GPUPT_TRIAL_CONFIRMED);
+	assert_string_equal(t.result[2], "PASS default route: vmbr0 (IPv4 and IPv6), the default route's interface "
+					 "at enable, is up with carrier, through enp3s0 (0000:03:00.0)");
+	free_bridged(f);
+}
+
+/* A bond of both NICs under vmbr0 through a VLAN: any slave with a link reaches the network. */
+static void test_bond_and_vlan(void **state)
+{
+	struct fx *f = bridged_fixture();
+	struct gpupt_trial t;
+
+	(void)state;
+	/* vmbr0 → bond0.10 (VLAN) → bond0 (slaves enp3s0, enp4s0). */
+	nic_gone(f, "vmbr0", "enp3s0", "0000:03:00.0");
+	mkdir_rel(f, NET_DEV("0000:03:00.0") "/enp3s0");
+	link_rel(f, "../../../0000:03:00.0", NET_DEV("0000:03:00.0") "/enp3s0/device");
+	put(f, NET_DEV("0000:03:00.0") "/enp3s0/carrier", "1\n");
+	link_rel(f, "../../devices/pci0000:00/0000:03:00.0/net/enp3s0", "sys/class/net/enp3s0");
+	mkdir_rel(f, "sys/devices/virtual/net/bond0/bonding");
+	put(f, "sys/devices/virtual/net/bond0/bonding/slaves", "enp3s0 enp4s0\n");
+	link_rel(f, "../../devices/virtual/net/bond0", "sys/class/net/bond0");
+	mkdir_rel(f, "sys/devices/virtual/net/bond0.10");
+	link_rel(f, "../../../virtual/net/bond0", "sys/devices/virtual/net/bond0.10/lower_bond0");
+	link_rel(f, "../../devices/virtual/net/bond0.10", "sys/class/net/bond0.10");
+	link_rel(f, "../../../virtual/net/bond0.10", "sys/devices/virtual/net/vmbr0/lower_bond0.10");
+	RUN(f, gpupt_cmd_check, "check");
+	assert_non_null(strstr(f->out, "PASS  network uplink: default route: vmbr0 → bond0.10 → bond0 → enp3s0 → "
+				       "0000:03:00.0 (IPv4 and IPv6), vmbr0 → bond0.10 → bond0 → enp4s0 → "
+				       "0000:04:00.0 (IPv4 and IPv6); `gpupt enable` keeps those functions from "
+				       "vfio-pci, and a trial boot checks the NICs for carrier\n"));
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "04:00.0"), 1);
+	assert_non_null(strstr(f->err, "goes vmbr0 → bond0.10 → bond0 → enp4s0 → 0000:04:00.0;"));
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "--force", "04:00.0"), 0);
+	load(f, &t);
+	assert_int_equal(t.n_uplink, 2);
+	assert_string_equal(t.uplink[1], "vmbr0 bond0.10 bond0 enp4s0 0000:04:00.0");
+	boot_bridged_trial(f, &t);
+	bind_to(f, "0000:04:00.0", "vfio-pci");
+	nic_gone(f, NULL, "enp4s0", "0000:04:00.0");
+	assert_int_equal(RUN(f, gpupt_cmd_trial_agent, "trial-agent"), 0);
+	load(f, &t);
+	assert_int_equal(t.state, GPUPT_TRIAL_CONFIRMED);
+	assert_string_equal(t.result[2], "PASS default route: vmbr0 (IPv4 and IPv6), the default route's interface "
+					 "at enable, is up with carrier, through enp3s0 (0000:03:00.0)");
+	free_bridged(f);
+}
+
+/* IPv6 alone: its default route is the one that counts, and must still be there. */
+static void test_ipv6_only(void **state)
+{
+	struct fx *f = bridged_fixture();
+	struct gpupt_trial t;
+
+	(void)state;
+	put(f, "proc/net/route", "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n");
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "8086:1533"), 1);
+	assert_non_null(strstr(f->err, "the default route (IPv6) goes vmbr0 → enp3s0 → 0000:03:00.0;"));
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	load(f, &t);
+	assert_string_equal(t.route, "");
+	assert_string_equal(t.route6, "vmbr0");
+	boot_bridged_trial(f, &t);
+	bind_to(f, "0000:01:00.0", "vfio-pci");
+	bind_to(f, "0000:01:00.1", "vfio-pci");
+	/* No router advertisement yet: link-local routes only. */
+	put(f, "proc/net/ipv6_route", "fe800000000000000000000000000000 40 00000000000000000000000000000000 00 "
+				      "00000000000000000000000000000000 00000100 00000002 00000000 00000001    vmbr0\n");
+	assert_int_equal(RUN(f, gpupt_cmd_trial_agent, "trial-agent"), 0);
+	load(f, &t);
+	assert_int_equal(t.state, GPUPT_TRIAL_ROLLED_BACK);
+	assert_string_equal(t.result[2], "FAIL default route: vmbr0 (IPv6), the default route's interface at enable, "
+					 "is up with carrier but has no route (no address)");
+	free_bridged(f);
+}
+
+/* No default route at all: enable says the network rule checks nothing. */
+static void test_no_default_route_is_said(void **state)
+{
+	struct fx *f = make_fixture("seed", "debian", NULL);
+
+	(void)state;
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_non_null(strstr(f->err, "gpupt: no default route here (IPv4 or IPv6): the trial's network rule checks "
+				       "nothing; --health-cmd can check what the host must reach\n"));
+	assert_non_null(strstr(f->out, "no other device's driver changed, no default route to check, "));
+	free_fixture(f);
+}
+
+/* A state file of version 1 (before route6 and uplink) is still read. */
+static void test_state_version_1(void **state)
+{
+	struct fx *f = make_fixture("seed", "debian", NULL);
+	struct gpupt_trial t;
+	char *text, *route6, v1[8192], sum[GPUPT_SHA256_HEX + 1];
+	size_t n;
+
+	(void)state;
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	text = read_rel(f, GPUPT_TRIAL_PATH);
+	assert_int_equal(strncmp(text, "gpupt-trial 2\n", 14), 0);
+	route6 = strstr(text, "route6 -\n");
+	assert_non_null(route6);
+	n = (size_t)snprintf(v1, sizeof(v1), "gpupt-trial 1\n%.*s%.*s", (int)(route6 - text - 14), text + 14,
+			     (int)(strstr(text, "\nend ") + 1 - route6 - 9), route6 + 9);
+	gpupt_sha256_hex(v1, n, sum);
+	snprintf(v1 + n, sizeof(v1) - n, "end %s\n", sum);
+	put(f, GPUPT_TRIAL_PATH, v1);
+	load(f, &t);
+	assert_int_equal(t.state, GPUPT_TRIAL_PENDING);
+	assert_string_equal(t.route6, "");
+	assert_int_equal(RUN(f, gpupt_cmd_rollback, "rollback", "--no-reboot"), 0);
+	free(text);
+	free_fixture(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -528,6 +856,14 @@ int main(void)
 		cmocka_unit_test(test_agent_after_a_failed_trial_boot),
 		cmocka_unit_test(test_damaged_state_is_not_trusted),
 		cmocka_unit_test(test_sdboot_trial),
+		cmocka_unit_test(test_uplink_nic_is_refused),
+		cmocka_unit_test(test_agent_bridge_without_its_nic),
+		cmocka_unit_test(test_agent_wants_carrier),
+		cmocka_unit_test(test_agent_confirms_a_bridged_host),
+		cmocka_unit_test(test_bond_and_vlan),
+		cmocka_unit_test(test_ipv6_only),
+		cmocka_unit_test(test_no_default_route_is_said),
+		cmocka_unit_test(test_state_version_1),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
