@@ -18,6 +18,8 @@
 	" needs a power cycle\n"
 #define OK_MOD61 "PASS  vfio modules: 6.1.0-18-amd64: vfio, vfio_iommu_type1, vfio_pci, vfio_virqfd\n"
 #define OK_NOSEL "PASS  selected devices: nothing selected yet (`gpupt enable SEL` selects devices)\n"
+#define OK_NOROUTE "PASS  network uplink: no default route (IPv4 or IPv6): no NIC to keep from vfio-pci; a" \
+	" trial boot's network rule then checks nothing (`gpupt enable --health-cmd` can)\n"
 #define OK_CMDLINE "PASS  kernel command line: the configured one is in effect\n"
 #define BOOT_VGA_WARN "WARN  selected 0000:01:00.0: is the boot VGA: the host's console goes dark once" \
 	" vfio-pci takes it (manage the host over the network or a serial console)"
@@ -45,6 +47,7 @@ static void test_seed_all_pass(void **state)
 		"PASS  vfio modules: 6.12.9-amd64: vfio, vfio_iommu_type1, vfio_pci\n"
 		"PASS  GPUs: 2 display-class PCI device(s) (`gpupt list` shows them)\n"
 		OK_NOSEL
+		OK_NOROUTE
 		OK_CMDLINE);
 	assert_string_equal(r.err, "");
 	devroot_free(&r);
@@ -75,6 +78,7 @@ static void test_broken_host(void **state)
 		" CONFIG_VFIO_PCI\n"
 		"PASS  GPUs: 1 display-class PCI device(s) (`gpupt list` shows them)\n"
 		OK_NOSEL
+		OK_NOROUTE
 		OK_CMDLINE
 		"WARN  stale token: amd_iommu=on (in effect and configured) is not a valid value; the kernel"
 		" ignores it; fix: remove amd_iommu=on: the AMD IOMMU is on by default\n"
@@ -209,6 +213,38 @@ static void test_selected_clean(void **state)
 	assert_int_equal(check(&r, 0), 0);
 	assert_line(r.out, "PASS  selected devices: 2 function(s), each IOMMU group holds only selected"
 		    " devices and bridges");
+	devroot_free(&r);
+}
+
+/* The NIC under Proxmox VE's bridge: shown, and a selection that takes it fails. */
+static void test_network_uplink(void **state)
+{
+	struct devroot r;
+
+	(void)state;
+	devroot_make(&r, "bridged");
+	assert_int_equal(check(&r, 0), 0);
+	assert_line(r.out, "PASS  network uplink: default route: vmbr0 → enp3s0 → 0000:03:00.0 (IPv4 and IPv6);"
+		    " `gpupt enable` keeps that function from vfio-pci, and a trial boot checks the NIC for"
+		    " carrier");
+	devroot_write(&r, "etc/gpupt.conf", "ids = 8086:1533\n", 0);
+	assert_int_equal(check(&r, 0), 2);
+	assert_line(r.out, "FAIL  selected 0000:03:00.0: carries the host's network: the default route (IPv4 and"
+		    " IPv6) goes vmbr0 → enp3s0 → 0000:03:00.0; on vfio-pci the host is off the network, and a"
+		    " remote host is lost until someone reaches its console; select the functions you mean by"
+		    " address instead (identical cards share their vendor:device ID; `gpupt list` shows the"
+		    " addresses), or move the default route to another NIC first");
+	assert_line(r.out, "WARN  network uplink: default route: vmbr0 → enp3s0 → 0000:03:00.0 (IPv4 and IPv6);"
+		    " 0000:03:00.0 is selected for vfio-pci: the host is off the network once it takes it;"
+		    " fix: select another function (`gpupt disable`, then `gpupt enable` by address)");
+	/* A bridge with no NIC under it that gpupt can see. */
+	devroot_write(&r, "etc/gpupt.conf", "addrs = 04:00.0\n", 0);
+	assert_int_equal(unlinkat(r.h.rootfd, "sys/devices/virtual/net/vmbr0/brif/enp3s0", 0), 0);
+	assert_int_equal(unlinkat(r.h.rootfd, "sys/devices/virtual/net/vmbr0/lower_enp3s0", 0), 0);
+	assert_int_equal(check(&r, 0), 1);
+	assert_line(r.out, "WARN  network uplink: default route: vmbr0 (IPv4 and IPv6), but no NIC under it (bridge"
+		    " port, bond slave, VLAN or macvlan lower device with a device link): gpupt cannot tell"
+		    " which function carries the network, and a trial boot checks vmbr0 alone");
 	devroot_free(&r);
 }
 
@@ -358,6 +394,7 @@ int main(void)
 		cmocka_unit_test(test_framebuffer_any_installed_kernel),
 		cmocka_unit_test(test_virqfd_in_modules_load_d),
 		cmocka_unit_test(test_no_iommu_groups_and_json),
+		cmocka_unit_test(test_network_uplink),
 		cmocka_unit_test(test_trial_oneshot_by_layout),
 	};
 
