@@ -31,8 +31,9 @@ struct binder_dev {
 struct binder {
 	/* options */
 	const char *root;
-	const char *modprobe;	 /* NULL: do not run modprobe */
-	const char *cmdline_arg; /* --cmdline, NULL: read proc/cmdline */
+	const char *modprobe;		/* NULL: do not run modprobe */
+	unsigned long modprobe_wait_ms; /* how long to wait for it */
+	const char *cmdline_arg;	/* --cmdline, NULL: read proc/cmdline */
 	bool dry_run;
 	bool verbose;
 	bool late; /* GPUPT_PASS=late: the pass after udev's coldplug */

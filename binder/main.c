@@ -18,15 +18,19 @@
 #include "cmdline/cmdline.h"
 #include "conf/conf.h"
 #include "lib/macro.h"
+#include "lib/number.h"
 
 /* Buffers for the whole command line and conf; each holds one byte less. */
 enum { CMDLINE_MAX = 4096, CONF_MAX = 16384 };
+/* The wait for modprobe: long enough for a loaded module's init, short
+ * enough not to hold the boot up when modprobe hangs. */
+enum { MODPROBE_WAIT_MS = 1000, MODPROBE_WAIT_MAX_MS = 600000 };
 #define CMDLINE_MAX_TEXT "4095"
 _Static_assert(CMDLINE_MAX == 4095 + 1, "CMDLINE_MAX_TEXT is CMDLINE_MAX - 1");
 
 static const char usage_text[] =
 	"usage: gpupt-bind [--root DIR] [--dry-run] [--verbose] [--modprobe PATH]\n"
-	"                  [--cmdline STRING]\n"
+	"                  [--modprobe-wait MS] [--cmdline STRING]\n"
 	"\n"
 	"Bind the PCI devices selected by gpupt.ids=/gpupt.addrs= on the kernel\n"
 	"command line (or ids/addrs in /etc/gpupt.conf) to vfio-pci, or to the\n"
@@ -38,6 +42,7 @@ static const char usage_text[] =
 	"  --verbose         also print every step to stdout, with debug lines\n"
 	"  --modprobe PATH   modprobe to run when the driver is not loaded\n"
 	"                    (default /sbin/modprobe; not run with --root unless given)\n"
+	"  --modprobe-wait MS  wait that long for it, then go on (default 1000)\n"
 	"  --cmdline STRING  use STRING instead of DIR/proc/cmdline\n"
 	"  --help            show this text\n"
 	"  --version         print the version\n"
@@ -94,6 +99,12 @@ static int parse_args(struct binder *b, int argc, char **argv)
 		} else if ((v = opt_value("--modprobe", argc, argv, &i))) {
 			b->modprobe = v;
 			modprobe_given = true;
+		} else if ((v = opt_value("--modprobe-wait", argc, argv, &i))) {
+			if (gpupt_parse_ulong(v, strlen(v), &b->modprobe_wait_ms) < 0 ||
+			    b->modprobe_wait_ms > MODPROBE_WAIT_MAX_MS)
+				return -usage_error("--modprobe-wait: not a number of milliseconds up to "
+						    "600000: ",
+						    v);
 		} else if ((v = opt_value("--cmdline", argc, argv, &i))) {
 			/* Cut short, it could lose a gpupt.off at its end. */
 			if (strlen(v) >= CMDLINE_MAX)
@@ -277,6 +288,7 @@ int main(int argc, char **argv)
 	int r;
 
 	b.root = "/";
+	b.modprobe_wait_ms = MODPROBE_WAIT_MS;
 	b.devsfd = -1;
 	r = parse_args(&b, argc, argv);
 	if (r != 0)

@@ -12,7 +12,7 @@
 
 #include "binder/binder.h"
 
-enum { MODPROBE_WAIT_MS = 1000, POLL_MS = 5 };
+enum { POLL_MS = 5 };
 
 /*
  * The driver's directory name may differ from what was typed: the module
@@ -49,12 +49,12 @@ void binder_sleep_ms(long ms)
 		;
 }
 
-/* Exit status of pid within the bound, or -ETIMEDOUT (the child is left running). */
-static int wait_bounded(pid_t pid)
+/* Exit status of pid within wait_ms, or -ETIMEDOUT (the child is left running). */
+static int wait_bounded(pid_t pid, unsigned long wait_ms)
 {
 	int status;
 
-	for (int waited = 0; waited <= MODPROBE_WAIT_MS; waited += POLL_MS) {
+	for (unsigned long waited = 0; waited <= wait_ms; waited += POLL_MS) {
 		pid_t r = waitpid(pid, &status, WNOHANG);
 
 		if (r == pid)
@@ -83,7 +83,7 @@ static int run_modprobe(struct binder *b)
 		execve(b->modprobe, argv, envp);
 		_exit(127);
 	}
-	return wait_bounded(pid);
+	return wait_bounded(pid, b->modprobe_wait_ms);
 }
 
 static void log_status(struct binder *b, int st)
@@ -93,7 +93,9 @@ static void log_status(struct binder *b, int st)
 	msg_init(&m);
 	msg_cat(&m, b->modprobe, " -q ", b->driver, (const char *)NULL);
 	if (st == -ETIMEDOUT) {
-		msg_str(&m, " still runs after 1 s; going on (the driver binds the devices when it loads)");
+		msg_str(&m, " still runs after ");
+		msg_dec(&m, b->modprobe_wait_ms);
+		msg_str(&m, " ms; going on (the driver binds the devices when it loads)");
 	} else if (st < 0) {
 		msg_cat(&m, " could not run: ", binder_strerror(-st), (const char *)NULL);
 	} else {
