@@ -529,12 +529,14 @@ static struct fx *bridged_fixture(void)
 	pseudo_root_set(f->root);
 	assert_true(pseudo_dir[0] != '\0');
 	pseudo = true;
+	pseudo_faked = 0;
 	return f;
 }
 
 static void free_bridged(struct fx *f)
 {
 	pseudo = false;
+	assert_true(pseudo_faked > 0);
 	free_fixture(f);
 }
 
