@@ -91,8 +91,10 @@ $(DEPS_STAMP): scripts/deps-build.txt scripts/install-deps
 
 deps: $(DEPS_STAMP)
 
+# Built JOBS at a time (default: the number of CPUs).
+JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 check demo: deps
-	@$(MAKE) --no-print-directory WERROR=1 $@-run
+	@$(MAKE) -j$(JOBS) --no-print-directory WERROR=1 $@-run
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
