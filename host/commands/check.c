@@ -359,7 +359,7 @@ static const struct gpupt_uplink_nic *selected_nic(const struct check_ctx *c, co
 /* The default routes down to the NICs that carry them: vfio-pci must not take those. */
 static void check_uplink(struct check_ctx *c)
 {
-	struct gpupt_uplink u;
+	struct gpupt_uplink u = { .n = 0 };
 	const struct gpupt_uplink_nic *taken;
 	char chains[1024] = "", one[2 * GPUPT_UPLINK_CHAIN];
 	const char *top;

@@ -892,7 +892,7 @@ static void route_summary(const struct gpupt_trial *t, char *buf, size_t size)
 			     t->route[0] ? t->route : t->route6, two ? " and " : "",
 			     two ? t->route6 : "", two ? "s" : "");
 	for (size_t i = 0; i < t->n_uplink && n < size; i++) {
-		struct gpupt_uplink_nic nic;
+		struct gpupt_uplink_nic nic = { .nic = "" };
 
 		gpupt_uplink_chain_split(t->uplink[i], &nic);
 		n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? ", " : ", with a link on ", nic.nic);

@@ -392,7 +392,7 @@ _Static_assert((int)GPUPT_UPLINK_MAX <= (int)GPUPT_TRIAL_MAX_UPLINKS, "every NIC
 /* The default routes' interfaces and the NICs under them, for the route rule. */
 static void snapshot_uplink(int rootfd, struct gpupt_trial *t)
 {
-	struct gpupt_uplink u;
+	struct gpupt_uplink u = { .n = 0 };
 
 	gpupt_uplink_find(rootfd, &u);
 	snprintf(t->route, sizeof(t->route), "%s", u.route);
@@ -547,7 +547,7 @@ static bool nic_linked(int rootfd, const struct gpupt_trial *t, const char *ifac
 	size_t n = 0, seen = 0;
 
 	for (size_t i = 0; i < t->n_uplink; i++) {
-		struct gpupt_uplink_nic w;
+		struct gpupt_uplink_nic w = { .nic = "" };
 
 		gpupt_uplink_chain_split(t->uplink[i], &w);
 		if (strcmp(w.route, iface) != 0)
