@@ -14,6 +14,7 @@ struct gpupt_host {
 	bool verbose;	  /* --verbose */
 	FILE *out;	  /* stdout; tests may point it elsewhere */
 	FILE *err;	  /* stderr */
+	bool locked;	  /* this process holds gpupt's lock (confirm runs enable under it) */
 };
 
 /*

@@ -722,6 +722,17 @@ static int check_unchanged(struct run_ctx *c)
 	return r;
 }
 
+/*
+ * gpupt's lock for the writes, unless the command running this one holds it
+ * already: confirm runs enable under its lock (host/commands/trial.c), and
+ * a second flock of the same file in this process would wait for itself.
+ */
+static int lock_take(struct run_ctx *c, struct gpupt_lock *lock)
+{
+	lock->fd = -1;
+	return c->h->locked ? 0 : gpupt_lock_take(c->h->rootfd, c->command, c->h->err, lock);
+}
+
 /* Show, ask, write, regenerate: the part enable and disable share. */
 static int carry_out(struct run_ctx *c)
 {
@@ -753,7 +764,7 @@ static int carry_out(struct run_ctx *c)
 	r = confirm(c);
 	if (r < 0)
 		return r == -EPERM ? 2 : 1;
-	r = gpupt_lock_take(c->h->rootfd, c->command, c->h->err, &lock);
+	r = lock_take(c, &lock);
 	if (r == 0)
 		r = check_unchanged(c);
 	if (r == 0)
@@ -788,12 +799,22 @@ static int refuse_if_trial_pending(struct run_ctx *c)
 	return 1;
 }
 
-/* disable ends a pending trial first: its entry goes, the old default stays. */
+/*
+ * disable ends a pending trial first: its entry goes, the old default stays.
+ * A pending trial is read again under the lock, then ended: the trial's
+ * agent decides under it too.
+ */
 static int cancel_trial(struct run_ctx *c)
 {
 	struct gpupt_trial *t = calloc(1, sizeof(*t));
+	struct gpupt_lock lock = { -1 };
 	int r = t ? gpupt_trial_load(c->h->rootfd, t, c->h->err) : -ENOMEM;
 
+	if (r == 0 && t->state == GPUPT_TRIAL_PENDING && !c->o.dry_run) {
+		r = lock_take(c, &lock);
+		if (r == 0)
+			r = gpupt_trial_load(c->h->rootfd, t, c->h->err);
+	}
 	if (r == 0 && t->state == GPUPT_TRIAL_PENDING) {
 		if (c->o.dry_run)
 			fprintf(c->h->out, "would end the pending trial of %lld and remove its entry from /%s\n",
@@ -805,6 +826,7 @@ static int cancel_trial(struct run_ctx *c)
 				  "disable: the pending trial of %lld is cancelled; its entry is gone\n",
 				  t->id);
 	}
+	gpupt_lock_release(&lock);
 	free(t);
 	return r;
 }
@@ -1009,7 +1031,7 @@ static int start_trial(struct run_ctx *c, const struct gpupt_devlist *l,
 		status = r == -EPERM ? 2 : 1;
 		goto out;
 	}
-	r = gpupt_lock_take(c->h->rootfd, c->command, c->h->err, &lock);
+	r = lock_take(c, &lock);
 	if (r == 0)
 		r = check_unchanged(c);
 	if (r == 0)

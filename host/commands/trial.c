@@ -24,6 +24,7 @@
 
 #include "host/host.h"
 #include "host/model/devices.h"
+#include "host/model/lock.h"
 #include "host/model/platform.h"
 #include "host/model/trial.h"
 #include "lib/macro.h"
@@ -49,6 +50,33 @@ static int load_pending(struct gpupt_host *h, const char *command, struct gpupt_
 		gpupt_msg(h->err, "%s: the trial of %lld is over already (%s): %s\n", command, t->id,
 			  gpupt_trial_state_name(t->state), t->reason);
 	return 1;
+}
+
+/*
+ * The pending trial into *t, read again under gpupt's lock, which it then
+ * holds: confirm, rollback, disable and the agent read the state and write
+ * it under it, so that none of them acts on a trial another has ended.
+ * h->locked tells enable, run by confirm, that it is held.  0, or 1 (said
+ * on err, the lock not held).
+ */
+static int lock_pending(struct gpupt_host *h, const char *command, struct gpupt_trial *t, struct gpupt_lock *lock)
+{
+	if (load_pending(h, command, t) != 0)
+		return 1;
+	if (gpupt_lock_take(h->rootfd, command, h->err, lock) < 0)
+		return 1;
+	if (load_pending(h, command, t) != 0) {
+		gpupt_lock_release(lock);
+		return 1;
+	}
+	h->locked = true;
+	return 0;
+}
+
+static void trial_unlock(struct gpupt_host *h, struct gpupt_lock *lock)
+{
+	gpupt_lock_release(lock);
+	h->locked = false;
 }
 
 /* `gpupt enable --no-trial --yes [options] SEL...` with the trial's options and selection. */
@@ -130,16 +158,18 @@ static int simple_opts(struct gpupt_host *h, int argc, char **argv, bool *no_reb
 int gpupt_cmd_confirm(struct gpupt_host *h, int argc, char **argv)
 {
 	struct gpupt_trial *t = calloc(1, sizeof(*t));
+	struct gpupt_lock lock = { -1 };
 	int r = simple_opts(h, argc, argv, NULL,
 			    "Usage: gpupt confirm\nMake the pending trial's settings the default now.\n");
 
 	if (r < 0 && t) {
-		r = load_pending(h, "confirm", t);
+		r = lock_pending(h, "confirm", t, &lock);
 		if (r == 0 && gpupt_trial_booted(h->rootfd) != t->id)
 			gpupt_warn(h->err, "this boot is not the trial boot: the new settings become the "
 					   "default without having booted once\n");
 		if (r == 0)
 			r = confirm_trial(h, t, "by gpupt confirm");
+		trial_unlock(h, &lock);
 	}
 	free(t);
 	return r < 0 ? 1 : r;
@@ -166,12 +196,14 @@ int gpupt_cmd_rollback(struct gpupt_host *h, int argc, char **argv)
 			    "settings (--no-reboot: just take it away).\n");
 
 	if (r < 0 && t) {
+		struct gpupt_lock lock = { -1 };
 		bool in_trial;
 
-		r = load_pending(h, "rollback", t);
+		r = lock_pending(h, "rollback", t, &lock);
 		in_trial = r == 0 && gpupt_trial_booted(h->rootfd) == t->id;
 		if (r == 0)
 			r = gpupt_trial_end(h, t, GPUPT_TRIAL_ROLLED_BACK, "rolled back by gpupt rollback") < 0;
+		trial_unlock(h, &lock);
 		if (r == 0)
 			gpupt_msg(h->out, "trial of %lld rolled back; the default entry keeps the old settings\n",
 				  t->id);
@@ -347,19 +379,138 @@ static void failures(const struct gpupt_trial *t, char *out, size_t size)
 					      n ? "; " : "", t->result[i] + 5);
 }
 
+/*
+ * The lock for a verdict: a confirm, rollback or disable holding it may be
+ * ending this trial (a confirm runs for minutes when it rebuilds images);
+ * the watchdog is pinged while the agent waits.  0, or -errno when the lock
+ * cannot be had at all (said: the agent then decides on what it reads).
+ */
+static int agent_lock(struct agent *a, struct gpupt_lock *lock)
+{
+	bool said = false;
+	pid_t pid;
+	int r;
+
+	while ((r = gpupt_lock_try(a->h->rootfd, 1000, lock, &pid)) == -EWOULDBLOCK) {
+		if (!said)
+			gpupt_msg(a->h->out,
+				  "trial: gpupt (pid %ld) holds /%s: waiting for it before deciding\n",
+				  (long)pid, GPUPT_LOCK_PATH);
+		said = true;
+		watchdog_ping(a);
+	}
+	if (r < 0)
+		gpupt_msg(a->h->err, "trial: cannot lock /%s: %s; deciding without the lock\n",
+			  GPUPT_LOCK_PATH, strerror(-r));
+	a->h->locked = r == 0;
+	return r;
+}
+
+static void agent_unlock(struct agent *a, struct gpupt_lock *lock)
+{
+	gpupt_lock_release(lock);
+	a->h->locked = false;
+}
+
+/* Why the trial in *now is not the agent's pending one any more, or NULL when it is. */
+static const char *ended_how(const struct gpupt_trial *mine, const struct gpupt_trial *now)
+{
+	if (now->state == GPUPT_TRIAL_NONE)
+		return "its state file is gone";
+	if (now->id != mine->id)
+		return "another trial replaced it";
+	if (now->state == GPUPT_TRIAL_CONFIRMED)
+		return "it was confirmed meanwhile";
+	if (now->state == GPUPT_TRIAL_ROLLED_BACK)
+		return "it was rolled back meanwhile";
+	return NULL;
+}
+
+/*
+ * Before every verdict, and every write of the state: take the lock and read
+ * the state again.  `gpupt rollback`, `confirm` or `disable` may have ended
+ * the trial since the agent read it, and acting on its old copy would undo
+ * what they did.  0: still pending, the lock held, a->t the file's state
+ * with this round's results; 1: ended (said), nothing to write, the lock
+ * let go.
+ */
+static int agent_recheck(struct agent *a, struct gpupt_lock *lock)
+{
+	struct gpupt_trial *now = calloc(1, sizeof(*now));
+	const char *how = NULL;
+	int r = now ? 0 : -ENOMEM;
+
+	agent_lock(a, lock);
+	if (r == 0 && gpupt_trial_load(a->h->rootfd, now, a->h->err) < 0)
+		how = "its state file cannot be trusted any more";
+	else if (r == 0)
+		how = ended_how(a->t, now);
+	if (r == 0 && !how) {
+		now->n_result = a->t->n_result;
+		memcpy(now->result, a->t->result, sizeof(now->result));
+		*a->t = *now;
+	} else {
+		gpupt_msg(a->h->out, "trial of %lld: %s%s%s; gpupt-trial.service stops and writes nothing\n",
+			  a->t->id, how ? how : strerror(-r), how && now->reason[0] ? ": " : "",
+			  how && now->reason[0] ? now->reason : "");
+		agent_unlock(a, lock);
+		r = 1;
+	}
+	free(now);
+	return r;
+}
+
+/* The trial ended elsewhere: a watchdog left armed would reset a host nobody is checking. */
+static int agent_stop(struct agent *a)
+{
+	watchdog_disarm(a);
+	return 0;
+}
+
 static int agent_roll_back(struct agent *a, double deadline)
 {
 	char why[GPUPT_TRIAL_TEXT], reason[GPUPT_TRIAL_TEXT];
+	struct gpupt_lock lock = { -1 };
 
+	if (agent_recheck(a, &lock) != 0)
+		return agent_stop(a);
 	failures(a->t, why, sizeof(why));
 	snprintf(reason, sizeof(reason), "not confirmed within %u minutes (%.0f s after boot): %.400s",
 		 a->t->minutes, deadline, why[0] ? why : "no health check passed");
 	gpupt_msg(a->h->out, "trial of %lld rolled back: %s; rebooting into the old settings\n",
 		  a->t->id, reason);
 	gpupt_trial_end(a->h, a->t, GPUPT_TRIAL_ROLLED_BACK, reason);
+	agent_unlock(a, &lock);
 	sync();
 	/* The watchdog stays armed: a shutdown that hangs is reset as well. */
 	return reboot_now(a->h);
+}
+
+/* What the check found so far, for the next boot should this one hang; 1: the trial ended. */
+static int agent_save_round(struct agent *a)
+{
+	struct gpupt_lock lock = { -1 };
+
+	if (agent_recheck(a, &lock) != 0)
+		return 1;
+	gpupt_trial_save(a->h->rootfd, a->t);
+	agent_unlock(a, &lock);
+	return 0;
+}
+
+static int agent_confirm(struct agent *a)
+{
+	struct gpupt_lock lock = { -1 };
+	int r;
+
+	if (agent_recheck(a, &lock) != 0)
+		return agent_stop(a);
+	for (size_t i = 0; i < a->t->n_result; i++)
+		gpupt_msg(a->h->out, "trial: %s\n", a->t->result[i]);
+	watchdog_disarm(a);
+	r = confirm_trial(a->h, a->t, "by gpupt-trial.service: every health check passed");
+	agent_unlock(a, &lock);
+	return r;
 }
 
 static int agent_trial_boot(struct agent *a)
@@ -372,21 +523,19 @@ static int agent_trial_boot(struct agent *a)
 		gpupt_msg(a->h->err,
 			  "trial: cannot clear the one-shot: the next boot may be the trial again\n");
 	watchdog_arm(a, true);
+	/* The lock is taken only to decide and to write: never while checking or sleeping. */
 	for (;;) {
 		/* udev may load the watchdog's driver after this service started. */
 		watchdog_arm(a, false);
 		if (healthy(a, deadline))
-			break;
+			return agent_confirm(a);
 		if (uptime_seconds(a->h->rootfd) >= deadline)
 			return agent_roll_back(a, deadline);
 		/* What the check found so far: a hang from here on leaves it for the next boot. */
-		gpupt_trial_save(a->h->rootfd, a->t);
+		if (agent_save_round(a) != 0)
+			return agent_stop(a);
 		nap(a, POLL_SECONDS);
 	}
-	for (size_t i = 0; i < a->t->n_result; i++)
-		gpupt_msg(a->h->out, "trial: %s\n", a->t->result[i]);
-	watchdog_disarm(a);
-	return confirm_trial(a->h, a->t, "by gpupt-trial.service: every health check passed");
 }
 
 /* Why the trial boot ended without a verdict: before the check, or during it (its last findings saved). */
@@ -410,6 +559,7 @@ int gpupt_cmd_trial_agent(struct gpupt_host *h, int argc, char **argv)
 {
 	struct gpupt_trial *t = calloc(1, sizeof(*t));
 	struct agent a = { h, t, -1, false };
+	struct gpupt_lock lock = { -1 };
 	long bt;
 	int r = simple_opts(h, argc, argv, NULL,
 			    "Usage: gpupt trial-agent\nRun by gpupt-trial.service at boot while a trial is pending.\n");
@@ -431,7 +581,10 @@ int gpupt_cmd_trial_agent(struct gpupt_host *h, int argc, char **argv)
 		goto out;
 	}
 	/* A pending trial, yet this boot is not it: the trial boot never got this far. */
+	if (agent_recheck(&a, &lock) != 0)
+		goto out;
 	gpupt_trial_end(h, t, GPUPT_TRIAL_ROLLED_BACK, stopped_reason(t));
+	agent_unlock(&a, &lock);
 	gpupt_msg(h->out, "trial of %lld rolled back: %s\n", t->id, t->reason);
 out:
 	if (a.watchdog >= 0)

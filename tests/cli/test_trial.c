@@ -841,6 +841,172 @@ static void test_state_version_1(void **state)
 	free_fixture(f);
 }
 
+/* ---- the agent and the commands that end a trial while it checks (issue 18) ---- */
+
+/* From here on, calls(f) lists only what runs next. */
+static void forget_calls(struct fx *f)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/calls", f->bin);
+	assert_int_equal(unlink(path), 0);
+}
+
+/*
+ * What another process does while the agent checks, run by the fake
+ * systemctl is-active (boot-root.sh): put the state file that ended the
+ * trial (ended) in place of the pending one the agent read at its start,
+ * and note whether gpupt's lock was free meanwhile (the agent must not hold
+ * it while it checks).
+ */
+static void on_check_put_state(struct fx *f, const char *ended)
+{
+	char cmd[1024];
+
+	put(f, ".ended-state", ended);
+	snprintf(cmd, sizeof(cmd),
+		 "cp '%s/.ended-state' '%s/" GPUPT_TRIAL_PATH "' && "
+		 "{ flock -n '%s/var/lib/gpupt/lock' true || echo held >'%s/.lock-held'; }",
+		 f->root, f->root, f->root, f->root);
+	setenv("GPUPT_FAKE_ON_ACTIVE", cmd, 1);
+}
+
+/*
+ * `gpupt rollback --no-reboot` (or `gpupt disable`) in the trial boot while
+ * the agent checks a healthy boot: the agent must neither confirm nor write
+ * /etc/gpupt.conf, and it stops its watchdog.
+ */
+static void ended_during_healthy_check(char **end, const char *said)
+{
+	struct gpupt_trial t;
+	struct fx *f = enabled_trial("debian", &t, NULL);
+	char *pending, *ended, *now, *wd;
+
+	boot_trial(f, &t);
+	bind_to(f, "0000:01:00.0", "vfio-pci");
+	bind_to(f, "0000:01:00.1", "vfio-pci");
+	pending = read_rel(f, GPUPT_TRIAL_PATH);
+	assert_int_equal(run_argv(f, end[0][0] == 'r' ? gpupt_cmd_rollback : gpupt_cmd_disable, end), 0);
+	ended = read_rel(f, GPUPT_TRIAL_PATH);
+	put(f, GPUPT_TRIAL_PATH, pending);
+	on_check_put_state(f, ended);
+	put(f, "dev/watchdog", "");
+	assert_int_equal(RUN(f, gpupt_cmd_trial_agent, "trial-agent"), 0);
+	unsetenv("GPUPT_FAKE_ON_ACTIVE");
+	assert_null(read_rel(f, "etc/gpupt.conf"));
+	now = read_rel(f, GPUPT_TRIAL_PATH);
+	assert_string_equal(now, ended);
+	assert_null(strstr(f->out, "confirming"));
+	assert_non_null(strstr(f->out, said));
+	wd = read_rel(f, "dev/watchdog");
+	assert_string_equal(wd, "V");
+	assert_null(read_rel(f, ".lock-held"));
+	free(pending);
+	free(ended);
+	free(now);
+	free(wd);
+	free_fixture(f);
+}
+
+static void test_agent_after_rollback_during_check(void **state)
+{
+	(void)state;
+	ended_during_healthy_check((char *[]){ "rollback", "--no-reboot", NULL },
+				   ": it was rolled back meanwhile: rolled back by gpupt rollback; "
+				   "gpupt-trial.service stops and writes nothing\n");
+	ended_during_healthy_check((char *[]){ "disable", "--yes", NULL },
+				   ": it was rolled back meanwhile: cancelled by gpupt disable; "
+				   "gpupt-trial.service stops and writes nothing\n");
+}
+
+/*
+ * `gpupt confirm` by hand while a rule fails: at the deadline the agent must
+ * not record "rolled back" nor reboot; the new settings stay the default.
+ */
+static void test_agent_after_confirm_during_check(void **state)
+{
+	struct gpupt_trial t;
+	struct fx *f = enabled_trial("debian", &t, NULL);
+	char *pending, *confirmed, *conf, *now, *c;
+
+	(void)state;
+	boot_trial(f, &t);
+	put(f, "proc/uptime", "601.00 1.00\n");
+	pending = read_rel(f, GPUPT_TRIAL_PATH);
+	assert_int_equal(RUN(f, gpupt_cmd_confirm, "confirm"), 0);
+	confirmed = read_rel(f, GPUPT_TRIAL_PATH);
+	conf = read_rel(f, "etc/gpupt.conf");
+	assert_non_null(conf);
+	put(f, GPUPT_TRIAL_PATH, pending);
+	on_check_put_state(f, confirmed);
+	forget_calls(f);
+	assert_int_equal(RUN(f, gpupt_cmd_trial_agent, "trial-agent"), 0);
+	unsetenv("GPUPT_FAKE_ON_ACTIVE");
+	c = calls(f);
+	assert_null(strstr(c, "systemctl reboot"));
+	now = read_rel(f, GPUPT_TRIAL_PATH);
+	assert_string_equal(now, confirmed);
+	assert_non_null(strstr(f->out, ": it was confirmed meanwhile: confirmed: by gpupt confirm; "
+				       "gpupt-trial.service stops and writes nothing\n"));
+	free(now);
+	now = read_rel(f, "etc/gpupt.conf");
+	assert_string_equal(now, conf);
+	/* Status tells it as it is (exit 1: the selected devices are not on vfio-pci in this boot). */
+	RUN(f, gpupt_cmd_status, "status");
+	assert_non_null(strstr(f->out, "was confirmed: confirmed: by gpupt confirm\n"));
+	free(pending);
+	free(confirmed);
+	free(conf);
+	free(now);
+	free(c);
+	free_fixture(f);
+}
+
+/*
+ * A confirm that holds gpupt's lock at the agent's verdict (it rebuilds
+ * images for minutes): the agent waits for it, then sees the trial ended.
+ */
+static void test_agent_waits_for_the_lock(void **state)
+{
+	struct gpupt_trial t;
+	struct fx *f = enabled_trial("debian", &t, NULL);
+	char *pending, *confirmed, *now, cmd[2048];
+
+	(void)state;
+	boot_trial(f, &t);
+	bind_to(f, "0000:01:00.0", "vfio-pci");
+	bind_to(f, "0000:01:00.1", "vfio-pci");
+	pending = read_rel(f, GPUPT_TRIAL_PATH);
+	assert_int_equal(RUN(f, gpupt_cmd_confirm, "confirm"), 0);
+	confirmed = read_rel(f, GPUPT_TRIAL_PATH);
+	put(f, GPUPT_TRIAL_PATH, pending);
+	put(f, ".ended-state", confirmed);
+	put(f, "dev/watchdog", "");
+	/*
+	 * Holds the lock from before the verdict until the agent waits for it
+	 * (it keeps the watchdog alive meanwhile: "k"; 10 s at most), then
+	 * writes the state and lets go.
+	 */
+	snprintf(cmd, sizeof(cmd),
+		 "flock '%1$s/var/lib/gpupt/lock' sh -c \"touch '%1$s/.locked'; i=0; "
+		 "while [ ! -s '%1$s/dev/watchdog' ] && [ \\$i -lt 200 ]; do sleep 0.05; i=\\$((i + 1)); done; "
+		 "cp '%1$s/.ended-state' '%1$s/" GPUPT_TRIAL_PATH "'\" & "
+		 "while [ ! -e '%1$s/.locked' ]; do sleep 0.05; done",
+		 f->root);
+	setenv("GPUPT_FAKE_ON_ACTIVE", cmd, 1);
+	assert_int_equal(RUN(f, gpupt_cmd_trial_agent, "trial-agent"), 0);
+	unsetenv("GPUPT_FAKE_ON_ACTIVE");
+	now = read_rel(f, GPUPT_TRIAL_PATH);
+	assert_string_equal(now, confirmed);
+	assert_non_null(strstr(f->out, "/var/lib/gpupt/lock: waiting for it before deciding\n"));
+	assert_non_null(strstr(f->out, ": it was confirmed meanwhile: confirmed: by gpupt confirm; "
+				       "gpupt-trial.service stops and writes nothing\n"));
+	free(pending);
+	free(confirmed);
+	free(now);
+	free_fixture(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -866,6 +1032,9 @@ int main(void)
 		cmocka_unit_test(test_ipv6_only),
 		cmocka_unit_test(test_no_default_route_is_said),
 		cmocka_unit_test(test_state_version_1),
+		cmocka_unit_test(test_agent_after_rollback_during_check),
+		cmocka_unit_test(test_agent_after_confirm_during_check),
+		cmocka_unit_test(test_agent_waits_for_the_lock),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
