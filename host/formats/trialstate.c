@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /* The trial's state file: parse and format (see trialstate.h). */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "host/formats/net.h"
 #include "host/formats/trialstate.h"
 #include "lib/macro.h"
 #include "lib/number.h"
@@ -103,25 +105,49 @@ static bool parse_option(const char *v, size_t n, struct gpupt_trial *t)
 	return false;
 }
 
-/* An interface, or "-" for none. */
+/* An interface as the kernel names one, or "-" for none. */
 static bool parse_iface(const char *v, size_t n, char *out, size_t size)
 {
 	if (n == 1 && v[0] == '-') {
 		out[0] = '\0';
 		return true;
 	}
-	return n > 0 && copy_value(v, n, out, size);
+	return gpupt_ifname_ok(v, n) && copy_value(v, n, out, size);
 }
 
-/* "NAME... ADDR": two words at least, one blank between each. */
+/* A PCI function's address as sysfs spells it ("0000:03:00.0"), or "-". */
+static bool pci_word_ok(const char *v, size_t n)
+{
+	if (n == 1 && v[0] == '-')
+		return true;
+	if (n != 12)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char sep = i == 4 || i == 7 ? ':' : i == 10 ? '.' : '\0';
+
+		if (sep ? v[i] != sep : !isxdigit((unsigned char)v[i]))
+			return false;
+	}
+	return true;
+}
+
+/* "IFACE... ADDR": interface names down to the NIC, then its PCI function; one blank between. */
 static bool parse_chain(const char *v, size_t n, char *out, size_t size)
 {
-	if (n < 3 || v[0] == ' ' || v[n - 1] == ' ' || !memchr(v, ' ', n))
-		return false;
-	for (size_t i = 1; i < n; i++)
-		if (v[i] == ' ' && v[i - 1] == ' ')
+	const char *last = v + n;
+	size_t words = 0;
+
+	for (const char *w = v; w < last; words++) {
+		const char *sp = memchr(w, ' ', (size_t)(last - w)), *end = sp ? sp : last;
+		bool ok = sp ? gpupt_ifname_ok(w, (size_t)(end - w)) : pci_word_ok(w, (size_t)(end - w));
+
+		if (!ok)
 			return false;
-	return copy_value(v, n, out, size);
+		w = sp ? sp + 1 : last;
+		if (sp && w == last)
+			return false;
+	}
+	return words >= 2 && copy_value(v, n, out, size);
 }
 
 static bool key_is(const char *k, size_t kn, const char *name)
