@@ -290,7 +290,7 @@ size_t gpupt_trial_format(const struct gpupt_trial *t, char *buf, size_t size)
 	size_t n = 0;
 	char sum[GPUPT_SHA256_HEX + 1];
 
-	put_line(buf, size, &n, "gpupt-trial", GPUPT_TRIAL_VERSION + strlen("gpupt-trial "));
+	put_line(buf, size, &n, "gpupt-trial", GPUPT_TRIAL_VERSION_NUMBER);
 	put_line(buf, size, &n, "state", gpupt_trial_state_name(t->state));
 	put_number(buf, size, &n, "id", t->id);
 	put_number(buf, size, &n, "changed", t->changed);

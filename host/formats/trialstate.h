@@ -37,7 +37,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define GPUPT_TRIAL_VERSION "gpupt-trial 2"
+#define GPUPT_TRIAL_VERSION_NUMBER "2"
+#define GPUPT_TRIAL_VERSION "gpupt-trial " GPUPT_TRIAL_VERSION_NUMBER
 #define GPUPT_TRIAL_VERSION_1 "gpupt-trial 1" /* read as well: route6 and uplink absent */
 
 enum gpupt_trial_state {
