@@ -29,13 +29,24 @@ static int check(struct devroot *r, int json)
 	return devroot_run(r, gpupt_cmd_check, json, "check", (char *)NULL);
 }
 
+/* gpupt check exits with want; if not, what it printed shows why. */
+static void assert_check(struct devroot *r, int json, int want)
+{
+	int got = check(r, json);
+
+	if (got != want)
+		print_message("gpupt check exited %d, expected %d; it printed:\n%s%s", got, want, r->out,
+			      r->err);
+	assert_int_equal(got, want);
+}
+
 static void test_seed_all_pass(void **state)
 {
 	struct devroot r;
 
 	(void)state;
 	devroot_make(&r, "seed");
-	assert_int_equal(check(&r, 0), 0);
+	assert_check(&r, 0, 0);
 	assert_string_equal(r.out,
 		OK_CPU
 		"PASS  IOMMU: active: 1 IOMMU unit(s), 5 group(s)\n"
@@ -59,7 +70,7 @@ static void test_broken_host(void **state)
 
 	(void)state;
 	devroot_make(&r, "broken");
-	assert_int_equal(check(&r, 0), 2);
+	assert_check(&r, 0, 2);
 	assert_string_equal(r.out,
 		"FAIL  CPU virtualization: no vmx or svm flag in /proc/cpuinfo; fix: enable Intel VT-x or"
 		" AMD SVM in the firmware (BIOS/UEFI) setup\n"
@@ -102,7 +113,7 @@ static void test_proxmox_builtin_vfio(void **state)
 		      " intel_iommu=on pcie_acs_override=downstream\n", 0);
 	devroot_write(&r, "etc/kernel/cmdline", "root=ZFS=rpool/ROOT/pve-1 boot=zfs intel_iommu=on"
 		      " pcie_acs_override=downstream\n", 0);
-	assert_int_equal(check(&r, 0), 1);
+	assert_check(&r, 0, 1);
 	assert_line(r.out, "PASS  boot loader: proxmox-boot-tool (systemd-boot): the command line"
 		    " comes from /etc/kernel/cmdline");
 	assert_line(r.out, "WARN  trial boot: no trial boot: proxmox-boot-tool (systemd-boot) copies kernels"
@@ -124,7 +135,7 @@ static void test_reboot_pending(void **state)
 		      "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT iommu=pt gpupt.fb=keep\"\n", 0);
 	devroot_write(&r, "proc/cmdline", "BOOT_IMAGE=/boot/vmlinuz root=/dev/nvme0n1p2 ro quiet"
 		      " intel_iommu=on vfio-pci.ids=10de:1381\n", 0);
-	assert_int_equal(check(&r, 0), 1);
+	assert_check(&r, 0, 1);
 	assert_line(r.out, "WARN  kernel command line: reboot pending: configured, not in effect:"
 		    " iommu=pt gpupt.fb=keep; in effect, no longer configured: vfio-pci.ids=10de:1381;"
 		    " fix: reboot (after `update-grub`, `proxmox-boot-tool refresh` or `kernel-install add`"
@@ -144,7 +155,7 @@ static void test_configured_shapes(void **state)
 		      "export GRUB_CMDLINE_LINUX_DEFAULT=\"quiet intel_iommu=on iommu=pt\"\n", 0);
 	devroot_write(&r, "proc/cmdline", "BOOT_IMAGE=/boot/vmlinuz root=/dev/nvme0n1p2 ro quiet"
 		      " intel_iommu=on iommu=pt\n", 0);
-	assert_int_equal(check(&r, 0), 0);
+	assert_check(&r, 0, 0);
 	assert_line(r.out, "PASS  boot loader: GRUB: the command line comes from /etc/default/grub"
 		    " and /etc/default/grub.d/");
 	assert_line(r.out, "PASS  kernel command line: the configured one is in effect");
@@ -153,7 +164,7 @@ static void test_configured_shapes(void **state)
 		      " /etc/kernel-args)\"\n", 0);
 	devroot_write(&r, "etc/default/grub.d/gpupt.cfg", "GRUB_CMDLINE_LINUX_DEFAULT="
 		      "\"$GRUB_CMDLINE_LINUX_DEFAULT iommu=pt\"\n", 0);
-	assert_int_equal(check(&r, 0), 1);
+	assert_check(&r, 0, 1);
 	assert_line(r.out, "WARN  boot loader: GRUB: GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub"
 		    " holds a command substitution ($(...) or `...`): what it puts on the kernel"
 		    " command line is known only when update-grub runs; the checks below see the"
@@ -167,7 +178,7 @@ static void test_configured_shapes(void **state)
 	devroot_make(&r, "twin");
 	devroot_write(&r, "etc/kernel/cmdline", "# managed by ansible\nroot=ZFS=rpool/ROOT/pve-1"
 		      " boot=zfs intel_iommu=on\n", 0);
-	assert_int_equal(check(&r, 0), 1);
+	assert_check(&r, 0, 1);
 	assert_line(r.out, "WARN  boot loader: proxmox-boot-tool (systemd-boot): the first line of"
 		    " /etc/kernel/cmdline is a comment, but proxmox-boot-tool takes the first line as"
 		    " the kernel command line as it stands ('#' and all) and refuses one without"
@@ -182,7 +193,7 @@ static void test_selected_group_with_root_nvme(void **state)
 	(void)state;
 	devroot_make(&r, "nvme");
 	devroot_write(&r, "etc/gpupt.conf", "addrs = 0000:01:00.0=10de:1381, 0000:01:00.1=10de:0fbc\n", 0);
-	assert_int_equal(check(&r, 0), 2);
+	assert_check(&r, 0, 2);
 	assert_line(r.out, "FAIL  selected 0000:01:00.0: IOMMU group 12 also holds 0000:02:00.0"
 		    " [144d:a808], the storage controller of /: the whole group would go to vfio-pci and"
 		    " the host would not boot; move the card to another slot");
@@ -195,7 +206,7 @@ static void test_gpu_sharing_a_group(void **state)
 
 	(void)state;
 	devroot_make(&r, "nvme");
-	assert_int_equal(check(&r, 0), 1);
+	assert_check(&r, 0, 1);
 	assert_line(r.out, "WARN  GPUs: 0000:01:00.0: IOMMU group 12 also holds 0000:02:00.0 [144d:a808]"
 		    " (nvme), so the card cannot be passed through alone; fix: put the card in another"
 		    " slot (one with its own IOMMU group)");
@@ -210,7 +221,7 @@ static void test_selected_clean(void **state)
 	(void)state;
 	devroot_make(&r, "seed");
 	devroot_write(&r, "etc/gpupt.conf", "addrs = 01:00\n", 0);
-	assert_int_equal(check(&r, 0), 0);
+	assert_check(&r, 0, 0);
 	assert_line(r.out, "PASS  selected devices: 2 function(s), each IOMMU group holds only selected"
 		    " devices and bridges");
 	devroot_free(&r);
@@ -223,12 +234,12 @@ static void test_network_uplink(void **state)
 
 	(void)state;
 	devroot_make(&r, "bridged");
-	assert_int_equal(check(&r, 0), 0);
+	assert_check(&r, 0, 0);
 	assert_line(r.out, "PASS  network uplink: default route: vmbr0 → enp3s0 → 0000:03:00.0 (IPv4 and IPv6);"
 		    " `gpupt enable` keeps that function from vfio-pci, and a trial boot checks the NIC for"
 		    " carrier");
 	devroot_write(&r, "etc/gpupt.conf", "ids = 8086:1533\n", 0);
-	assert_int_equal(check(&r, 0), 2);
+	assert_check(&r, 0, 2);
 	assert_line(r.out, "FAIL  selected 0000:03:00.0: carries the host's network: the default route (IPv4 and"
 		    " IPv6) goes vmbr0 → enp3s0 → 0000:03:00.0; on vfio-pci the host is off the network, and a"
 		    " remote host is lost until someone reaches its console; select the functions you mean by"
@@ -241,7 +252,7 @@ static void test_network_uplink(void **state)
 	devroot_write(&r, "etc/gpupt.conf", "addrs = 04:00.0\n", 0);
 	assert_int_equal(unlinkat(r.h.rootfd, "sys/devices/virtual/net/vmbr0/brif/enp3s0", 0), 0);
 	assert_int_equal(unlinkat(r.h.rootfd, "sys/devices/virtual/net/vmbr0/lower_enp3s0", 0), 0);
-	assert_int_equal(check(&r, 0), 1);
+	assert_check(&r, 0, 1);
 	assert_line(r.out, "WARN  network uplink: default route: vmbr0 (IPv4 and IPv6), but no NIC under it (bridge"
 		    " port, bond slave, VLAN or macvlan lower device with a device link): gpupt cannot tell"
 		    " which function carries the network, and a trial boot checks vmbr0 alone");
@@ -255,17 +266,17 @@ static void test_boot_vga_framebuffer(void **state)
 	(void)state;
 	devroot_make(&r, "headless");
 	devroot_write(&r, "etc/gpupt.conf", "addrs = 01:00\n", 0);
-	assert_int_equal(check(&r, 0), 1);
+	assert_check(&r, 0, 1);
 	assert_line(r.out, BOOT_VGA_WARN);
 	assert_line(r.out, "PASS  boot framebuffer: 0000:01:00.0 is the boot VGA; kernel 6.1.0-18-amd64:"
 		    " vfio-pci removes the conflicting boot framebuffer itself");
 	/* Older kernels leave the framebuffer: the fix depends on the kernel's config. */
 	devroot_write(&r, "proc/sys/kernel/osrelease", "5.15.0-91-generic\n", 0);
-	assert_int_equal(check(&r, 0), 1);
+	assert_check(&r, 0, 1);
 	assert_line(r.out, "WARN  boot framebuffer: 0000:01:00.0 is the boot VGA and the firmware"
 		    " framebuffer stays on it (kernel 5.15.0-91-generic); fix: add video=efifb:off");
 	devroot_write(&r, "boot/config-5.15.0-91-generic", "#\nCONFIG_DRM_SIMPLEDRM=y\n", 0);
-	assert_int_equal(check(&r, 0), 1);
+	assert_check(&r, 0, 1);
 	assert_line(r.out, "WARN  boot framebuffer: 0000:01:00.0 is the boot VGA and the firmware"
 		    " framebuffer stays on it (kernel 5.15.0-91-generic); fix: add"
 		    " initcall_blacklist=sysfb_init");
@@ -273,7 +284,7 @@ static void test_boot_vga_framebuffer(void **state)
 		      " initcall_blacklist=foo,sysfb_init\"\n", 0);
 	devroot_write(&r, "proc/cmdline", "root=/dev/nvme0n1p2 quiet intel_iommu=on"
 		      " initcall_blacklist=foo,sysfb_init\n", 0);
-	assert_int_equal(check(&r, 0), 1);
+	assert_check(&r, 0, 1);
 	assert_line(r.out, "PASS  boot framebuffer: 0000:01:00.0 is the boot VGA;"
 		    " initcall_blacklist=sysfb_init keeps the firmware framebuffer off it");
 	assert_line(r.out, "PASS  kernel command line: the configured one is in effect");
@@ -298,11 +309,11 @@ static void test_framebuffer_any_installed_kernel(void **state)
 	devroot_write(&r, "etc/default/grub", "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet intel_iommu=on"
 		      " video=efifb:off\"\n", 0);
 	devroot_write(&r, "proc/cmdline", line, 0);
-	assert_int_equal(check(&r, 0), 1);
+	assert_check(&r, 0, 1);
 	assert_line(r.out, "PASS  boot framebuffer: 0000:01:00.0 is the boot VGA; video=efifb:off keeps"
 		    " efifb off it");
 	devroot_write(&r, "boot/config-6.8.12-4-pve", "CONFIG_FB_EFI=y\nCONFIG_DRM_SIMPLEDRM=y\n", 0);
-	assert_int_equal(check(&r, 0), 1);
+	assert_check(&r, 0, 1);
 	assert_line(r.out, "WARN  boot framebuffer: 0000:01:00.0 is the boot VGA and the firmware"
 		    " framebuffer stays on it (kernel 5.15.0-91-generic); fix: add"
 		    " initcall_blacklist=sysfb_init");
@@ -317,13 +328,13 @@ static void test_virqfd_in_modules_load_d(void **state)
 	devroot_make(&r, "seed");
 	assert_int_equal(mkdirat(r.h.rootfd, "etc/modules-load.d", 0755), 0);
 	devroot_write(&r, "etc/modules-load.d/vfio.conf", "# passthrough\nvfio\n  vfio_virqfd\nvfio_pci\n", 0);
-	assert_int_equal(check(&r, 0), 1);
+	assert_check(&r, 0, 1);
 	assert_line(r.out, "WARN  stale module: vfio_virqfd is listed in /etc/modules-load.d/vfio.conf,"
 		    " but from kernel 6.2 on (6.12.9-amd64 here) it is part of vfio: loading it fails"
 		    " with \"module not found\"; fix: remove the vfio_virqfd line");
 	/* Only 6.1 installed: vfio_virqfd is a module there. */
 	devroot_write(&r, "etc/modules-load.d/vfio.conf", "vfio_virqfdx\n", 0);
-	assert_int_equal(check(&r, 0), 0);
+	assert_check(&r, 0, 0);
 	devroot_free(&r);
 }
 
@@ -334,7 +345,7 @@ static void test_no_iommu_groups_and_json(void **state)
 	(void)state;
 	devroot_make(&r, "nogpu");
 	assert_int_equal(unlinkat(r.h.rootfd, "sys/kernel/iommu_groups/0/devices/0000:00:00.0", 0), 0);
-	assert_int_equal(check(&r, 1), 1);
+	assert_check(&r, 1, 1);
 	assert_true(strstr(r.out, "{\"check\":\"GPUs\",\"result\":\"warn\",\"message\":\"no display-class"
 			   " PCI devices found (class 0x03xx): nothing to pass through\",\"fix\":\"install"
 			   " the card, or check that the slot is enabled in the firmware setup\"}"));
@@ -373,7 +384,7 @@ static void test_trial_oneshot_by_layout(void **state)
 		devroot_make(&r, "seed");
 		devroot_write(&r, ".fake-grub-abstraction", layouts[i].abstraction, 0);
 		devroot_write(&r, ".fake-grub-fs", layouts[i].fs, 0);
-		assert_int_equal(check(&r, 0), layouts[i].line[0] == 'P' ? 0 : 1);
+		assert_check(&r, 0, layouts[i].line[0] == 'P' ? 0 : 1);
 		assert_non_null(strstr(r.out, layouts[i].line));
 		devroot_free(&r);
 	}
