@@ -21,7 +21,12 @@
 struct open_how_abi {
 	uint64_t flags, mode, resolve; /* cppcheck-suppress unusedStructMember */
 };
-enum { RESOLVE_NO_MAGICLINKS_ABI = 0x02, RESOLVE_IN_ROOT_ABI = 0x10, WALK_MAX_LINKS = 40 };
+enum {
+	RESOLVE_NO_MAGICLINKS_ABI = 0x02,
+	RESOLVE_IN_ROOT_ABI = 0x10,
+	WALK_MAX_LINKS = 40,
+	OPENAT2_TRIES = 16
+};
 
 /* The confined root, and the directories opened below it with their root-relative paths. */
 static int confined_root = -1;
@@ -148,11 +153,22 @@ static int open_in_root(const char *path, int flags, mode_t mode)
 		.mode = (flags & O_CREAT) ? mode : 0,
 		.resolve = RESOLVE_IN_ROOT_ABI | RESOLVE_NO_MAGICLINKS_ABI,
 	};
-	if (!walk_forced) {
+	/*
+	 * EAGAIN: a ".." of the walk met a rename or a mount somewhere on the
+	 * machine, and the kernel cannot vouch that it stayed inside the root
+	 * (openat2(2) says to retry).  sysfs's links are all "../../..", and a
+	 * busy host renames all the time; after OPENAT2_TRIES the walk in user
+	 * space does it.
+	 */
+	for (int i = 0; !walk_forced && i < OPENAT2_TRIES; i++) {
 		long fd = syscall(SYS_openat2, confined_root, path, &how, sizeof(how));
 
-		if (fd >= 0 || errno != ENOSYS)
-			return fd < 0 ? -errno : (int)fd;
+		if (fd >= 0)
+			return (int)fd;
+		if (errno == ENOSYS)
+			break;
+		if (errno != EAGAIN)
+			return -errno;
 	}
 	return walk_in_root(confined_root, path, flags, mode);
 }

@@ -18,7 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -232,6 +234,84 @@ static void test_device_node_bounded(void **state)
 	close(devfd);
 }
 
+static void write_file(const char *path, const char *data)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, strlen(data)), (ssize_t)strlen(data));
+	close(fd);
+}
+
+/*
+ * A root opened with --root resolves its links inside it (openat2 with
+ * RESOLVE_IN_ROOT).  The kernel answers EAGAIN when a ".." of such a walk
+ * meets a rename anywhere on the machine, and a busy host (dpkg, the
+ * tests' own atomic edits) renames all the time: sysfs's links are all
+ * "../../../devices/...".  Every open must still succeed.
+ */
+static void test_dotdot_link_while_renames_run(void **state)
+{
+	char root[] = "/tmp/gpupt-path-XXXXXX", path[PATH_MAX], a[PATH_MAX], b[PATH_MAX];
+	int confined, failed = 0, first_error = 0;
+	pid_t renamer;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	snprintf(path, sizeof(path), "%s/devices", root);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/devices/attr", root);
+	write_file(path, "1\n");
+	snprintf(path, sizeof(path), "%s/bus", root);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/bus/dev", root);
+	assert_int_equal(symlink("../devices", path), 0);
+	snprintf(a, sizeof(a), "%s/a", root);
+	snprintf(b, sizeof(b), "%s/b", root);
+	write_file(a, "x");
+	renamer = fork();
+	assert_true(renamer >= 0);
+	if (renamer == 0) {
+		for (;;) {
+			rename(a, b);
+			rename(b, a);
+		}
+	}
+	/* The renamer is at work once a has been moved. */
+	for (int i = 0; i < 1000 && access(a, F_OK) == 0; i++)
+		usleep(1000);
+	confined = gpupt_path_open_root(root);
+	assert_true(confined >= 0);
+	for (int i = 0; i < 20000; i++) {
+		int fd = gpupt_path_open(confined, "bus/dev/attr", O_RDONLY | O_CLOEXEC, 0);
+
+		if (fd < 0) {
+			failed++;
+			first_error = first_error ? first_error : -fd;
+		} else {
+			close(fd);
+		}
+	}
+	kill(renamer, SIGKILL);
+	waitpid(renamer, NULL, 0);
+	gpupt_path_confine(-1);
+	close(confined);
+	unlink(a);
+	unlink(b);
+	snprintf(path, sizeof(path), "%s/bus/dev", root);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/bus", root);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/devices/attr", root);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/devices", root);
+	rmdir(path);
+	rmdir(root);
+	if (failed)
+		print_message("%d of 20000 opens failed, the first with %s\n", failed, strerror(first_error));
+	assert_int_equal(failed, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -240,6 +320,7 @@ int main(void)
 		cmocka_unit_test(test_fifo_refused_or_empty),
 		cmocka_unit_test(test_directory_refused),
 		cmocka_unit_test(test_device_node_bounded),
+		cmocka_unit_test(test_dotdot_link_while_renames_run),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
