@@ -111,13 +111,18 @@ static int route_default(const char *buf, size_t pos, size_t eol, size_t *is, si
 	return field_is(buf, ds, de, "00000000") && field_is(buf, ms, me, "00000000") && usable(flags);
 }
 
-int gpupt_route_default_iface(const char *buf, size_t len, char *iface, size_t size)
+/* A routing table's line [pos, eol): 1 with the interface's slice when it is the default route. */
+typedef int route_line_fn(const char *buf, size_t pos, size_t eol, size_t *is, size_t *ie);
+
+/* The interface of the first default route from pos on, into iface. */
+static int first_default_iface(const char *buf, size_t len, size_t pos, route_line_fn *is_default,
+			       char *iface, size_t size)
 {
-	size_t pos = line_at(buf, len, 0, &(size_t){ 0 }), eol; /* the header line */
+	size_t eol;
 
 	while (pos < len) {
 		size_t next = line_at(buf, len, pos, &eol), is, ie;
-		int r = eol == pos ? 0 : route_default(buf, pos, eol, &is, &ie);
+		int r = eol == pos ? 0 : is_default(buf, pos, eol, &is, &ie);
 
 		if (r < 0)
 			return r;
@@ -126,6 +131,13 @@ int gpupt_route_default_iface(const char *buf, size_t len, char *iface, size_t s
 		pos = next;
 	}
 	return -ENOENT;
+}
+
+int gpupt_route_default_iface(const char *buf, size_t len, char *iface, size_t size)
+{
+	size_t after_header = line_at(buf, len, 0, &(size_t){ 0 });
+
+	return first_default_iface(buf, len, after_header, route_default, iface, size);
 }
 
 bool gpupt_route_has_iface(const char *buf, size_t len, const char *iface)
@@ -158,19 +170,7 @@ static int route6_default(const char *buf, size_t pos, size_t eol, size_t *is, s
 
 int gpupt_route6_default_iface(const char *buf, size_t len, char *iface, size_t size)
 {
-	size_t pos = 0, eol;
-
-	while (pos < len) {
-		size_t next = line_at(buf, len, pos, &eol), is, ie;
-		int r = eol == pos ? 0 : route6_default(buf, pos, eol, &is, &ie);
-
-		if (r < 0)
-			return r;
-		if (r > 0)
-			return copy_name(buf, is, ie, iface, size);
-		pos = next;
-	}
-	return -ENOENT;
+	return first_default_iface(buf, len, 0, route6_default, iface, size);
 }
 
 bool gpupt_route6_has_default(const char *buf, size_t len, const char *iface)
