@@ -847,8 +847,9 @@ static int trial_tokens(const struct want *w, long long id, char *out, size_t si
 	return m < 0 || (size_t)m >= size - n ? -ENOSPC : 0;
 }
 
-static void trial_fill(struct run_ctx *c, const struct gpupt_oneshot *o, const struct gpupt_devlist *l,
-		       const struct gpupt_selection *s, char **sels, int n_sels, struct gpupt_trial *t)
+/* The trial's record; -E2BIG (said) when the host or the selection is more than it holds. */
+static int trial_fill(struct run_ctx *c, const struct gpupt_oneshot *o, const struct gpupt_devlist *l,
+		      const struct gpupt_selection *s, char **sels, int n_sels, struct gpupt_trial *t)
 {
 	t->state = GPUPT_TRIAL_PENDING;
 	t->id = t->changed = (long long)time(NULL);
@@ -861,7 +862,14 @@ static void trial_fill(struct run_ctx *c, const struct gpupt_oneshot *o, const s
 	for (int i = 0; i < n_sels && t->n_sel < GPUPT_TRIAL_MAX_SEL; i++)
 		snprintf(t->sel[t->n_sel++], GPUPT_TRIAL_NAME, "%s", sels[i]);
 	snprintf(t->health_cmd, sizeof(t->health_cmd), "%s", c->o.health_cmd ? c->o.health_cmd : "");
-	gpupt_trial_snapshot(c->h, l, s, t);
+	if (n_sels <= GPUPT_TRIAL_MAX_SEL && gpupt_trial_snapshot(c->h, l, s, t) == 0)
+		return 0;
+	gpupt_msg(c->h->err,
+		  "a trial records at most %d selections, %zu selected functions and %d others; this "
+		  "host has %zu functions and %d selections: the trial could not check them all. Use "
+		  "--no-trial; nothing was written\n",
+		  GPUPT_TRIAL_MAX_SEL, ARRAY_SIZE(t->want), GPUPT_TRIAL_MAX_DEVS, l->n, n_sels);
+	return -E2BIG;
 }
 
 /*
@@ -924,12 +932,13 @@ static void route_summary(const struct gpupt_trial *t, char *buf, size_t size)
 }
 
 static void print_trial_intro(struct run_ctx *c, const struct gpupt_oneshot *o,
-			      const struct gpupt_trial *t, const char *tokens)
+			      const struct gpupt_trial *t, const char *source, const char *tokens)
 {
 	FILE *f = c->h->out;
 	char route[GPUPT_TRIAL_TEXT];
 
 	fprintf(f, "trial boot: the next boot, once, uses a copy of the default entry with: %s\n", tokens);
+	fprintf(f, "  copied from: %s\n", source);
 	fprintf(f, "  one-shot: %s\n", o->why);
 	if (strcmp(o->loader, "grub") == 0)
 		fprintf(f, "  %s: the trial entry into /%s, then `grub-reboot %s`\n",
@@ -983,7 +992,7 @@ static int start_trial(struct run_ctx *c, const struct gpupt_devlist *l,
 	struct gpupt_trial *t = calloc(1, sizeof(*t));
 	struct gpupt_lock lock = { -1 };
 	struct gpupt_oneshot o;
-	char tokens[GPUPT_TRIAL_TOKENS];
+	char tokens[GPUPT_TRIAL_TOKENS], source[GPUPT_GRUB_SPEC_MAX + GPUPT_PATH_MAX];
 	int r, status = 1;
 
 	if (!t)
@@ -1010,7 +1019,12 @@ static int start_trial(struct run_ctx *c, const struct gpupt_devlist *l,
 		status = carry_out(c);
 		goto out;
 	}
-	trial_fill(c, &o, l, s, sels, n_sels, t);
+	if (gpupt_trial_entry_source(c->h, &o, source, sizeof(source)) < 0) {
+		gpupt_msg(c->h->err, "nothing was written\n");
+		goto out;
+	}
+	if (trial_fill(c, &o, l, s, sels, n_sels, t) < 0)
+		goto out;
 	c->trial = t;
 	if (trial_tokens(w, t->id, tokens, sizeof(tokens)) < 0)
 		goto out;
@@ -1019,7 +1033,7 @@ static int start_trial(struct run_ctx *c, const struct gpupt_devlist *l,
 		gpupt_msg(c->h->err, "no default route here (IPv4 or IPv6): the trial's network rule "
 				     "checks nothing; --health-cmd can check what the host must reach\n");
 	if (c->o.dry_run || !c->h->json)
-		print_trial_intro(c, &o, t, tokens);
+		print_trial_intro(c, &o, t, source, tokens);
 	if (c->o.dry_run) {
 		status = carry_out(c);
 		goto out;

@@ -2,6 +2,8 @@
 /* The trial boot's entry for GRUB and systemd-boot. */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "host/formats/bootentry.h"
@@ -47,13 +49,6 @@ static size_t line_at(const char *buf, size_t len, size_t pos, size_t *eol)
 
 	*eol = nl ? (size_t)(nl - buf) : len;
 	return nl ? *eol + 1 : len;
-}
-
-static bool starts_with(const char *buf, size_t from, size_t to, const char *word)
-{
-	size_t n = strlen(word);
-
-	return to - from >= n && memcmp(buf + from, word, n) == 0;
 }
 
 static bool is_blank(char c)
@@ -118,52 +113,335 @@ long gpupt_grubcfg_remove_trial(const char *cfg, size_t len, char *out, size_t s
 	return sink_end(&s);
 }
 
-/* The first top-level menuentry: [*from, *to) from its line to its closing "}" line. */
-static int first_menuentry(const char *cfg, size_t len, size_t *from, size_t *to, size_t *linux_eol)
-{
-	size_t pos = 0, eol;
+/* ---- GRUB's default entry ---- */
 
-	while (pos < len) {
-		size_t next = line_at(cfg, len, pos, &eol);
-		if (starts_with(cfg, pos, eol, "menuentry ")) {
-			*from = pos;
-			*linux_eol = 0;
-			for (pos = next; pos < len; pos = next) {
-				next = line_at(cfg, len, pos, &eol);
-				if (line_key(cfg, pos, eol, "linux") && !*linux_eol)
-					*linux_eol = eol;
-				if (is_line(cfg, pos, eol, "}")) {
-					*to = next;
-					return *linux_eol ? 0 : -ENOENT;
-				}
-			}
-			return -ENOENT;
+/* The line's text without its leading and trailing blanks: [*from, *to). */
+static void trim(const char *buf, size_t *from, size_t *to)
+{
+	while (*from < *to && is_blank(buf[*from]))
+		(*from)++;
+	while (*to > *from && (is_blank(buf[*to - 1]) || buf[*to - 1] == '\r'))
+		(*to)--;
+}
+
+/*
+ * One word of GRUB's shell at buf[*pos], up to to: '...' (literal),
+ * "..." (with \ before $ " \ and newline), \c and plain characters,
+ * unquoted into word (cut at size, a NUL always written).  Returns false
+ * at the end of the line or on an unclosed quote.
+ */
+static bool shell_word(const char *buf, size_t to, size_t *pos, char *word, size_t size)
+{
+	size_t i = *pos, n = 0;
+	char quote = 0;
+
+	while (i < to && is_blank(buf[i]))
+		i++;
+	if (i == to)
+		return false;
+	for (; i < to && (quote || !is_blank(buf[i])); i++) {
+		char c = buf[i];
+
+		if (c == quote || (!quote && (c == '\'' || c == '"'))) {
+			quote = quote ? 0 : c;
+			continue;
 		}
-		pos = next;
+		if (c == '\\' && quote != '\'' && i + 1 < to && (!quote || memchr("$\"\\", buf[i + 1], 3)))
+			c = buf[++i];
+		if (n + 1 < size)
+			word[n++] = c;
+	}
+	word[n] = '\0';
+	*pos = i;
+	return quote == 0;
+}
+
+enum { WORD_MAX = 512 };
+
+/* A menu item's header: `menuentry TITLE [options] {` or `submenu ...`. */
+struct menu_item {
+	bool submenu;
+	bool closed; /* its "}" line was found */
+	char title[WORD_MAX], id[WORD_MAX];
+	size_t from, body, to; /* header line, first body line, after the "}" line */
+};
+
+/* Is the word GRUB's id option, which takes the next word as the id? */
+static bool is_id_option(const char *w)
+{
+	return strcmp(w, "--id") == 0 || strcmp(w, "$menuentry_id_option") == 0 ||
+	       strcmp(w, "${menuentry_id_option}") == 0;
+}
+
+/* Parse a header line [from, to) (trimmed, ending in "{"); false if it is no menu item. */
+static bool item_header(const char *cfg, size_t from, size_t to, struct menu_item *it)
+{
+	char word[WORD_MAX];
+	size_t pos = from;
+
+	if (!shell_word(cfg, to, &pos, word, sizeof(word)))
+		return false;
+	it->submenu = strcmp(word, "submenu") == 0;
+	if (!it->submenu && strcmp(word, "menuentry") != 0)
+		return false;
+	if (!shell_word(cfg, to - 1, &pos, it->title, sizeof(it->title)))
+		return false;
+	it->id[0] = '\0';
+	while (shell_word(cfg, to - 1, &pos, word, sizeof(word))) {
+		if (strncmp(word, "--id=", 5) == 0)
+			snprintf(it->id, sizeof(it->id), "%s", word + 5);
+		else if (is_id_option(word) && !shell_word(cfg, to - 1, &pos, it->id, sizeof(it->id)))
+			return false;
+	}
+	return true;
+}
+
+/* Where the block whose header line ends at next ends: after its matching "}" line, else len. */
+static size_t block_end(const char *cfg, size_t len, size_t next, bool *closed)
+{
+	size_t pos = next, eol, depth = 1;
+
+	while (pos < len && depth > 0) {
+		size_t from = pos, to;
+
+		pos = line_at(cfg, len, pos, &eol);
+		to = eol;
+		trim(cfg, &from, &to);
+		if (to - from == 1 && cfg[from] == '}')
+			depth--;
+		else if (to > from && cfg[to - 1] == '{')
+			depth++;
+	}
+	*closed = depth == 0;
+	return pos;
+}
+
+/*
+ * The next menu item of the level [*pos, to), skipping other blocks
+ * (functions, if-blocks have no braces).  Returns false at the level's end.
+ */
+static bool next_item(const char *cfg, size_t to, size_t *pos, struct menu_item *it)
+{
+	size_t eol;
+
+	while (*pos < to) {
+		size_t from = *pos, next = line_at(cfg, to, from, &eol), lfrom = from, lto = eol;
+
+		trim(cfg, &lfrom, &lto);
+		*pos = next;
+		if (lto > lfrom && cfg[lto - 1] == '{') {
+			*pos = block_end(cfg, to, next, &it->closed);
+			if (item_header(cfg, lfrom, lto, it)) {
+				it->from = from;
+				it->body = next;
+				it->to = *pos;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/*
+ * Does a menu item's name (title or id) equal the spec's first element?
+ * As GRUB's menuentry_eq: elements end at a single '>', ">>" stands for '>'.
+ */
+static bool name_eq(const char *name, const char *spec)
+{
+	for (;;) {
+		if (*spec == '>' && spec[1] != '>')
+			return *name == '\0';
+		if (*spec == '>')
+			spec++;
+		if (*name != *spec)
+			return false;
+		if (*name == '\0')
+			return true;
+		name++;
+		spec++;
+	}
+}
+
+/* The spec after its first element ("" when it has one only). */
+static const char *spec_rest(const char *spec)
+{
+	for (; *spec; spec++) {
+		if (*spec == '>' && spec[1] == '>')
+			spec++;
+		else if (*spec == '>')
+			return spec + 1;
+	}
+	return spec;
+}
+
+/*
+ * The menu entry spec names in the level [from, to): GRUB takes an element
+ * that starts with a digit as an index (strtoul, base 0), else a title or
+ * an id.  Returns 0, -ENOENT (nothing of that name), -EISDIR (a submenu).
+ */
+static int find_entry(const char *cfg, size_t from, size_t to, const char *spec, struct menu_item *it)
+{
+	bool by_index = *spec >= '0' && *spec <= '9';
+	unsigned long want = by_index ? strtoul(spec, NULL, 0) : 0, i = 0;
+	size_t pos = from;
+	const char *rest = spec_rest(spec);
+
+	while (next_item(cfg, to, &pos, it)) {
+		if (by_index ? i++ != want : !(name_eq(it->title, spec) || name_eq(it->id, spec)))
+			continue;
+		if (!it->submenu)
+			return *rest ? -ENOENT : 0;
+		if (!*rest)
+			return -EISDIR;
+		return find_entry(cfg, it->body, it->to, rest, it);
 	}
 	return -ENOENT;
 }
 
-long gpupt_grubcfg_add_trial(const char *cfg, size_t len, const char *title, const char *tokens,
-			     char *out, size_t size)
+int gpupt_grubcfg_default(const char *cfg, size_t len, const char *saved_entry, char *spec, size_t size)
+{
+	static const char key[] = "set default=\"";
+	size_t pos = 0, eol, found_from = 0, found_to = 0;
+	bool found = false;
+
+	while (pos < len) {
+		size_t from = pos, to;
+
+		pos = line_at(cfg, len, pos, &eol);
+		to = eol;
+		trim(cfg, &from, &to);
+		if (to - from > sizeof(key) && memcmp(cfg + from, key, sizeof(key) - 1) == 0 &&
+		    cfg[to - 1] == '"' && !is_line(cfg, from, to, "set default=\"${next_entry}\"")) {
+			found = true;
+			found_from = from + sizeof(key) - 1;
+			found_to = to - 1;
+		}
+	}
+	if (!found || is_line(cfg, found_from, found_to, "${saved_entry}")) {
+		const char *v = found && saved_entry && *saved_entry ? saved_entry : "0";
+
+		return snprintf(spec, size, "%s", v) >= (int)size ? -ENOSPC : 0;
+	}
+	if (memchr(cfg + found_from, '$', found_to - found_from) ||
+	    memchr(cfg + found_from, '\\', found_to - found_from))
+		return -EINVAL;
+	if (found_to - found_from >= size)
+		return -ENOSPC;
+	memcpy(spec, cfg + found_from, found_to - found_from);
+	spec[found_to - found_from] = '\0';
+	return 0;
+}
+
+int gpupt_grubenv_get(const char *env, size_t len, const char *key, char *val, size_t size)
+{
+	size_t pos = 0, eol, n = strlen(key);
+
+	while (pos < len) {
+		size_t from = pos;
+
+		pos = line_at(env, len, pos, &eol);
+		if (eol - from > n && memcmp(env + from, key, n) == 0 && env[from + n] == '=') {
+			from += n + 1;
+			if (memchr(env + from, '\\', eol - from))
+				return -EINVAL;
+			if (eol - from >= size)
+				return -ENOSPC;
+			memcpy(val, env + from, eol - from);
+			val[eol - from] = '\0';
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/* The header's options, raw, without the id option and its id: " --class debian ...". */
+static void put_options(struct sink *s, const char *cfg, size_t from, size_t to)
+{
+	char word[WORD_MAX];
+	size_t pos = from, start;
+
+	shell_word(cfg, to, &pos, word, sizeof(word)); /* menuentry */
+	shell_word(cfg, to, &pos, word, sizeof(word)); /* the title */
+	for (;;) {
+		for (start = pos; start < to && is_blank(cfg[start]); start++)
+			;
+		if (!shell_word(cfg, to, &pos, word, sizeof(word)))
+			return;
+		if (is_id_option(word))
+			shell_word(cfg, to, &pos, word, sizeof(word));
+		else if (strncmp(word, "--id=", 5) != 0) {
+			put(s, " ", 1);
+			put(s, cfg + start, pos - start);
+		}
+	}
+}
+
+/* The entry's header line [from, to), trimmed, without its "{". */
+static void header_span(const char *cfg, size_t len, size_t *from, size_t *to)
+{
+	size_t eol;
+
+	line_at(cfg, len, *from, &eol);
+	*to = eol;
+	trim(cfg, from, to);
+	(*to)--;
+}
+
+/* The end of the entry's first `linux` line, or 0. */
+static size_t linux_line(const char *cfg, const struct menu_item *it)
+{
+	size_t pos = it->body, eol;
+
+	while (pos < it->to) {
+		size_t next = line_at(cfg, it->to, pos, &eol);
+
+		if (line_key(cfg, pos, eol, "linux"))
+			return eol;
+		pos = next;
+	}
+	return 0;
+}
+
+int gpupt_grubcfg_entry_title(const char *cfg, size_t len, const char *spec, char *title, size_t size)
+{
+	struct menu_item it;
+	int r = find_entry(cfg, 0, trial_begin(cfg, len), spec, &it);
+
+	if (r < 0)
+		return r;
+	if (!linux_line(cfg, &it) || !it.closed)
+		return -ENOENT;
+	return snprintf(title, size, "%s", it.title) >= (int)size ? -ENOSPC : 0;
+}
+
+long gpupt_grubcfg_add_trial(const char *cfg, size_t len, const char *spec, const char *title,
+			     const char *tokens, char *out, size_t size)
 {
 	struct sink s = { out, size, 0 };
-	size_t from, to, linux_eol, keep = trial_begin(cfg, len), pos, eol;
+	size_t keep = trial_begin(cfg, len), pos, eol, hfrom, hto, linux_eol;
+	struct menu_item it;
 	int r;
 
 	if (!text_ok(title) || !text_ok(tokens) || find_line(cfg, keep, GPUPT_GRUBCFG_END) < keep)
 		return -EINVAL; /* a stray end marker would cut the block short when it is taken out */
-	r = first_menuentry(cfg, keep, &from, &to, &linux_eol);
+	r = find_entry(cfg, 0, keep, spec, &it);
 	if (r < 0)
 		return r;
+	linux_eol = linux_line(cfg, &it);
+	if (!linux_eol || !it.closed)
+		return -ENOENT;
 	put(&s, cfg, keep);
 	if (keep > 0 && cfg[keep - 1] != '\n')
 		put(&s, "\n", 1);
 	puts_(&s, GPUPT_GRUBCFG_BEGIN "\nmenuentry '");
 	puts_(&s, title);
-	puts_(&s, "' --id " GPUPT_TRIAL_ENTRY_ID " {\n");
-	for (pos = line_at(cfg, len, from, &eol); pos < to; pos = line_at(cfg, len, pos, &eol)) {
-		line_at(cfg, len, pos, &eol);
+	put(&s, "'", 1);
+	hfrom = it.from;
+	header_span(cfg, len, &hfrom, &hto);
+	put_options(&s, cfg, hfrom, hto);
+	puts_(&s, " --id " GPUPT_TRIAL_ENTRY_ID " {\n");
+	for (pos = it.body; pos < it.to; pos = line_at(cfg, it.to, pos, &eol)) {
+		line_at(cfg, it.to, pos, &eol);
 		put(&s, cfg + pos, eol - pos);
 		if (eol == linux_eol) {
 			put(&s, " ", 1);

@@ -3,9 +3,9 @@
  * The trial boot's entry, made from the entry the boot loader boots by
  * default: a copy with gpupt's tokens added to its kernel command line.
  *
- * GRUB: the first top-level `menuentry` of grub.cfg (10_linux writes the
- * newest kernel first; GRUB_DEFAULT=0 boots it) copied into a block between
- * two marker lines at the end of grub.cfg, with `--id gpupt-trial` so that
+ * GRUB: the entry GRUB_DEFAULT selects (as grub.cfg's `set default` and
+ * grubenv's saved_entry give it; proxmox-boot-tool's kernel pin sets it)
+ * copied into a block between two marker lines at the end of grub.cfg, with `--id gpupt-trial` so that
  * `grub-reboot gpupt-trial` can name it.  update-grub writes grub.cfg anew
  * and so drops the block: a trial entry never outlives the file it is in.
  *
@@ -21,19 +21,41 @@
 #include <stddef.h>
 
 #define GPUPT_TRIAL_ENTRY_ID "gpupt-trial"
+#define GPUPT_GRUB_SPEC_MAX 1024 /* a GRUB_DEFAULT spec: a title path */
 #define GPUPT_GRUBCFG_BEGIN "### BEGIN gpupt trial entry (gpupt confirm or rollback removes it) ###"
 #define GPUPT_GRUBCFG_END "### END gpupt trial entry ###"
 
 /*
- * grub.cfg with the trial block appended (an old one taken out first): the
- * first top-level menuentry, titled title, its `linux` line followed by
- * " " tokens.  Returns the length, -ENOENT (no top-level menuentry with a
- * linux line), -EINVAL (title or tokens hold a quote, a newline or a
- * character GRUB would expand, or grub.cfg holds an end marker outside a
- * block), -ENOSPC.
+ * The entry GRUB boots by default, as a GRUB_DEFAULT-style spec ("0",
+ * "gnulinux-advanced-UUID>gnulinux-6.1.0-18-amd64-advanced-UUID", a title
+ * path): the value of grub.cfg's `set default="..."` outside the
+ * next_entry branch (00_header's else branch), "${saved_entry}" replaced
+ * by saved_entry (grubenv's; "0" when it is empty or NULL), "0" when
+ * grub.cfg sets no default.  Returns 0, -EINVAL (the value holds another
+ * variable or a backslash), -ENOSPC.
  */
-long gpupt_grubcfg_add_trial(const char *cfg, size_t len, const char *title, const char *tokens,
-			     char *out, size_t size);
+int gpupt_grubcfg_default(const char *cfg, size_t len, const char *saved_entry, char *spec, size_t size);
+
+/* A variable of a grubenv block ("key=value" lines). Returns 0, -ENOENT, -EINVAL (escaped), -ENOSPC. */
+int gpupt_grubenv_get(const char *env, size_t len, const char *key, char *val, size_t size);
+
+/* The title of the entry spec names (as gpupt_grubcfg_add_trial finds it). Returns 0 or its errors. */
+int gpupt_grubcfg_entry_title(const char *cfg, size_t len, const char *spec, char *title, size_t size);
+
+/*
+ * grub.cfg with the trial block appended (an old one taken out first): a
+ * copy of the menuentry spec names, as GRUB resolves it (elements split at
+ * '>' into submenus; each an index when it starts with a digit, else a
+ * title or an id), titled title, with " " tokens after its first `linux`
+ * line.  The header keeps every option of the original (--class,
+ * --unrestricted, --users ...) but its id, which becomes
+ * GPUPT_TRIAL_ENTRY_ID.  Returns the length, -ENOENT (spec names no closed
+ * menuentry with a linux line), -EISDIR (spec names a submenu), -EINVAL
+ * (title or tokens hold a quote, a newline or a character GRUB would
+ * expand, or grub.cfg holds an end marker outside a block), -ENOSPC.
+ */
+long gpupt_grubcfg_add_trial(const char *cfg, size_t len, const char *spec, const char *title,
+			     const char *tokens, char *out, size_t size);
 
 /* grub.cfg without the trial block (unchanged when it has none). Returns the length or -ENOSPC. */
 long gpupt_grubcfg_remove_trial(const char *cfg, size_t len, char *out, size_t size);

@@ -61,19 +61,58 @@ static bool parse_number(const char *v, size_t n, long long *out)
 	return true;
 }
 
-/* "ADDR DRIVER" with "-" for no driver. */
+/* DRIVER, "-" for none: the rest of the line (a name may hold a space: "i6300ESB timer"). */
+static bool parse_driver(const char *v, size_t n, char *out, size_t size)
+{
+	if (n == 1 && v[0] == '-') {
+		out[0] = '\0';
+		return true;
+	}
+	return copy_value(v, n, out, size) && out[0];
+}
+
+static bool parse_addr(const char *v, size_t n, char *out, size_t size)
+{
+	return copy_value(v, n, out, size) && out[0];
+}
+
+/* "ADDR DRIVER", as `device` lines and version 1 and 2's `before` lines are. */
 static bool parse_dev(const char *v, size_t n, struct gpupt_trial_dev *d)
 {
 	const char *sp = memchr(v, ' ', n);
 
-	if (!sp || !copy_value(v, (size_t)(sp - v), d->addr, sizeof(d->addr)) || !d->addr[0])
-		return false;
-	if ((size_t)(v + n - sp - 1) == 1 && sp[1] == '-') {
-		d->driver[0] = '\0';
+	d->class = GPUPT_TRIAL_CLASS_UNKNOWN;
+	return sp && parse_addr(v, (size_t)(sp - v), d->addr, sizeof(d->addr)) &&
+	       parse_driver(sp + 1, (size_t)(v + n - sp - 1), d->driver, sizeof(d->driver));
+}
+
+static int hex_digit(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* A PCI class as 6 lowercase hex digits, or "-" when unknown. */
+static bool parse_class(const char *v, size_t n, uint32_t *class)
+{
+	*class = n == 1 && v[0] == '-' ? GPUPT_TRIAL_CLASS_UNKNOWN : 0;
+	if (n == 1 && v[0] == '-')
 		return true;
+	for (size_t i = 0; i < n; i++) {
+		if (hex_digit(v[i]) < 0)
+			return false;
+		*class = *class << 4 | (uint32_t)hex_digit(v[i]);
 	}
-	/* The rest of the line: a driver's name may hold a space ("i6300ESB timer"). */
-	return copy_value(sp + 1, (size_t)(v + n - sp - 1), d->driver, sizeof(d->driver)) && d->driver[0];
+	return n == 6;
+}
+
+/* "ADDR CLASS DRIVER": version 3's `before` line. */
+static bool parse_before(const char *v, size_t n, struct gpupt_trial_dev *d)
+{
+	const char *sp = memchr(v, ' ', n), *sp2 = sp ? memchr(sp + 1, ' ', (size_t)(v + n - sp - 1)) : NULL;
+
+	return sp2 && parse_addr(v, (size_t)(sp - v), d->addr, sizeof(d->addr)) &&
+	       parse_class(sp + 1, (size_t)(sp2 - sp - 1), &d->class) &&
+	       parse_driver(sp2 + 1, (size_t)(v + n - sp2 - 1), d->driver, sizeof(d->driver));
 }
 
 static bool parse_state(const char *v, size_t n, enum gpupt_trial_state *s)
@@ -155,8 +194,9 @@ static bool key_is(const char *k, size_t kn, const char *name)
 	return strlen(name) == kn && memcmp(k, name, kn) == 0;
 }
 
-/* One "key value" line into t; false when it is not understood. */
-static bool parse_line(const char *k, size_t kn, const char *v, size_t vn, struct gpupt_trial *t)
+/* One "key value" line of a file of that version into t; false when it is not understood. */
+static bool parse_line(const char *k, size_t kn, const char *v, size_t vn, unsigned version,
+		       struct gpupt_trial *t)
 {
 	long long x;
 
@@ -188,7 +228,8 @@ static bool parse_line(const char *k, size_t kn, const char *v, size_t vn, struc
 	if (key_is(k, kn, "device"))
 		return t->n_want < ARRAY_SIZE(t->want) && parse_dev(v, vn, &t->want[t->n_want++]);
 	if (key_is(k, kn, "before"))
-		return t->n_before < GPUPT_TRIAL_MAX_DEVS && parse_dev(v, vn, &t->before[t->n_before++]);
+		return t->n_before < GPUPT_TRIAL_MAX_DEVS &&
+		       (version >= 3 ? parse_before : parse_dev)(v, vn, &t->before[t->n_before++]);
 	if (key_is(k, kn, "route"))
 		return parse_iface(v, vn, t->route, sizeof(t->route));
 	if (key_is(k, kn, "route6"))
@@ -234,26 +275,37 @@ static size_t checked_body(const char *buf, size_t len)
 	return memcmp(buf + last + 4, want, GPUPT_SHA256_HEX) == 0 ? last : 0;
 }
 
+/* The version the first line names (all have the same length), or 0. */
+static unsigned parse_version(const char *buf, size_t len)
+{
+	static const char *const names[] = { GPUPT_TRIAL_VERSION_1, GPUPT_TRIAL_VERSION_2, GPUPT_TRIAL_VERSION };
+	size_t vlen = strlen(GPUPT_TRIAL_VERSION);
+
+	for (unsigned i = 0; i < ARRAY_SIZE(names); i++)
+		if (len >= vlen + 1 && memcmp(buf, names[i], vlen) == 0 && buf[vlen] == '\n')
+			return i + 1;
+	return 0;
+}
+
 int gpupt_trial_parse(const char *buf, size_t len, struct gpupt_trial *t, char *why, size_t size)
 {
-	size_t vlen = strlen(GPUPT_TRIAL_VERSION), body = checked_body(buf, len), pos;
-	unsigned line = 1;
+	size_t body = checked_body(buf, len), pos;
+	unsigned line = 1, version = parse_version(buf, len);
 
 	memset(t, 0, sizeof(*t));
-	/* Both versions' first lines have the same length. */
-	if (len < vlen + 1 || (memcmp(buf, GPUPT_TRIAL_VERSION "\n", vlen + 1) != 0 &&
-			       memcmp(buf, GPUPT_TRIAL_VERSION_1 "\n", vlen + 1) != 0))
-		return bad(why, size, 1, "not \"" GPUPT_TRIAL_VERSION "\" (nor \"" GPUPT_TRIAL_VERSION_1 "\")");
+	if (!version)
+		return bad(why, size, 1,
+			   "not \"" GPUPT_TRIAL_VERSION "\" (nor version 1 or 2, which gpupt reads as well)");
 	if (!body)
 		return bad(why, size, 0,
 			   "no closing \"end\" line with the checksum of the rest (cut short or edited)");
-	for (pos = vlen + 1; pos < body; line++) {
+	for (pos = strlen(GPUPT_TRIAL_VERSION) + 1; pos < body; line++) {
 		const char *nl = memchr(buf + pos, '\n', body - pos), *sp;
 		size_t eol = (size_t)(nl - buf);
 
 		sp = memchr(buf + pos, ' ', eol - pos);
 		if (!sp || !parse_line(buf + pos, (size_t)(sp - buf) - pos, sp + 1,
-				       eol - (size_t)(sp - buf) - 1, t))
+				       eol - (size_t)(sp - buf) - 1, version, t))
 			return bad(why, size, line + 1, "not understood");
 		pos = eol + 1;
 	}
@@ -275,6 +327,16 @@ static void put_dev(char *buf, size_t size, size_t *n, const char *key, const st
 
 	snprintf(v, sizeof(v), "%s %s", d->addr, d->driver[0] ? d->driver : "-");
 	put_line(buf, size, n, key, v);
+}
+
+static void put_before(char *buf, size_t size, size_t *n, const struct gpupt_trial_dev *d)
+{
+	char v[GPUPT_TRIAL_ADDR + GPUPT_TRIAL_NAME + 10], class[8] = "-";
+
+	if (d->class != GPUPT_TRIAL_CLASS_UNKNOWN)
+		snprintf(class, sizeof(class), "%06x", (unsigned)(d->class & 0xffffff));
+	snprintf(v, sizeof(v), "%s %s %s", d->addr, class, d->driver[0] ? d->driver : "-");
+	put_line(buf, size, n, "before", v);
 }
 
 static void put_number(char *buf, size_t size, size_t *n, const char *key, long long x)
@@ -309,7 +371,7 @@ size_t gpupt_trial_format(const struct gpupt_trial *t, char *buf, size_t size)
 	for (size_t i = 0; i < t->n_want; i++)
 		put_dev(buf, size, &n, "device", &t->want[i]);
 	for (size_t i = 0; i < t->n_before; i++)
-		put_dev(buf, size, &n, "before", &t->before[i]);
+		put_before(buf, size, &n, &t->before[i]);
 	put_line(buf, size, &n, "route", t->route[0] ? t->route : "-");
 	put_line(buf, size, &n, "route6", t->route6[0] ? t->route6 : "-");
 	for (size_t i = 0; i < t->n_uplink; i++)

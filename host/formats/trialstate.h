@@ -3,7 +3,8 @@
  * The trial's state file (/var/lib/gpupt/trial): what `gpupt enable` set up
  * for one trial boot, what the trial boot found, and how it ended.
  *
- *   gpupt-trial 2                  (1: before route6 and uplink; still read)
+ *   gpupt-trial 3                  (2: `before` without CLASS; 1: also without route6
+ *                                  and uplink; both still read)
  *   state pending|confirmed|rolled-back
  *   id 1764648000                  when enable started the trial (seconds since the epoch)
  *   changed 1764648300             the last change of state
@@ -14,8 +15,10 @@
  *   option grub-in-place           enable's options, for the confirm (repeated)
  *   select 00:03                   enable's selection as given (repeated)
  *   device 0000:00:03.0 vfio-pci   a selected function and its target driver
- *   before 0000:00:04.0 e1000e     every other function's driver at enable ("-": none;
- *                                  the rest of the line: "i6300ESB timer" is one)
+ *   before 0000:00:04.0 020000 e1000e
+ *                                  every other function: its PCI class ("-": unknown)
+ *                                  and driver at enable ("-": none; the rest of the
+ *                                  line: "i6300ESB timer" is one)
  *   route vmbr0                    IPv4's default route's interface at enable ("-": none)
  *   route6 vmbr0                   IPv6's (/proc/net/ipv6_route; "-": none)
  *   uplink vmbr0 enp3s0 0000:03:00.0
@@ -36,10 +39,12 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
-#define GPUPT_TRIAL_VERSION_NUMBER "2"
+#define GPUPT_TRIAL_VERSION_NUMBER "3"
 #define GPUPT_TRIAL_VERSION "gpupt-trial " GPUPT_TRIAL_VERSION_NUMBER
-#define GPUPT_TRIAL_VERSION_1 "gpupt-trial 1" /* read as well: route6 and uplink absent */
+#define GPUPT_TRIAL_VERSION_2 "gpupt-trial 2" /* read as well: `before` without the class */
+#define GPUPT_TRIAL_VERSION_1 "gpupt-trial 1" /* and without route6 and uplink */
 
 enum gpupt_trial_state {
 	GPUPT_TRIAL_NONE,
@@ -50,7 +55,7 @@ enum gpupt_trial_state {
 
 enum {
 	GPUPT_TRIAL_MAX_SEL = 16,
-	GPUPT_TRIAL_MAX_DEVS = 256,
+	GPUPT_TRIAL_MAX_DEVS = 4096, /* every function of a host with SR-IOV's VFs */
 	GPUPT_TRIAL_MAX_RESULTS = 8,
 	GPUPT_TRIAL_TEXT = 512,
 	GPUPT_TRIAL_TOKENS = 4096,
@@ -60,9 +65,12 @@ enum {
 	GPUPT_TRIAL_CHAIN = 160, /* "vmbr0 bond0 enp3s0 0000:03:00.0" */
 };
 
+#define GPUPT_TRIAL_CLASS_UNKNOWN UINT32_MAX
+
 struct gpupt_trial_dev {
 	char addr[GPUPT_TRIAL_ADDR];
 	char driver[GPUPT_TRIAL_NAME]; /* "" for none */
+	uint32_t class; /* 0xBBSSPP; GPUPT_TRIAL_CLASS_UNKNOWN (selected, or an old file) */
 };
 
 struct gpupt_trial {

@@ -154,27 +154,104 @@ void gpupt_oneshot_probe(struct gpupt_host *h, const struct gpupt_bootloader *b,
 
 /* ---- the trial entry ---- */
 
-static int write_grub_entry(struct gpupt_host *h, const char *tokens, char *entry, size_t size)
+/* grubenv's saved_entry ("" when there is none), for GRUB_DEFAULT=saved. */
+static void grub_saved_entry(struct gpupt_host *h, char *saved, size_t size)
 {
-	char *cfg = NULL, *out = NULL;
+	char *env = NULL;
 	size_t len;
-	long n;
-	int r = gpupt_read_file_alloc(h->rootfd, GPUPT_GRUB_CFG, CFG_MAX, GPUPT_READ_REGULAR, &cfg, &len);
+
+	saved[0] = '\0';
+	if (gpupt_read_file_alloc(h->rootfd, GPUPT_GRUBENV, CFG_MAX, GPUPT_READ_REGULAR, &env, &len) == 0 &&
+	    gpupt_grubenv_get(env, len, "saved_entry", saved, size) < 0)
+		saved[0] = '\0';
+	free(env);
+}
+
+/* The default entry's spec; says why when gpupt cannot tell which entry GRUB boots. */
+static int grub_default_spec(struct gpupt_host *h, const char *cfg, size_t len, char *spec, size_t size)
+{
+	char saved[GPUPT_GRUB_SPEC_MAX];
+	int r;
+
+	grub_saved_entry(h, saved, sizeof(saved));
+	r = gpupt_grubcfg_default(cfg, len, saved, spec, size);
+	if (r < 0)
+		gpupt_msg(h->err,
+			  "cannot tell which entry GRUB boots by default: /%s sets `default` to a value "
+			  "gpupt does not evaluate (%s); set GRUB_DEFAULT to an index, an id or a title "
+			  "path (or saved), run update-grub, then try again\n",
+			  GPUPT_GRUB_CFG, r == -ENOSPC ? "too long" : "another variable or a backslash");
+	return r;
+}
+
+static void say_no_entry(struct gpupt_host *h, long n, const char *spec)
+{
+	if (n == -ENOENT)
+		gpupt_msg(h->err,
+			  "GRUB's default \"%s\" (GRUB_DEFAULT, as /%s has it) names no menu entry with a "
+			  "linux line there; fix GRUB_DEFAULT (proxmox-boot-tool kernel pin sets it too), "
+			  "run update-grub, then try again\n",
+			  spec, GPUPT_GRUB_CFG);
+	else if (n == -EISDIR)
+		gpupt_msg(h->err,
+			  "GRUB's default \"%s\" names a submenu, not an entry in it; name the entry "
+			  "(\"SUBMENU>ENTRY\") in GRUB_DEFAULT, run update-grub, then try again\n",
+			  spec);
+	else if (n == -EINVAL)
+		gpupt_msg(h->err, "/%s holds a line \"%s\" outside a trial entry; run update-grub, then try again\n",
+			  GPUPT_GRUB_CFG, GPUPT_GRUBCFG_END);
+}
+
+/* grub.cfg, read whole (*cfg to free), and the spec of its default entry, said on err. */
+static int grub_cfg_and_default(struct gpupt_host *h, char **cfg, size_t *len, char *spec, size_t size)
+{
+	int r = gpupt_read_file_alloc(h->rootfd, GPUPT_GRUB_CFG, CFG_MAX, GPUPT_READ_REGULAR, cfg, len);
 
 	if (r < 0) {
 		gpupt_msg(h->err, "cannot read /%s: %s; run update-grub, then try again\n",
 			  GPUPT_GRUB_CFG, gpupt_read_strerror(r));
 		return r;
 	}
+	r = grub_default_spec(h, *cfg, *len, spec, size);
+	if (r < 0) {
+		free(*cfg);
+		*cfg = NULL;
+	}
+	return r;
+}
+
+static int grub_source(struct gpupt_host *h, char *source, size_t size)
+{
+	char *cfg = NULL, spec[GPUPT_GRUB_SPEC_MAX];
+	size_t len;
+	int r = grub_cfg_and_default(h, &cfg, &len, spec, sizeof(spec));
+
+	if (r == 0) {
+		char title[GPUPT_GRUB_SPEC_MAX];
+
+		r = gpupt_grubcfg_entry_title(cfg, len, spec, title, sizeof(title));
+		if (r < 0)
+			say_no_entry(h, r, spec);
+		else
+			snprintf(source, size, "'%s' of /%s", title, GPUPT_GRUB_CFG);
+	}
+	free(cfg);
+	return r;
+}
+
+static int write_grub_entry(struct gpupt_host *h, const char *tokens, char *entry, size_t size)
+{
+	char *cfg = NULL, *out = NULL, spec[GPUPT_GRUB_SPEC_MAX];
+	size_t len;
+	long n;
+	int r = grub_cfg_and_default(h, &cfg, &len, spec, sizeof(spec));
+
+	if (r < 0)
+		return r;
 	out = malloc(len + ENTRY_MAX);
-	n = out ? gpupt_grubcfg_add_trial(cfg, len, "gpupt trial boot", tokens, out, len + ENTRY_MAX)
+	n = out ? gpupt_grubcfg_add_trial(cfg, len, spec, "gpupt trial boot", tokens, out, len + ENTRY_MAX)
 		: -ENOMEM;
-	if (n == -ENOENT)
-		gpupt_msg(h->err, "/%s has no top-level menuentry with a linux line to copy; run update-grub\n",
-			  GPUPT_GRUB_CFG);
-	else if (n == -EINVAL)
-		gpupt_msg(h->err, "/%s holds a line \"%s\" outside a trial entry; run update-grub, then try again\n",
-			  GPUPT_GRUB_CFG, GPUPT_GRUBCFG_END);
+	say_no_entry(h, n, spec);
 	r = n < 0 ? (int)n : gpupt_file_write_atomic(h->rootfd, GPUPT_GRUB_CFG, out, (size_t)n, 0644);
 	if (r < 0 && n >= 0)
 		gpupt_msg(h->err, "cannot write /%s: %s\n", GPUPT_GRUB_CFG, strerror(-r));
@@ -212,21 +289,32 @@ static int newest_entry(int rootfd, const char *esp, char *path, size_t size)
 	return r;
 }
 
-static int write_sdboot_entry(struct gpupt_host *h, const char *tokens, char *entry, size_t size)
+static int sdboot_source(struct gpupt_host *h, char *source, size_t size)
 {
 	const char *esp = gpupt_bootloader_esp(h->rootfd);
-	char from[GPUPT_PATH_MAX], *text = NULL, out[ENTRY_MAX];
-	size_t len;
-	long n;
+	char from[GPUPT_PATH_MAX];
 	int r = esp ? newest_entry(h->rootfd, esp, from, sizeof(from)) : -ENOENT;
 
-	if (r < 0) {
+	if (r < 0)
 		gpupt_msg(h->err,
 			  "no loader entry of the newest kernel under /%s/loader/entries to copy; run "
 			  "`kernel-install add VER /boot/vmlinuz-VER`, then try again\n",
 			  esp ? esp : "efi");
+	else
+		snprintf(source, size, "/%s", from);
+	return r;
+}
+
+static int write_sdboot_entry(struct gpupt_host *h, const char *tokens, char *entry, size_t size)
+{
+	const char *esp = gpupt_bootloader_esp(h->rootfd);
+	char source[GPUPT_PATH_MAX + 1], *from = source + 1, *text = NULL, out[ENTRY_MAX];
+	size_t len;
+	long n;
+	int r = sdboot_source(h, source, sizeof(source));
+
+	if (r < 0)
 		return r;
-	}
 	r = gpupt_read_file_alloc(h->rootfd, from, ENTRY_MAX, GPUPT_READ_REGULAR, &text, &len);
 	n = r < 0 ? r : gpupt_loader_entry_trial(text, len, "gpupt trial boot", tokens, out, sizeof(out));
 	free(text);
@@ -242,6 +330,15 @@ static int write_sdboot_entry(struct gpupt_host *h, const char *tokens, char *en
 	else if (r < 0)
 		gpupt_msg(h->err, "cannot make the trial entry from /%s: %s\n", from, strerror(-r));
 	return r;
+}
+
+int gpupt_trial_entry_source(struct gpupt_host *h, const struct gpupt_oneshot *o, char *source, size_t size)
+{
+	if (o->loader && strcmp(o->loader, "grub") == 0)
+		return grub_source(h, source, size);
+	if (o->loader && strcmp(o->loader, "systemd-boot") == 0)
+		return sdboot_source(h, source, size);
+	return -ENOTSUP;
 }
 
 int gpupt_trial_entry_write(struct gpupt_host *h, const struct gpupt_oneshot *o, const char *tokens,
@@ -402,19 +499,24 @@ static void snapshot_uplink(int rootfd, struct gpupt_trial *t)
 		snprintf(t->uplink[t->n_uplink++], GPUPT_TRIAL_CHAIN, "%s", u.nic[i].chain);
 }
 
-void gpupt_trial_snapshot(struct gpupt_host *h, const struct gpupt_devlist *l,
-			  const struct gpupt_selection *s, struct gpupt_trial *t)
+int gpupt_trial_snapshot(struct gpupt_host *h, const struct gpupt_devlist *l,
+			 const struct gpupt_selection *s, struct gpupt_trial *t)
 {
 	const char *target = s->config.driver[0] ? s->config.driver : GPUPT_DEFAULT_DRIVER;
 
 	t->n_want = t->n_before = 0;
 	for (size_t i = 0; i < l->n; i++) {
-		if (gpupt_selection_has(s, i) && t->n_want < ARRAY_SIZE(t->want))
-			dev_set(&t->want[t->n_want++], l->dev[i].addr, target);
-		else if (!gpupt_selection_has(s, i) && t->n_before < ARRAY_SIZE(t->before))
-			dev_set(&t->before[t->n_before++], l->dev[i].addr, l->dev[i].driver);
+		bool selected = gpupt_selection_has(s, i);
+		struct gpupt_trial_dev *d = selected ? t->want : t->before;
+		size_t *n = selected ? &t->n_want : &t->n_before;
+
+		if (*n == (selected ? ARRAY_SIZE(t->want) : ARRAY_SIZE(t->before)))
+			return -E2BIG;
+		dev_set(&d[*n], l->dev[i].addr, selected ? target : l->dev[i].driver);
+		d[(*n)++].class = selected ? GPUPT_TRIAL_CLASS_UNKNOWN : l->dev[i].class;
 	}
 	snapshot_uplink(h->rootfd, t);
+	return 0;
 }
 
 long long gpupt_trial_booted(int rootfd)
@@ -474,28 +576,76 @@ bool gpupt_health_devices(int rootfd, const struct gpupt_devlist *now, const str
 	return result(res, size, n == 0, "selected devices", detail);
 }
 
+/* Storage (mass storage controllers) and network functions: the host needs their drivers. */
+static bool host_needs(uint32_t class)
+{
+	return class != GPUPT_TRIAL_CLASS_UNKNOWN && (class >> 16 == 0x01 || class >> 16 == 0x02);
+}
+
+/*
+ * Is the change of one unselected function from b to d (NULL: gone) one
+ * that fails the trial?  A function that was on the target driver at
+ * enable (qemu-server binds a VM's hostpci devices when it starts) may go
+ * back to its own driver.
+ */
+static bool change_matters(const struct gpupt_trial_dev *b, const struct gpupt_dev *d, const char *target)
+{
+	uint32_t class = b->class != GPUPT_TRIAL_CLASS_UNKNOWN ? b->class : d ? d->class : b->class;
+
+	if (d && strcmp(d->driver, target) == 0)
+		return true; /* taken by the target driver without being selected */
+	if (b->class == GPUPT_TRIAL_CLASS_UNKNOWN && !d)
+		return true; /* gone, and an older state file does not say what it was */
+	return host_needs(class) && b->driver[0] && strcmp(b->driver, target) != 0;
+}
+
+static void say_change(char *detail, size_t size, size_t *n, const struct gpupt_trial_dev *b,
+		       const struct gpupt_dev *d)
+{
+	size_t m = *n;
+
+	*n += (size_t)snprintf(detail + MIN(m, size), m < size ? size - m : 0, "%s%s (%s) %s%s",
+			       m ? "; " : "", b->addr, b->driver[0] ? b->driver : "no driver",
+			       !d	      ? "is gone"
+			       : d->driver[0] ? "is now on "
+					      : "lost its driver",
+			       d && d->driver[0] ? d->driver : "");
+}
+
+/*
+ * Fail only on what matters: an unselected function taken by the target
+ * driver, or a storage or network function that lost its driver.  Other
+ * changes are shown but pass: a function qemu-server bound to vfio-pci for
+ * a VM that ran at enable is back on its own driver when that VM does not
+ * start at boot.
+ */
 bool gpupt_health_others(const struct gpupt_devlist *now, const struct gpupt_trial *t, char *res, size_t size)
 {
-	char detail[GPUPT_TRIAL_TEXT] = "";
-	size_t n = 0;
+	const char *target = t->n_want ? t->want[0].driver : GPUPT_DEFAULT_DRIVER;
+	char bad[GPUPT_TRIAL_TEXT] = "", fine[GPUPT_TRIAL_TEXT] = "";
+	size_t n_bad = 0, n_fine = 0;
 
 	for (size_t i = 0; i < t->n_before; i++) {
 		const struct gpupt_dev *d = find_dev(now, t->before[i].addr);
-		const char *was = t->before[i].driver[0] ? t->before[i].driver : "no driver";
 
 		if (d && strcmp(d->driver, t->before[i].driver) == 0)
 			continue;
-		n += (size_t)snprintf(detail + MIN(n, sizeof(detail)),
-				      n < sizeof(detail) ? sizeof(detail) - n : 0, "%s%s (%s) %s%s",
-				      n ? "; " : "", t->before[i].addr, was,
-				      !d	     ? "is gone"
-				      : d->driver[0] ? "is now on "
-						     : "lost its driver",
-				      d && d->driver[0] ? d->driver : "");
+		if (change_matters(&t->before[i], d, target))
+			say_change(bad, sizeof(bad), &n_bad, &t->before[i], d);
+		else
+			say_change(fine, sizeof(fine), &n_fine, &t->before[i], d);
 	}
-	if (n == 0)
-		snprintf(detail, sizeof(detail), "the %zu other functions kept their drivers", t->n_before);
-	return result(res, size, n == 0, "other devices", detail);
+	if (n_bad)
+		snprintf(res, size, "FAIL other devices: %s%s%s", bad, n_fine ? "; harmless: " : "", fine);
+	else if (n_fine)
+		snprintf(res, size,
+			 "PASS other devices: no storage or network function lost its driver, none "
+			 "went to %s; changed, harmless: %s",
+			 target, fine);
+	else
+		snprintf(res, size, "PASS other devices: the %zu other functions kept their drivers",
+			 t->n_before);
+	return n_bad == 0;
 }
 
 /* sys/class/net/IF/ATTR is value (operstate "up", carrier "1"). */

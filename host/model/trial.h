@@ -30,7 +30,7 @@
 #define GPUPT_TRIAL_MARKER "gpupt.trial" /* gpupt.trial=ID on the trial's command line */
 #define GPUPT_TRIAL_PANIC "panic=10"
 
-enum { GPUPT_TRIAL_DEFAULT_MINUTES = 10, GPUPT_TRIAL_FILE_MAX = 65536 };
+enum { GPUPT_TRIAL_DEFAULT_MINUTES = 10, GPUPT_TRIAL_FILE_MAX = 1 << 20 };
 
 /*
  * Read the state file: 0 (state GPUPT_TRIAL_NONE when there is none), or
@@ -65,6 +65,13 @@ enum gpupt_oneshot_kind gpupt_oneshot_grub_decide(const char *abstraction, const
 void gpupt_oneshot_probe(struct gpupt_host *h, const struct gpupt_bootloader *b, struct gpupt_oneshot *out);
 
 /*
+ * Which entry the trial copies, for the plan: "'TITLE' of boot/grub/grub.cfg"
+ * (the entry GRUB boots by default) or the loader entry's path.  0, or
+ * -errno said on err (GRUB's default names no entry gpupt can copy).
+ */
+int gpupt_trial_entry_source(struct gpupt_host *h, const struct gpupt_oneshot *o, char *source, size_t size);
+
+/*
  * Write the trial entry with tokens added: into grub.cfg, or a copy of the
  * newest kernel's loader entry as ESP/loader/entries/gpupt-trial.conf.
  * entry gets the file's path (relative to the root).  0 or -errno, said on err.
@@ -92,11 +99,13 @@ int gpupt_trial_run(struct gpupt_host *h, const char *const *argv, char *out, si
 int gpupt_trial_oneshot_set(struct gpupt_host *h, const struct gpupt_trial *t);
 
 /*
- * The snapshot at enable: the selected functions, every other one's driver,
- * the default routes' interfaces and the NICs under them (uplink.h).
+ * The snapshot at enable: the selected functions, every other one's class
+ * and driver, the default routes' interfaces and the NICs under them
+ * (uplink.h).  0, or -E2BIG when the host has more functions than the
+ * state file records (nothing is cut silently).
  */
-void gpupt_trial_snapshot(struct gpupt_host *h, const struct gpupt_devlist *l,
-			  const struct gpupt_selection *s, struct gpupt_trial *t);
+int gpupt_trial_snapshot(struct gpupt_host *h, const struct gpupt_devlist *l,
+			 const struct gpupt_selection *s, struct gpupt_trial *t);
 
 /*
  * In the trial boot: take the trial's additions (the tokens line of the

@@ -76,6 +76,7 @@ static void test_enable_makes_a_grub_trial(void **state)
 
 	(void)state;
 	assert_non_null(strstr(f->out, "trial boot ready (entry in /boot/grub/grub.cfg); reboot now."));
+	assert_non_null(strstr(f->out, "\n  copied from: 'Debian GNU/Linux' of /boot/grub/grub.cfg\n"));
 	/* Nothing of the new settings yet: the default entry is untouched. */
 	assert_null(read_rel(f, "etc/gpupt.conf"));
 	assert_null(read_rel(f, "etc/default/grub.d/gpupt.cfg"));
@@ -83,7 +84,8 @@ static void test_enable_makes_a_grub_trial(void **state)
 	assert_int_equal(strncmp(cfg, before, strlen(before)), 0);
 	snprintf(want, sizeof(want),
 		 "### BEGIN gpupt trial entry (gpupt confirm or rollback removes it) ###\n"
-		 "menuentry 'gpupt trial boot' --id gpupt-trial {\n\tload_video\n");
+		 "menuentry 'gpupt trial boot' --class debian --class gnu-linux --class gnu --class os "
+		 "--id gpupt-trial {\n\tload_video\n");
 	assert_int_equal(strncmp(cfg + strlen(before), want, strlen(want)), 0);
 	snprintf(want, sizeof(want), LINUX_612 " " TOKENS " panic=10 gpupt.trial=%lld\n", t.id);
 	assert_non_null(strstr(cfg + strlen(before), want));
@@ -815,27 +817,59 @@ static void test_no_default_route_is_said(void **state)
 }
 
 /* A state file of version 1 (before route6 and uplink) is still read. */
-static void test_state_version_1(void **state)
+/*
+ * The state file enable wrote, turned into an older version: version 2's
+ * `before` lines have no class; version 1 has no route6 and uplink lines
+ * either.  Re-sealed with its checksum, as that version wrote it.
+ */
+static void put_older_state(struct fx *f, const char *text, unsigned version)
+{
+	char old[16384], sum[GPUPT_SHA256_HEX + 1];
+	const char *line, *eol;
+	size_t n = (size_t)snprintf(old, sizeof(old), "gpupt-trial %u\n", version);
+
+	for (line = strchr(text, '\n') + 1; strncmp(line, "end ", 4) != 0; line = eol + 1) {
+		eol = strchr(line, '\n');
+		assert_non_null(eol);
+		if (version == 1 && (strncmp(line, "route6 ", 7) == 0 || strncmp(line, "uplink ", 7) == 0))
+			continue;
+		if (strncmp(line, "before ", 7) == 0) {
+			const char *addr_end = strchr(line + 7, ' ');
+			const char *class_end = strchr(addr_end + 1, ' ');
+
+			n += (size_t)snprintf(old + n, sizeof(old) - n, "%.*s%.*s", (int)(addr_end - line), line,
+					      (int)(eol + 1 - class_end), class_end);
+			continue;
+		}
+		n += (size_t)snprintf(old + n, sizeof(old) - n, "%.*s", (int)(eol + 1 - line), line);
+	}
+	assert_true(n < sizeof(old));
+	gpupt_sha256_hex(old, n, sum);
+	snprintf(old + n, sizeof(old) - n, "end %s\n", sum);
+	put(f, GPUPT_TRIAL_PATH, old);
+}
+
+static void test_state_older_versions(void **state)
 {
 	struct fx *f = make_fixture("seed", "debian", NULL);
 	struct gpupt_trial t;
-	char *text, *route6, v1[8192], sum[GPUPT_SHA256_HEX + 1];
-	size_t n;
+	char *text;
+	unsigned version;
 
 	(void)state;
 	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
 	text = read_rel(f, GPUPT_TRIAL_PATH);
-	assert_int_equal(strncmp(text, "gpupt-trial 2\n", 14), 0);
-	route6 = strstr(text, "route6 -\n");
-	assert_non_null(route6);
-	n = (size_t)snprintf(v1, sizeof(v1), "gpupt-trial 1\n%.*s%.*s", (int)(route6 - text - 14), text + 14,
-			     (int)(strstr(text, "\nend ") + 1 - route6 - 9), route6 + 9);
-	gpupt_sha256_hex(v1, n, sum);
-	snprintf(v1 + n, sizeof(v1) - n, "end %s\n", sum);
-	put(f, GPUPT_TRIAL_PATH, v1);
-	load(f, &t);
-	assert_int_equal(t.state, GPUPT_TRIAL_PENDING);
-	assert_string_equal(t.route6, "");
+	assert_int_equal(strncmp(text, GPUPT_TRIAL_VERSION "\n", strlen(GPUPT_TRIAL_VERSION) + 1), 0);
+	assert_non_null(strstr(text, "route6 -\n"));
+	for (version = 1; version <= 2; version++) {
+		put_older_state(f, text, version);
+		load(f, &t);
+		assert_int_equal(t.state, GPUPT_TRIAL_PENDING);
+		assert_true(t.n_before > 0);
+		assert_int_equal(t.before[0].class, GPUPT_TRIAL_CLASS_UNKNOWN);
+		if (version == 1)
+			assert_string_equal(t.route6, "");
+	}
 	assert_int_equal(RUN(f, gpupt_cmd_rollback, "rollback", "--no-reboot"), 0);
 	free(text);
 	free_fixture(f);
@@ -1007,6 +1041,233 @@ static void test_agent_waits_for_the_lock(void **state)
 	free_fixture(f);
 }
 
+/* grub.cfg with its default (00_header's else branch) set to value and the 6.1 entry's header hardened. */
+static void pin_grub_default(struct fx *f, const char *value)
+{
+	static const char key[] = "else\n   set default=\"",
+			  plain[] = "--class os $menuentry_id_option 'gnulinux-6.1.0";
+	char *cfg = read_rel(f, "boot/grub/grub.cfg"), *out = malloc(strlen(cfg) + 1024);
+	char *at = strstr(cfg, key), *end, *hdr;
+	size_t n;
+
+	assert_non_null(at);
+	at += strlen(key);
+	end = strchr(at, '"');
+	n = (size_t)sprintf(out, "%.*s%s", (int)(at - cfg), cfg, value);
+	hdr = strstr(end, plain);
+	if (hdr)
+		sprintf(out + n, "%.*s--class os --unrestricted %s", (int)(hdr - end), end,
+			hdr + strlen("--class os "));
+	else
+		strcpy(out + n, end);
+	put(f, "boot/grub/grub.cfg", out);
+	free(cfg);
+	free(out);
+}
+
+#define SUBMENU_ID "gnulinux-advanced-5b0f0a8e-55e4-4c2b-9d0e-3f1f2a6b7c8d"
+#define PINNED_ID "gnulinux-6.1.0-18-amd64-advanced-5b0f0a8e-55e4-4c2b-9d0e-3f1f2a6b7c8d"
+
+/*
+ * proxmox-boot-tool kernel pin 6.1.0-18-amd64: GRUB_DEFAULT names the older
+ * kernel in the submenu.  The trial boots that kernel, with its header's
+ * --unrestricted kept (under `set superusers` it would wait for a password).
+ */
+static void test_grub_trial_copies_the_pinned_entry(void **state)
+{
+	struct fx *f = make_fixture("seed", "debian", NULL);
+	struct gpupt_trial t;
+	char *cfg, want[512];
+
+	(void)state;
+	pin_grub_default(f, SUBMENU_ID ">" PINNED_ID);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_non_null(strstr(f->out, "\n  copied from: 'Debian GNU/Linux, with Linux 6.1.0-18-amd64' of "
+				       "/boot/grub/grub.cfg\n"));
+	load(f, &t);
+	cfg = read_rel(f, "boot/grub/grub.cfg");
+	snprintf(want, sizeof(want),
+		 "### BEGIN gpupt trial entry (gpupt confirm or rollback removes it) ###\n"
+		 "menuentry 'gpupt trial boot' --class debian --class gnu-linux --class gnu --class os "
+		 "--unrestricted --id gpupt-trial {\n\t\tload_video\n");
+	assert_non_null(strstr(cfg, want));
+	snprintf(want, sizeof(want),
+		 "\t\tlinux\t/boot/vmlinuz-6.1.0-18-amd64 root=UUID=5b0f0a8e-55e4-4c2b-9d0e-3f1f2a6b7c8d ro  quiet " TOKENS
+		 " panic=10 gpupt.trial=%lld\n",
+		 t.id);
+	assert_non_null(strstr(cfg, want));
+	assert_null(strstr(strstr(cfg, "### BEGIN gpupt"), "6.12.9"));
+	free(cfg);
+	free_fixture(f);
+}
+
+/* A default that names no entry (a pin to a removed kernel): refused before anything is written. */
+static void test_grub_default_without_entry_is_refused(void **state)
+{
+	struct fx *f = make_fixture("seed", "debian", NULL);
+	char *before;
+
+	(void)state;
+	pin_grub_default(f, SUBMENU_ID ">gnulinux-6.0.0-1-amd64-advanced-x");
+	before = snapshot(f, NULL);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 1);
+	assert_non_null(strstr(f->err, "GRUB's default \"" SUBMENU_ID ">gnulinux-6.0.0-1-amd64-advanced-x\" "
+				       "(GRUB_DEFAULT, as /boot/grub/grub.cfg has it) names no menu entry"));
+	assert_non_null(strstr(f->err, "nothing was written\n"));
+	assert_snapshot(f, before, NULL);
+	/* The dry run says the same, before the plan. */
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--dry-run", "01:00"), 1);
+	assert_non_null(strstr(f->err, "names no menu entry"));
+	assert_snapshot(f, before, NULL);
+	/* GRUB_DEFAULT=saved: grubenv's saved_entry counts. */
+	pin_grub_default(f, "${saved_entry}");
+	put(f, "boot/grub/grubenv", "# GRUB Environment Block\nsaved_entry=1\n");
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 1);
+	assert_non_null(strstr(f->err, "GRUB's default \"1\" names a submenu, not an entry in it"));
+	put(f, "boot/grub/grubenv", "# GRUB Environment Block\nsaved_entry=1>1\n");
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--dry-run", "01:00"), 0);
+	assert_non_null(strstr(f->out, "copied from: 'Debian GNU/Linux, with Linux 6.1.0-18-amd64'"));
+	free(before);
+	free_fixture(f);
+}
+
+/*
+ * A PCI function as tests/fixtures/host/devroot.sh's pcidev makes one:
+ * attributes with their newlines, 64 bytes of config space, the bus link,
+ * the driver link, an IOMMU group of its own.
+ */
+static void add_function(struct fx *f, const char *addr, unsigned cls, const char *drv, int group)
+{
+	char d[128], path[256], target[256];
+	unsigned char config[64] = { 0x86, 0x80, 0xed, 0x10 };
+	static const char *const attrs[][2] = {
+		{ "vendor", "0x8086\n" },	      { "device", "0x10ed\n" },
+		{ "subsystem_vendor", "0x8086\n" }, { "subsystem_device", "0x0001\n" },
+		{ "driver_override", "(null)\n" },  { "reset_method", "flr\n" },
+		{ "irq", "0\n" },		      { "resource", "" },
+	};
+
+	snprintf(d, sizeof(d), DEVS "%s", addr);
+	assert_int_equal(mkdirat(f->h.rootfd, d, 0755), 0);
+	for (size_t i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", d, attrs[i][0]);
+		put(f, path, attrs[i][1]);
+	}
+	snprintf(path, sizeof(path), "%s/class", d);
+	snprintf(target, sizeof(target), "0x%06x\n", cls);
+	put(f, path, target);
+	config[9] = (unsigned char)cls;
+	config[10] = (unsigned char)(cls >> 8);
+	config[11] = (unsigned char)(cls >> 16);
+	snprintf(path, sizeof(path), "%s/config", d);
+	assert_int_equal(gpupt_file_write_atomic(f->h.rootfd, path, (char *)config, sizeof(config), 0644), 0);
+	snprintf(path, sizeof(path), "sys/bus/pci/devices/%s", addr);
+	snprintf(target, sizeof(target), "../../../devices/pci0000:00/%s", addr);
+	assert_int_equal(symlinkat(target, f->h.rootfd, path), 0);
+	snprintf(path, sizeof(path), "sys/kernel/iommu_groups/%d", group);
+	mkdirat(f->h.rootfd, path, 0755);
+	snprintf(path, sizeof(path), "sys/kernel/iommu_groups/%d/devices", group);
+	mkdirat(f->h.rootfd, path, 0755);
+	snprintf(path, sizeof(path), "sys/kernel/iommu_groups/%d/devices/%s", group, addr);
+	snprintf(target, sizeof(target), "../../../../devices/pci0000:00/%s", addr);
+	assert_int_equal(symlinkat(target, f->h.rootfd, path), 0);
+	snprintf(path, sizeof(path), "%s/iommu_group", d);
+	snprintf(target, sizeof(target), "../../../../kernel/iommu_groups/%d", group);
+	assert_int_equal(symlinkat(target, f->h.rootfd, path), 0);
+	bind_to(f, addr, drv);
+}
+
+/*
+ * qemu-server binds a VM's hostpci devices to vfio-pci when the VM starts:
+ * a USB controller on vfio-pci at enable is back on xhci_hcd in a boot
+ * where that VM does not start.  Harmless: the trial confirms and says so.
+ * A storage or network function that lost its driver still fails it.
+ */
+static void test_agent_others_fail_only_on_what_matters(void **state)
+{
+	struct fx *f = make_fixture("seed", "debian", NULL);
+	struct gpupt_trial t;
+	char *text;
+
+	(void)state;
+	add_function(f, "0000:05:00.0", 0x0c0330, "vfio-pci", 20);
+	add_function(f, "0000:06:00.0", 0x020000, "igb", 21);
+	add_function(f, "0000:07:00.0", 0x020000, "vfio-pci", 22);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	load(f, &t);
+	assert_int_equal(t.n_before, 7);
+	assert_string_equal(t.before[4].addr, "0000:05:00.0");
+	assert_int_equal(t.before[4].class, 0x0c0330);
+	text = read_rel(f, GPUPT_TRIAL_PATH);
+	assert_non_null(strstr(text, "\nbefore 0000:05:00.0 0c0330 vfio-pci\nbefore 0000:06:00.0 020000 igb\n"));
+	free(text);
+	boot_trial(f, &t);
+	bind_to(f, "0000:01:00.0", "vfio-pci");
+	bind_to(f, "0000:01:00.1", "vfio-pci");
+	bind_to(f, "0000:05:00.0", "xhci_hcd");
+	bind_to(f, "0000:07:00.0", "igb");
+	put(f, "dev/watchdog", "");
+	assert_int_equal(RUN(f, gpupt_cmd_trial_agent, "trial-agent"), 0);
+	load(f, &t);
+	assert_int_equal(t.state, GPUPT_TRIAL_CONFIRMED);
+	assert_string_equal(t.result[1], "PASS other devices: no storage or network function lost its driver, none "
+					 "went to vfio-pci; changed, harmless: 0000:05:00.0 (vfio-pci) is now on "
+					 "xhci_hcd; 0000:07:00.0 (vfio-pci) is now on igb");
+	free_fixture(f);
+
+	/* The NIC without its driver, the USB controller taken by vfio-pci: both fail. */
+	f = make_fixture("seed", "debian", NULL);
+	add_function(f, "0000:05:00.0", 0x0c0330, "xhci_hcd", 20);
+	add_function(f, "0000:06:00.0", 0x020000, "igb", 21);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	load(f, &t);
+	boot_trial(f, &t);
+	bind_to(f, "0000:01:00.0", "vfio-pci");
+	bind_to(f, "0000:01:00.1", "vfio-pci");
+	bind_to(f, "0000:05:00.0", "vfio-pci");
+	assert_int_equal(unlinkat(f->h.rootfd, DEVS "0000:06:00.0/driver", 0), 0);
+	put(f, "proc/uptime", "601.25 10.00\n");
+	assert_int_equal(RUN(f, gpupt_cmd_trial_agent, "trial-agent"), 0);
+	load(f, &t);
+	assert_int_equal(t.state, GPUPT_TRIAL_ROLLED_BACK);
+	assert_string_equal(t.result[1], "FAIL other devices: 0000:05:00.0 (xhci_hcd) is now on vfio-pci; "
+					 "0000:06:00.0 (igb) lost its driver");
+	free_fixture(f);
+}
+
+/*
+ * SR-IOV: 300 virtual functions before the host's NIC at 81:00.0.  The
+ * snapshot holds every function, so the NIC moved to vfio-pci fails the
+ * trial (the 256 it held once ended before the NIC).
+ */
+static void test_agent_sees_every_function(void **state)
+{
+	struct fx *f = make_fixture("seed", "debian", NULL);
+	struct gpupt_trial t;
+	char addr[16];
+
+	(void)state;
+	for (int i = 0; i < 300; i++) {
+		snprintf(addr, sizeof(addr), "0000:%02x:%02x.%d", 0x10 + i / 256, i / 8 % 32, i % 8);
+		add_function(f, addr, 0x020000, "iavf", 100 + i);
+	}
+	add_function(f, "0000:81:00.0", 0x020000, "ice", 99);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	load(f, &t);
+	assert_int_equal(t.n_before, 305);
+	assert_string_equal(t.before[304].addr, "0000:81:00.0");
+	boot_trial(f, &t);
+	bind_to(f, "0000:01:00.0", "vfio-pci");
+	bind_to(f, "0000:01:00.1", "vfio-pci");
+	bind_to(f, "0000:81:00.0", "vfio-pci");
+	put(f, "proc/uptime", "601.25 10.00\n");
+	assert_int_equal(RUN(f, gpupt_cmd_trial_agent, "trial-agent"), 0);
+	load(f, &t);
+	assert_int_equal(t.state, GPUPT_TRIAL_ROLLED_BACK);
+	assert_string_equal(t.result[1], "FAIL other devices: 0000:81:00.0 (ice) is now on vfio-pci");
+	free_fixture(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1031,10 +1292,14 @@ int main(void)
 		cmocka_unit_test(test_bond_and_vlan),
 		cmocka_unit_test(test_ipv6_only),
 		cmocka_unit_test(test_no_default_route_is_said),
-		cmocka_unit_test(test_state_version_1),
+		cmocka_unit_test(test_state_older_versions),
 		cmocka_unit_test(test_agent_after_rollback_during_check),
 		cmocka_unit_test(test_agent_after_confirm_during_check),
 		cmocka_unit_test(test_agent_waits_for_the_lock),
+		cmocka_unit_test(test_grub_trial_copies_the_pinned_entry),
+		cmocka_unit_test(test_grub_default_without_entry_is_refused),
+		cmocka_unit_test(test_agent_others_fail_only_on_what_matters),
+		cmocka_unit_test(test_agent_sees_every_function),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
  * The trial's formats: the state file parses, formats and parses again to
- * the same text; a trial block added to grub.cfg comes out again to the
- * original bytes; a loader entry's copy, the default routes of
- * /proc/net/route and /proc/net/ipv6_route and a bond's list of slaves never
- * read past len.  The first byte picks which.
+ * the same text; a trial block added to grub.cfg (for the entry its
+ * default names) comes out again to the original bytes; that entry's
+ * title, a loader entry's copy, a grubenv's variable, the default routes
+ * of /proc/net/route and /proc/net/ipv6_route and a bond's list of slaves
+ * never read past len.  The first byte picks which.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,10 +41,18 @@ static void check_grubcfg(const char *in, size_t len)
 {
 	size_t size = len + 4096;
 	char *a = malloc(size), *b = malloc(size);
+	char spec[GPUPT_GRUB_SPEC_MAX], saved[64], title[128];
 	long n, m;
 
+	if (gpupt_grubenv_get(in, len, "saved_entry", saved, sizeof(saved)) == 0)
+		FUZZ_CHECK(strlen(saved) < sizeof(saved));
+	if (gpupt_grubcfg_default(in, len, "1>0", spec, sizeof(spec)) < 0)
+		snprintf(spec, sizeof(spec), "0");
+	if (gpupt_grubcfg_entry_title(in, len, spec, title, sizeof(title)) == 0)
+		FUZZ_CHECK(strlen(title) < sizeof(title));
 	if (a && b && !gpupt_grubcfg_has_trial(in, len)) {
-		n = gpupt_grubcfg_add_trial(in, len, "gpupt trial boot", "iommu=pt panic=10 gpupt.trial=1", a, size);
+		n = gpupt_grubcfg_add_trial(in, len, spec, "gpupt trial boot",
+					    "iommu=pt panic=10 gpupt.trial=1", a, size);
 		if (n >= 0) {
 			FUZZ_CHECK(gpupt_grubcfg_has_trial(a, (size_t)n));
 			m = gpupt_grubcfg_remove_trial(a, (size_t)n, b, size);
@@ -68,7 +78,8 @@ static void check_entry_and_route(const char *in, size_t len)
 		FUZZ_CHECK(gpupt_route_has_iface(in, len, iface) && gpupt_ifname_ok(iface, strlen(iface)));
 	if (gpupt_route6_default_iface(in, len, iface, sizeof(iface)) == 0)
 		FUZZ_CHECK(gpupt_route6_has_default(in, len, iface) && gpupt_ifname_ok(iface, strlen(iface)));
-	for (size_t pos = 0, last = 0; gpupt_ifname_list_next(in, len, &pos, iface, sizeof(iface)) != 0; last = pos)
+	for (size_t pos = 0, last = 0;
+	     gpupt_ifname_list_next(in, len, &pos, iface, sizeof(iface)) != 0; last = pos)
 		FUZZ_CHECK(pos > last && pos <= len);
 }
 

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * The trial's state file (host/formats/trialstate.c): version 2 with the
- * network of enable (route6, uplink) formats and parses back the same;
- * version 1, written before those lines, is still read; uplink lines that
- * are not a chain of names ending in a PCI function are refused.
+ * The trial's state file (host/formats/trialstate.c): version 3, with each
+ * other function's class and the network of enable (route6, uplink),
+ * formats and parses back the same; versions 1 and 2, written before those,
+ * are still read; `before` lines with a bad class and uplink lines that are
+ * not a chain of names ending in a PCI function are refused.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -19,10 +20,11 @@
 #include "host/formats/trialstate.h"
 #include "lib/sha256.h"
 
-#define BODY(version, extra) \
+#define BODY_BEFORE(version, before, extra) \
 	"gpupt-trial " version "\nstate pending\nid 1764648000\nchanged 1764648000\nminutes 10\n" \
 	"loader grub\nentry boot/grub/grub.cfg\noneshot guaranteed\nselect 01:00\n" \
-	"device 0000:01:00.0 vfio-pci\nroute vmbr0\n" extra
+	"device 0000:01:00.0 vfio-pci\n" before "route vmbr0\n" extra
+#define BODY(version, extra) BODY_BEFORE(version, "", extra)
 
 /* body and its end line, as gpupt writes the file. */
 static char *sealed(const char *body)
@@ -44,10 +46,13 @@ static int parse(const char *body, struct gpupt_trial *t)
 	return r;
 }
 
-static void test_version_2_round_trip(void **state)
+static void test_version_3_round_trip(void **state)
 {
 	static struct gpupt_trial t;
-	char *text = sealed(BODY("2", "route6 vmbr0\nuplink vmbr0 bond0 enp3s0 0000:03:00.0\n"
+	char *text = sealed(BODY_BEFORE("3",
+					"before 0000:00:1f.0 060100 lpc_ich\nbefore 0000:00:1f.3 040300 -\n"
+					"before 0000:00:1d.0 - i6300ESB timer\n",
+					"route6 vmbr0\nuplink vmbr0 bond0 enp3s0 0000:03:00.0\n"
 				      "uplink vmbr0 bond0 enp4s0 0000:04:00.0\nuplink vmbr0 wlan0 -\n")),
 	     out[8192], why[160];
 	size_t n;
@@ -59,6 +64,13 @@ static void test_version_2_round_trip(void **state)
 	assert_int_equal(t.n_uplink, 3);
 	assert_string_equal(t.uplink[0], "vmbr0 bond0 enp3s0 0000:03:00.0");
 	assert_string_equal(t.uplink[2], "vmbr0 wlan0 -");
+	assert_int_equal(t.n_before, 3);
+	assert_int_equal(t.before[0].class, 0x060100);
+	assert_string_equal(t.before[0].driver, "lpc_ich");
+	assert_int_equal(t.before[1].class, 0x040300);
+	assert_string_equal(t.before[1].driver, "");
+	assert_int_equal(t.before[2].class, GPUPT_TRIAL_CLASS_UNKNOWN);
+	assert_string_equal(t.before[2].driver, "i6300ESB timer");
 	n = gpupt_trial_format(&t, out, sizeof(out));
 	assert_true(n < sizeof(out));
 	out[n] = '\0';
@@ -66,23 +78,55 @@ static void test_version_2_round_trip(void **state)
 	free(text);
 }
 
-static void test_version_1_is_read(void **state)
+/* Versions 1 and 2: `before` without the class; 1 also without route6 and uplink. */
+static void test_older_versions_are_read(void **state)
 {
 	static struct gpupt_trial t;
 	char out[8192];
 	size_t n;
 
 	(void)state;
-	assert_int_equal(parse(BODY("1", ""), &t), 0);
+	assert_int_equal(parse(BODY_BEFORE("1", "before 0000:00:1f.0 lpc_ich\n", ""), &t), 0);
 	assert_string_equal(t.route, "vmbr0");
 	assert_string_equal(t.route6, "");
 	assert_int_equal(t.n_uplink, 0);
-	/* Written back as version 2. */
+	assert_int_equal(t.before[0].class, GPUPT_TRIAL_CLASS_UNKNOWN);
+	assert_string_equal(t.before[0].driver, "lpc_ich");
+	/* Written back as version 3, the class unknown. */
 	n = gpupt_trial_format(&t, out, sizeof(out));
 	assert_true(n < sizeof(out));
-	assert_int_equal(strncmp(out, "gpupt-trial 2\n", 14), 0);
+	assert_int_equal(strncmp(out, GPUPT_TRIAL_VERSION "\n", strlen(GPUPT_TRIAL_VERSION) + 1), 0);
+	assert_non_null(strstr(out, "\nbefore 0000:00:1f.0 - lpc_ich\n"));
 	assert_non_null(strstr(out, "\nroute6 -\n"));
-	assert_int_equal(parse(BODY("3", ""), &t), -EBADMSG);
+
+	assert_int_equal(parse(BODY_BEFORE("2", "before 0000:00:1f.3 -\n", "route6 vmbr0\n"), &t), 0);
+	assert_string_equal(t.route6, "vmbr0");
+	assert_int_equal(t.before[0].class, GPUPT_TRIAL_CLASS_UNKNOWN);
+	assert_string_equal(t.before[0].driver, "");
+	/* A version 2 `before` line in a version 3 file is no class and driver. */
+	assert_int_equal(parse(BODY_BEFORE("3", "before 0000:00:1f.0 lpc_ich\n", ""), &t), -EBADMSG);
+	assert_int_equal(parse(BODY("4", ""), &t), -EBADMSG);
+}
+
+static void test_bad_classes(void **state)
+{
+	static const char *const bad[] = {
+		"before 0000:00:1f.0 06010 lpc_ich\n",	  /* five digits */
+		"before 0000:00:1f.0 0601000 lpc_ich\n", /* seven */
+		"before 0000:00:1f.0 06010G lpc_ich\n",	  /* not hex */
+		"before 0000:00:1f.0 06010A lpc_ich\n",	  /* not as gpupt writes it */
+		"before 0000:00:1f.0 -- lpc_ich\n",
+		"before 0000:00:1f.0  lpc_ich\n", /* none */
+		"before 0000:00:1f.0 060100\n",	   /* and no driver */
+	};
+	static struct gpupt_trial t;
+	char body[1024];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(body, sizeof(body), BODY_BEFORE("3", "%s", ""), bad[i]);
+		assert_int_equal(parse(body, &t), -EBADMSG);
+	}
 }
 
 static void test_bad_uplinks(void **state)
@@ -104,11 +148,11 @@ static void test_bad_uplinks(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		snprintf(body, sizeof(body), BODY("2", "%s"), bad[i]);
+		snprintf(body, sizeof(body), BODY("3", "%s"), bad[i]);
 		assert_int_equal(parse(body, &t), -EBADMSG);
 	}
 	/* Eight uplinks at most. */
-	snprintf(body, sizeof(body), BODY("2", "%s"), "");
+	snprintf(body, sizeof(body), BODY("3", "%s"), "");
 	for (int i = 0; i < 9; i++)
 		snprintf(body + strlen(body), sizeof(body) - strlen(body), "uplink vmbr0 eth%d -\n", i);
 	assert_int_equal(parse(body, &t), -EBADMSG);
@@ -117,8 +161,9 @@ static void test_bad_uplinks(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_version_2_round_trip),
-		cmocka_unit_test(test_version_1_is_read),
+		cmocka_unit_test(test_version_3_round_trip),
+		cmocka_unit_test(test_older_versions_are_read),
+		cmocka_unit_test(test_bad_classes),
 		cmocka_unit_test(test_bad_uplinks),
 	};
 

@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The trial entry for GRUB on Debian 12's grub.cfg (tests/fixtures/host/):
+ * the entry GRUB boots by default, found as GRUB finds it (an index, an id
+ * or a title, '>' into submenus, saved_entry), copied with every option of
+ * its header but the id.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "host/formats/bootentry.h"
+
+#define CFG "tests/fixtures/host/grub-debian12.cfg"
+#define UUID "5b0f0a8e-55e4-4c2b-9d0e-3f1f2a6b7c8d"
+#define TOKENS "iommu=pt gpupt.trial=1"
+#define ENTRY_612_ID "gnulinux-6.12.9-amd64-advanced-" UUID
+#define ENTRY_61_ID "gnulinux-6.1.0-18-amd64-advanced-" UUID
+#define LINUX_61 "linux\t/boot/vmlinuz-6.1.0-18-amd64 root=UUID=" UUID " ro  quiet " TOKENS "\n"
+#define LINUX_612 "linux\t/boot/vmlinuz-6.12.9-amd64 root=UUID=" UUID " ro  quiet " TOKENS "\n"
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = malloc(65536);
+
+	assert_non_null(f);
+	assert_non_null(buf);
+	*len = fread(buf, 1, 65535, f);
+	buf[*len] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* The fixture with its `set default="0"` line set to value. */
+static char *with_default(const char *value, size_t *len)
+{
+	char *cfg = slurp(CFG, len), *at = strstr(cfg, "   set default=\"0\"\n");
+	char *out = malloc(*len + strlen(value) + 1);
+
+	assert_non_null(at);
+	*len = (size_t)sprintf(out, "%.*s   set default=\"%s\"\n%s", (int)(at - cfg), cfg, value,
+			       at + strlen("   set default=\"0\"\n"));
+	free(cfg);
+	return out;
+}
+
+/* The trial block for the cfg's default entry (saved_entry as given); NULL on an error, in *err. */
+static char *trial_block(const char *cfg, size_t len, const char *saved, long *err)
+{
+	char spec[GPUPT_GRUB_SPEC_MAX], *out = malloc(len + 65536), *block;
+	long n;
+
+	assert_non_null(out);
+	*err = gpupt_grubcfg_default(cfg, len, saved, spec, sizeof(spec));
+	n = *err < 0 ? *err
+		     : gpupt_grubcfg_add_trial(cfg, len, spec, "gpupt trial boot", TOKENS, out, len + 65536);
+	if (n < 0) {
+		*err = n;
+		free(out);
+		return NULL;
+	}
+	assert_memory_equal(out, cfg, len);
+	block = strndup(out + len, (size_t)n - len);
+	free(out);
+	return block;
+}
+
+static char *block_for(const char *value, const char *saved)
+{
+	size_t len;
+	long err;
+	char *cfg = with_default(value, &len), *block = trial_block(cfg, len, saved, &err);
+
+	assert_non_null(block);
+	free(cfg);
+	return block;
+}
+
+static long error_for(const char *value, const char *saved)
+{
+	size_t len;
+	long err;
+	char *cfg = with_default(value, &len), *block = trial_block(cfg, len, saved, &err);
+
+	assert_null(block);
+	free(cfg);
+	return err;
+}
+
+static void test_default_zero_is_the_first_entry(void **state)
+{
+	char *block = block_for("0", NULL);
+
+	(void)state;
+	assert_string_equal(
+		block, GPUPT_GRUBCFG_BEGIN
+		"\n"
+		"menuentry 'gpupt trial boot' --class debian --class gnu-linux --class gnu --class os "
+		"--id gpupt-trial {\n"
+		"\tload_video\n\tinsmod gzio\n"
+		"\tif [ x$grub_platform = xxen ]; then insmod xzio; insmod lzopio; fi\n"
+		"\tinsmod part_gpt\n\tinsmod ext2\n"
+		"\tsearch --no-floppy --fs-uuid --set=root " UUID "\n"
+		"\techo\t'Loading Linux 6.12.9-amd64 ...'\n"
+		"\t" LINUX_612 "\techo\t'Loading initial ramdisk ...'\n"
+		"\tinitrd\t/boot/initrd.img-6.12.9-amd64\n"
+		"}\n" GPUPT_GRUBCFG_END "\n");
+	free(block);
+}
+
+/* proxmox-boot-tool kernel pin: GRUB_DEFAULT="SUBMENU_ID>ENTRY_ID". */
+static void test_pinned_kernel_by_id_path(void **state)
+{
+	char *block = block_for("gnulinux-advanced-" UUID ">" ENTRY_61_ID, NULL);
+
+	(void)state;
+	assert_non_null(strstr(block, "\t\t" LINUX_61));
+	assert_null(strstr(block, "6.12.9"));
+	assert_non_null(strstr(block, "\t\tinitrd\t/boot/initrd.img-6.1.0-18-amd64\n\t}\n" GPUPT_GRUBCFG_END "\n"));
+	free(block);
+}
+
+static void test_titles_indexes_and_saved(void **state)
+{
+	char *a = block_for("Advanced options for Debian GNU/Linux>Debian GNU/Linux, with Linux 6.1.0-18-amd64",
+			    NULL);
+	char *b = block_for("1>1", NULL);
+	char *c = block_for("${saved_entry}", "1>" ENTRY_61_ID);
+	char *d = block_for("${saved_entry}", "");
+	char *e = block_for("0x1>0", NULL);
+	char *f = block_for("1>" ENTRY_612_ID, NULL);
+
+	(void)state;
+	assert_string_equal(a, b);
+	assert_string_equal(a, c);
+	assert_non_null(strstr(a, LINUX_61));
+	assert_non_null(strstr(d, "\t" LINUX_612));
+	assert_null(strstr(d, "\t\tlinux"));
+	assert_non_null(strstr(e, "\t\t" LINUX_612));
+	assert_string_equal(e, f);
+	free(a);
+	free(b);
+	free(c);
+	free(d);
+	free(e);
+	free(f);
+}
+
+static void test_defaults_that_name_no_entry(void **state)
+{
+	(void)state;
+	assert_int_equal(error_for("1", NULL), -EISDIR);
+	assert_int_equal(error_for("gnulinux-advanced-" UUID, NULL), -EISDIR);
+	assert_int_equal(error_for("gnulinux-6.2.0-advanced-" UUID, NULL), -ENOENT);
+	assert_int_equal(error_for("9", NULL), -ENOENT);
+	assert_int_equal(error_for("1>7", NULL), -ENOENT);
+	/* The firmware's entry has no linux line. */
+	assert_int_equal(error_for("uefi-firmware", NULL), -ENOENT);
+	assert_int_equal(error_for("2", NULL), -ENOENT);
+	/* A menuentry is not a submenu. */
+	assert_int_equal(error_for("0>0", NULL), -ENOENT);
+	assert_int_equal(error_for("${GRUB_X}", NULL), -EINVAL);
+}
+
+/* `set superusers`: --unrestricted and --users stay, or the trial waits for a password. */
+static void test_header_options_are_kept(void **state)
+{
+	static const char cfg[] =
+		"set default=\"prot\"\n"
+		"menuentry 'It'\\''s \"quoted\"' --class debian --users 'alice bob' --unrestricted "
+		"--hotkey=a ${menuentry_id_option} 'first' {\n\tlinux /vmlinuz ro\n}\n"
+		"menuentry 'Has > in it' --id=prot --unrestricted {\n\tlinux /vmlinuz-p ro\n}\n"
+		"menuentry 'Other' {\n\tlinux /vmlinuz-o ro\n}\n";
+	char out[4096], spec[64];
+	long n;
+
+	(void)state;
+	assert_int_equal(gpupt_grubcfg_default(cfg, strlen(cfg), NULL, spec, sizeof(spec)), 0);
+	assert_string_equal(spec, "prot");
+	n = gpupt_grubcfg_add_trial(cfg, strlen(cfg), "It's \"quoted\"", "t", TOKENS, out, sizeof(out));
+	assert_true(n > 0);
+	out[n] = '\0';
+	assert_string_equal(out + strlen(cfg), GPUPT_GRUBCFG_BEGIN
+			    "\nmenuentry 't' --class debian --users 'alice bob' --unrestricted "
+			    "--hotkey=a --id gpupt-trial {\n\tlinux /vmlinuz ro " TOKENS
+			    "\n}\n" GPUPT_GRUBCFG_END "\n");
+	n = gpupt_grubcfg_add_trial(cfg, strlen(cfg), "Has >> in it", "t", TOKENS, out, sizeof(out));
+	assert_true(n > 0);
+	out[n] = '\0';
+	assert_string_equal(out + strlen(cfg), GPUPT_GRUBCFG_BEGIN
+			    "\nmenuentry 't' --unrestricted --id gpupt-trial {\n"
+			    "\tlinux /vmlinuz-p ro " TOKENS "\n}\n" GPUPT_GRUBCFG_END "\n");
+	n = gpupt_grubcfg_add_trial(cfg, strlen(cfg), spec, "t", TOKENS, out, sizeof(out));
+	assert_true(n > 0);
+	out[n] = '\0';
+	assert_non_null(strstr(out + strlen(cfg), "vmlinuz-p"));
+	assert_int_equal(gpupt_grubcfg_add_trial(cfg, strlen(cfg), "Has > in it", "t", TOKENS, out, sizeof(out)),
+			 -ENOENT);
+}
+
+/* An unclosed entry is not copied: its end is unknown. */
+static void test_unclosed_entry(void **state)
+{
+	static const char cfg[] = "menuentry 'A' {\n\tlinux /vmlinuz ro\n";
+	char out[1024];
+
+	(void)state;
+	assert_int_equal(gpupt_grubcfg_add_trial(cfg, strlen(cfg), "0", "t", TOKENS, out, sizeof(out)), -ENOENT);
+}
+
+static void test_grubenv(void **state)
+{
+	static const char env[] = "# GRUB Environment Block\nsaved_entry=1>2\nnext_entry=\nx=a\\nb\n####";
+	char v[8];
+
+	(void)state;
+	assert_int_equal(gpupt_grubenv_get(env, strlen(env), "saved_entry", v, sizeof(v)), 0);
+	assert_string_equal(v, "1>2");
+	assert_int_equal(gpupt_grubenv_get(env, strlen(env), "next_entry", v, sizeof(v)), 0);
+	assert_string_equal(v, "");
+	assert_int_equal(gpupt_grubenv_get(env, strlen(env), "x", v, sizeof(v)), -EINVAL);
+	assert_int_equal(gpupt_grubenv_get(env, strlen(env), "saved", v, sizeof(v)), -ENOENT);
+	assert_int_equal(gpupt_grubenv_get(env, strlen(env), "saved_entry", v, 3), -ENOSPC);
+	/* A cut-off block: the value ends at len. */
+	assert_int_equal(gpupt_grubenv_get(env, 39, "saved_entry", v, sizeof(v)), 0);
+	assert_string_equal(v, "1>");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_default_zero_is_the_first_entry),
+		cmocka_unit_test(test_pinned_kernel_by_id_path),
+		cmocka_unit_test(test_titles_indexes_and_saved),
+		cmocka_unit_test(test_defaults_that_name_no_entry),
+		cmocka_unit_test(test_header_options_are_kept),
+		cmocka_unit_test(test_unclosed_entry),
+		cmocka_unit_test(test_grubenv),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
