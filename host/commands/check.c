@@ -211,6 +211,7 @@ static void check_oneshot(struct check_ctx *c)
 {
 	const struct gpupt_bootloader *b = gpupt_bootloader_detect(c->h->rootfd);
 	bool watchdog = gpupt_path_exists(c->h->rootfd, "dev/watchdog");
+	bool mux = gpupt_watchdog_mux(c->h->rootfd);
 	struct gpupt_oneshot o;
 
 	if (!b)
@@ -219,8 +220,10 @@ static void check_oneshot(struct check_ctx *c)
 	if (o.kind == GPUPT_ONESHOT_GUARANTEED)
 		report(c, PASS, "trial boot", NULL,
 		       "one-shot guaranteed: %s; a panic falls back (panic=10); %s", o.why,
-		       watchdog ? "/dev/watchdog catches a hang once the trial's check runs"
-				: "no /dev/watchdog: a hang needs a power cycle");
+		       mux ? "watchdog-mux (Proxmox VE's HA) owns /dev/watchdog, so the trial leaves it "
+			     "alone: a hang needs a power cycle"
+		       : watchdog ? "/dev/watchdog catches a hang once the trial's check runs"
+				  : "no /dev/watchdog: a hang needs a power cycle");
 	else if (o.kind == GPUPT_ONESHOT_LATE)
 		report(c, WARN, "trial boot",
 		       "`gpupt enable --trial` takes that risk (keep a console at hand), or put /boot/grub on "

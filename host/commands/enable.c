@@ -854,6 +854,9 @@ static int trial_fill(struct run_ctx *c, const struct gpupt_oneshot *o, const st
 	t->state = GPUPT_TRIAL_PENDING;
 	t->id = t->changed = (long long)time(NULL);
 	t->minutes = c->o.trial_minutes ? c->o.trial_minutes : GPUPT_TRIAL_DEFAULT_MINUTES;
+	/* Which boot set it up; without it (old kernels) the agent goes by the clock. */
+	if (gpupt_boot_id(c->h->rootfd, t->boot_id, sizeof(t->boot_id)) < 0)
+		t->boot_id[0] = '\0';
 	snprintf(t->loader, sizeof(t->loader), "%s", o->loader);
 	t->oneshot_late = o->kind == GPUPT_ONESHOT_LATE;
 	t->grub_in_place = c->o.grub_in_place;
@@ -992,12 +995,21 @@ static int start_trial(struct run_ctx *c, const struct gpupt_devlist *l,
 	struct gpupt_trial *t = calloc(1, sizeof(*t));
 	struct gpupt_lock lock = { -1 };
 	struct gpupt_oneshot o;
-	char tokens[GPUPT_TRIAL_TOKENS], source[GPUPT_GRUB_SPEC_MAX + GPUPT_PATH_MAX];
+	char tokens[GPUPT_TRIAL_TOKENS], source[GPUPT_GRUB_SPEC_MAX + GPUPT_PATH_MAX], why[320];
 	int r, status = 1;
 
 	if (!t)
 		return 1;
 	gpupt_oneshot_probe(c->h, c->boot, &o);
+	if (o.kind == GPUPT_ONESHOT_NONE && c->o.dry_run) {
+		/* The plan is --no-trial's: the only way here. */
+		fprintf(c->h->out,
+			"no trial boot here: %s; a real run needs --no-trial, which makes these "
+			"changes the default at once:\n",
+			o.why);
+		status = carry_out(c);
+		goto out;
+	}
 	if (o.kind == GPUPT_ONESHOT_NONE) {
 		gpupt_msg(c->h->err,
 			  "no trial boot here: %s; add --no-trial to make the new settings the default at "
@@ -1006,7 +1018,14 @@ static int start_trial(struct run_ctx *c, const struct gpupt_devlist *l,
 			  o.why);
 		goto out;
 	}
-	if (o.kind == GPUPT_ONESHOT_LATE && !c->o.trial_minutes) {
+	if (o.kind == GPUPT_ONESHOT_LATE && !c->o.trial_minutes && c->o.dry_run) {
+		/* A dry run shows the plan and the choice a real run asks for. */
+		fprintf(c->h->out,
+			"a one-shot boot is not guaranteed here: %s. A real run asks you to choose: --trial "
+			"(the trial below; a console ends a boot loop) or --no-trial (the same changes, "
+			"the default at once)\n",
+			o.why);
+	} else if (o.kind == GPUPT_ONESHOT_LATE && !c->o.trial_minutes) {
 		gpupt_msg(c->h->err,
 			  "a one-shot boot is not guaranteed here: %s. Add --trial to take that risk (a "
 			  "console then ends a boot loop: pick the default entry in GRUB's menu), or "
@@ -1017,6 +1036,14 @@ static int start_trial(struct run_ctx *c, const struct gpupt_devlist *l,
 	}
 	if (!plan_changes_anything(&c->plan)) {
 		status = carry_out(c);
+		goto out;
+	}
+	/* A trial that nothing checks would silently go back at the next reboot. */
+	if (!gpupt_trial_unit_enabled(c->h->rootfd, why, sizeof(why))) {
+		gpupt_msg(c->h->err,
+			  "no trial boot without its check: %s, or add --no-trial to make the new settings "
+			  "the default at once; nothing was written\n",
+			  why);
 		goto out;
 	}
 	if (gpupt_trial_entry_source(c->h, &o, source, sizeof(source)) < 0) {

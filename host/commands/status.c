@@ -50,6 +50,10 @@ struct status_ctx {
 	struct gpupt_trial trial;
 	bool in_trial;	   /* this boot is the pending trial's */
 	bool trial_booted; /* this boot carries the trial's marker, whatever its state */
+	enum gpupt_trial_ready trial_ready; /* of a pending trial: would the next boot be it? */
+	char trial_not_ready[320];	    /* why not, for a person */
+	bool trial_unit_ok;		    /* gpupt-trial.service will run at boot */
+	char trial_unit_why[320];	    /* why not */
 	int problems;
 };
 
@@ -382,14 +386,36 @@ static void print_trial(struct status_ctx *c)
 	format_time(t->id, when, sizeof(when));
 	if (t->state == GPUPT_TRIAL_PENDING) {
 		fprintf(c->h->out,
-			"Trial boot: pending (set up %s, entry in /%s, deadline %u minutes after its boot); %s\n",
-			when, t->entry, t->minutes,
-			c->in_trial ? "this is the trial boot: gpupt-trial.service confirms it or rolls it back"
-				    : "reboot to start it, or `gpupt rollback --no-reboot` to cancel it");
+			"Trial boot: pending (set up %s, entry in /%s, deadline %u minutes after its boot); ",
+			when, t->entry, t->minutes);
+		if (c->in_trial && !c->trial_unit_ok)
+			fprintf(c->h->out,
+				"this is the trial boot, but nothing checks it: %s. Until then end it by hand: "
+				"`gpupt confirm` or `gpupt rollback`\n",
+				c->trial_unit_why);
+		else if (c->in_trial)
+			fputs("this is the trial boot: gpupt-trial.service confirms it or rolls it back\n",
+			      c->h->out);
+		else if (c->trial_ready == GPUPT_TRIAL_READY && !c->trial_unit_ok)
+			fprintf(c->h->out,
+				"but nothing would check the trial boot, and the boot after it would go back "
+				"to the old settings: %s before you reboot\n",
+				c->trial_unit_why);
+		else if (c->trial_ready == GPUPT_TRIAL_READY)
+			fputs("reboot to start it, or `gpupt rollback --no-reboot` to cancel it\n",
+			      c->h->out);
+		else
+			fprintf(c->h->out,
+				"but the next boot is not the trial: %s. Run `gpupt rollback --no-reboot`, then "
+				"`gpupt enable` again\n",
+				c->trial_not_ready);
 		c->problems++;
+	} else if (t->state == GPUPT_TRIAL_CONFIRMED) {
+		/* Older files say "confirmed: by ..." themselves. */
+		fprintf(c->h->out, "Trial boot: the trial of %s was confirmed %s\n", when,
+			strncmp(t->reason, "confirmed: ", 11) == 0 ? t->reason + 11 : t->reason);
 	} else {
-		fprintf(c->h->out, "Trial boot: the trial of %s %s: %s\n", when,
-			t->state == GPUPT_TRIAL_CONFIRMED ? "was confirmed" : "rolled back", t->reason);
+		fprintf(c->h->out, "Trial boot: the trial of %s rolled back: %s\n", when, t->reason);
 	}
 	for (size_t i = 0; i < t->n_result; i++)
 		fprintf(c->h->out, "  %s\n", t->result[i]);
@@ -415,6 +441,11 @@ static void json_trial(struct status_ctx *c, struct gpupt_json *j)
 	gpupt_json_kv_str(j, "entry", t->entry);
 	gpupt_json_kv_bool(j, "oneshot_guaranteed", !t->oneshot_late);
 	gpupt_json_kv_bool(j, "this_boot", c->in_trial);
+	gpupt_json_kv_bool(j, "checked", c->trial_unit_ok);
+	if (t->state == GPUPT_TRIAL_PENDING && !c->in_trial) {
+		gpupt_json_kv_bool(j, "next_boot", c->trial_ready == GPUPT_TRIAL_READY);
+		gpupt_json_kv_str(j, "next_boot_why_not", c->trial_not_ready[0] ? c->trial_not_ready : NULL);
+	}
 	gpupt_json_key(j, "results");
 	gpupt_json_begin_array(j);
 	for (size_t i = 0; i < t->n_result; i++)
@@ -557,6 +588,10 @@ int gpupt_cmd_status(struct gpupt_host *h, int argc, char **argv)
 		c->problems++;
 	c->trial_booted = c->trial.state != GPUPT_TRIAL_NONE && gpupt_trial_booted(h->rootfd) == c->trial.id;
 	c->in_trial = c->trial.state == GPUPT_TRIAL_PENDING && c->trial_booted;
+	if (c->trial.state == GPUPT_TRIAL_PENDING && !c->in_trial)
+		c->trial_ready =
+			gpupt_trial_ready(h, &c->trial, c->trial_not_ready, sizeof(c->trial_not_ready));
+	c->trial_unit_ok = gpupt_trial_unit_enabled(h->rootfd, c->trial_unit_why, sizeof(c->trial_unit_why));
 	find_pending(c);
 	find_stale_initrd(c);
 	read_kmsg(c);

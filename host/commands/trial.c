@@ -32,7 +32,17 @@
 #include "lib/path.h"
 #include "lib/run.h"
 
-enum { POLL_SECONDS = 5, WATCHDOG_SECONDS = 60, ENABLE_ARGV_MAX = 8 + GPUPT_TRIAL_MAX_SEL };
+/*
+ * REBOOT_WATCHDOG_SECONDS: the watchdog through the rollback's shutdown,
+ * which stops every guest first: systemd's RebootWatchdogSec default (10
+ * minutes), not the 60 s of the check.
+ */
+enum {
+	POLL_SECONDS = 5,
+	WATCHDOG_SECONDS = 60,
+	REBOOT_WATCHDOG_SECONDS = 600,
+	ENABLE_ARGV_MAX = 8 + GPUPT_TRIAL_MAX_SEL
+};
 
 /* The pending trial into *t; 1 (said on err) when there is none or it cannot be read. */
 static int load_pending(struct gpupt_host *h, const char *command, struct gpupt_trial *t)
@@ -106,7 +116,8 @@ static int run_enable(struct gpupt_host *h, const struct gpupt_trial *t)
 
 static int confirm_trial(struct gpupt_host *h, struct gpupt_trial *t, const char *why)
 {
-	char reason[GPUPT_TRIAL_TEXT];
+	static const char reason[] =
+		"the confirm failed (see the messages of gpupt enable); the old settings stay the default";
 	int r;
 
 	gpupt_msg(h->out, "confirming the trial of %lld: %s\n", t->id, why);
@@ -114,14 +125,11 @@ static int confirm_trial(struct gpupt_host *h, struct gpupt_trial *t, const char
 	if (r == 0)
 		r = run_enable(h, t);
 	if (r != 0) {
-		snprintf(reason, sizeof(reason),
-			 "the confirm failed (see the messages of gpupt enable); the old settings stay the default");
 		gpupt_trial_end(h, t, GPUPT_TRIAL_ROLLED_BACK, reason);
 		gpupt_msg(h->err, "%s\n", reason);
 		return 1;
 	}
-	snprintf(reason, sizeof(reason), "confirmed: %s", why);
-	gpupt_trial_end(h, t, GPUPT_TRIAL_CONFIRMED, reason);
+	gpupt_trial_end(h, t, GPUPT_TRIAL_CONFIRMED, why);
 	gpupt_msg(h->out, "the new settings are the default now; `gpupt disable` takes them back\n");
 	return 0;
 }
@@ -223,6 +231,7 @@ struct agent {
 	struct gpupt_trial *t;
 	int watchdog;	    /* -1: none */
 	bool watchdog_said; /* the first keepalive was reported */
+	bool watchdog_mux;  /* Proxmox VE's HA owns /dev/watchdog: left alone */
 };
 
 static double uptime_seconds(int rootfd)
@@ -242,8 +251,15 @@ static void watchdog_arm(struct agent *a, bool say_none)
 {
 	int timeout = WATCHDOG_SECONDS;
 
-	if (a->watchdog >= 0)
+	if (a->watchdog >= 0 || a->watchdog_mux)
 		return;
+	if (gpupt_watchdog_mux(a->h->rootfd)) {
+		a->watchdog_mux = true;
+		gpupt_msg(a->h->out,
+			  "trial: watchdog-mux (Proxmox VE's HA) owns /dev/watchdog, and HA's fencing needs "
+			  "it: gpupt leaves it alone, so a hang of this boot is not caught\n");
+		return;
+	}
 	a->watchdog = gpupt_path_open(a->h->rootfd, "dev/watchdog", O_WRONLY | O_CLOEXEC, 0);
 	if (a->watchdog < 0) {
 		if (say_none)
@@ -264,6 +280,28 @@ static void watchdog_ping(struct agent *a)
 		a->watchdog_said = true;
 		gpupt_msg(a->h->err, "trial: cannot ping /dev/watchdog: %s\n", strerror(errno));
 	}
+}
+
+/*
+ * Through the rollback's shutdown the watchdog stays armed (the agent dies
+ * without the magic close), with the time a shutdown that stops guests
+ * needs: a shutdown that hangs is reset, a slow one is not cut short.
+ */
+static void watchdog_for_shutdown(struct agent *a)
+{
+	int timeout = REBOOT_WATCHDOG_SECONDS;
+
+	if (a->watchdog < 0)
+		return;
+	if (ioctl(a->watchdog, WDIOC_SETTIMEOUT, &timeout) < 0)
+		gpupt_msg(a->h->out, "trial: /dev/watchdog keeps its timeout through the shutdown: %s\n",
+			  strerror(errno));
+	else
+		gpupt_msg(a->h->out,
+			  "trial: /dev/watchdog set to %d s for the shutdown: a shutdown that "
+			  "hangs longer is reset\n",
+			  timeout);
+	watchdog_ping(a);
 }
 
 /* The magic close: the watchdog stops only this way. */
@@ -422,7 +460,7 @@ static const char *ended_how(const struct gpupt_trial *mine, const struct gpupt_
 	if (now->state == GPUPT_TRIAL_CONFIRMED)
 		return "it was confirmed meanwhile";
 	if (now->state == GPUPT_TRIAL_ROLLED_BACK)
-		return "it was rolled back meanwhile";
+		return "it ended meanwhile";
 	return NULL;
 }
 
@@ -450,8 +488,11 @@ static int agent_recheck(struct agent *a, struct gpupt_lock *lock)
 		memcpy(now->result, a->t->result, sizeof(now->result));
 		*a->t = *now;
 	} else {
+		/* "it was confirmed meanwhile by gpupt confirm", "it ended meanwhile: rolled back by ..." */
+		const char *sep = now && now->state == GPUPT_TRIAL_CONFIRMED ? " " : ": ";
+
 		gpupt_msg(a->h->out, "trial of %lld: %s%s%s; gpupt-trial.service stops and writes nothing\n",
-			  a->t->id, how ? how : strerror(-r), how && now->reason[0] ? ": " : "",
+			  a->t->id, how ? how : strerror(-r), how && now->reason[0] ? sep : "",
 			  how && now->reason[0] ? now->reason : "");
 		agent_unlock(a, lock);
 		r = 1;
@@ -482,7 +523,7 @@ static int agent_roll_back(struct agent *a, double deadline)
 	gpupt_trial_end(a->h, a->t, GPUPT_TRIAL_ROLLED_BACK, reason);
 	agent_unlock(a, &lock);
 	sync();
-	/* The watchdog stays armed: a shutdown that hangs is reset as well. */
+	watchdog_for_shutdown(a);
 	return reboot_now(a->h);
 }
 
@@ -538,12 +579,23 @@ static int agent_trial_boot(struct agent *a)
 	}
 }
 
-/* Why the trial boot ended without a verdict: before the check, or during it (its last findings saved). */
-static const char *stopped_reason(const struct gpupt_trial *t)
+/*
+ * Why the trial boot ended without a verdict: it never booted (its entry
+ * gone before the reboot), it stopped before the check, or during it (its
+ * last findings saved).
+ */
+static const char *stopped_reason(struct gpupt_host *h, const struct gpupt_trial *t)
 {
 	static char reason[GPUPT_TRIAL_TEXT];
 	char why[GPUPT_TRIAL_TEXT];
 
+	if (t->n_result == 0 && gpupt_trial_ready(h, t, why, sizeof(why)) == GPUPT_TRIAL_ENTRY_GONE) {
+		snprintf(reason, sizeof(reason),
+			 "the trial never booted: %.*s, so the boot after enable was the old default; "
+			 "run `gpupt enable` again for a new trial",
+			 (int)(sizeof(reason) - 160), why);
+		return reason;
+	}
 	if (t->n_result == 0)
 		return "the trial boot did not reach gpupt's check (a panic, a hang or a reset before it); "
 		       "this boot came up with the old settings";
@@ -555,12 +607,27 @@ static const char *stopped_reason(const struct gpupt_trial *t)
 	return reason;
 }
 
+/*
+ * Is this the boot that set the trial up?  By its boot_id; a state file
+ * without one goes by the clock (this boot began before enable ran), which
+ * a wrong RTC at boot can turn into "yes" for every later boot.
+ */
+static bool set_up_this_boot(struct gpupt_host *h, const struct gpupt_trial *t)
+{
+	char now[GPUPT_BOOT_ID_LEN + 1];
+	long bt;
+
+	if (t->boot_id[0] && gpupt_boot_id(h->rootfd, now, sizeof(now)) == 0)
+		return strcmp(now, t->boot_id) == 0;
+	bt = gpupt_boot_time(h->rootfd);
+	return bt >= 0 && bt < t->id;
+}
+
 int gpupt_cmd_trial_agent(struct gpupt_host *h, int argc, char **argv)
 {
 	struct gpupt_trial *t = calloc(1, sizeof(*t));
-	struct agent a = { h, t, -1, false };
+	struct agent a = { h, t, -1, false, false };
 	struct gpupt_lock lock = { -1 };
-	long bt;
 	int r = simple_opts(h, argc, argv, NULL,
 			    "Usage: gpupt trial-agent\nRun by gpupt-trial.service at boot while a trial is pending.\n");
 
@@ -574,8 +641,7 @@ int gpupt_cmd_trial_agent(struct gpupt_host *h, int argc, char **argv)
 		goto out;
 	}
 	/* Started again in the boot that set the trial up (a package upgrade): not its turn yet. */
-	bt = gpupt_boot_time(h->rootfd);
-	if (bt >= 0 && bt < t->id) {
+	if (set_up_this_boot(h, t)) {
 		gpupt_msg(h->out, "trial of %lld: set up during this boot; its boot is the next one\n",
 			  t->id);
 		goto out;
@@ -583,7 +649,7 @@ int gpupt_cmd_trial_agent(struct gpupt_host *h, int argc, char **argv)
 	/* A pending trial, yet this boot is not it: the trial boot never got this far. */
 	if (agent_recheck(&a, &lock) != 0)
 		goto out;
-	gpupt_trial_end(h, t, GPUPT_TRIAL_ROLLED_BACK, stopped_reason(t));
+	gpupt_trial_end(h, t, GPUPT_TRIAL_ROLLED_BACK, stopped_reason(h, t));
 	agent_unlock(&a, &lock);
 	gpupt_msg(h->out, "trial of %lld rolled back: %s\n", t->id, t->reason);
 out:

@@ -499,3 +499,26 @@ long gpupt_loader_entry_trial(const char *entry, size_t len, const char *title, 
 	}
 	return sink_end(&s);
 }
+
+int gpupt_efivar_string(const char *var, size_t len, char *val, size_t size)
+{
+	size_t n = 0;
+
+	if (len < 4 || (len - 4) % 2)
+		return -EINVAL;
+	for (size_t i = 4; i < len; i += 2) {
+		unsigned char lo = (unsigned char)var[i], hi = (unsigned char)var[i + 1];
+
+		if (!lo && !hi)
+			break;
+		if (hi || lo > 0x7e || lo < 0x20)
+			return -EINVAL;
+		if (n + 1 >= size)
+			return -ENOSPC;
+		val[n++] = (char)lo;
+	}
+	if (!size)
+		return -ENOSPC;
+	val[n] = '\0';
+	return 0;
+}

@@ -82,4 +82,12 @@ bool gpupt_grubcfg_has_trial(const char *cfg, size_t len);
 long gpupt_loader_entry_trial(const char *entry, size_t len, const char *title, const char *tokens,
 			      char *out, size_t size);
 
+/*
+ * A systemd-boot string variable as efivarfs shows it (LoaderEntryOneShot):
+ * 4 bytes of attributes, then UTF-16LE up to a NUL or the end.  Into val as
+ * ASCII: 0, -EINVAL (shorter than the attributes, an odd length, or not
+ * ASCII), -ENOSPC.
+ */
+int gpupt_efivar_string(const char *var, size_t len, char *val, size_t size);
+
 #endif

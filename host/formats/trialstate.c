@@ -76,6 +76,21 @@ static bool parse_addr(const char *v, size_t n, char *out, size_t size)
 	return copy_value(v, n, out, size) && out[0];
 }
 
+static int hex_digit(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+bool gpupt_boot_id_ok(const char *v, size_t n)
+{
+	if (n != GPUPT_BOOT_ID_LEN)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (i == 8 || i == 13 || i == 18 || i == 23 ? v[i] != '-' : hex_digit(v[i]) < 0)
+			return false;
+	return true;
+}
+
 /* "ADDR DRIVER", as `device` lines and version 1 and 2's `before` lines are. */
 static bool parse_dev(const char *v, size_t n, struct gpupt_trial_dev *d)
 {
@@ -84,11 +99,6 @@ static bool parse_dev(const char *v, size_t n, struct gpupt_trial_dev *d)
 	d->class = GPUPT_TRIAL_CLASS_UNKNOWN;
 	return sp && parse_addr(v, (size_t)(sp - v), d->addr, sizeof(d->addr)) &&
 	       parse_driver(sp + 1, (size_t)(v + n - sp - 1), d->driver, sizeof(d->driver));
-}
-
-static int hex_digit(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
 /* A PCI class as 6 lowercase hex digits, or "-" when unknown. */
@@ -206,6 +216,8 @@ static bool parse_line(const char *k, size_t kn, const char *v, size_t vn, unsig
 		return parse_number(v, vn, &t->id);
 	if (key_is(k, kn, "changed"))
 		return parse_number(v, vn, &t->changed);
+	if (key_is(k, kn, "boot"))
+		return gpupt_boot_id_ok(v, vn) && copy_value(v, vn, t->boot_id, sizeof(t->boot_id));
 	if (key_is(k, kn, "minutes")) {
 		if (!parse_number(v, vn, &x) || x < 1 || x > 1440)
 			return false;
@@ -356,6 +368,8 @@ size_t gpupt_trial_format(const struct gpupt_trial *t, char *buf, size_t size)
 	put_line(buf, size, &n, "state", gpupt_trial_state_name(t->state));
 	put_number(buf, size, &n, "id", t->id);
 	put_number(buf, size, &n, "changed", t->changed);
+	if (t->boot_id[0])
+		put_line(buf, size, &n, "boot", t->boot_id);
 	put_number(buf, size, &n, "minutes", t->minutes);
 	put_line(buf, size, &n, "loader", t->loader);
 	put_line(buf, size, &n, "entry", t->entry);

@@ -8,6 +8,8 @@
  *   state pending|confirmed|rolled-back
  *   id 1764648000                  when enable started the trial (seconds since the epoch)
  *   changed 1764648300             the last change of state
+ *   boot 0c7bd6b5-5e8a-...         the boot that set it up (/proc/sys/kernel/random/boot_id;
+ *                                  optional: older files and hosts without it)
  *   minutes 10                     the deadline, counted from the trial kernel's start
  *   loader grub|systemd-boot
  *   entry boot/grub/grub.cfg       the file holding the trial entry
@@ -63,6 +65,7 @@ enum {
 	GPUPT_TRIAL_NAME = 64,
 	GPUPT_TRIAL_MAX_UPLINKS = 8,
 	GPUPT_TRIAL_CHAIN = 160, /* "vmbr0 bond0 enp3s0 0000:03:00.0" */
+	GPUPT_BOOT_ID_LEN = 36,	 /* "0c7bd6b5-5e8a-4b9f-9d3c-2a1e0f6b7c8d" */
 };
 
 #define GPUPT_TRIAL_CLASS_UNKNOWN UINT32_MAX
@@ -76,6 +79,7 @@ struct gpupt_trial_dev {
 struct gpupt_trial {
 	enum gpupt_trial_state state;
 	long long id, changed;
+	char boot_id[GPUPT_BOOT_ID_LEN + 1]; /* "" when not recorded */
 	unsigned minutes;
 	char loader[GPUPT_TRIAL_NAME];
 	char entry[GPUPT_TRIAL_TEXT];
@@ -99,6 +103,9 @@ struct gpupt_trial {
 };
 
 const char *gpupt_trial_state_name(enum gpupt_trial_state s);
+
+/* A boot id as the kernel writes it: 36 characters, lowercase hex and dashes at 8, 13, 18, 23. */
+bool gpupt_boot_id_ok(const char *v, size_t n);
 
 /*
  * Parse the file into *t.  Returns 0 or -EBADMSG with what is wrong in why

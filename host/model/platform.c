@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "host/formats/trialstate.h"
 #include "host/model/platform.h"
 #include "lib/path.h"
 
@@ -170,4 +171,27 @@ long gpupt_boot_time(int rootfd)
 		bt = strtol(p + 7, NULL, 10);
 	free(buf);
 	return bt;
+}
+
+int gpupt_boot_id(int rootfd, char *out, size_t size)
+{
+	char buf[64];
+	int n = gpupt_read_file(rootfd, "proc/sys/kernel/random/boot_id", buf, sizeof(buf), 0);
+
+	if (n < 0)
+		return n;
+	while (n > 0 && buf[n - 1] == '\n')
+		n--;
+	if (!gpupt_boot_id_ok(buf, (size_t)n) || (size_t)n >= size)
+		return -EBADMSG;
+	memcpy(out, buf, (size_t)n);
+	out[n] = '\0';
+	return 0;
+}
+
+bool gpupt_watchdog_mux(int rootfd)
+{
+	return gpupt_path_exists(rootfd, "run/watchdog-mux.sock") ||
+	       gpupt_path_exists(rootfd, "lib/systemd/system/watchdog-mux.service") ||
+	       gpupt_path_exists(rootfd, "usr/lib/systemd/system/watchdog-mux.service");
 }

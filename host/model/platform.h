@@ -46,4 +46,19 @@ int gpupt_cpu_has_flag(int rootfd, const char *flag);
 /* When this boot began (proc/stat's btime, seconds since the epoch), or -1. */
 long gpupt_boot_time(int rootfd);
 
+/*
+ * This boot's id (proc/sys/kernel/random/boot_id, new at every boot, unlike
+ * the clock a wrong RTC sets) into out, GPUPT_BOOT_ID_LEN + 1 bytes: 0, or
+ * -errno (-EBADMSG: not a boot id).
+ */
+int gpupt_boot_id(int rootfd, char *out, size_t size);
+
+/*
+ * Is Proxmox VE's watchdog-mux (pve-ha-manager) here?  It opens
+ * /dev/watchdog at boot and keeps it for HA's self-fencing; a second opener
+ * gets EBUSY, or takes it first and leaves HA without it.  Its unit file or
+ * its client socket (run/watchdog-mux.sock) tells.
+ */
+bool gpupt_watchdog_mux(int rootfd);
+
 #endif

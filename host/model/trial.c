@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "host/formats/bootentry.h"
@@ -423,6 +424,91 @@ int gpupt_trial_entry_remove(struct gpupt_host *h, const struct gpupt_trial *t)
 	if (r < 0 && !is_grub(t))
 		gpupt_msg(h->err, "cannot remove /%s: %s\n", t->entry, strerror(-r));
 	return r < 0 ? r : c;
+}
+
+static bool trial_entry_there(struct gpupt_host *h, const struct gpupt_trial *t)
+{
+	char *cfg;
+	size_t len;
+	bool there;
+
+	if (!is_grub(t))
+		return gpupt_path_exists(h->rootfd, t->entry);
+	if (gpupt_read_file_alloc(h->rootfd, t->entry, CFG_MAX, GPUPT_READ_REGULAR, &cfg, &len) < 0)
+		return false;
+	there = gpupt_grubcfg_has_trial(cfg, len);
+	free(cfg);
+	return there;
+}
+
+/* The one-shot's value: grubenv's next_entry, or LoaderEntryOneShot; "" when unset. */
+static void oneshot_value(struct gpupt_host *h, const struct gpupt_trial *t, char *val, size_t size)
+{
+	char *buf;
+	size_t len;
+	int r;
+
+	val[0] = '\0';
+	if (gpupt_read_file_alloc(h->rootfd, is_grub(t) ? GPUPT_GRUBENV : GPUPT_ONESHOT_EFIVAR,
+				  CFG_MAX, GPUPT_READ_REGULAR, &buf, &len) < 0)
+		return;
+	r = is_grub(t) ? gpupt_grubenv_get(buf, len, "next_entry", val, size)
+		       : gpupt_efivar_string(buf, len, val, size);
+	if (r < 0)
+		val[0] = '\0';
+	free(buf);
+}
+
+enum gpupt_trial_ready gpupt_trial_ready(struct gpupt_host *h, const struct gpupt_trial *t, char *why, size_t size)
+{
+	const char *want = is_grub(t) ? GPUPT_TRIAL_ENTRY_ID : GPUPT_TRIAL_ENTRY_ID ".conf";
+	char val[GPUPT_TRIAL_NAME];
+
+	if (!trial_entry_there(h, t)) {
+		snprintf(why, size,
+			 is_grub(t) ? "its entry is gone from /%s (update-grub rewrote the file, as a kernel "
+				      "upgrade does)"
+				    : "its entry /%s is gone",
+			 t->entry);
+		return GPUPT_TRIAL_ENTRY_GONE;
+	}
+	oneshot_value(h, t, val, sizeof(val));
+	if (strcmp(val, want) != 0) {
+		snprintf(why, size, "the one-shot does not name it: %s is %s%s%s, not %s",
+			 is_grub(t) ? "grubenv's next_entry" : "LoaderEntryOneShot",
+			 val[0] ? "\"" : "", val[0] ? val : "unset", val[0] ? "\"" : "", want);
+		return GPUPT_TRIAL_ONESHOT_GONE;
+	}
+	why[0] = '\0';
+	return GPUPT_TRIAL_READY;
+}
+
+bool gpupt_trial_unit_enabled(int rootfd, char *why, size_t size)
+{
+	static const char *const dirs[] = { "etc", "run", "lib", "usr/lib" };
+	char path[128], target[16];
+	struct stat st;
+	ssize_t n = gpupt_path_readlink(rootfd, "etc/systemd/system/" GPUPT_TRIAL_UNIT, target, sizeof(target));
+
+	if (n == 9 && memcmp(target, "/dev/null", 9) == 0) {
+		snprintf(why, size,
+			 GPUPT_TRIAL_UNIT
+			 " is masked (/etc/systemd/system/" GPUPT_TRIAL_UNIT
+			 " links to /dev/null): run `systemctl unmask " GPUPT_TRIAL_UNIT
+			 "` and `systemctl enable " GPUPT_TRIAL_UNIT "`");
+		return false;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+		snprintf(path, sizeof(path),
+			 "%s/systemd/system/sysinit.target.wants/" GPUPT_TRIAL_UNIT, dirs[i]);
+		if (gpupt_path_stat(rootfd, path, &st, true) == 0 && S_ISREG(st.st_mode))
+			return true;
+	}
+	snprintf(why, size,
+		 GPUPT_TRIAL_UNIT
+		 " is not enabled (no /etc/systemd/system/sysinit.target.wants/" GPUPT_TRIAL_UNIT
+		 "; `make install` does not enable it): run `systemctl enable " GPUPT_TRIAL_UNIT "`");
+	return false;
 }
 
 int gpupt_trial_end(struct gpupt_host *h, struct gpupt_trial *t, enum gpupt_trial_state state, const char *reason)

@@ -89,6 +89,28 @@ int gpupt_trial_entry_remove(struct gpupt_host *h, const struct gpupt_trial *t);
 int gpupt_trial_end(struct gpupt_host *h, struct gpupt_trial *t, enum gpupt_trial_state state,
 		    const char *reason);
 
+enum gpupt_trial_ready {
+	GPUPT_TRIAL_READY,	  /* the entry is there and the one-shot names it */
+	GPUPT_TRIAL_ENTRY_GONE,	  /* update-grub rewrote grub.cfg, or the loader entry was removed */
+	GPUPT_TRIAL_ONESHOT_GONE, /* next_entry or LoaderEntryOneShot unset or changed */
+};
+
+/*
+ * Before its boot: would the next boot be the trial?  why says what is
+ * missing, for a person ("" when ready).
+ */
+enum gpupt_trial_ready gpupt_trial_ready(struct gpupt_host *h, const struct gpupt_trial *t, char *why, size_t size);
+
+#define GPUPT_TRIAL_UNIT "gpupt-trial.service"
+
+/*
+ * Will gpupt-trial.service run at the next boot?  Enabled: a link in a
+ * sysinit.target.wants/ of /etc, /run, /lib or /usr/lib that resolves to a
+ * unit file (inside the root), and the unit not masked.  Otherwise false,
+ * with why for a person.  `make install` installs it, but does not enable it.
+ */
+bool gpupt_trial_unit_enabled(int rootfd, char *why, size_t size);
+
 /* Clear the one-shot (grub-editenv ... unset next_entry, bootctl set-oneshot ""). */
 int gpupt_trial_oneshot_clear(struct gpupt_host *h, const struct gpupt_trial *t);
 

@@ -12,6 +12,9 @@
 #include "tests/cli/boot_fixture.h"
 #include "tests/cli/pseudo_fixture.h"
 
+#include <linux/watchdog.h>
+#include <stdarg.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 
 #include "host/formats/trialstate.h"
@@ -21,6 +24,31 @@
 #define LINUX_612 "\tlinux\t/boot/vmlinuz-6.12.9-amd64 root=UUID=5b0f0a8e-55e4-4c2b-9d0e-3f1f2a6b7c8d ro  quiet"
 #define TOKENS "intel_iommu=on iommu=pt " ADDRS
 #define DEVS "sys/devices/pci0000:00/"
+
+/*
+ * The fixture's /dev/watchdog is a file: with -Wl,--wrap=ioctl the
+ * timeouts the agent sets on it are recorded (and granted), every other
+ * ioctl goes through.
+ */
+int __real_ioctl(int fd, unsigned long req, ...);
+int __wrap_ioctl(int fd, unsigned long req, ...);
+static int watchdog_timeouts[8];
+static size_t n_watchdog_timeouts;
+
+int __wrap_ioctl(int fd, unsigned long req, ...)
+{
+	va_list ap;
+	void *arg;
+
+	va_start(ap, req);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	if (req != WDIOC_SETTIMEOUT)
+		return __real_ioctl(fd, req, arg);
+	if (n_watchdog_timeouts < sizeof(watchdog_timeouts) / sizeof(watchdog_timeouts[0]))
+		watchdog_timeouts[n_watchdog_timeouts++] = *(int *)arg;
+	return 0;
+}
 
 static void put(struct fx *f, const char *rel, const char *text)
 {
@@ -45,10 +73,58 @@ static void bind_to(struct fx *f, const char *addr, const char *drv)
 	assert_int_equal(symlinkat(target, f->h.rootfd, link), 0);
 }
 
-/* The trial boot: its marker on the command line, booted after enable set it up. */
+/* LoaderEntryOneShot naming entry (ASCII), as efivarfs shows it: attributes, then UTF-16LE and a NUL. */
+static size_t oneshot_var(const char *entry, char *buf, size_t size)
+{
+	size_t n = 4;
+
+	assert_true(4 + 2 * strlen(entry) + 2 <= size);
+	memcpy(buf, "\x07\x00\x00\x00", 4);
+	for (; *entry; entry++, n += 2) {
+		buf[n] = *entry;
+		buf[n + 1] = '\0';
+	}
+	buf[n++] = '\0';
+	buf[n++] = '\0';
+	return n;
+}
+
+/* rel holds exactly the n bytes of want. */
+static bool file_is(struct fx *f, const char *rel, const char *want, size_t n)
+{
+	char got[256];
+	ssize_t r;
+	int fd = openat(f->h.rootfd, rel, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	r = read(fd, got, sizeof(got));
+	close(fd);
+	return r == (ssize_t)n && memcmp(got, want, n) == 0;
+}
+
+/* A boot after the one before: another boot_id. */
+static void new_boot(struct fx *f)
+{
+	static unsigned boots;
+	char id[64];
+
+	snprintf(id, sizeof(id), "6f1e2d3c-4b5a-4968-8776-%012u\n", ++boots);
+	put(f, "proc/sys/kernel/random/boot_id", id);
+}
+
+/*
+ * The trial boot: its marker on the command line, booted after enable set
+ * it up, in a boot of its own (boot_id); systemd-boot deleted its one-shot
+ * before it started the entry (GRUB's next_entry is left: on LVM GRUB
+ * cannot clear it, and the agent clears it either way).
+ */
 static void boot_trial(struct fx *f, const struct gpupt_trial *t)
 {
 	char line[512];
+
+	unlinkat(f->h.rootfd, GPUPT_ONESHOT_EFIVAR, 0);
+	new_boot(f);
 
 	snprintf(line, sizeof(line), "BOOT_IMAGE=/boot/vmlinuz-6.12.9-amd64 root=UUID=x ro quiet " TOKENS
 		 " panic=10 gpupt.trial=%lld\n", t->id);
@@ -155,6 +231,14 @@ static void test_lvm_needs_an_explicit_choice(void **state)
 				       "block where /boot/grub is (ext2 on lvm)"));
 	assert_non_null(strstr(f->err, "Add --trial to take that risk"));
 	assert_snapshot(f, before, NULL);
+	/* A dry run shows the choice and the trial's plan, and exits 0. */
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--dry-run", "01:00"), 0);
+	assert_non_null(strstr(f->out, "a one-shot boot is not guaranteed here: GRUB cannot write its environment "
+				       "block where /boot/grub is (ext2 on lvm)"));
+	assert_non_null(strstr(f->out, ". A real run asks you to choose: --trial (the trial below; a console ends "
+				       "a boot loop) or --no-trial (the same changes, the default at once)\n"));
+	assert_non_null(strstr(f->out, "trial boot: the next boot, once, uses a copy of the default entry with: "));
+	assert_snapshot(f, before, NULL);
 	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "--trial=3", "01:00"), 0);
 	load(f, &t);
 	assert_true(t.oneshot_late);
@@ -173,6 +257,66 @@ static void test_proxmox_boot_tool_has_no_trial(void **state)
 	assert_non_null(strstr(f->err, "no trial boot here: proxmox-boot-tool (systemd-boot) copies kernels"));
 	assert_non_null(strstr(f->err, "add --no-trial"));
 	assert_snapshot(f, before, NULL);
+	/* A dry run shows --no-trial's plan, the only way here, and exits 0. */
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--dry-run", "01:00"), 0);
+	assert_non_null(strstr(f->out, "no trial boot here: proxmox-boot-tool (systemd-boot) copies kernels"));
+	assert_non_null(strstr(f->out, "a real run needs --no-trial, which makes these changes the default at once:\n"));
+	assert_non_null(strstr(f->out, "etc/kernel/cmdline"));
+	assert_snapshot(f, before, NULL);
+	free(before);
+	free_fixture(f);
+}
+
+#define WANTS_LINK "etc/systemd/system/sysinit.target.wants/gpupt-trial.service"
+#define NOT_ENABLED                                                                                    \
+	"gpupt-trial.service is not enabled (no /etc/systemd/system/sysinit.target.wants/gpupt-trial.service; " \
+	"`make install` does not enable it): run `systemctl enable gpupt-trial.service`"
+
+/*
+ * `make install` installs gpupt-trial.service without enabling it: a trial
+ * then would never be checked, and the boot after it would silently go
+ * back.  enable refuses it (masked too), and status tells the truth about a
+ * trial whose check was disabled after enable.
+ */
+static void test_trial_needs_its_check(void **state)
+{
+	struct fx *f = make_fixture("seed", "debian", NULL);
+	struct gpupt_trial t;
+	char *before;
+
+	(void)state;
+	assert_int_equal(unlinkat(f->h.rootfd, WANTS_LINK, 0), 0);
+	before = snapshot(f, NULL);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 1);
+	assert_non_null(strstr(f->err, "no trial boot without its check: " NOT_ENABLED ", or add --no-trial to make "
+				       "the new settings the default at once; nothing was written\n"));
+	assert_snapshot(f, before, NULL);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--dry-run", "01:00"), 1);
+	assert_non_null(strstr(f->err, NOT_ENABLED));
+	/* Masked: the link in place, the unit linked to /dev/null. */
+	assert_int_equal(symlinkat("/lib/systemd/system/gpupt-trial.service", f->h.rootfd, WANTS_LINK), 0);
+	assert_int_equal(symlinkat("/dev/null", f->h.rootfd, "etc/systemd/system/gpupt-trial.service"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 1);
+	assert_non_null(strstr(f->err, "gpupt-trial.service is masked (/etc/systemd/system/gpupt-trial.service "
+				       "links to /dev/null): run `systemctl unmask gpupt-trial.service` and "
+				       "`systemctl enable gpupt-trial.service`"));
+	/* A link that resolves to nothing inside the root is no unit either. */
+	assert_int_equal(unlinkat(f->h.rootfd, "etc/systemd/system/gpupt-trial.service", 0), 0);
+	assert_int_equal(unlinkat(f->h.rootfd, "lib/systemd/system/gpupt-trial.service", 0), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 1);
+	assert_non_null(strstr(f->err, NOT_ENABLED));
+	put(f, "lib/systemd/system/gpupt-trial.service", "[Unit]\n");
+	/* Enabled: the trial is set up; disabled afterwards: status says so. */
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	load(f, &t);
+	assert_int_equal(unlinkat(f->h.rootfd, WANTS_LINK, 0), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_status, "status"), 1);
+	assert_non_null(strstr(f->out, "but nothing would check the trial boot, and the boot after it would go "
+				       "back to the old settings: " NOT_ENABLED " before you reboot\n"));
+	boot_trial(f, &t);
+	assert_int_equal(RUN(f, gpupt_cmd_status, "status"), 1);
+	assert_non_null(strstr(f->out, "this is the trial boot, but nothing checks it: " NOT_ENABLED
+				       ". Until then end it by hand: `gpupt confirm` or `gpupt rollback`\n"));
 	free(before);
 	free_fixture(f);
 }
@@ -236,7 +380,7 @@ static void test_confirm_equals_no_trial(void **state)
 		assert_non_null(confirmed[i] = read_rel(f, files[i]));
 	load(f, &t);
 	assert_int_equal(t.state, GPUPT_TRIAL_CONFIRMED);
-	assert_string_equal(t.reason, "confirmed: by gpupt confirm");
+	assert_string_equal(t.reason, "by gpupt confirm");
 	assert_int_equal(RUN(f, gpupt_cmd_rollback, "rollback"), 1);
 	assert_non_null(strstr(f->err, "is over already (confirmed)"));
 	/* disable works as always afterwards. */
@@ -316,7 +460,7 @@ static void test_agent_confirms_a_healthy_boot(void **state)
 	assert_int_equal(RUN(f, gpupt_cmd_trial_agent, "trial-agent"), 0);
 	load(f, &t);
 	assert_int_equal(t.state, GPUPT_TRIAL_CONFIRMED);
-	assert_string_equal(t.reason, "confirmed: by gpupt-trial.service: every health check passed");
+	assert_string_equal(t.reason, "by gpupt-trial.service: every health check passed");
 	assert_int_equal(t.n_result, 4);
 	assert_string_equal(t.result[0], "PASS selected devices: 2 selected functions on vfio-pci");
 	assert_string_equal(t.result[1], "PASS other devices: the 4 other functions kept their drivers");
@@ -330,9 +474,42 @@ static void test_agent_confirms_a_healthy_boot(void **state)
 	/* The trial boot runs what it confirmed: no reboot pending. */
 	RUN(f, gpupt_cmd_status, "status");
 	assert_non_null(strstr(f->out, "Reboot pending: no\n"));
-	assert_non_null(strstr(f->out, "was confirmed: confirmed: by gpupt-trial.service: every health check passed\n"));
+	assert_non_null(strstr(f->out, "was confirmed by gpupt-trial.service: every health check passed\n"));
 	free(wd);
 	free(conf);
+	free_fixture(f);
+}
+
+/*
+ * Proxmox VE with HA: watchdog-mux owns /dev/watchdog for its fencing.  The
+ * agent leaves it alone (no open, no timeout, no keepalive) and says so;
+ * gpupt check says it too.
+ */
+static void test_agent_leaves_watchdog_mux_alone(void **state)
+{
+	struct gpupt_trial t;
+	struct fx *f = enabled_trial("debian", &t, NULL);
+	char *wd;
+
+	(void)state;
+	put(f, "usr/lib/systemd/system/watchdog-mux.service", "[Unit]\nDescription=Proxmox VE watchdog multiplexer\n");
+	assert_int_equal(RUN(f, gpupt_cmd_check, "check"), 1);
+	assert_non_null(strstr(f->out, "watchdog-mux (Proxmox VE's HA) owns /dev/watchdog, so the trial leaves it "
+				       "alone: a hang needs a power cycle"));
+	boot_trial(f, &t);
+	bind_to(f, "0000:01:00.0", "vfio-pci");
+	bind_to(f, "0000:01:00.1", "vfio-pci");
+	put(f, "dev/watchdog", "");
+	n_watchdog_timeouts = 0;
+	assert_int_equal(RUN(f, gpupt_cmd_trial_agent, "trial-agent"), 0);
+	load(f, &t);
+	assert_int_equal(t.state, GPUPT_TRIAL_CONFIRMED);
+	assert_non_null(strstr(f->out, "trial: watchdog-mux (Proxmox VE's HA) owns /dev/watchdog, and HA's "
+				       "fencing needs it: gpupt leaves it alone, so a hang of this boot is not caught\n"));
+	wd = read_rel(f, "dev/watchdog");
+	assert_string_equal(wd, "");
+	assert_int_equal(n_watchdog_timeouts, 0);
+	free(wd);
 	free_fixture(f);
 }
 
@@ -350,19 +527,26 @@ static void test_agent_rolls_back_at_the_deadline(void **state)
 	bind_to(f, "0000:02:00.0", "vfio-pci");
 	put(f, "proc/uptime", "601.25 10.00\n");
 	put(f, "dev/watchdog", "");
+	n_watchdog_timeouts = 0;
 	assert_int_equal(RUN(f, gpupt_cmd_trial_agent, "trial-agent"), 0);
 	load(f, &t);
 	assert_int_equal(t.state, GPUPT_TRIAL_ROLLED_BACK);
 	assert_string_equal(t.reason, "not confirmed within 10 minutes (600 s after boot): other devices: "
 				      "0000:02:00.0 (nvme) is now on vfio-pci");
+	/* 60 s for the check, then 10 minutes for a shutdown that stops the guests. */
+	assert_int_equal(n_watchdog_timeouts, 2);
+	assert_int_equal(watchdog_timeouts[0], 60);
+	assert_int_equal(watchdog_timeouts[1], 600);
+	assert_non_null(strstr(f->out, "trial: /dev/watchdog set to 600 s for the shutdown: a shutdown that "
+				       "hangs longer is reset\n"));
 	cfg = read_rel(f, "boot/grub/grub.cfg");
 	assert_string_equal(cfg, before);
 	c = calls(f);
 	assert_non_null(strstr(c, "grub-editenv /boot/grub/grubenv unset next_entry\nsystemctl is-active --quiet "
 				  "multi-user.target\ngrub-editenv /boot/grub/grubenv unset next_entry\nsystemctl reboot\n"));
-	/* No magic close: a shutdown that hangs is reset too. */
+	/* Kept alive before the reboot, and no magic close: a shutdown that hangs is reset too. */
 	wd = read_rel(f, "dev/watchdog");
-	assert_string_equal(wd, "");
+	assert_string_equal(wd, "k");
 	assert_null(read_rel(f, "etc/gpupt.conf"));
 	assert_int_equal(RUN(f, gpupt_cmd_status, "status"), 0);
 	assert_non_null(strstr(f->out, "rolled back: not confirmed within 10 minutes (600 s after boot): other "
@@ -436,7 +620,10 @@ static void test_agent_after_a_failed_trial_boot(void **state)
 	assert_non_null(strstr(f->out, "set up during this boot; its boot is the next one"));
 	load(f, &t);
 	assert_int_equal(t.state, GPUPT_TRIAL_PENDING);
-	snprintf(line, sizeof(line), "cpu  1 2 3 4\nbtime %lld\n", t.id + 120);
+	assert_string_equal(t.boot_id, "0c7bd6b5-5e8a-4b9f-9d3c-2a1e0f6b7c8d");
+	/* The next boot, not the trial, with a clock a year behind (an RTC reset): its boot_id tells. */
+	new_boot(f);
+	snprintf(line, sizeof(line), "cpu  1 2 3 4\nbtime %lld\n", t.id - 365 * 86400);
 	put(f, "proc/stat", line);
 	assert_int_equal(RUN(f, gpupt_cmd_trial_agent, "trial-agent"), 0);
 	load(f, &t);
@@ -469,7 +656,8 @@ static void test_sdboot_trial(void **state)
 {
 	struct gpupt_trial t;
 	struct fx *f = enabled_trial("sdboot", &t, NULL);
-	char *entry, *c, want[1024];
+	char *entry, *c, want[1024], var[64];
+	size_t n;
 
 	(void)state;
 	assert_string_equal(t.loader, "systemd-boot");
@@ -488,19 +676,22 @@ static void test_sdboot_trial(void **state)
 	assert_null(strstr(c, "kernel-install"));
 	free(c);
 	assert_null(read_rel(f, "etc/kernel/cmdline"));
-	/* What bootctl set-oneshot left (the fake does not write it). */
-	put(f, GPUPT_ONESHOT_EFIVAR, "\x07\x00\x00\x00g\x00");
+	/* What bootctl set-oneshot left, as efivarfs shows it. */
+	n = oneshot_var("gpupt-trial.conf", var, sizeof(var));
+	assert_true(file_is(f, GPUPT_ONESHOT_EFIVAR, var, n));
+	assert_int_equal(RUN(f, gpupt_cmd_status, "status"), 1);
+	assert_non_null(strstr(f->out, "; reboot to start it, or"));
 	assert_int_equal(RUN(f, gpupt_cmd_rollback, "rollback"), 0);
 	assert_null(read_rel(f, t.entry));
 	c = calls(f);
 	assert_non_null(strstr(c, "bootctl set-oneshot \n"));
 	free(c);
-	/* Consumed by systemd-boot already: nothing to clear, bootctl not run. */
+	/* Consumed by systemd-boot already (boot_trial): nothing to clear, bootctl not run. */
 	assert_int_equal(gpupt_file_remove(f->h.rootfd, GPUPT_TRIAL_PATH), 0);
-	assert_int_equal(gpupt_file_remove(f->h.rootfd, GPUPT_ONESHOT_EFIVAR), 0);
 	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
 	load(f, &t);
 	boot_trial(f, &t);
+	assert_false(gpupt_path_exists(f->h.rootfd, GPUPT_ONESHOT_EFIVAR));
 	assert_int_equal(RUN(f, gpupt_cmd_confirm, "confirm"), 0);
 	/* Seeded from the trial boot's /proc/cmdline: without the trial's additions, then gpupt's tokens. */
 	free(entry);
@@ -946,10 +1137,10 @@ static void test_agent_after_rollback_during_check(void **state)
 {
 	(void)state;
 	ended_during_healthy_check((char *[]){ "rollback", "--no-reboot", NULL },
-				   ": it was rolled back meanwhile: rolled back by gpupt rollback; "
+				   ": it ended meanwhile: rolled back by gpupt rollback; "
 				   "gpupt-trial.service stops and writes nothing\n");
 	ended_during_healthy_check((char *[]){ "disable", "--yes", NULL },
-				   ": it was rolled back meanwhile: cancelled by gpupt disable; "
+				   ": it ended meanwhile: cancelled by gpupt disable; "
 				   "gpupt-trial.service stops and writes nothing\n");
 }
 
@@ -980,14 +1171,14 @@ static void test_agent_after_confirm_during_check(void **state)
 	assert_null(strstr(c, "systemctl reboot"));
 	now = read_rel(f, GPUPT_TRIAL_PATH);
 	assert_string_equal(now, confirmed);
-	assert_non_null(strstr(f->out, ": it was confirmed meanwhile: confirmed: by gpupt confirm; "
+	assert_non_null(strstr(f->out, ": it was confirmed meanwhile by gpupt confirm; "
 				       "gpupt-trial.service stops and writes nothing\n"));
 	free(now);
 	now = read_rel(f, "etc/gpupt.conf");
 	assert_string_equal(now, conf);
 	/* Status tells it as it is (exit 1: the selected devices are not on vfio-pci in this boot). */
 	RUN(f, gpupt_cmd_status, "status");
-	assert_non_null(strstr(f->out, "was confirmed: confirmed: by gpupt confirm\n"));
+	assert_non_null(strstr(f->out, "was confirmed by gpupt confirm\n"));
 	free(pending);
 	free(confirmed);
 	free(conf);
@@ -1033,7 +1224,7 @@ static void test_agent_waits_for_the_lock(void **state)
 	now = read_rel(f, GPUPT_TRIAL_PATH);
 	assert_string_equal(now, confirmed);
 	assert_non_null(strstr(f->out, "/var/lib/gpupt/lock: waiting for it before deciding\n"));
-	assert_non_null(strstr(f->out, ": it was confirmed meanwhile: confirmed: by gpupt confirm; "
+	assert_non_null(strstr(f->out, ": it was confirmed meanwhile by gpupt confirm; "
 				       "gpupt-trial.service stops and writes nothing\n"));
 	free(pending);
 	free(confirmed);
@@ -1102,6 +1293,66 @@ static void test_grub_trial_copies_the_pinned_entry(void **state)
 }
 
 /* A default that names no entry (a pin to a removed kernel): refused before anything is written. */
+/*
+ * update-grub (a kernel upgrade) while a trial is pending drops the trial
+ * block but leaves next_entry: status says the next boot is not the trial,
+ * and the boot after it records that the trial never booted, not a panic.
+ */
+static void test_trial_entry_gone_before_its_boot(void **state)
+{
+	struct gpupt_trial t;
+	char *before, line[64];
+	struct fx *f = enabled_trial("debian", &t, &before);
+
+	(void)state;
+	assert_int_equal(RUN(f, gpupt_cmd_status, "status"), 1);
+	assert_non_null(strstr(f->out, "; reboot to start it, or `gpupt rollback --no-reboot` to cancel it\n"));
+	put(f, "boot/grub/grub.cfg", before);
+	assert_int_equal(RUN(f, gpupt_cmd_status, "status"), 1);
+	assert_non_null(strstr(f->out, "but the next boot is not the trial: its entry is gone from "
+				       "/boot/grub/grub.cfg (update-grub rewrote the file, as a kernel upgrade "
+				       "does). Run `gpupt rollback --no-reboot`, then `gpupt enable` again\n"));
+	assert_null(strstr(f->out, "reboot to start it"));
+	f->h.json = true;
+	assert_int_equal(RUN(f, gpupt_cmd_status, "status"), 1);
+	f->h.json = false;
+	assert_non_null(strstr(f->out, "\"next_boot\":false"));
+
+	/* The next boot: the old default. */
+	new_boot(f);
+	snprintf(line, sizeof(line), "cpu  1 2 3 4\nbtime %lld\n", t.id + 120);
+	put(f, "proc/stat", line);
+	assert_int_equal(RUN(f, gpupt_cmd_trial_agent, "trial-agent"), 0);
+	load(f, &t);
+	assert_int_equal(t.state, GPUPT_TRIAL_ROLLED_BACK);
+	assert_string_equal(t.reason, "the trial never booted: its entry is gone from /boot/grub/grub.cfg "
+				      "(update-grub rewrote the file, as a kernel upgrade does), so the boot "
+				      "after enable was the old default; run `gpupt enable` again for a new trial");
+	free(before);
+	free_fixture(f);
+}
+
+/* The one-shot changed by someone else (grub-reboot, grub-editenv): the next boot is not the trial. */
+static void test_trial_oneshot_gone_before_its_boot(void **state)
+{
+	struct gpupt_trial t;
+	struct fx *f = enabled_trial("debian", &t, NULL);
+	char *env;
+
+	(void)state;
+	env = read_rel(f, "boot/grub/grubenv");
+	assert_string_equal(env, "# GRUB Environment Block\nnext_entry=gpupt-trial\n");
+	put(f, "boot/grub/grubenv", "# GRUB Environment Block\nnext_entry=1\n");
+	assert_int_equal(RUN(f, gpupt_cmd_status, "status"), 1);
+	assert_non_null(strstr(f->out, "but the next boot is not the trial: the one-shot does not name it: "
+				       "grubenv's next_entry is \"1\", not gpupt-trial. Run"));
+	put(f, "boot/grub/grubenv", "# GRUB Environment Block\n");
+	assert_int_equal(RUN(f, gpupt_cmd_status, "status"), 1);
+	assert_non_null(strstr(f->out, "grubenv's next_entry is unset, not gpupt-trial. Run"));
+	free(env);
+	free_fixture(f);
+}
+
 static void test_grub_default_without_entry_is_refused(void **state)
 {
 	struct fx *f = make_fixture("seed", "debian", NULL);
@@ -1274,6 +1525,7 @@ int main(void)
 		cmocka_unit_test(test_enable_makes_a_grub_trial),
 		cmocka_unit_test(test_dry_run_writes_nothing),
 		cmocka_unit_test(test_lvm_needs_an_explicit_choice),
+		cmocka_unit_test(test_trial_needs_its_check),
 		cmocka_unit_test(test_proxmox_boot_tool_has_no_trial),
 		cmocka_unit_test(test_bad_options),
 		cmocka_unit_test(test_disable_cancels),
@@ -1298,6 +1550,9 @@ int main(void)
 		cmocka_unit_test(test_agent_waits_for_the_lock),
 		cmocka_unit_test(test_grub_trial_copies_the_pinned_entry),
 		cmocka_unit_test(test_grub_default_without_entry_is_refused),
+		cmocka_unit_test(test_trial_entry_gone_before_its_boot),
+		cmocka_unit_test(test_agent_leaves_watchdog_mux_alone),
+		cmocka_unit_test(test_trial_oneshot_gone_before_its_boot),
 		cmocka_unit_test(test_agent_others_fail_only_on_what_matters),
 		cmocka_unit_test(test_agent_sees_every_function),
 	};

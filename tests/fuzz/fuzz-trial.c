@@ -3,7 +3,7 @@
  * The trial's formats: the state file parses, formats and parses again to
  * the same text; a trial block added to grub.cfg (for the entry its
  * default names) comes out again to the original bytes; that entry's
- * title, a loader entry's copy, a grubenv's variable, the default routes
+ * title, a loader entry's copy, a grubenv's variable, an EFI string variable, the default routes
  * of /proc/net/route and /proc/net/ipv6_route and a bond's list of slaves
  * never read past len.  The first byte picks which.
  */
@@ -73,6 +73,8 @@ static void check_entry_and_route(const char *in, size_t len)
 
 	if (a)
 		(void)gpupt_loader_entry_trial(in, len, "gpupt trial boot", "iommu=pt", a, size);
+	if (a && gpupt_efivar_string(in, len, a, 64) == 0)
+		FUZZ_CHECK(strlen(a) < 64 && strlen(a) <= len / 2);
 	free(a);
 	if (gpupt_route_default_iface(in, len, iface, sizeof(iface)) == 0)
 		FUZZ_CHECK(gpupt_route_has_iface(in, len, iface) && gpupt_ifname_ok(iface, strlen(iface)));

@@ -56,7 +56,8 @@ rc=0
 : >"$log"
 boot_watch 3 120 "$log" fake_qemu 2 60 || rc=$?
 check "a console silent for 3 s: stalled (2)" 2 "$rc"
-check "a console silent for 3 s: killed within 8 s" yes "$([ "$boot_secs" -le 8 ] && echo yes || echo no)"
+# Not waited out: the fake boot would run 60 s more (a busy machine may take a few seconds).
+check "a console silent for 3 s: killed long before its end" yes "$([ "$boot_secs" -le 30 ] && echo yes || echo no)"
 check "the stall is placed at the last output (+1 or +2 s)" yes \
 	"$(case $boot_quiet_at in 1 | 2) echo yes ;; *) echo "no (+$boot_quiet_at)" ;; esac)"
 
@@ -65,8 +66,10 @@ boot_retry "test: boot 1" 3 120 "$log" reset_console fake_qemu 2 0 "$scratch/sta
 check "a boot that stalls once: passes on the retry" 0 "$rc"
 check "a boot that stalls once: its exit status" 7 "$boot_rc"
 check "a boot that stalls once: disks reset before each try" 2 "$resets"
+# Where the stall is placed depends on how busy the machine is: +1 or +2 s.
 check "a boot that stalls once: says so" \
-	"test: boot 1 stalled at +1 s (no serial output for 3 s); retrying" "$(cat "$scratch/out")"
+	"test: boot 1 stalled at +N s (no serial output for 3 s); retrying" \
+	"$(sed 's/stalled at +[12] s/stalled at +N s/' "$scratch/out")"
 
 rc=0
 resets=0

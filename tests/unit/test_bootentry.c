@@ -234,9 +234,33 @@ static void test_grubenv(void **state)
 	assert_string_equal(v, "1>");
 }
 
+/* LoaderEntryOneShot as efivarfs shows it: attributes, then UTF-16LE up to a NUL. */
+static void test_efivar_string(void **state)
+{
+	static const char var[] = "\x07\x00\x00\x00"
+				  "g\x00p\x00.\x00"
+				  "c\x00\x00\x00";
+	char val[16];
+
+	(void)state;
+	assert_int_equal(gpupt_efivar_string(var, sizeof(var) - 1, val, sizeof(val)), 0);
+	assert_string_equal(val, "gp.c");
+	/* Without the NUL, to the end. */
+	assert_int_equal(gpupt_efivar_string(var, sizeof(var) - 3, val, sizeof(val)), 0);
+	assert_string_equal(val, "gp.c");
+	assert_int_equal(gpupt_efivar_string(var, 4, val, sizeof(val)), 0);
+	assert_string_equal(val, "");
+	assert_int_equal(gpupt_efivar_string(var, 3, val, sizeof(val)), -EINVAL);
+	assert_int_equal(gpupt_efivar_string(var, 7, val, sizeof(val)), -EINVAL);	/* half a character */
+	assert_int_equal(gpupt_efivar_string("\x07\x00\x00\x00\xe9\x00", 6, val, sizeof(val)), -EINVAL);
+	assert_int_equal(gpupt_efivar_string("\x07\x00\x00\x00g\x01", 6, val, sizeof(val)), -EINVAL);
+	assert_int_equal(gpupt_efivar_string(var, sizeof(var) - 1, val, 4), -ENOSPC);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_efivar_string),
 		cmocka_unit_test(test_default_zero_is_the_first_entry),
 		cmocka_unit_test(test_pinned_kernel_by_id_path),
 		cmocka_unit_test(test_titles_indexes_and_saved),

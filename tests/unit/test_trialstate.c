@@ -129,6 +129,35 @@ static void test_bad_classes(void **state)
 	}
 }
 
+/* The boot that set the trial up: a boot id as the kernel writes it, or none (older files). */
+static void test_boot_id(void **state)
+{
+	static const char *const bad[] = {
+		"boot 0C7BD6B5-5E8A-4B9F-9D3C-2A1E0F6B7C8D\n", /* not as the kernel writes it */
+		"boot 0c7bd6b5-5e8a-4b9f-9d3c-2a1e0f6b7c8\n",	/* one short */
+		"boot 0c7bd6b5-5e8a-4b9f-9d3c-2a1e0f6b7c8d0\n", /* one over */
+		"boot 0c7bd6b55e8a-4b9f-9d3c-2a1e0f6b7c8d-\n", /* a dash moved */
+		"boot \n",
+	};
+	static struct gpupt_trial t;
+	char body[1024], out[8192];
+	size_t n;
+
+	(void)state;
+	assert_int_equal(parse(BODY("3", ""), &t), 0);
+	assert_string_equal(t.boot_id, "");
+	assert_int_equal(parse(BODY("3", "boot 0c7bd6b5-5e8a-4b9f-9d3c-2a1e0f6b7c8d\n"), &t), 0);
+	assert_string_equal(t.boot_id, "0c7bd6b5-5e8a-4b9f-9d3c-2a1e0f6b7c8d");
+	n = gpupt_trial_format(&t, out, sizeof(out));
+	assert_true(n < sizeof(out));
+	out[n] = '\0';
+	assert_non_null(strstr(out, "\nchanged 1764648000\nboot 0c7bd6b5-5e8a-4b9f-9d3c-2a1e0f6b7c8d\nminutes 10\n"));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(body, sizeof(body), BODY("3", "%s"), bad[i]);
+		assert_int_equal(parse(body, &t), -EBADMSG);
+	}
+}
+
 static void test_bad_uplinks(void **state)
 {
 	static const char *const bad[] = {
@@ -164,6 +193,7 @@ int main(void)
 		cmocka_unit_test(test_version_3_round_trip),
 		cmocka_unit_test(test_older_versions_are_read),
 		cmocka_unit_test(test_bad_classes),
+		cmocka_unit_test(test_boot_id),
 		cmocka_unit_test(test_bad_uplinks),
 	};
 
