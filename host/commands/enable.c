@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -877,38 +878,104 @@ static int trial_fill(struct run_ctx *c, const struct gpupt_oneshot *o, const st
 
 /*
  * The trial kernel's image must carry gpupt-bind: the command line selects
- * the devices, and /etc/gpupt.conf does not change until the confirm.  Only
- * an image that would not bind so is rebuilt (from the unchanged files).
+ * the devices, and /etc/gpupt.conf does not change until the confirm.  An
+ * image that would not bind so is not rebuilt in place: the default entry
+ * boots it too, and it is the way back.  The trial gets its own image
+ * instead, built beside it from the unchanged files, which only the trial
+ * entry names and which goes with the entry.
  */
-static int trial_images(struct run_ctx *c, const char *tokens)
+struct trial_image {
+	struct gpupt_trial_kernel k;
+	bool needed;
+	char name[GPUPT_PATH_MAX];     /* GPUPT_TRIAL_IMAGE_PREFIX + the image's name */
+	char file[GPUPT_PATH_MAX];     /* relative to the root */
+	char why[GPUPT_IMAGE_WHY_MAX]; /* why the default image will not do */
+};
+
+static int trial_image_plan(struct run_ctx *c, const struct gpupt_oneshot *o, const char *tokens,
+			    struct trial_image *ti)
 {
 	struct gpupt_image_next n = { tokens, NULL, 0 };
+	struct gpupt_image img;
+	const char *base;
 	char *disk = NULL;
 	size_t len;
-	int r = 0;
 
+	memset(ti, 0, sizeof(*ti));
 	if (!c->gen)
 		return 0;
-	if (!images_may_skip(c))
-		return run_regen(c, c->gen->argv);
-	c->images = malloc(sizeof(*c->images));
-	if (!c->images)
-		return -ENOMEM;
-	if (gpupt_read_file_alloc(c->h->rootfd, GPUPT_CONF_PATH, GPUPT_FILE_MAX, GPUPT_READ_REGULAR,
-				  &disk, &len) == 0) {
-		n.conf = disk;
-		n.conf_len = len;
+	if (gpupt_trial_kernel(c->h, o, &ti->k) < 0)
+		return -ENOENT;
+	if (images_may_skip(c)) {
+		if (gpupt_read_file_alloc(c->h->rootfd, GPUPT_CONF_PATH, GPUPT_FILE_MAX,
+					  GPUPT_READ_REGULAR, &disk, &len) == 0) {
+			n.conf = disk;
+			n.conf_len = len;
+		}
+		gpupt_image_check(c->h->rootfd, ti->k.ver, &n, &img);
+		free(disk);
+		if (!img.rebuild)
+			return 0;
+		snprintf(ti->why, sizeof(ti->why), "%s", img.why);
+	} else {
+		snprintf(ti->why, sizeof(ti->why), "gpupt cannot tell what a %s image holds", c->gen->name);
 	}
-	gpupt_images_check(c->h->rootfd, &n, c->images);
-	free(disk);
-	for (size_t i = 0; i < c->images->n && r == 0; i++) {
-		const char *argv[5];
+	ti->needed = true;
+	base = strrchr(ti->k.image_file, '/');
+	base = base ? base + 1 : ti->k.image_file;
+	if (snprintf(ti->name, sizeof(ti->name), GPUPT_TRIAL_IMAGE_PREFIX "%s", base) >= (int)sizeof(ti->name) ||
+	    snprintf(ti->file, sizeof(ti->file), "%.*s%s", (int)(base - ti->k.image_file),
+		     ti->k.image_file, ti->name) >= (int)sizeof(ti->file))
+		return -ENAMETOOLONG;
+	return 0;
+}
 
-		image_argv(&c->images->k[i], argv);
-		if (c->images->k[i].rebuild)
-			r = run_regen(c, argv);
+/* Room for the trial's image beside the default one: its size and half again, 1 MiB at least. */
+static int trial_image_room(struct run_ctx *c, const struct trial_image *ti)
+{
+	char dir[GPUPT_PATH_MAX];
+	struct statvfs vfs;
+	struct stat st;
+	unsigned long long need = 1 << 20, have;
+	int fd, r;
+
+	snprintf(dir, sizeof(dir), "%.*s", (int)(strlen(ti->file) - strlen(ti->name) - 1), ti->file);
+	if (gpupt_path_stat(c->h->rootfd, ti->k.image_file, &st, true) == 0 && st.st_size > 0)
+		need = MAX(need, (unsigned long long)st.st_size * 3 / 2);
+	fd = gpupt_path_open_dir(c->h->rootfd, dir);
+	r = fd < 0 ? fd : fstatvfs(fd, &vfs) < 0 ? -errno : 0;
+	if (fd >= 0)
+		gpupt_path_close_dir(fd);
+	if (r < 0) {
+		gpupt_msg(c->h->err, "cannot tell the free space of /%s: %s; nothing was written\n",
+			  dir, strerror(-r));
+		return r;
 	}
-	return r;
+	have = (unsigned long long)vfs.f_bavail * vfs.f_frsize;
+	if (have >= need)
+		return 0;
+	gpupt_msg(c->h->err,
+		  "the trial needs its own initramfs image in /%s, about %llu MiB (the size of %s and half "
+		  "again), and /%s has %llu MiB free: make room (`apt autoremove` takes old kernels away) or "
+		  "add --no-trial; nothing was written\n",
+		  dir, (need + (1 << 20) - 1) >> 20, ti->k.image, dir, have >> 20);
+	return -ENOSPC;
+}
+
+static int trial_image_build(struct run_ctx *c, const struct trial_image *ti)
+{
+	char out[GPUPT_PATH_MAX + 1];
+	const char *argv[6] = { NULL };
+
+	snprintf(out, sizeof(out), "/%s", ti->file);
+	if (strcmp(c->gen->name, "dracut") == 0) {
+		argv[0] = "dracut", argv[1] = "-f", argv[2] = out, argv[3] = ti->k.ver;
+	} else if (strcmp(c->gen->name, "mkinitcpio") == 0) {
+		argv[0] = "mkinitcpio", argv[1] = "-k", argv[2] = ti->k.ver, argv[3] = "-g", argv[4] = out;
+	} else {
+		argv[0] = "mkinitramfs", argv[1] = "-o", argv[2] = out, argv[3] = ti->k.ver;
+	}
+	return run_regen(c, argv);
 }
 
 /* "vmbr0 (the default route's interface) up with carrier, with a link on enp3s0" for the intro. */
@@ -934,14 +1001,19 @@ static void route_summary(const struct gpupt_trial *t, char *buf, size_t size)
 		snprintf(buf + n, size - n, " (no NIC found under it)");
 }
 
-static void print_trial_intro(struct run_ctx *c, const struct gpupt_oneshot *o,
-			      const struct gpupt_trial *t, const char *source, const char *tokens)
+static void print_trial_intro(struct run_ctx *c, const struct gpupt_oneshot *o, const struct gpupt_trial *t,
+			      const char *source, const char *tokens, const struct trial_image *ti)
 {
 	FILE *f = c->h->out;
 	char route[GPUPT_TRIAL_TEXT];
 
 	fprintf(f, "trial boot: the next boot, once, uses a copy of the default entry with: %s\n", tokens);
 	fprintf(f, "  copied from: %s\n", source);
+	if (ti->needed)
+		fprintf(f,
+			"  initramfs: %s does not do for the trial (%s): the trial %s its own, /%s, which "
+			"only the trial entry names; the default entry keeps its image\n",
+			ti->k.image, ti->why, c->o.dry_run ? "would get" : "gets", ti->file);
 	fprintf(f, "  one-shot: %s\n", o->why);
 	if (strcmp(o->loader, "grub") == 0)
 		fprintf(f, "  %s: the trial entry into /%s, then `grub-reboot %s`\n",
@@ -959,12 +1031,23 @@ static void print_trial_intro(struct run_ctx *c, const struct gpupt_oneshot *o,
 	fprintf(f, "  on confirm, gpupt makes these changes the default:\n");
 }
 
-static int write_trial(struct run_ctx *c, const struct gpupt_oneshot *o, struct gpupt_trial *t, const char *tokens)
+static int write_trial(struct run_ctx *c, const struct gpupt_oneshot *o, struct gpupt_trial *t,
+		       const char *tokens, const struct trial_image *ti)
 {
-	int r = trial_images(c, tokens);
+	int r = 0;
 
+	if (ti->needed) {
+		r = trial_image_build(c, ti);
+		if (r == 0)
+			snprintf(t->image, sizeof(t->image), "%s", ti->file);
+		else
+			gpupt_file_remove(c->h->rootfd, ti->file);
+	}
 	if (r == 0)
-		r = gpupt_trial_entry_write(c->h, o, tokens, t->entry, sizeof(t->entry));
+		r = gpupt_trial_entry_write(c->h, o, tokens, ti->needed ? ti->name : NULL, t->entry,
+					    sizeof(t->entry));
+	if (r < 0 && !t->entry[0] && t->image[0])
+		gpupt_file_remove(c->h->rootfd, t->image);
 	if (r == 0 && (r = gpupt_trial_save(c->h->rootfd, t)) < 0)
 		gpupt_msg(c->h->err, "cannot write /%s: %s\n", GPUPT_TRIAL_PATH, strerror(-r));
 	if (r == 0 && (r = gpupt_trial_oneshot_set(c->h, t)) < 0) {
@@ -995,6 +1078,7 @@ static int start_trial(struct run_ctx *c, const struct gpupt_devlist *l,
 	struct gpupt_trial *t = calloc(1, sizeof(*t));
 	struct gpupt_lock lock = { -1 };
 	struct gpupt_oneshot o;
+	struct trial_image ti;
 	char tokens[GPUPT_TRIAL_TOKENS], source[GPUPT_GRUB_SPEC_MAX + GPUPT_PATH_MAX], why[320];
 	int r, status = 1;
 
@@ -1059,8 +1143,14 @@ static int start_trial(struct run_ctx *c, const struct gpupt_devlist *l,
 	if (!t->route[0] && !t->route6[0])
 		gpupt_msg(c->h->err, "no default route here (IPv4 or IPv6): the trial's network rule "
 				     "checks nothing; --health-cmd can check what the host must reach\n");
+	if (trial_image_plan(c, &o, tokens, &ti) < 0) {
+		gpupt_msg(c->h->err, "nothing was written\n");
+		goto out;
+	}
+	if (ti.needed && trial_image_room(c, &ti) < 0)
+		goto out;
 	if (c->o.dry_run || !c->h->json)
-		print_trial_intro(c, &o, t, source, tokens);
+		print_trial_intro(c, &o, t, source, tokens, &ti);
 	if (c->o.dry_run) {
 		status = carry_out(c);
 		goto out;
@@ -1076,7 +1166,7 @@ static int start_trial(struct run_ctx *c, const struct gpupt_devlist *l,
 	if (r == 0)
 		r = check_unchanged(c);
 	if (r == 0)
-		r = write_trial(c, &o, t, tokens);
+		r = write_trial(c, &o, t, tokens, &ti);
 	gpupt_lock_release(&lock);
 	if (r == 0)
 		print_trial_done(c, t);

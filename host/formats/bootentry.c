@@ -414,6 +414,157 @@ int gpupt_grubcfg_entry_title(const char *cfg, size_t len, const char *spec, cha
 	return snprintf(title, size, "%s", it.title) >= (int)size ? -ENOSPC : 0;
 }
 
+size_t gpupt_grubcfg_trial_offset(const char *cfg, size_t len)
+{
+	return trial_begin(cfg, len);
+}
+
+/* The next blank-separated word of buf[*pos, to) into [*from, *pos); false at the end. */
+static bool next_word(const char *buf, size_t to, size_t *pos, size_t *from)
+{
+	while (*pos < to && is_blank(buf[*pos]))
+		(*pos)++;
+	*from = *pos;
+	while (*pos < to && !is_blank(buf[*pos]))
+		(*pos)++;
+	return *pos > *from;
+}
+
+/* The file name of the path buf[from, to): after its last '/'. */
+static size_t name_start(const char *buf, size_t from, size_t to)
+{
+	size_t i = to;
+
+	while (i > from && buf[i - 1] != '/')
+		i--;
+	return i;
+}
+
+static bool copy_out(const char *p, size_t n, char *out, size_t size)
+{
+	if (n >= size)
+		return false;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	return true;
+}
+
+/* Does buf[from, to) hold ver? */
+static bool holds(const char *buf, size_t from, size_t to, const char *ver)
+{
+	size_t n = strlen(ver);
+
+	for (size_t i = from; n && i + n <= to; i++)
+		if (memcmp(buf + i, ver, n) == 0)
+			return true;
+	return false;
+}
+
+/* On the `initrd` lines of buf[from, to): the path whose file name holds ver, into image. */
+static int image_of(const char *buf, size_t from, size_t to, const char *ver, char *image, size_t isize)
+{
+	size_t pos = from, eol, w, wfrom;
+
+	while (pos < to) {
+		size_t next = line_at(buf, to, pos, &eol);
+
+		if (line_key(buf, pos, eol, "initrd")) {
+			w = pos;
+			next_word(buf, eol, &w, &wfrom); /* initrd */
+			while (next_word(buf, eol, &w, &wfrom))
+				if (holds(buf, name_start(buf, wfrom, w), w, ver))
+					return copy_out(buf + wfrom, w - wfrom, image, isize) ? 0 : -ENOSPC;
+		}
+		pos = next;
+	}
+	return -ENOENT;
+}
+
+int gpupt_grubcfg_entry_image(const char *cfg, size_t len, const char *spec, char *ver, size_t vsize,
+			      char *image, size_t isize)
+{
+	struct menu_item it;
+	size_t eol, w, wfrom, name;
+	int r = find_entry(cfg, 0, trial_begin(cfg, len), spec, &it);
+
+	if (r < 0)
+		return r;
+	eol = linux_line(cfg, &it);
+	if (!eol || !it.closed)
+		return -ENOENT;
+	/* The line's start: back from its end to the line before. */
+	w = eol;
+	while (w > it.body && cfg[w - 1] != '\n')
+		w--;
+	next_word(cfg, eol, &w, &wfrom); /* linux */
+	if (!next_word(cfg, eol, &w, &wfrom))
+		return -ENOENT;
+	name = name_start(cfg, wfrom, w);
+	if (w - name <= 8 || memcmp(cfg + name, "vmlinuz-", 8) != 0)
+		return -ENOENT;
+	if (!copy_out(cfg + name + 8, w - name - 8, ver, vsize))
+		return -ENOSPC;
+	return image_of(cfg, it.body, it.to, ver, image, isize);
+}
+
+int gpupt_loader_entry_image(const char *entry, size_t len, char *ver, size_t vsize, char *image, size_t isize)
+{
+	size_t pos = 0, eol, w, wfrom;
+
+	while (pos < len) {
+		size_t next = line_at(entry, len, pos, &eol);
+
+		if (line_key(entry, pos, eol, "version")) {
+			w = pos;
+			next_word(entry, eol, &w, &wfrom); /* version */
+			if (!next_word(entry, eol, &w, &wfrom))
+				return -ENOENT;
+			if (!copy_out(entry + wfrom, w - wfrom, ver, vsize))
+				return -ENOSPC;
+			return image_of(entry, 0, len, ver, image, isize);
+		}
+		pos = next;
+	}
+	return -ENOENT;
+}
+
+static bool file_name_ok(const char *name)
+{
+	return name[0] && name[0] != '.' && !strchr(name, '/') && text_ok(name) && !strchr(name, ' ');
+}
+
+long gpupt_entry_swap_image(const char *text, size_t len, size_t from, const char *old_name,
+			    const char *new_name, char *out, size_t size)
+{
+	struct sink s = { out, size, 0 };
+	size_t pos = from, eol, n = strlen(old_name);
+	bool swapped = false;
+
+	if (from > len || !file_name_ok(old_name) || !file_name_ok(new_name))
+		return -EINVAL;
+	put(&s, text, from);
+	while (pos < len) {
+		size_t next = line_at(text, len, pos, &eol), w = pos, wfrom, done = pos;
+
+		if (line_key(text, pos, eol, "initrd")) {
+			next_word(text, eol, &w, &wfrom); /* initrd */
+			while (next_word(text, eol, &w, &wfrom)) {
+				size_t name = name_start(text, wfrom, w);
+
+				if (w - name != n || memcmp(text + name, old_name, n) != 0)
+					continue;
+				put(&s, text + done, name - done);
+				puts_(&s, new_name);
+				done = w;
+				swapped = true;
+			}
+		}
+		put(&s, text + done, next - done);
+		pos = next;
+	}
+	return swapped ? sink_end(&s) : -ENOENT;
+}
+
 long gpupt_grubcfg_add_trial(const char *cfg, size_t len, const char *spec, const char *title,
 			     const char *tokens, char *out, size_t size)
 {

@@ -83,6 +83,31 @@ long gpupt_loader_entry_trial(const char *entry, size_t len, const char *title, 
 			      char *out, size_t size);
 
 /*
+ * The kernel version and initramfs image of the entry spec names: ver from
+ * its `linux` line's file (vmlinuz-VER), image the path on its `initrd`
+ * line(s) whose file name holds ver (initrd.img-VER; a microcode image
+ * beside it does not).  0, -ENOENT (no such entry, no vmlinuz- file, no
+ * image with ver), -ENOSPC, or find_entry's errors.
+ */
+int gpupt_grubcfg_entry_image(const char *cfg, size_t len, const char *spec, char *ver, size_t vsize,
+			      char *image, size_t isize);
+
+/* The same for a loader entry: ver from its `version` line. */
+int gpupt_loader_entry_image(const char *entry, size_t len, char *ver, size_t vsize, char *image, size_t isize);
+
+/*
+ * text with every `initrd` line at or after from changed: the path whose
+ * file name is old_name gets new_name in the same directory (the trial's
+ * own image).  Returns the length, -ENOENT (no such path there), -EINVAL
+ * (a name that is not a plain file name), -ENOSPC.
+ */
+long gpupt_entry_swap_image(const char *text, size_t len, size_t from, const char *old_name,
+			    const char *new_name, char *out, size_t size);
+
+/* Where the trial block of grub.cfg begins (len when there is none). */
+size_t gpupt_grubcfg_trial_offset(const char *cfg, size_t len);
+
+/*
  * A systemd-boot string variable as efivarfs shows it (LoaderEntryOneShot):
  * 4 bytes of attributes, then UTF-16LE up to a NUL or the end.  Into val as
  * ASCII: 0, -EINVAL (shorter than the attributes, an odd length, or not

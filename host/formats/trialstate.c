@@ -91,6 +91,30 @@ bool gpupt_boot_id_ok(const char *v, size_t n)
 	return true;
 }
 
+/*
+ * A path relative to the root, as gpupt writes one for a file it removes
+ * later: no leading '/', no "." or ".." component, no blank.
+ */
+static bool path_ok(const char *v, size_t n)
+{
+	size_t from = 0;
+
+	if (n == 0 || v[0] == '/')
+		return false;
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && v[i] != '/') {
+			if ((unsigned char)v[i] <= ' ' || v[i] == 0x7f)
+				return false;
+			continue;
+		}
+		if (i == from || (i - from == 1 && v[from] == '.') ||
+		    (i - from == 2 && v[from] == '.' && v[from + 1] == '.'))
+			return false;
+		from = i + 1;
+	}
+	return true;
+}
+
 /* "ADDR DRIVER", as `device` lines and version 1 and 2's `before` lines are. */
 static bool parse_dev(const char *v, size_t n, struct gpupt_trial_dev *d)
 {
@@ -228,6 +252,8 @@ static bool parse_line(const char *k, size_t kn, const char *v, size_t vn, unsig
 		return copy_value(v, vn, t->loader, sizeof(t->loader));
 	if (key_is(k, kn, "entry"))
 		return copy_value(v, vn, t->entry, sizeof(t->entry));
+	if (key_is(k, kn, "image"))
+		return path_ok(v, vn) && copy_value(v, vn, t->image, sizeof(t->image));
 	if (key_is(k, kn, "oneshot")) {
 		t->oneshot_late = vn == 4 && memcmp(v, "late", 4) == 0;
 		return t->oneshot_late || (vn == 10 && memcmp(v, "guaranteed", 10) == 0);
@@ -374,6 +400,8 @@ size_t gpupt_trial_format(const struct gpupt_trial *t, char *buf, size_t size)
 	put_line(buf, size, &n, "loader", t->loader);
 	put_line(buf, size, &n, "entry", t->entry);
 	put_line(buf, size, &n, "oneshot", t->oneshot_late ? "late" : "guaranteed");
+	if (t->image[0])
+		put_line(buf, size, &n, "image", t->image);
 	if (t->grub_in_place)
 		put_line(buf, size, &n, "option", "grub-in-place");
 	if (t->unsafe_interrupts)

@@ -14,6 +14,9 @@
  *   loader grub|systemd-boot
  *   entry boot/grub/grub.cfg       the file holding the trial entry
  *   oneshot guaranteed|late        late: the boot loader cannot clear it itself
+ *   image boot/gpupt-trial.initrd.img-6.1.0-18-amd64
+ *                                  the trial's own initramfs image, which only the
+ *                                  trial entry names (optional)
  *   option grub-in-place           enable's options, for the confirm (repeated)
  *   select 00:03                   enable's selection as given (repeated)
  *   device 0000:00:03.0 vfio-pci   a selected function and its target driver
@@ -83,6 +86,7 @@ struct gpupt_trial {
 	unsigned minutes;
 	char loader[GPUPT_TRIAL_NAME];
 	char entry[GPUPT_TRIAL_TEXT];
+	char image[GPUPT_TRIAL_TEXT]; /* "" when the trial boots the default entry's image */
 	bool oneshot_late;
 	bool grub_in_place, unsafe_interrupts, force;
 	char sel[GPUPT_TRIAL_MAX_SEL][GPUPT_TRIAL_NAME];

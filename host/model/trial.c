@@ -240,9 +240,35 @@ static int grub_source(struct gpupt_host *h, char *source, size_t size)
 	return r;
 }
 
-static int write_grub_entry(struct gpupt_host *h, const char *tokens, char *entry, size_t size)
+/*
+ * The trial's own image in the copied entry: its initrd path names
+ * image_name instead of the image the default entry boots.  In place: text
+ * (of size bytes) holds n; from: where the copy begins.
+ */
+static long swap_image(struct gpupt_host *h, char *text, long n, size_t size, size_t from,
+		       const char *old_path, const char *image_name)
 {
-	char *cfg = NULL, *out = NULL, spec[GPUPT_GRUB_SPEC_MAX];
+	char *swapped;
+	const char *old_name = strrchr(old_path, '/') ? strrchr(old_path, '/') + 1 : old_path;
+
+	if (n < 0 || !image_name)
+		return n;
+	swapped = malloc(size);
+	n = swapped ? gpupt_entry_swap_image(text, (size_t)n, from, old_name, image_name, swapped, size)
+		    : -ENOMEM;
+	if (n >= 0)
+		memcpy(text, swapped, (size_t)n);
+	else
+		gpupt_msg(h->err, "cannot name the trial's image %s in the trial entry instead of %s: %s\n",
+			  image_name, old_name, strerror((int)-n));
+	free(swapped);
+	return n;
+}
+
+static int write_grub_entry(struct gpupt_host *h, const char *tokens, const char *image_name,
+			    char *entry, size_t size)
+{
+	char *cfg = NULL, *out = NULL, spec[GPUPT_GRUB_SPEC_MAX], ver[GPUPT_KVER_MAX], image[GPUPT_PATH_MAX];
 	size_t len;
 	long n;
 	int r = grub_cfg_and_default(h, &cfg, &len, spec, sizeof(spec));
@@ -253,6 +279,12 @@ static int write_grub_entry(struct gpupt_host *h, const char *tokens, char *entr
 	n = out ? gpupt_grubcfg_add_trial(cfg, len, spec, "gpupt trial boot", tokens, out, len + ENTRY_MAX)
 		: -ENOMEM;
 	say_no_entry(h, n, spec);
+	if (n >= 0 && image_name &&
+	    gpupt_grubcfg_entry_image(cfg, len, spec, ver, sizeof(ver), image, sizeof(image)) < 0)
+		n = -ENOENT;
+	if (n >= 0 && image_name)
+		n = swap_image(h, out, n, len + ENTRY_MAX, gpupt_grubcfg_trial_offset(out, (size_t)n),
+			       image, image_name);
 	r = n < 0 ? (int)n : gpupt_file_write_atomic(h->rootfd, GPUPT_GRUB_CFG, out, (size_t)n, 0644);
 	if (r < 0 && n >= 0)
 		gpupt_msg(h->err, "cannot write /%s: %s\n", GPUPT_GRUB_CFG, strerror(-r));
@@ -306,10 +338,12 @@ static int sdboot_source(struct gpupt_host *h, char *source, size_t size)
 	return r;
 }
 
-static int write_sdboot_entry(struct gpupt_host *h, const char *tokens, char *entry, size_t size)
+static int write_sdboot_entry(struct gpupt_host *h, const char *tokens, const char *image_name,
+			      char *entry, size_t size)
 {
 	const char *esp = gpupt_bootloader_esp(h->rootfd);
 	char source[GPUPT_PATH_MAX + 1], *from = source + 1, *text = NULL, out[ENTRY_MAX];
+	char ver[GPUPT_KVER_MAX], image[GPUPT_PATH_MAX];
 	size_t len;
 	long n;
 	int r = sdboot_source(h, source, sizeof(source));
@@ -318,6 +352,11 @@ static int write_sdboot_entry(struct gpupt_host *h, const char *tokens, char *en
 		return r;
 	r = gpupt_read_file_alloc(h->rootfd, from, ENTRY_MAX, GPUPT_READ_REGULAR, &text, &len);
 	n = r < 0 ? r : gpupt_loader_entry_trial(text, len, "gpupt trial boot", tokens, out, sizeof(out));
+	if (n >= 0 && image_name &&
+	    gpupt_loader_entry_image(text, len, ver, sizeof(ver), image, sizeof(image)) < 0)
+		n = -ENOENT;
+	if (n >= 0 && image_name)
+		n = swap_image(h, out, n, sizeof(out), 0, image, image_name);
 	free(text);
 	if (n >= 0 &&
 	    snprintf(entry, size, "%s/loader/entries/%s.conf", esp, GPUPT_TRIAL_ENTRY_ID) >= (int)size)
@@ -333,6 +372,61 @@ static int write_sdboot_entry(struct gpupt_host *h, const char *tokens, char *en
 	return r;
 }
 
+static int grub_kernel(struct gpupt_host *h, struct gpupt_trial_kernel *k)
+{
+	char *cfg = NULL, spec[GPUPT_GRUB_SPEC_MAX];
+	size_t len;
+	int r = grub_cfg_and_default(h, &cfg, &len, spec, sizeof(spec));
+
+	if (r == 0)
+		r = gpupt_grubcfg_entry_image(cfg, len, spec, k->ver, sizeof(k->ver), k->image,
+					      sizeof(k->image));
+	free(cfg);
+	if (r < 0)
+		return r;
+	/* GRUB names it from the root of the file system /boot is on; Debian's generators write /boot. */
+	return gpupt_path_join(k->image_file, sizeof(k->image_file), "boot",
+			       strrchr(k->image, '/') ? strrchr(k->image, '/') + 1 : k->image,
+			       (const char *)NULL) < 0
+		       ? -ENAMETOOLONG
+		       : 0;
+}
+
+static int sdboot_kernel(struct gpupt_host *h, struct gpupt_trial_kernel *k)
+{
+	const char *esp = gpupt_bootloader_esp(h->rootfd);
+	char source[GPUPT_PATH_MAX + 1], *text = NULL;
+	size_t len;
+	int r = sdboot_source(h, source, sizeof(source));
+
+	if (r == 0)
+		r = gpupt_read_file_alloc(h->rootfd, source + 1, ENTRY_MAX, GPUPT_READ_REGULAR, &text, &len);
+	if (r == 0)
+		r = gpupt_loader_entry_image(text, len, k->ver, sizeof(k->ver), k->image, sizeof(k->image));
+	free(text);
+	if (r < 0)
+		return r;
+	/* A loader entry names its files from the root of the ESP. */
+	return gpupt_path_join(k->image_file, sizeof(k->image_file), esp,
+			       k->image + strspn(k->image, "/"), (const char *)NULL) < 0
+		       ? -ENAMETOOLONG
+		       : 0;
+}
+
+int gpupt_trial_kernel(struct gpupt_host *h, const struct gpupt_oneshot *o, struct gpupt_trial_kernel *k)
+{
+	int r = -ENOTSUP;
+
+	if (o->loader && strcmp(o->loader, "grub") == 0)
+		r = grub_kernel(h, k);
+	else if (o->loader && strcmp(o->loader, "systemd-boot") == 0)
+		r = sdboot_kernel(h, k);
+	if (r < 0)
+		gpupt_msg(h->err, "cannot tell which kernel and initramfs image the trial entry boots: %s\n",
+			  strerror(-r));
+	return r;
+}
+
 int gpupt_trial_entry_source(struct gpupt_host *h, const struct gpupt_oneshot *o, char *source, size_t size)
 {
 	if (o->loader && strcmp(o->loader, "grub") == 0)
@@ -343,12 +437,12 @@ int gpupt_trial_entry_source(struct gpupt_host *h, const struct gpupt_oneshot *o
 }
 
 int gpupt_trial_entry_write(struct gpupt_host *h, const struct gpupt_oneshot *o, const char *tokens,
-			    char *entry, size_t size)
+			    const char *image_name, char *entry, size_t size)
 {
 	if (o->loader && strcmp(o->loader, "grub") == 0)
-		return write_grub_entry(h, tokens, entry, size);
+		return write_grub_entry(h, tokens, image_name, entry, size);
 	if (o->loader && strcmp(o->loader, "systemd-boot") == 0)
-		return write_sdboot_entry(h, tokens, entry, size);
+		return write_sdboot_entry(h, tokens, image_name, entry, size);
 	return -ENOTSUP;
 }
 
@@ -420,6 +514,11 @@ int gpupt_trial_entry_remove(struct gpupt_host *h, const struct gpupt_trial *t)
 {
 	int r = is_grub(t) ? remove_grub_entry(h, t->entry) : gpupt_file_remove(h->rootfd, t->entry);
 	int c = gpupt_trial_oneshot_clear(h, t);
+
+	/* The trial's own image goes with its entry (a kernel removal may have taken it already). */
+	if (t->image[0] && gpupt_file_remove(h->rootfd, t->image) < 0 &&
+	    gpupt_path_exists(h->rootfd, t->image))
+		gpupt_msg(h->err, "cannot remove the trial's image /%s; remove it by hand\n", t->image);
 
 	if (r < 0 && !is_grub(t))
 		gpupt_msg(h->err, "cannot remove /%s: %s\n", t->entry, strerror(-r));

@@ -71,15 +71,34 @@ void gpupt_oneshot_probe(struct gpupt_host *h, const struct gpupt_bootloader *b,
  */
 int gpupt_trial_entry_source(struct gpupt_host *h, const struct gpupt_oneshot *o, char *source, size_t size);
 
+/* The kernel the trial entry boots, and its initramfs image. */
+struct gpupt_trial_kernel {
+	char ver[GPUPT_KVER_MAX];
+	char image[GPUPT_PATH_MAX];	 /* as the entry names it ("/boot/initrd.img-VER") */
+	char image_file[GPUPT_PATH_MAX]; /* that file, relative to the root */
+};
+
+/* Which: for the entry GRUB boots by default, or the newest loader entry.  0 or -errno, said on err. */
+int gpupt_trial_kernel(struct gpupt_host *h, const struct gpupt_oneshot *o, struct gpupt_trial_kernel *k);
+
+/*
+ * The trial's own image (GPUPT_TRIAL_IMAGE_PREFIX and the image's name, in
+ * its directory) where the trial needs one: the default entry's image, the
+ * way back, is never rebuilt for a trial.
+ */
+#define GPUPT_TRIAL_IMAGE_PREFIX "gpupt-trial."
+
 /*
  * Write the trial entry with tokens added: into grub.cfg, or a copy of the
- * newest kernel's loader entry as ESP/loader/entries/gpupt-trial.conf.
- * entry gets the file's path (relative to the root).  0 or -errno, said on err.
+ * newest kernel's loader entry as ESP/loader/entries/gpupt-trial.conf; with
+ * image_name (a file name, or NULL), its initrd line names that file
+ * instead of the entry's image.  entry gets the file's path (relative to
+ * the root).  0 or -errno, said on err.
  */
 int gpupt_trial_entry_write(struct gpupt_host *h, const struct gpupt_oneshot *o, const char *tokens,
-			    char *entry, size_t size);
+			    const char *image_name, char *entry, size_t size);
 
-/* Take the trial entry away again and clear the one-shot; 0 or -errno, said on err. */
+/* Take the trial entry (and the trial's own image) away again and clear the one-shot; 0 or -errno, said on err. */
 int gpupt_trial_entry_remove(struct gpupt_host *h, const struct gpupt_trial *t);
 
 /*

@@ -27,4 +27,4 @@ SHELL_SCRIPTS += tests/cli/test-binder.sh tests/cli/test-gpupt.sh tests/cli/test
 # Commands on a root whose proc/ and sys/ files report the kernel's sizes
 # (pseudo_fixture.h): the trial's network rules read both.
 TEST_LDFLAGS_pseudofiles := -Wl,--wrap=fstat
-TEST_LDFLAGS_trial := -Wl,--wrap=fstat,--wrap=ioctl
+TEST_LDFLAGS_trial := -Wl,--wrap=fstat,--wrap=ioctl,--wrap=fstatvfs

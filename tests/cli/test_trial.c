@@ -16,6 +16,7 @@
 #include <stdarg.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include "host/formats/trialstate.h"
 #include "host/model/trial.h"
@@ -30,6 +31,20 @@
  * timeouts the agent sets on it are recorded (and granted), every other
  * ioctl goes through.
  */
+/* With -Wl,--wrap=fstatvfs: a file system with fake_free_bytes free (when not -1). */
+int __real_fstatvfs(int fd, struct statvfs *vfs);
+int __wrap_fstatvfs(int fd, struct statvfs *vfs);
+static long long fake_free_bytes = -1;
+
+int __wrap_fstatvfs(int fd, struct statvfs *vfs)
+{
+	int r = __real_fstatvfs(fd, vfs);
+
+	if (r == 0 && fake_free_bytes >= 0)
+		vfs->f_bavail = (fsblkcnt_t)(fake_free_bytes / (long long)vfs->f_frsize);
+	return r;
+}
+
 int __real_ioctl(int fd, unsigned long req, ...);
 int __wrap_ioctl(int fd, unsigned long req, ...);
 static int watchdog_timeouts[8];
@@ -167,13 +182,34 @@ static void test_enable_makes_a_grub_trial(void **state)
 	assert_non_null(strstr(cfg + strlen(before), want));
 	assert_string_equal(cfg + strlen(cfg) - strlen("}\n### END gpupt trial entry ###\n"),
 			    "}\n### END gpupt trial entry ###\n");
-	/* The one-shot, the images without a record rebuilt, no update-grub. */
+	/*
+	 * The one-shot, no update-grub; the trial kernel's image has no record
+	 * (built before gpupt): the trial gets its own, which only its entry
+	 * names.  The images the default entries boot, the way back, stay.
+	 */
 	c = calls(f);
 	assert_string_equal(c, "grub-probe --target=abstraction /boot/grub\n"
 			       "grub-probe --target=fs /boot/grub\n"
-			       "update-initramfs -u -k 6.1.0-18-amd64\n"
-			       "update-initramfs -u -k 6.12.9-amd64\n"
+			       "mkinitramfs -o /boot/gpupt-trial.initrd.img-6.12.9-amd64 6.12.9-amd64\n"
 			       "grub-reboot gpupt-trial\n");
+	assert_string_equal(t.image, "boot/gpupt-trial.initrd.img-6.12.9-amd64");
+	assert_non_null(strstr(cfg + strlen(before), "\tinitrd\t/boot/gpupt-trial.initrd.img-6.12.9-amd64\n"));
+	assert_null(strstr(cfg + strlen(before), "/boot/initrd.img-"));
+	assert_non_null(strstr(f->out, "  initramfs: /boot/initrd.img-6.12.9-amd64 does not do for the trial ("));
+	for (const char *const *img = (const char *const[]){ "boot/initrd.img-6.1.0-18-amd64",
+							      "boot/initrd.img-6.12.9-amd64", NULL };
+	     *img; img++) {
+		struct stat st;
+		char *text = read_rel(f, *img);
+
+		assert_int_equal(fstatat(f->h.rootfd, *img, &st, 0), 0);
+		assert_int_equal(st.st_mtime, 1690000000);
+		assert_int_equal(strncmp(text, "initramfs of ", 13), 0);
+		free(text);
+	}
+	free(c);
+	c = read_rel(f, t.image);
+	assert_string_equal(c, "initramfs of 6.12.9-amd64, for /boot/gpupt-trial.initrd.img-6.12.9-amd64\n");
 	/* The state: the selection, its target, every other function's driver. */
 	assert_int_equal(t.state, GPUPT_TRIAL_PENDING);
 	assert_string_equal(t.loader, "grub");
@@ -194,9 +230,34 @@ static void test_enable_makes_a_grub_trial(void **state)
 	assert_int_equal(RUN(f, gpupt_cmd_status, "status"), 1);
 	assert_non_null(strstr(f->out, "Trial boot: pending (set up "));
 	assert_non_null(strstr(f->out, "reboot to start it, or `gpupt rollback --no-reboot` to cancel it\n"));
+	/* The trial's image goes with its entry. */
+	assert_int_equal(RUN(f, gpupt_cmd_rollback, "rollback", "--no-reboot"), 0);
+	assert_false(gpupt_path_exists(f->h.rootfd, t.image));
+	free(cfg);
+	cfg = read_rel(f, "boot/grub/grub.cfg");
+	assert_string_equal(cfg, before);
 	free(before);
 	free(cfg);
 	free(c);
+	free_fixture(f);
+}
+
+/* No room beside the default image for the trial's own: refused with the figures, nothing written. */
+static void test_trial_image_needs_room(void **state)
+{
+	struct fx *f = make_fixture("seed", "debian", NULL);
+	char *before = snapshot(f, NULL);
+
+	(void)state;
+	fake_free_bytes = 512 * 1024;
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 1);
+	fake_free_bytes = -1;
+	assert_non_null(strstr(f->err, "the trial needs its own initramfs image in /boot, about 1 MiB (the size of "
+				       "/boot/initrd.img-6.12.9-amd64 and half again), and /boot has 0 MiB free: make "
+				       "room (`apt autoremove` takes old kernels away) or add --no-trial; nothing was "
+				       "written\n"));
+	assert_snapshot(f, before, NULL);
+	free(before);
 	free_fixture(f);
 }
 
@@ -668,12 +729,19 @@ static void test_sdboot_trial(void **state)
 		 "sort-key ~gpupt-trial\noptions    root=UUID=5b0f0a8e-55e4-4c2b-9d0e-3f1f2a6b7c8d ro quiet "
 		 "systemd.machine_id=0123456789abcdef0123456789abcdef " TOKENS " panic=10 gpupt.trial=%lld\n"
 		 "linux      /0123456789abcdef0123456789abcdef/6.12.9-amd64/linux\n"
-		 "initrd     /0123456789abcdef0123456789abcdef/6.12.9-amd64/initrd.img-6.12.9-amd64\n",
+		 "initrd     /0123456789abcdef0123456789abcdef/6.12.9-amd64/gpupt-trial.initrd.img-6.12.9-amd64\n",
 		 t.id);
 	assert_string_equal(entry, want);
 	c = calls(f);
 	assert_non_null(strstr(c, "bootctl set-oneshot gpupt-trial.conf\n"));
 	assert_null(strstr(c, "kernel-install"));
+	/* The trial's own image on the ESP, beside the one the default entry boots. */
+	assert_non_null(strstr(c, "mkinitramfs -o /boot/efi/0123456789abcdef0123456789abcdef/6.12.9-amd64/"
+				  "gpupt-trial.initrd.img-6.12.9-amd64 6.12.9-amd64\n"));
+	assert_null(strstr(c, "update-initramfs"));
+	assert_string_equal(t.image, "boot/efi/0123456789abcdef0123456789abcdef/6.12.9-amd64/"
+				     "gpupt-trial.initrd.img-6.12.9-amd64");
+	assert_true(gpupt_path_exists(f->h.rootfd, t.image));
 	free(c);
 	assert_null(read_rel(f, "etc/kernel/cmdline"));
 	/* What bootctl set-oneshot left, as efivarfs shows it. */
@@ -683,6 +751,7 @@ static void test_sdboot_trial(void **state)
 	assert_non_null(strstr(f->out, "; reboot to start it, or"));
 	assert_int_equal(RUN(f, gpupt_cmd_rollback, "rollback"), 0);
 	assert_null(read_rel(f, t.entry));
+	assert_false(gpupt_path_exists(f->h.rootfd, t.image));
 	c = calls(f);
 	assert_non_null(strstr(c, "bootctl set-oneshot \n"));
 	free(c);
@@ -1526,6 +1595,7 @@ int main(void)
 		cmocka_unit_test(test_dry_run_writes_nothing),
 		cmocka_unit_test(test_lvm_needs_an_explicit_choice),
 		cmocka_unit_test(test_trial_needs_its_check),
+		cmocka_unit_test(test_trial_image_needs_room),
 		cmocka_unit_test(test_proxmox_boot_tool_has_no_trial),
 		cmocka_unit_test(test_bad_options),
 		cmocka_unit_test(test_disable_cancels),

@@ -2,8 +2,8 @@
 /*
  * The trial's formats: the state file parses, formats and parses again to
  * the same text; a trial block added to grub.cfg (for the entry its
- * default names) comes out again to the original bytes; that entry's
- * title, a loader entry's copy, a grubenv's variable, an EFI string variable, the default routes
+ * default names) comes out again to the original bytes, as does an
+ * initrd path swapped to the trial's image and back; that entry's title, a loader entry's copy, a grubenv's variable, an EFI string variable, the default routes
  * of /proc/net/route and /proc/net/ipv6_route and a bond's list of slaves
  * never read past len.  The first byte picks which.
  */
@@ -50,6 +50,17 @@ static void check_grubcfg(const char *in, size_t len)
 		snprintf(spec, sizeof(spec), "0");
 	if (gpupt_grubcfg_entry_title(in, len, spec, title, sizeof(title)) == 0)
 		FUZZ_CHECK(strlen(title) < sizeof(title));
+	if (a && gpupt_grubcfg_entry_image(in, len, spec, saved, sizeof(saved), title, sizeof(title)) == 0) {
+		const char *name = strrchr(title, '/') ? strrchr(title, '/') + 1 : title;
+
+		FUZZ_CHECK(strstr(name, saved) != NULL);
+		/* Swapped in, swapped back: the same bytes. */
+		n = gpupt_entry_swap_image(in, len, 0, name, "gpupt-trial.img", a, size);
+		if (n >= 0 && b) {
+			m = gpupt_entry_swap_image(a, (size_t)n, 0, "gpupt-trial.img", name, b, size);
+			FUZZ_CHECK(memmem(in, len, "gpupt-trial.img", 15) || (m == (long)len && memcmp(b, in, len) == 0));
+		}
+	}
 	if (a && b && !gpupt_grubcfg_has_trial(in, len)) {
 		n = gpupt_grubcfg_add_trial(in, len, spec, "gpupt trial boot",
 					    "iommu=pt panic=10 gpupt.trial=1", a, size);

@@ -257,10 +257,49 @@ static void test_efivar_string(void **state)
 	assert_int_equal(gpupt_efivar_string(var, sizeof(var) - 1, val, 4), -ENOSPC);
 }
 
+/* The trial entry's kernel and image: the image beside a microcode image, swapped for the trial's own. */
+static void test_entry_image(void **state)
+{
+	static const char cfg[] = "set default=\"0\"\n"
+				  "menuentry 'Proxmox VE GNU/Linux' --class proxmox {\n"
+				  "\tlinux\t/vmlinuz-6.8.12-4-pve root=/dev/mapper/pve-root ro quiet\n"
+				  "\tinitrd\t/intel-ucode.img /initrd.img-6.8.12-4-pve\n"
+				  "}\n";
+	static const char entry[] = "title Debian\nversion 6.12.9-amd64\nlinux /m/6.12.9-amd64/linux\n"
+				    "initrd /m/6.12.9-amd64/initrd.img-6.12.9-amd64\n";
+	char ver[64], image[128], out[1024];
+	long n;
+
+	(void)state;
+	assert_int_equal(gpupt_grubcfg_entry_image(cfg, strlen(cfg), "0", ver, sizeof(ver), image, sizeof(image)), 0);
+	assert_string_equal(ver, "6.8.12-4-pve");
+	assert_string_equal(image, "/initrd.img-6.8.12-4-pve");
+	n = gpupt_entry_swap_image(cfg, strlen(cfg), 0, "initrd.img-6.8.12-4-pve", "gpupt-trial.initrd.img-6.8.12-4-pve",
+				   out, sizeof(out));
+	assert_true(n > 0);
+	out[n] = '\0';
+	assert_non_null(strstr(out, "\tinitrd\t/intel-ucode.img /gpupt-trial.initrd.img-6.8.12-4-pve\n}\n"));
+	assert_int_equal((size_t)n, strlen(cfg) + strlen("gpupt-trial."));
+	/* Only at or after from; a name not there; a name that is a path. */
+	assert_int_equal(gpupt_entry_swap_image(cfg, strlen(cfg), strlen(cfg), "initrd.img-6.8.12-4-pve", "x", out,
+						sizeof(out)),
+			 -ENOENT);
+	assert_int_equal(gpupt_entry_swap_image(cfg, strlen(cfg), 0, "initrd.img-6.1", "x", out, sizeof(out)), -ENOENT);
+	assert_int_equal(gpupt_entry_swap_image(cfg, strlen(cfg), 0, "initrd.img-6.8.12-4-pve", "../x", out,
+						sizeof(out)),
+			 -EINVAL);
+	assert_int_equal(gpupt_grubcfg_entry_image(cfg, strlen(cfg), "1", ver, sizeof(ver), image, sizeof(image)),
+			 -ENOENT);
+	assert_int_equal(gpupt_loader_entry_image(entry, strlen(entry), ver, sizeof(ver), image, sizeof(image)), 0);
+	assert_string_equal(ver, "6.12.9-amd64");
+	assert_string_equal(image, "/m/6.12.9-amd64/initrd.img-6.12.9-amd64");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_efivar_string),
+		cmocka_unit_test(test_entry_image),
 		cmocka_unit_test(test_default_zero_is_the_first_entry),
 		cmocka_unit_test(test_pinned_kernel_by_id_path),
 		cmocka_unit_test(test_titles_indexes_and_saved),
