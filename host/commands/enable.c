@@ -25,6 +25,7 @@
 #include "host/host.h"
 #include "host/model/bootloader.h"
 #include "host/model/devices.h"
+#include "host/model/history.h"
 #include "host/model/images.h"
 #include "host/model/initramfs.h"
 #include "host/model/journal.h"
@@ -621,6 +622,9 @@ static int write_plan(struct run_ctx *c)
 		r = run_regen(c, c->boot_regen[i].argv);
 	if (c->ki.cmdline)
 		remove_kinstall_conf(c);
+	/* A new backup: the old ones no journal needs go, the newest few stay. */
+	if (r == 0 && b.dir[0])
+		gpupt_backups_prune(c->h->rootfd, c->h->err);
 	if (r < 0) {
 		report_rollback(c, &b);
 		gpupt_msg(c->h->err, "fix the problem shown above, then run `gpupt %s` again%s\n", c->command,

@@ -14,6 +14,7 @@
 #include "host/host.h"
 #include "host/model/backup.h"
 #include "host/model/devices.h"
+#include "host/model/history.h"
 #include "host/model/lock.h"
 #include "host/model/pvemapping.h"
 #include "host/model/safety.h"
@@ -345,6 +346,7 @@ static int apply_file(struct map_cmd *c)
 		return 1;
 	}
 	snprintf(c->backup_dir, sizeof(c->backup_dir), "%s", b.dir);
+	gpupt_backups_prune(c->h->rootfd, c->h->err);
 	if (!c->h->json)
 		fprintf(c->h->out, "updated /%s (previous version in /%s)\n", PVEMAP_PATH, b.dir);
 	c->applied = true;

@@ -30,6 +30,8 @@
 #include "host/model/images.h"
 #include "host/model/platform.h"
 #include "host/model/select.h"
+#include "host/model/history.h"
+#include "host/model/journal.h"
 #include "host/model/trial.h"
 #include "lib/json.h"
 #include "lib/macro.h"
@@ -37,6 +39,8 @@
 #include "lib/path.h"
 
 enum { KMSG_MAX = 1 << 20, KMSG_RECORD = 8192 };
+
+enum { GPUPT_STATUS_BACKUPS = 64 }; /* listed by --verbose */
 
 struct status_ctx {
 	struct gpupt_host *h;
@@ -54,6 +58,7 @@ struct status_ctx {
 	char trial_not_ready[320];	    /* why not, for a person */
 	bool trial_unit_ok;		    /* gpupt-trial.service will run at boot */
 	char trial_unit_why[320];	    /* why not */
+	bool verbose;			    /* --verbose: the backups too */
 	int problems;
 };
 
@@ -456,6 +461,104 @@ static void json_trial(struct status_ctx *c, struct gpupt_json *j)
 	c->problems += t->state == GPUPT_TRIAL_PENDING;
 }
 
+/* "20261207T101500Z[.N]" as "2026-12-07 10:15:00 UTC"; the name as it is otherwise. */
+static void backup_time(const char *name, char *buf, size_t size)
+{
+	if (strlen(name) >= 16 && name[8] == 'T' && name[15] == 'Z')
+		snprintf(buf, size, "%.4s-%.2s-%.2s %.2s:%.2s:%.2s UTC", name, name + 4, name + 6,
+			 name + 9, name + 11, name + 13);
+	else
+		snprintf(buf, size, "%s", name);
+}
+
+static const char *backup_state(const struct gpupt_backup_info *b)
+{
+	if (b->err == -ENOENT)
+		return "no journal";
+	if (b->err == -EBADMSG)
+		return "journal damaged";
+	if (b->err < 0)
+		return "journal unreadable";
+	return b->s.seal == GPUPT_SEAL_NONE ? "journal without checksum (older gpupt)" : NULL;
+}
+
+/* The backups, newest first; NULL and -errno when they cannot be listed. */
+static struct gpupt_backup_info *list_backups(struct status_ctx *c, int *n)
+{
+	struct gpupt_plan *j = calloc(1, sizeof(*j));
+	struct gpupt_backup_info *b = calloc(GPUPT_STATUS_BACKUPS, sizeof(*b));
+	struct gpupt_journal_seen seen;
+	bool journal_ok = j && gpupt_journal_read(c->h->rootfd, NULL, j, &seen) == 0;
+
+	*n = b ? gpupt_backups_list(c->h->rootfd, journal_ok ? j : NULL, b, GPUPT_STATUS_BACKUPS) : -ENOMEM;
+	if (j)
+		gpupt_plan_free(j);
+	free(j);
+	if (*n < 0) {
+		free(b);
+		return NULL;
+	}
+	return b;
+}
+
+static void print_backups(struct status_ctx *c)
+{
+	FILE *f = c->h->out;
+	char when[48];
+	int n;
+	struct gpupt_backup_info *b = list_backups(c, &n);
+
+	if (!b) {
+		fprintf(f, "Backups (/%s): cannot list them: %s\n", GPUPT_BACKUP_DIR, strerror(-n));
+		return;
+	}
+	fprintf(f, "Backups (/%s, newest first; gpupt keeps the newest %d and those `gpupt disable` needs): %s\n",
+		GPUPT_BACKUP_DIR, GPUPT_BACKUP_KEEP, n ? "" : "none");
+	for (int i = 0; i < n && i < GPUPT_STATUS_BACKUPS; i++) {
+		const char *state = backup_state(&b[i]);
+
+		backup_time(b[i].name, when, sizeof(when));
+		fprintf(f, "  %s  %s%s%s%s\n", when, b[i].s.command[0] ? b[i].s.command : "?",
+			b[i].needed ? " (disable needs it)" : "", state ? "; " : "", state ? state : "");
+		for (size_t k = 0; k < b[i].s.n_files && k < GPUPT_BACKUP_MAX_FILES; k++)
+			if (b[i].s.saved[k])
+				fprintf(f, "    /%s (before: /%s/%s/%s)\n", b[i].s.files[k],
+					GPUPT_BACKUP_DIR, b[i].name, b[i].s.files[k]);
+			else
+				fprintf(f, "    /%s (before: none, the run made it)\n", b[i].s.files[k]);
+	}
+	if (n > GPUPT_STATUS_BACKUPS)
+		fprintf(f, "  ... and %d older\n", n - GPUPT_STATUS_BACKUPS);
+	free(b);
+}
+
+static void json_backups(struct status_ctx *c, struct gpupt_json *j)
+{
+	int n;
+	struct gpupt_backup_info *b = list_backups(c, &n);
+
+	gpupt_json_key(j, "backups");
+	gpupt_json_begin_array(j);
+	for (int i = 0; b && i < n && i < GPUPT_STATUS_BACKUPS; i++) {
+		char dir[GPUPT_PATH_MAX];
+
+		snprintf(dir, sizeof(dir), "/%s/%s", GPUPT_BACKUP_DIR, b[i].name);
+		gpupt_json_begin_object(j);
+		gpupt_json_kv_str(j, "dir", dir);
+		gpupt_json_kv_str(j, "command", b[i].s.command[0] ? b[i].s.command : NULL);
+		gpupt_json_kv_bool(j, "needed", b[i].needed);
+		gpupt_json_kv_str(j, "problem", backup_state(&b[i]));
+		gpupt_json_key(j, "files");
+		gpupt_json_begin_array(j);
+		for (size_t k = 0; k < b[i].s.n_files && k < GPUPT_BACKUP_MAX_FILES; k++)
+			gpupt_json_str(j, b[i].s.files[k]);
+		gpupt_json_end_array(j);
+		gpupt_json_end_object(j);
+	}
+	gpupt_json_end_array(j);
+	free(b);
+}
+
 static void print_text(struct status_ctx *c)
 {
 	FILE *f = c->h->out;
@@ -469,6 +572,8 @@ static void print_text(struct status_ctx *c)
 		fputs("Reboot pending: no\n", f);
 	}
 	print_trial(c);
+	if (c->verbose)
+		print_backups(c);
 	if (c->stale_initrd[0]) {
 		fprintf(f,
 			"Initramfs: %s is older than /etc/gpupt.conf and boots with the old"
@@ -535,6 +640,8 @@ static int print_json(struct status_ctx *c)
 	c->problems += c->stale_initrd[0] != '\0';
 	json_unmatched(c, &j);
 	json_trial(c, &j);
+	if (c->verbose)
+		json_backups(c, &j);
 	gpupt_json_key(&j, "devices");
 	gpupt_json_begin_array(&j);
 	for (size_t i = 0; i < c->l.n; i++)
@@ -547,12 +654,16 @@ static int print_json(struct status_ctx *c)
 
 static int status_usage(FILE *f, int status)
 {
-	fputs("Usage: gpupt [--root DIR] [--json] status\n"
+	fputs("Usage: gpupt [--root DIR] [--json] [--verbose] status\n"
 	      "\n"
 	      "What is configured (/etc/gpupt.conf), what the kernel command line in effect\n"
 	      "selects (gpupt.*), and what each selected device is bound to now, with the\n"
 	      "reason when it is not on its target driver (from gpupt's kernel log lines).\n"
 	      "Says when a reboot is pending, and how the last trial boot went.\n"
+	      "\n"
+	      "With --verbose, also what gpupt changed, run by run: each backup under\n"
+	      "/var/lib/gpupt/backup, its command, the files it changed, and whether\n"
+	      "`gpupt disable` still needs it.\n"
 	      "\n"
 	      "Exit status: 0 everything as configured; 1 a device is not on its target\n"
 	      "driver, a configured device is missing, a reboot or a trial boot is pending.\n",
@@ -577,6 +688,7 @@ int gpupt_cmd_status(struct gpupt_host *h, int argc, char **argv)
 	if (!c)
 		return 1;
 	c->h = h;
+	c->verbose = h->verbose;
 	r = gpupt_devices_scan_flags(h, &c->l, GPUPT_SCAN_NO_NAMES);
 	if (r < 0) {
 		gpupt_msg(h->err, "cannot enumerate PCI devices under %s: %s\n", h->root, strerror(-r));

@@ -13,6 +13,7 @@
 #include "host/host.h"
 #include "host/model/backup.h"
 #include "host/model/devices.h"
+#include "host/model/history.h"
 #include "host/model/lock.h"
 #include "host/model/pvemapping.h"
 #include "host/model/romdev.h"
@@ -694,6 +695,7 @@ static int apply_file(struct vm_cmd *c, bool *applied)
 		goto out;
 	}
 	snprintf(c->backup_dir, sizeof(c->backup_dir), "%s", b.dir);
+	gpupt_backups_prune(c->h->rootfd, c->h->err);
 	if (!c->h->json)
 		fprintf(c->h->out, "updated /%s (previous version in /%s)\n", c->conf_path, b.dir);
 	*applied = true;

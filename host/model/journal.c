@@ -19,6 +19,7 @@
 #include "lib/msg.h"
 #include "lib/number.h"
 #include "lib/path.h"
+#include "lib/sha256.h"
 
 enum { SHOWN_MAX = 60 };
 
@@ -447,6 +448,7 @@ static int backup_entry_format(char *buf, size_t size, const struct gpupt_backup
 
 int gpupt_backup_journal_format(const struct gpupt_backup *b, char *buf, size_t size)
 {
+	char sum[GPUPT_SHA256_HEX + 1];
 	int n = snprintf(buf, size,
 			 "# gpupt backup journal: what one run changed; old versions beside it\n"
 			 "command %s\n",
@@ -457,5 +459,69 @@ int gpupt_backup_journal_format(const struct gpupt_backup *b, char *buf, size_t 
 
 		n = m < 0 ? m : n + m;
 	}
-	return n >= 0 && (size_t)n < size ? n : -ENOSPC;
+	if (n < 0 || (size_t)n >= size)
+		return -ENOSPC;
+	/* Sealed as the main journal is: a damaged one is told from a good one. */
+	gpupt_sha256_hex(buf, (size_t)n, sum);
+	n += snprintf(buf + n, size - (size_t)n, "end %s\n", sum);
+	return (size_t)n < size ? n : -ENOSPC;
+}
+
+/* The line at *pos of buf[0, len) into [*from, *eol); false at the end. */
+static bool next_line(const char *buf, size_t len, size_t *pos, size_t *from, size_t *eol)
+{
+	const char *nl;
+
+	if (*pos >= len)
+		return false;
+	*from = *pos;
+	nl = memchr(buf + *pos, '\n', len - *pos);
+	*eol = nl ? (size_t)(nl - buf) : len;
+	*pos = nl ? *eol + 1 : len;
+	return true;
+}
+
+static bool starts(const char *buf, size_t from, size_t eol, const char *key)
+{
+	size_t n = strlen(key);
+
+	return eol - from >= n && memcmp(buf + from, key, n) == 0;
+}
+
+int gpupt_backup_journal_parse(const char *buf, size_t len, struct gpupt_backup_summary *s)
+{
+	size_t pos = 0, from, eol;
+	char sum[GPUPT_SHA256_HEX + 1];
+
+	memset(s, 0, sizeof(*s));
+	s->seal = GPUPT_SEAL_NONE;
+	while (next_line(buf, len, &pos, &from, &eol)) {
+		if (starts(buf, from, eol, "command ")) {
+			snprintf(s->command, sizeof(s->command), "%.*s",
+				 (int)MIN(eol - from - 8, sizeof(s->command) - 1), buf + from + 8);
+		} else if (starts(buf, from, eol, "file ")) {
+			if (s->n_files < ARRAY_SIZE(s->files))
+				snprintf(s->files[s->n_files], sizeof(s->files[0]), "%.*s",
+					 (int)MIN(eol - from - 5, sizeof(s->files[0]) - 1), buf + from + 5);
+			s->n_files++;
+		} else if (starts(buf, from, eol, "old present") && s->n_files &&
+			   s->n_files <= ARRAY_SIZE(s->files)) {
+			s->saved[s->n_files - 1] = true;
+		} else if (starts(buf, from, eol, "end ")) {
+			gpupt_sha256_hex(buf, from, sum);
+			s->seal = eol - from == 4 + GPUPT_SHA256_HEX &&
+						  memcmp(buf + from + 4, sum, GPUPT_SHA256_HEX) == 0 && pos == len
+					  ? GPUPT_SEAL_OK
+					  : GPUPT_SEAL_BAD;
+			break;
+		}
+	}
+	for (size_t i = 0; i < s->n_files && i < ARRAY_SIZE(s->files); i++)
+		for (char *c = s->files[i]; *c; c++)
+			if ((unsigned char)*c < ' ' || *c == 0x7f)
+				*c = '?';
+	for (char *c = s->command; *c; c++)
+		if ((unsigned char)*c < ' ' || *c == 0x7f)
+			*c = '?';
+	return s->seal == GPUPT_SEAL_BAD ? -EBADMSG : 0;
 }

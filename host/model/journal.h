@@ -51,7 +51,25 @@ size_t gpupt_journal_format(const struct gpupt_plan *j, char *buf, size_t size);
 int gpupt_journal_merge(const struct gpupt_plan *old, const struct gpupt_plan *plan, bool disabling,
 			struct gpupt_plan *out);
 
-/* A backup's journal text; its length, or -ENOSPC. */
+/* A backup's journal text, sealed with `end SHA256` as the main journal is; its length, or -ENOSPC. */
 int gpupt_backup_journal_format(const struct gpupt_backup *b, char *buf, size_t size);
+
+enum gpupt_seal {
+	GPUPT_SEAL_NONE, /* no end line: written before backup journals had one */
+	GPUPT_SEAL_OK,
+	GPUPT_SEAL_BAD, /* damaged: its checksum does not match, or bytes follow it */
+};
+
+/* What a backup's journal says, for a person: its command and the files it changed. */
+struct gpupt_backup_summary {
+	char command[32];
+	char files[GPUPT_BACKUP_MAX_FILES][GPUPT_PATH_MAX];
+	bool saved[GPUPT_BACKUP_MAX_FILES]; /* the version before is saved ("old present") */
+	size_t n_files;			    /* may be more than the array holds */
+	enum gpupt_seal seal;
+};
+
+/* Read a backup's journal: 0, or -EBADMSG when its seal does not match (s says what it could read). */
+int gpupt_backup_journal_parse(const char *buf, size_t len, struct gpupt_backup_summary *s);
 
 #endif

@@ -48,7 +48,7 @@ expect list-help 0 "Usage: gpupt [--root DIR] [--json] [--verbose] list" "$gpupt
 expect list-bad-option 2 "Usage: gpupt [--root DIR] [--json] [--verbose] list" "$gpupt" --root "$R" list --frob
 expect check 0 "PASS  CPU virtualization: vmx (Intel VT-x)" "$gpupt" --root "$R" check
 expect status 0 "Reboot pending: no" "$gpupt" --root "$R" --verbose status
-expect status-help 0 "Usage: gpupt [--root DIR] [--json] status" "$gpupt" status --help
+expect status-help 0 "Usage: gpupt [--root DIR] [--json] [--verbose] status" "$gpupt" status --help
 
 # The global options may follow the command too, as systemctl takes them.
 expect root-after-command 0 "would run: chroot $R update-grub" "$gpupt" enable --root "$R" --dry-run --no-trial 01:00

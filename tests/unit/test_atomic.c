@@ -24,6 +24,7 @@
 #include "lib/atomic.h"
 #include "lib/path.h"
 #include "lib/run.h"
+#include "lib/sha256.h"
 
 ssize_t __real_write(int fd, const void *buf, size_t n);
 int __real_fsync(int fd);
@@ -255,6 +256,14 @@ static void test_backup_journal_and_rollback(void **state)
 		 strlen(old_text), (unsigned long long)gpupt_checksum(old_text, strlen(old_text)),
 		 strlen(new_text), (unsigned long long)gpupt_checksum(new_text, strlen(new_text)),
 		 (unsigned long long)gpupt_checksum("ids = 10de:1381\n", 16));
+	/* Sealed: the last line is the SHA-256 of everything before it. */
+	{
+		char sum[GPUPT_SHA256_HEX + 1];
+		size_t n = strlen(expect);
+
+		gpupt_sha256_hex(expect, n, sum);
+		snprintf(expect + n, sizeof(expect) - n, "end %s\n", sum);
+	}
 	assert_string_equal(journal, expect);
 	free(journal);
 
