@@ -440,13 +440,17 @@ static size_t name_start(const char *buf, size_t from, size_t to)
 	return i;
 }
 
-static bool copy_out(const char *p, size_t n, char *out, size_t size)
+/* Copy a word out as a string: 0, -EINVAL (a control byte, a NUL among them), -ENOSPC. */
+static int copy_out(const char *p, size_t n, char *out, size_t size)
 {
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)p[i] < ' ' || p[i] == 0x7f)
+			return -EINVAL;
 	if (n >= size)
-		return false;
+		return -ENOSPC;
 	memcpy(out, p, n);
 	out[n] = '\0';
-	return true;
+	return 0;
 }
 
 /* Does buf[from, to) hold ver? */
@@ -473,7 +477,7 @@ static int image_of(const char *buf, size_t from, size_t to, const char *ver, ch
 			next_word(buf, eol, &w, &wfrom); /* initrd */
 			while (next_word(buf, eol, &w, &wfrom))
 				if (holds(buf, name_start(buf, wfrom, w), w, ver))
-					return copy_out(buf + wfrom, w - wfrom, image, isize) ? 0 : -ENOSPC;
+					return copy_out(buf + wfrom, w - wfrom, image, isize);
 		}
 		pos = next;
 	}
@@ -502,9 +506,8 @@ int gpupt_grubcfg_entry_image(const char *cfg, size_t len, const char *spec, cha
 	name = name_start(cfg, wfrom, w);
 	if (w - name <= 8 || memcmp(cfg + name, "vmlinuz-", 8) != 0)
 		return -ENOENT;
-	if (!copy_out(cfg + name + 8, w - name - 8, ver, vsize))
-		return -ENOSPC;
-	return image_of(cfg, it.body, it.to, ver, image, isize);
+	r = copy_out(cfg + name + 8, w - name - 8, ver, vsize);
+	return r < 0 ? r : image_of(cfg, it.body, it.to, ver, image, isize);
 }
 
 int gpupt_loader_entry_image(const char *entry, size_t len, char *ver, size_t vsize, char *image, size_t isize)
@@ -519,9 +522,9 @@ int gpupt_loader_entry_image(const char *entry, size_t len, char *ver, size_t vs
 			next_word(entry, eol, &w, &wfrom); /* version */
 			if (!next_word(entry, eol, &w, &wfrom))
 				return -ENOENT;
-			if (!copy_out(entry + wfrom, w - wfrom, ver, vsize))
-				return -ENOSPC;
-			return image_of(entry, 0, len, ver, image, isize);
+			int r = copy_out(entry + wfrom, w - wfrom, ver, vsize);
+
+			return r < 0 ? r : image_of(entry, 0, len, ver, image, isize);
 		}
 		pos = next;
 	}

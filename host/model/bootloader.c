@@ -11,7 +11,7 @@
 
 #include "host/formats/grubedit.h"
 #include "host/model/bootloader.h"
-#include "host/model/trial.h"
+#include "host/model/trialfile.h"
 #include "lib/macro.h"
 #include "lib/msg.h"
 #include "lib/path.h"

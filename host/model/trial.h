@@ -21,25 +21,15 @@
 #include "host/model/bootloader.h"
 #include "host/model/devices.h"
 #include "host/model/select.h"
+#include "host/model/trialfile.h"
 
-#define GPUPT_TRIAL_PATH "var/lib/gpupt/trial" /* relative to the root */
 #define GPUPT_GRUB_CFG "boot/grub/grub.cfg"
 #define GPUPT_GRUBENV "boot/grub/grubenv"
 #define GPUPT_ONESHOT_EFIVAR \
 	"sys/firmware/efi/efivars/LoaderEntryOneShot-4a67b082-0a4c-41cf-b6c7-440b29bb8c4f"
-#define GPUPT_TRIAL_MARKER "gpupt.trial" /* gpupt.trial=ID on the trial's command line */
 #define GPUPT_TRIAL_PANIC "panic=10"
 
-enum { GPUPT_TRIAL_DEFAULT_MINUTES = 10, GPUPT_TRIAL_FILE_MAX = 1 << 20 };
-
-/*
- * Read the state file: 0 (state GPUPT_TRIAL_NONE when there is none), or
- * -EBADMSG explained on err (err NULL: quietly).
- */
-int gpupt_trial_load(int rootfd, struct gpupt_trial *t, FILE *err);
-
-/* Write it atomically (0600); 0 or -errno. */
-int gpupt_trial_save(int rootfd, const struct gpupt_trial *t);
+enum { GPUPT_TRIAL_DEFAULT_MINUTES = 10 };
 
 enum gpupt_oneshot_kind {
 	GPUPT_ONESHOT_GUARANTEED, /* the boot loader clears it before the trial kernel starts */
@@ -147,16 +137,6 @@ int gpupt_trial_oneshot_set(struct gpupt_host *h, const struct gpupt_trial *t);
  */
 int gpupt_trial_snapshot(struct gpupt_host *h, const struct gpupt_devlist *l,
 			 const struct gpupt_selection *s, struct gpupt_trial *t);
-
-/*
- * In the trial boot: take the trial's additions (the tokens line of the
- * state file) out of line, a NUL-terminated copy of /proc/cmdline in a
- * buffer of size bytes.  Elsewhere line stays as it is.  0 or -errno.
- */
-int gpupt_trial_strip_proc_cmdline(int rootfd, char *line, size_t size);
-
-/* The trial's id on this boot's command line (gpupt.trial=ID), or 0. */
-long long gpupt_trial_booted(int rootfd);
 
 /* The health rules; each fills one result line "PASS|FAIL|SKIP name: detail". */
 bool gpupt_health_devices(int rootfd, const struct gpupt_devlist *now, const struct gpupt_trial *t,

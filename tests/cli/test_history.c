@@ -105,7 +105,7 @@ static void test_old_backups_go_but_not_what_disable_needs(void **state)
 static void test_backup_journal_is_sealed(void **state)
 {
 	struct fx *f = make_fixture("seed", "debian", NULL);
-	char *names, path[128], *text, *end, sum[GPUPT_SHA256_HEX + 1];
+	char *names, path[128], *text, *end, sum[GPUPT_SHA256_HEX + 1], line[GPUPT_SHA256_HEX + 2];
 	int n;
 
 	(void)state;
@@ -123,7 +123,8 @@ static void test_backup_journal_is_sealed(void **state)
 	end = strstr(text, "\nend ");
 	assert_non_null(end);
 	gpupt_sha256_hex(text, (size_t)(end + 1 - text), sum);
-	assert_string_equal(end + 5, strcat(sum, "\n"));
+	snprintf(line, sizeof(line), "%s\n", sum);
+	assert_string_equal(end + 5, line);
 	free(text);
 	free(names);
 	free_fixture(f);
