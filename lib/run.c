@@ -70,6 +70,11 @@ static void run_child(const char *const *argv, int report, int out_fd)
 	_exit(127);
 }
 
+static int exit_status(int status)
+{
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 static int wait_child(pid_t pid)
 {
 	int status;
@@ -77,9 +82,7 @@ static int wait_child(pid_t pid)
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return -errno;
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return 128 + WTERMSIG(status);
+	return exit_status(status);
 }
 
 int gpupt_run(const char *const *argv)
@@ -120,6 +123,33 @@ static int spawn(const char *const *argv, int out_fd, pid_t *pid)
 		return -exec_errno;
 	}
 	return 0;
+}
+
+int gpupt_run_start(const char *const *argv, pid_t *pid)
+{
+	return spawn(argv, -1, pid);
+}
+
+int gpupt_run_poll(pid_t pid, int *status)
+{
+	int st;
+	pid_t r;
+
+	do
+		r = waitpid(pid, &st, WNOHANG);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return -errno;
+	if (r == 0)
+		return 0;
+	*status = exit_status(st);
+	return 1;
+}
+
+void gpupt_run_kill(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	wait_child(pid);
 }
 
 int gpupt_run_to(const char *const *argv, int out_fd)

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 /*
  * Run argv[0], looked up in PATH, with argv (NULL-terminated); its output
@@ -23,6 +24,19 @@ int gpupt_run_to(const char *const *argv, int out_fd);
  * when the program could not be started.
  */
 int gpupt_run_capture(const char *const *argv, char *buf, size_t size);
+
+/*
+ * Start argv as gpupt_run does, without waiting for it: 0 with *pid set, or
+ * -errno when it could not be started.  Then gpupt_run_poll until it ends,
+ * or gpupt_run_kill.
+ */
+int gpupt_run_start(const char *const *argv, pid_t *pid);
+
+/* Has pid ended?  0: still running; 1: ended, *status as gpupt_run returns it; -errno. */
+int gpupt_run_poll(pid_t pid, int *status);
+
+/* Kill pid (SIGKILL) and reap it. */
+void gpupt_run_kill(pid_t pid);
 
 /* Is there an executable name in one of PATH's directories (what gpupt_run would start)? */
 bool gpupt_run_in_path(const char *name);

@@ -13,12 +13,10 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <linux/watchdog.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -325,53 +323,37 @@ static void nap(struct agent *a, unsigned secs)
 	watchdog_ping(a);
 }
 
-static pid_t spawn_shell(struct gpupt_host *h, const char *cmd)
-{
-	pid_t pid;
-
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		if (strcmp(h->root, "/") == 0)
-			execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		else
-			execlp("chroot", "chroot", h->root, "/bin/sh", "-c", cmd, (char *)NULL);
-		_exit(127);
-	}
-	return pid;
-}
-
 /* The admin's --health-cmd: exit 0 within the time left, the watchdog pinged meanwhile. */
 static bool health_cmd(struct agent *a, double deadline, char *res, size_t size)
 {
-	pid_t pid = spawn_shell(a->h, a->t->health_cmd);
+	const char *sh[] = { "/bin/sh", "-c", a->t->health_cmd, NULL }, *argv[8];
 	double now = uptime_seconds(a->h->rootfd);
-	int status = 0;
+	pid_t pid;
+	int status = 0, r;
 
 	/* However late the other checks passed, the command gets a few seconds. */
 	if (deadline < now + 10)
 		deadline = now + 10;
-	if (pid < 0) {
-		snprintf(res, size, "FAIL health command: cannot start it: %s", strerror(errno));
+	gpupt_run_argv_in_root(a->h->root, sh, argv, ARRAY_SIZE(argv));
+	r = gpupt_run_start(argv, &pid);
+	if (r < 0) {
+		snprintf(res, size, "FAIL health command: cannot start it: %s", strerror(-r));
 		return false;
 	}
-	while (waitpid(pid, &status, WNOHANG) == 0) {
+	while ((r = gpupt_run_poll(pid, &status)) == 0) {
 		if (uptime_seconds(a->h->rootfd) >= deadline) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &status, 0);
+			gpupt_run_kill(pid);
 			snprintf(res, size, "FAIL health command: still running at the deadline: %.200s",
 				 a->t->health_cmd);
 			return false;
 		}
 		nap(a, 1);
 	}
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+	if (r == 1 && status == 0) {
 		snprintf(res, size, "PASS health command: exit 0: %.200s", a->t->health_cmd);
 		return true;
 	}
-	snprintf(res, size, "FAIL health command: %s %d: %.200s",
-		 WIFEXITED(status) ? "exit" : "killed by signal",
-		 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), a->t->health_cmd);
+	snprintf(res, size, "FAIL health command: exit %d: %.200s", r == 1 ? status : -1, a->t->health_cmd);
 	return false;
 }
 
