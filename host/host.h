@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "host/options.h"
+
 /* Global options, parsed by main() before and after the command name. */
 struct gpupt_host {
 	const char *root; /* "/" unless --root DIR; every path is below it */
@@ -18,9 +20,10 @@ struct gpupt_host {
 };
 
 /*
- * Each command parses its own options (getopt_long on argc/argv, where
- * argv[0] is the command name) and returns the process exit status:
- * 0 success, 1 failure or problems found, 2 usage or input error.
+ * Each command parses its options by its table (gpupt_options_parse on
+ * argc/argv, where argv[0] is the command name) and returns the process
+ * exit status: 0 success, 1 failure or problems found, 2 usage or input
+ * error.
  */
 int gpupt_cmd_list(struct gpupt_host *h, int argc, char **argv);
 int gpupt_cmd_check(struct gpupt_host *h, int argc, char **argv);
@@ -33,5 +36,13 @@ int gpupt_cmd_map(struct gpupt_host *h, int argc, char **argv);
 int gpupt_cmd_confirm(struct gpupt_host *h, int argc, char **argv);
 int gpupt_cmd_rollback(struct gpupt_host *h, int argc, char **argv);
 int gpupt_cmd_trial_agent(struct gpupt_host *h, int argc, char **argv);
+
+/* Each command's options (--help is every command's). */
+extern const struct gpupt_option gpupt_no_options[]; /* list, check, status, trial-agent */
+extern const struct gpupt_option gpupt_enable_options[];
+extern const struct gpupt_option gpupt_trial_end_options[]; /* confirm, rollback */
+extern const struct gpupt_option gpupt_rom_options[];
+extern const struct gpupt_option gpupt_vm_options[];
+extern const struct gpupt_option gpupt_map_options[];
 
 #endif

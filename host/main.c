@@ -12,39 +12,34 @@
 #include "lib/macro.h"
 #include "lib/msg.h"
 
-/* The command's options that take a value (long names, short letters): keep in step with
- * each command's getopt_long table, so that an option's value is never taken for a
- * global option that follows the command. */
-static const char *const rom_values[] = { "file", NULL };
-static const char *const vm_values[] = { "bios", "mapping", NULL };
-static const char *const enable_values[] = { "health-cmd", NULL };
-
+/* Each command with its option table: main reads it to tell which options take a value. */
 static const struct gpupt_command {
 	const char *name;
 	int (*fn)(struct gpupt_host *h, int argc, char **argv);
 	const char *summary;
-	const char *const *value_longs;
-	const char *value_shorts;
+	const struct gpupt_option *options;
 } commands[] = {
 	{ "list", gpupt_cmd_list, "show the GPUs, all functions of their slots, drivers, IOMMU groups",
-	  NULL, "" },
+	  gpupt_no_options },
 	{ "check", gpupt_cmd_check, "preflight: is this host ready for passthrough? (PASS/WARN/FAIL)",
-	  NULL, "" },
-	{ "status", gpupt_cmd_status, "configured vs in effect vs bound now; is a reboot pending?", NULL, "" },
+	  gpupt_no_options },
+	{ "status", gpupt_cmd_status, "configured vs in effect vs bound now; is a reboot pending?",
+	  gpupt_no_options },
 	{ "enable", gpupt_cmd_enable,
 	  "select devices for vfio-pci at every boot (conf, kernel command line, initramfs)",
-	  enable_values, "" },
-	{ "confirm", gpupt_cmd_confirm, "make the pending trial boot's settings the default", NULL, "" },
+	  gpupt_enable_options },
+	{ "confirm", gpupt_cmd_confirm, "make the pending trial boot's settings the default", gpupt_no_options },
 	{ "rollback", gpupt_cmd_rollback, "end the pending trial boot; reboot into the old settings",
-	  NULL, "" },
-	{ "disable", gpupt_cmd_disable, "take back exactly what enable added", NULL, "" },
+	  gpupt_trial_end_options },
+	{ "disable", gpupt_cmd_disable, "take back exactly what enable added", gpupt_enable_options },
 	{ "rom", gpupt_cmd_rom, "does the GPU's option ROM have an EFI image (UEFI/OVMF boot screen)?",
-	  rom_values, "f" },
+	  gpupt_rom_options },
 	{ "vm", gpupt_cmd_vm, "set up a Proxmox VM to get the GPU (hostpci, q35, OVMF), checked first",
-	  vm_values, "" },
-	{ "map", gpupt_cmd_map, "this node's entries of a Proxmox VE cluster PCI mapping (pci.cfg)", NULL, "" },
+	  gpupt_vm_options },
+	{ "map", gpupt_cmd_map, "this node's entries of a Proxmox VE cluster PCI mapping (pci.cfg)",
+	  gpupt_map_options },
 	{ "trial-agent", gpupt_cmd_trial_agent, "the trial boot's check (run by gpupt-trial.service)",
-	  NULL, "" },
+	  gpupt_no_options },
 };
 
 static void list_commands(FILE *f)
@@ -156,26 +151,6 @@ static int parse_globals(struct gpupt_host *h, int argc, char **argv, int *next)
 	return 0;
 }
 
-/* Does the command's option a take the next word as its value (as getopt_long sees it)? */
-static bool takes_next(const struct gpupt_command *cmd, const char *a)
-{
-	if (a[0] != '-' || a[1] == '\0')
-		return false;
-	if (a[1] == '-') {
-		size_t n = strlen(a + 2);
-
-		/* getopt_long takes any unambiguous abbreviation. */
-		for (const char *const *v = cmd->value_longs; v && *v && n && !strchr(a, '='); v++)
-			if (strncmp(*v, a + 2, n) == 0)
-				return true;
-		return false;
-	}
-	for (const char *p = a + 1; *p; p++)
-		if (strchr(cmd->value_shorts, *p))
-			return p[1] == '\0'; /* else the rest of the word is the value */
-	return false;
-}
-
 /*
  * The global options may follow the command too (`gpupt enable --root /mnt
  * 01:00`), as systemctl takes them: they are taken out of the command's
@@ -202,7 +177,7 @@ static int take_globals_after(struct gpupt_host *h, const struct gpupt_command *
 			break;
 		}
 		argv[out++] = argv[i];
-		if (takes_next(cmd, argv[i]) && i + 1 < *argc)
+		if (gpupt_option_takes_next(cmd->options, argv[i]) && i + 1 < *argc)
 			argv[out++] = argv[++i];
 	}
 	argv[out] = NULL;

@@ -9,7 +9,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -700,15 +699,16 @@ static int load_state(struct check_ctx *c)
 
 int gpupt_cmd_check(struct gpupt_host *h, int argc, char **argv)
 {
-	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
 	struct check_ctx *c;
-	int opt, ret;
+	int opt, ret, first;
 
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1)
-		return opt == 'h' ? check_usage(h->out, 0) : check_usage(h->err, 2);
-	if (optind < argc) {
-		gpupt_msg(h->err, "check: unexpected argument \"%s\"\n", argv[optind]);
+	opt = gpupt_options_parse(h->err, gpupt_no_options, argc, argv, gpupt_option_none, NULL, &first);
+	if (opt == GPUPT_OPTIONS_HELP)
+		return check_usage(h->out, 0);
+	if (opt != 0)
+		return check_usage(h->err, 2);
+	if (first < argc) {
+		gpupt_msg(h->err, "check: unexpected argument \"%s\"\n", argv[first]);
 		return check_usage(h->err, 2);
 	}
 	c = calloc(1, sizeof(*c));

@@ -1216,68 +1216,89 @@ static int check_trial_opts(struct run_ctx *c, bool enable)
 	return 0;
 }
 
-static int parse_opts(struct run_ctx *c, int argc, char **argv, bool enable)
-{
-	static const struct option longopts[] = {
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "yes", no_argument, NULL, 'y' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "grub-in-place", no_argument, NULL, 'g' },
-		{ "allow-unsafe-interrupts", no_argument, NULL, 'u' },
-		{ "trial", optional_argument, NULL, 't' },
-		{ "no-trial", no_argument, NULL, 'T' },
-		{ "health-cmd", required_argument, NULL, 'H' },
-		{ "from-trial", no_argument, NULL, 'F' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int opt;
+enum {
+	OPT_DRY_RUN = 1,
+	OPT_YES,
+	OPT_FORCE, /* from here on: enable's only */
+	OPT_GRUB_IN_PLACE,
+	OPT_UNSAFE_INTERRUPTS,
+	OPT_TRIAL,
+	OPT_NO_TRIAL,
+	OPT_HEALTH_CMD,
+	OPT_FROM_TRIAL, /* run by `gpupt confirm` */
+};
 
-	optind = 0;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "nyh", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'n':
-			c->o.dry_run = true;
-			break;
-		case 'y':
-			c->o.yes = true;
-			break;
-		case 'f':
-			c->o.force = enable;
-			break;
-		case 'g':
-			c->o.grub_in_place = enable;
-			break;
-		case 'u':
-			c->o.unsafe_interrupts = enable;
-			break;
-		case 't':
-			if (parse_minutes(c, optarg) < 0)
-				return -EINVAL;
-			break;
-		case 'T':
-			c->o.no_trial = true;
-			break;
-		case 'H':
-			c->o.health_cmd = optarg;
-			break;
-		case 'F':
-			c->o.from_trial = c->o.no_trial = true;
-			break;
-		case 'h':
-			return 1;
-		default:
-			fprintf(c->h->err, "gpupt %s: unknown option \"%s\"; see `gpupt %s --help`\n",
-				c->command, argv[optind - 1], c->command);
-			return -EINVAL;
-		}
-		if (!enable && strchr("fgutTHF", opt)) {
-			fprintf(c->h->err, "gpupt disable: \"%s\" is an option of enable only\n",
-				argv[optind - 1]);
-			return -EINVAL;
-		}
+/* enable's and disable's (which takes --dry-run and --yes only). */
+const struct gpupt_option gpupt_enable_options[] = {
+	{ "dry-run", 'n', GPUPT_OPT_FLAG, OPT_DRY_RUN },
+	{ "yes", 'y', GPUPT_OPT_FLAG, OPT_YES },
+	{ "force", 0, GPUPT_OPT_FLAG, OPT_FORCE },
+	{ "grub-in-place", 0, GPUPT_OPT_FLAG, OPT_GRUB_IN_PLACE },
+	{ "allow-unsafe-interrupts", 0, GPUPT_OPT_FLAG, OPT_UNSAFE_INTERRUPTS },
+	{ "trial", 0, GPUPT_OPT_OPTIONAL, OPT_TRIAL },
+	{ "no-trial", 0, GPUPT_OPT_FLAG, OPT_NO_TRIAL },
+	{ "health-cmd", 0, GPUPT_OPT_VALUE, OPT_HEALTH_CMD },
+	{ "from-trial", 0, GPUPT_OPT_FLAG, OPT_FROM_TRIAL },
+	{ NULL, 0, GPUPT_OPT_FLAG, 0 },
+};
+
+struct take_ctx {
+	struct run_ctx *c;
+	bool enable;
+	char **argv;
+};
+
+static int take_option(void *ctx, int id, const char *value)
+{
+	struct take_ctx *t = ctx;
+	struct run_ctx *c = t->c;
+
+	if (!t->enable && id >= OPT_FORCE) {
+		fprintf(c->h->err, "gpupt disable: \"%s\" is an option of enable only\n",
+			t->argv[optind - 1]);
+		return -EINVAL;
 	}
+	switch (id) {
+	case OPT_DRY_RUN:
+		c->o.dry_run = true;
+		break;
+	case OPT_YES:
+		c->o.yes = true;
+		break;
+	case OPT_FORCE:
+		c->o.force = true;
+		break;
+	case OPT_GRUB_IN_PLACE:
+		c->o.grub_in_place = true;
+		break;
+	case OPT_UNSAFE_INTERRUPTS:
+		c->o.unsafe_interrupts = true;
+		break;
+	case OPT_TRIAL:
+		return parse_minutes(c, value) < 0 ? -EINVAL : 0;
+	case OPT_NO_TRIAL:
+		c->o.no_trial = true;
+		break;
+	case OPT_HEALTH_CMD:
+		c->o.health_cmd = value;
+		break;
+	default:
+		c->o.from_trial = c->o.no_trial = true;
+		break;
+	}
+	return 0;
+}
+
+/* 0 with *first the first SEL, 1 after --help, or -EINVAL (said). */
+static int parse_opts(struct run_ctx *c, int argc, char **argv, bool enable, int *first)
+{
+	struct take_ctx t = { c, enable, argv };
+	int r = gpupt_options_parse(c->h->err, gpupt_enable_options, argc, argv, take_option, &t, first);
+
+	if (r == GPUPT_OPTIONS_HELP)
+		return 1;
+	if (r != 0)
+		return -EINVAL;
 	return check_trial_opts(c, enable);
 }
 
@@ -1449,15 +1470,15 @@ int gpupt_cmd_enable(struct gpupt_host *h, int argc, char **argv)
 	struct gpupt_devlist l = { 0 };
 	struct gpupt_selection *s = calloc(1, sizeof(*s));
 	struct want *w = calloc(1, sizeof(*w));
-	int status = 1, r;
+	int status = 1, r, first = 0;
 
 	if (!c || !s || !w)
 		goto out;
 	c->h = h;
 	c->command = "enable";
-	r = parse_opts(c, argc, argv, true);
-	if (r != 0 || optind >= argc) {
-		if (r == 0 && optind >= argc)
+	r = parse_opts(c, argc, argv, true, &first);
+	if (r != 0 || first >= argc) {
+		if (r == 0 && first >= argc)
 			fprintf(h->err, "gpupt enable: which devices? e.g. `gpupt enable 01:00` "
 					"(see `gpupt list`)\n");
 		enable_usage(r > 0 ? h->out : h->err);
@@ -1470,7 +1491,7 @@ int gpupt_cmd_enable(struct gpupt_host *h, int argc, char **argv)
 		gpupt_msg(h->err, "cannot list PCI devices under %s: %s\n", h->root, strerror(-r));
 		goto out;
 	}
-	r = gpupt_select_resolve(&l, (const char *const *)argv + optind, argc - optind, s, h->err);
+	r = gpupt_select_resolve(&l, (const char *const *)argv + first, argc - first, s, h->err);
 	if (r < 0) {
 		status = r == -EINVAL ? 2 : 1;
 		goto out;
@@ -1503,7 +1524,7 @@ int gpupt_cmd_enable(struct gpupt_host *h, int argc, char **argv)
 	if (c->o.no_trial)
 		status = carry_out(c);
 	else
-		status = start_trial(c, &l, s, w, argv + optind, argc - optind);
+		status = start_trial(c, &l, s, w, argv + first, argc - first);
 out:
 	if (c) {
 		gpupt_plan_free(&c->plan);
@@ -1519,14 +1540,14 @@ out:
 int gpupt_cmd_disable(struct gpupt_host *h, int argc, char **argv)
 {
 	struct run_ctx *c = calloc(1, sizeof(*c));
-	int status = 1, r;
+	int status = 1, r, first = 0;
 
 	if (!c)
 		return 1;
 	c->h = h;
 	c->command = "disable";
-	r = parse_opts(c, argc, argv, false);
-	if (r != 0 || optind < argc) {
+	r = parse_opts(c, argc, argv, false, &first);
+	if (r != 0 || first < argc) {
 		if (r == 0)
 			fprintf(h->err, "gpupt disable: takes no devices; it undoes all of `gpupt enable`\n");
 		fputs("Usage: gpupt disable [--dry-run] [--yes]\n", r > 0 ? h->out : h->err);

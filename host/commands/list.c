@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* gpupt list: the display devices, every function of their slots, their groups. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -242,16 +241,17 @@ static int list_usage(struct gpupt_host *h, FILE *f, int status)
 
 int gpupt_cmd_list(struct gpupt_host *h, int argc, char **argv)
 {
-	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
 	struct list_ctx c = { .h = h };
-	int ret = 1, opt, r;
+	int ret = 1, opt, r, first;
 	size_t n_shown;
 
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1)
-		return opt == 'h' ? list_usage(h, h->out, 0) : list_usage(h, h->err, 2);
-	if (optind < argc) {
-		gpupt_msg(h->err, "list: unexpected argument \"%s\"\n", argv[optind]);
+	opt = gpupt_options_parse(h->err, gpupt_no_options, argc, argv, gpupt_option_none, NULL, &first);
+	if (opt == GPUPT_OPTIONS_HELP)
+		return list_usage(h, h->out, 0);
+	if (opt != 0)
+		return list_usage(h, h->err, 2);
+	if (first < argc) {
+		gpupt_msg(h->err, "list: unexpected argument \"%s\"\n", argv[first]);
 		return list_usage(h, h->err, 2);
 	}
 	r = gpupt_devices_scan_flags(h, &c.l, GPUPT_SCAN_NO_NAMES);

@@ -5,7 +5,6 @@
  * a live Proxmox host, else by editing the file (atomically, with a backup).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -83,38 +82,44 @@ static int usage(FILE *f, int status)
 	return status;
 }
 
+enum { OPT_DRY_RUN = 1, OPT_YES, OPT_JSON };
+
+const struct gpupt_option gpupt_map_options[] = {
+	{ "dry-run", 'n', GPUPT_OPT_FLAG, OPT_DRY_RUN },
+	{ "yes", 'y', GPUPT_OPT_FLAG, OPT_YES },
+	{ "json", 'j', GPUPT_OPT_FLAG, OPT_JSON },
+	{ NULL, 0, GPUPT_OPT_FLAG, 0 },
+};
+
+static int take_option(void *ctx, int id, const char *value)
+{
+	struct map_cmd *c = ctx;
+
+	(void)value;
+	if (id == OPT_DRY_RUN)
+		c->dry_run = true;
+	else if (id == OPT_YES)
+		c->yes = true;
+	else
+		c->h->json = true;
+	return 0;
+}
+
 static int parse_args(struct map_cmd *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "yes", no_argument, NULL, 'y' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int o;
+	int first, r = gpupt_options_parse(c->h->err, gpupt_map_options, argc, argv, take_option, c, &first);
 
-	optind = 0;
-	opterr = 0;
-	while ((o = getopt_long(argc, argv, "nyjh", opts, NULL)) != -1) {
-		if (o == 'n')
-			c->dry_run = true;
-		else if (o == 'y')
-			c->yes = true;
-		else if (o == 'j')
-			c->h->json = true;
-		else if (o == 'h')
-			return usage(c->h->out, 0) - 1;
-		else {
-			gpupt_msg(c->h->err, "map: unknown option: \"%s\"\n\n", argv[optind - 1]);
-			return usage(c->h->err, 2);
-		}
-	}
-	if (argc - optind < 2) {
+	if (r == GPUPT_OPTIONS_HELP)
+		return usage(c->h->out, 0) - 1;
+	if (r == GPUPT_OPTIONS_UNKNOWN)
+		return usage(c->h->err, 2);
+	if (r != 0)
+		return r;
+	if (argc - first < 2) {
 		gpupt_msg(c->h->err, "map: give a mapping NAME and at least one SEL (gpupt map gpu 01:00)\n\n");
 		return usage(c->h->err, 2);
 	}
-	c->name = argv[optind];
+	c->name = argv[first];
 	if (!gpupt_pvemap_name_ok(c->name)) {
 		char shown[256];
 
@@ -124,8 +129,8 @@ static int parse_args(struct map_cmd *c, int argc, char **argv)
 			  gpupt_printable(c->name, shown, sizeof(shown)));
 		return 2;
 	}
-	c->sels = argv + optind + 1;
-	c->n_sels = argc - optind - 1;
+	c->sels = argv + first + 1;
+	c->n_sels = argc - first - 1;
 	return 0;
 }
 

@@ -2,7 +2,6 @@
 /* gpupt rom: does the GPU's option ROM carry an EFI driver (can OVMF show it)? */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -257,38 +256,42 @@ static int print_json(const struct rom_cmd *c)
 	return gpupt_json_finish(&j);
 }
 
+enum { OPT_FILE = 1, OPT_JSON };
+
+const struct gpupt_option gpupt_rom_options[] = {
+	{ "file", 'f', GPUPT_OPT_VALUE, OPT_FILE },
+	{ "json", 'j', GPUPT_OPT_FLAG, OPT_JSON },
+	{ NULL, 0, GPUPT_OPT_FLAG, 0 },
+};
+
+static int take_option(void *ctx, int id, const char *value)
+{
+	struct rom_cmd *c = ctx;
+
+	if (id == OPT_FILE)
+		c->file = value;
+	else
+		c->h->json = true;
+	return 0;
+}
+
 static int parse_options(struct rom_cmd *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "file", required_argument, NULL, 'f' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int o;
+	int first, r = gpupt_options_parse(c->h->err, gpupt_rom_options, argc, argv, take_option, c, &first);
 
-	optind = 0;
-	opterr = 0;
-	while ((o = getopt_long(argc, argv, "f:jh", opts, NULL)) != -1) {
-		if (o == 'f')
-			c->file = optarg;
-		else if (o == 'j')
-			c->h->json = true;
-		else if (o == 'h')
-			return usage(c->h->out, 0) - 1;
-		else {
-			gpupt_msg(c->h->err, "rom: unknown option or missing value: \"%s\"\n\n",
-				  argv[optind - 1]);
-			return usage(c->h->err, 2);
-		}
-	}
-	if (argc - optind != (c->file ? 0 : 1)) {
+	if (r == GPUPT_OPTIONS_HELP)
+		return usage(c->h->out, 0) - 1;
+	if (r == GPUPT_OPTIONS_UNKNOWN)
+		return usage(c->h->err, 2);
+	if (r != 0)
+		return r;
+	if (argc - first != (c->file ? 0 : 1)) {
 		gpupt_msg(c->h->err, "%s",
 			  c->file ? "rom: give either DEVICE or --file, not both\n\n"
 				  : "rom: which device? (gpupt rom 01:00.0)\n\n");
 		return usage(c->h->err, 2);
 	}
-	if (!c->file && parse_device(c, argv[optind]) < 0)
+	if (!c->file && parse_device(c, argv[first]) < 0)
 		return 2;
 	return 0;
 }

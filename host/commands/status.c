@@ -16,7 +16,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -673,15 +672,16 @@ static int status_usage(FILE *f, int status)
 
 int gpupt_cmd_status(struct gpupt_host *h, int argc, char **argv)
 {
-	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
 	struct status_ctx *c;
-	int opt, r, ret = 1;
+	int opt, r, ret = 1, first;
 
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1)
-		return opt == 'h' ? status_usage(h->out, 0) : status_usage(h->err, 2);
-	if (optind < argc) {
-		gpupt_msg(h->err, "status: unexpected argument \"%s\"\n", argv[optind]);
+	opt = gpupt_options_parse(h->err, gpupt_no_options, argc, argv, gpupt_option_none, NULL, &first);
+	if (opt == GPUPT_OPTIONS_HELP)
+		return status_usage(h->out, 0);
+	if (opt != 0)
+		return status_usage(h->err, 2);
+	if (first < argc) {
+		gpupt_msg(h->err, "status: unexpected argument \"%s\"\n", argv[first]);
 		return status_usage(h->err, 2);
 	}
 	c = calloc(1, sizeof(*c));

@@ -11,7 +11,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <linux/watchdog.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,32 +131,46 @@ static int confirm_trial(struct gpupt_host *h, struct gpupt_trial *t, const char
 	return 0;
 }
 
+enum { OPT_NO_REBOOT = 1 };
+
+const struct gpupt_option gpupt_trial_end_options[] = {
+	{ "no-reboot", 0, GPUPT_OPT_FLAG, OPT_NO_REBOOT },
+	{ NULL, 0, GPUPT_OPT_FLAG, 0 },
+};
+
+static int take_no_reboot(void *ctx, int id, const char *value)
+{
+	(void)value;
+	*(bool *)ctx = id == OPT_NO_REBOOT;
+	return 0;
+}
+
+/*
+ * confirm's, rollback's and trial-agent's options: -1 to go on, else the
+ * exit status (usage said).  no_reboot NULL: --no-reboot is not the
+ * command's (confirm and trial-agent have none).
+ */
 static int simple_opts(struct gpupt_host *h, int argc, char **argv, bool *no_reboot, const char *usage)
 {
-	static const struct option longopts[] = {
-		{ "no-reboot", no_argument, NULL, 'R' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int opt;
+	bool given = false;
+	int first, r = gpupt_options_parse(h->err, no_reboot ? gpupt_trial_end_options : gpupt_no_options,
+					   argc, argv, take_no_reboot, &given, &first);
 
-	optind = 0;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (opt == 'R' && no_reboot) {
-			*no_reboot = true;
-			continue;
-		}
-		if (opt != 'h')
-			fprintf(h->err, "gpupt %s: unknown option \"%s\"\n", argv[0], argv[optind - 1]);
-		fputs(usage, opt == 'h' ? h->out : h->err);
-		return opt == 'h' ? 0 : 2;
+	if (r == GPUPT_OPTIONS_HELP) {
+		fputs(usage, h->out);
+		return 0;
 	}
-	if (optind < argc) {
+	if (r != 0) {
+		fputs(usage, h->err);
+		return 2;
+	}
+	if (first < argc) {
 		fprintf(h->err, "gpupt %s: takes no arguments\n", argv[0]);
 		fputs(usage, h->err);
 		return 2;
 	}
+	if (no_reboot)
+		*no_reboot = given;
 	return -1;
 }
 

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* gpupt vm: the Proxmox VE settings that pass a GPU to a VM, checked, then applied. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +34,6 @@ struct vm_cmd {
 	struct gpupt_host *h;
 	unsigned long vmid;
 	const char *vmid_arg;
-	char **argv; /* for messages about options */
 	struct gpupt_vm_request req;
 	char dev_name[GPUPT_ADDR_LEN]; /* "0000:01:00" or "0000:01:00.0" */
 	bool one_function;
@@ -138,25 +136,45 @@ static int parse_device(struct vm_cmd *c, const char *arg)
 }
 
 enum {
-	OPT_BIOS = 256,
+	OPT_BIOS = 1,
 	OPT_PCIE,
 	OPT_NO_PCIE,
 	OPT_PRIMARY,
 	OPT_NO_PRIMARY,
 	OPT_ONE,
 	OPT_FORCE,
-	OPT_MAPPING
+	OPT_MAPPING,
+	OPT_DRY_RUN,
+	OPT_YES,
+	OPT_JSON,
 };
 
-static int parse_option(struct vm_cmd *c, int o)
+const struct gpupt_option gpupt_vm_options[] = {
+	{ "bios", 0, GPUPT_OPT_VALUE, OPT_BIOS },
+	{ "pcie", 0, GPUPT_OPT_FLAG, OPT_PCIE },
+	{ "no-pcie", 0, GPUPT_OPT_FLAG, OPT_NO_PCIE },
+	{ "primary", 0, GPUPT_OPT_FLAG, OPT_PRIMARY },
+	{ "no-primary", 0, GPUPT_OPT_FLAG, OPT_NO_PRIMARY },
+	{ "one-function", 0, GPUPT_OPT_FLAG, OPT_ONE },
+	{ "mapping", 0, GPUPT_OPT_VALUE, OPT_MAPPING },
+	{ "dry-run", 'n', GPUPT_OPT_FLAG, OPT_DRY_RUN },
+	{ "yes", 'y', GPUPT_OPT_FLAG, OPT_YES },
+	{ "force", 0, GPUPT_OPT_FLAG, OPT_FORCE },
+	{ "json", 'j', GPUPT_OPT_FLAG, OPT_JSON },
+	{ NULL, 0, GPUPT_OPT_FLAG, 0 },
+};
+
+static int take_option(void *ctx, int o, const char *value)
 {
+	struct vm_cmd *c = ctx;
+
 	switch (o) {
 	case OPT_BIOS:
-		if (strcmp(optarg, "ovmf") != 0 && strcmp(optarg, "seabios") != 0) {
-			gpupt_msg(c->h->err, "vm: --bios \"%s\": use ovmf or seabios\n", optarg);
+		if (strcmp(value, "ovmf") != 0 && strcmp(value, "seabios") != 0) {
+			gpupt_msg(c->h->err, "vm: --bios \"%s\": use ovmf or seabios\n", value);
 			return 2;
 		}
-		c->req.ovmf = strcmp(optarg, "ovmf") == 0;
+		c->req.ovmf = strcmp(value, "ovmf") == 0;
 		return 0;
 	case OPT_PCIE:
 	case OPT_NO_PCIE:
@@ -170,79 +188,58 @@ static int parse_option(struct vm_cmd *c, int o)
 		c->one_function = true;
 		return 0;
 	case OPT_MAPPING:
-		if (!gpupt_pvemap_name_ok(optarg)) {
+		if (!gpupt_pvemap_name_ok(value)) {
 			char shown[256];
 
 			gpupt_msg(c->h->err,
 				  "vm: --mapping \"%s\" is not a mapping name Proxmox VE accepts: a "
 				  "letter, then letters, digits, '-' or '_' (2 to 63 characters)\n",
-				  gpupt_printable(optarg, shown, sizeof(shown)));
+				  gpupt_printable(value, shown, sizeof(shown)));
 			return 2;
 		}
-		c->mapping = optarg;
+		c->mapping = value;
 		return 0;
-	case 'n':
+	case OPT_DRY_RUN:
 		c->dry_run = true;
 		return 0;
-	case 'y':
+	case OPT_YES:
 		c->yes = true;
 		return 0;
 	case OPT_FORCE:
 		c->force = true;
 		return 0;
-	case 'j':
+	default:
 		c->h->json = true;
 		return 0;
-	case 'h':
-		return usage(c->h->out, 0) - 1;
-	default:
-		gpupt_msg(c->h->err, "vm: unknown option or missing value: \"%s\"\n\n", c->argv[optind - 1]);
-		return usage(c->h->err, 2);
 	}
 }
 
 static int parse_args(struct vm_cmd *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "bios", required_argument, NULL, OPT_BIOS },
-		{ "pcie", no_argument, NULL, OPT_PCIE },
-		{ "no-pcie", no_argument, NULL, OPT_NO_PCIE },
-		{ "primary", no_argument, NULL, OPT_PRIMARY },
-		{ "no-primary", no_argument, NULL, OPT_NO_PRIMARY },
-		{ "one-function", no_argument, NULL, OPT_ONE },
-		{ "mapping", required_argument, NULL, OPT_MAPPING },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "yes", no_argument, NULL, 'y' },
-		{ "force", no_argument, NULL, OPT_FORCE },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int o;
+	int first, r;
 
-	c->argv = argv;
 	c->req.ovmf = c->req.pcie = c->req.primary = true;
-	optind = 0;
-	opterr = 0;
-	while ((o = getopt_long(argc, argv, "jhny", opts, NULL)) != -1) {
-		int ret = parse_option(c, o);
-		if (ret != 0)
-			return ret;
-	}
-	if (argc - optind != 2 && !(c->mapping && argc - optind == 1)) {
+	r = gpupt_options_parse(c->h->err, gpupt_vm_options, argc, argv, take_option, c, &first);
+	if (r == GPUPT_OPTIONS_HELP)
+		return usage(c->h->out, 0) - 1;
+	if (r == GPUPT_OPTIONS_UNKNOWN)
+		return usage(c->h->err, 2);
+	if (r != 0)
+		return r;
+	if (argc - first != 2 && !(c->mapping && argc - first == 1)) {
 		gpupt_msg(c->h->err, "vm: give a VMID and a DEVICE (gpupt vm 100 01:00), or a VMID "
 				     "and --mapping NAME\n\n");
 		return usage(c->h->err, 2);
 	}
 	c->req.mapping = c->mapping;
-	c->vmid_arg = argv[optind];
-	if (gpupt_vmid_parse(argv[optind], &c->vmid) < 0) {
-		gpupt_msg(c->h->err, "vm: VMID \"%s\" is not a number from 100 to 999999999\n", argv[optind]);
+	c->vmid_arg = argv[first];
+	if (gpupt_vmid_parse(argv[first], &c->vmid) < 0) {
+		gpupt_msg(c->h->err, "vm: VMID \"%s\" is not a number from 100 to 999999999\n", argv[first]);
 		return 2;
 	}
-	if (argc - optind == 1)
+	if (argc - first == 1)
 		return 0; /* the device comes from the mapping */
-	return parse_device(c, argv[optind + 1]) < 0 ? 2 : 0;
+	return parse_device(c, argv[first + 1]) < 0 ? 2 : 0;
 }
 
 /* ---- the cluster mapping --------------------------------------------------- */
