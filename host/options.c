@@ -57,15 +57,18 @@ int gpupt_options_parse(FILE *err, const struct gpupt_option *opts, int argc, ch
 			gpupt_option_take take, void *ctx, int *first)
 {
 	struct option longs[OPTIONS_MAX];
-	const struct gpupt_option *by_index[OPTIONS_MAX], *o;
+	const struct gpupt_option *by_index[OPTIONS_MAX];
 	char shorts[3 * OPTIONS_MAX + 1];
 	size_t n = build(opts, longs, shorts, by_index);
-	int c, r;
+	int c;
 
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
-		o = c >= 256 && (size_t)(c - 256) < n ? by_index[c - 256] : by_short(by_index, n, c);
+		const struct gpupt_option *o =
+			c >= 256 && (size_t)(c - 256) < n ? by_index[c - 256] : by_short(by_index, n, c);
+		int r;
+
 		if (!o) {
 			gpupt_msg(err, "%s: unknown option or missing value: \"%s\"; see `gpupt %s --help`\n",
 				  argv[0], argv[optind - 1], argv[0]);
