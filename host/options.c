@@ -84,6 +84,19 @@ int gpupt_options_parse(FILE *err, const struct gpupt_option *opts, int argc, ch
 	return 0;
 }
 
+int gpupt_options_parse_or_usage(FILE *out, FILE *err, const struct gpupt_option *opts, int argc,
+				 char **argv, gpupt_option_take take, void *ctx, int *first,
+				 int (*usage)(FILE *f, int status))
+{
+	int r = gpupt_options_parse(err, opts, argc, argv, take, ctx, first);
+
+	if (r == GPUPT_OPTIONS_HELP)
+		return usage(out, 0) - 1;
+	if (r == GPUPT_OPTIONS_UNKNOWN)
+		return usage(err, 2);
+	return r;
+}
+
 bool gpupt_option_takes_next(const struct gpupt_option *opts, const char *word)
 {
 	if (word[0] != '-' || word[1] == '\0')

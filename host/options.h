@@ -40,6 +40,16 @@ enum { GPUPT_OPTIONS_HELP = 1, GPUPT_OPTIONS_UNKNOWN = -1 };
 int gpupt_options_parse(FILE *err, const struct gpupt_option *opts, int argc, char **argv,
 			gpupt_option_take take, void *ctx, int *first);
 
+/*
+ * gpupt_options_parse, then what every command does with the answer:
+ * --help prints usage(out, 0) and returns -1 (the command ends, exit 0);
+ * an unknown option prints usage(err, 2) and returns 2; take's nonzero
+ * value is returned as it is; 0: go on with the operands from *first.
+ */
+int gpupt_options_parse_or_usage(FILE *out, FILE *err, const struct gpupt_option *opts, int argc,
+				 char **argv, gpupt_option_take take, void *ctx, int *first,
+				 int (*usage)(FILE *f, int status));
+
 /* The take() of a command without options of its own. */
 int gpupt_option_none(void *ctx, int id, const char *value);
 

@@ -702,11 +702,10 @@ int gpupt_cmd_check(struct gpupt_host *h, int argc, char **argv)
 	struct check_ctx *c;
 	int opt, ret, first;
 
-	opt = gpupt_options_parse(h->err, gpupt_no_options, argc, argv, gpupt_option_none, NULL, &first);
-	if (opt == GPUPT_OPTIONS_HELP)
-		return check_usage(h->out, 0);
+	opt = gpupt_options_parse_or_usage(h->out, h->err, gpupt_no_options, argc, argv,
+					   gpupt_option_none, NULL, &first, check_usage);
 	if (opt != 0)
-		return check_usage(h->err, 2);
+		return opt < 0 ? 0 : opt;
 	if (first < argc) {
 		gpupt_msg(h->err, "check: unexpected argument \"%s\"\n", argv[first]);
 		return check_usage(h->err, 2);

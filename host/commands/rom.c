@@ -277,12 +277,9 @@ static int take_option(void *ctx, int id, const char *value)
 
 static int parse_options(struct rom_cmd *c, int argc, char **argv)
 {
-	int first, r = gpupt_options_parse(c->h->err, gpupt_rom_options, argc, argv, take_option, c, &first);
+	int first, r = gpupt_options_parse_or_usage(c->h->out, c->h->err, gpupt_rom_options, argc,
+						    argv, take_option, c, &first, usage);
 
-	if (r == GPUPT_OPTIONS_HELP)
-		return usage(c->h->out, 0) - 1;
-	if (r == GPUPT_OPTIONS_UNKNOWN)
-		return usage(c->h->err, 2);
 	if (r != 0)
 		return r;
 	if (argc - first != (c->file ? 0 : 1)) {

@@ -675,11 +675,10 @@ int gpupt_cmd_status(struct gpupt_host *h, int argc, char **argv)
 	struct status_ctx *c;
 	int opt, r, ret = 1, first;
 
-	opt = gpupt_options_parse(h->err, gpupt_no_options, argc, argv, gpupt_option_none, NULL, &first);
-	if (opt == GPUPT_OPTIONS_HELP)
-		return status_usage(h->out, 0);
+	opt = gpupt_options_parse_or_usage(h->out, h->err, gpupt_no_options, argc, argv,
+					   gpupt_option_none, NULL, &first, status_usage);
 	if (opt != 0)
-		return status_usage(h->err, 2);
+		return opt < 0 ? 0 : opt;
 	if (first < argc) {
 		gpupt_msg(h->err, "status: unexpected argument \"%s\"\n", argv[first]);
 		return status_usage(h->err, 2);

@@ -219,11 +219,8 @@ static int parse_args(struct vm_cmd *c, int argc, char **argv)
 	int first, r;
 
 	c->req.ovmf = c->req.pcie = c->req.primary = true;
-	r = gpupt_options_parse(c->h->err, gpupt_vm_options, argc, argv, take_option, c, &first);
-	if (r == GPUPT_OPTIONS_HELP)
-		return usage(c->h->out, 0) - 1;
-	if (r == GPUPT_OPTIONS_UNKNOWN)
-		return usage(c->h->err, 2);
+	r = gpupt_options_parse_or_usage(c->h->out, c->h->err, gpupt_vm_options, argc, argv,
+					 take_option, c, &first, usage);
 	if (r != 0)
 		return r;
 	if (argc - first != 2 && !(c->mapping && argc - first == 1)) {
