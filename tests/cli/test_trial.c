@@ -75,6 +75,14 @@ static void load(struct fx *f, struct gpupt_trial *t)
 	assert_int_equal(gpupt_trial_load(f->h.rootfd, t, stderr), 0);
 }
 
+/* gpupt trial-agent runs (exit 0), and the trial's state is then want. */
+static void agent_ends(struct fx *f, struct gpupt_trial *t, enum gpupt_trial_state want)
+{
+	assert_int_equal(RUN(f, gpupt_cmd_trial_agent, "trial-agent"), 0);
+	load(f, t);
+	assert_int_equal(t->state, want);
+}
+
 /* The function at addr now on driver drv, as the kernel shows it: a driver link. */
 static void bind_to(struct fx *f, const char *addr, const char *drv)
 {
@@ -518,9 +526,7 @@ static void test_agent_confirms_a_healthy_boot(void **state)
 	bind_to(f, "0000:01:00.0", "vfio-pci");
 	bind_to(f, "0000:01:00.1", "vfio-pci");
 	put(f, "dev/watchdog", "");
-	assert_int_equal(RUN(f, gpupt_cmd_trial_agent, "trial-agent"), 0);
-	load(f, &t);
-	assert_int_equal(t.state, GPUPT_TRIAL_CONFIRMED);
+	agent_ends(f, &t, GPUPT_TRIAL_CONFIRMED);
 	assert_string_equal(t.reason, "by gpupt-trial.service: every health check passed");
 	assert_int_equal(t.n_result, 4);
 	assert_string_equal(t.result[0], "PASS selected devices: 2 selected functions on vfio-pci");
@@ -562,9 +568,7 @@ static void test_agent_leaves_watchdog_mux_alone(void **state)
 	bind_to(f, "0000:01:00.1", "vfio-pci");
 	put(f, "dev/watchdog", "");
 	n_watchdog_timeouts = 0;
-	assert_int_equal(RUN(f, gpupt_cmd_trial_agent, "trial-agent"), 0);
-	load(f, &t);
-	assert_int_equal(t.state, GPUPT_TRIAL_CONFIRMED);
+	agent_ends(f, &t, GPUPT_TRIAL_CONFIRMED);
 	assert_non_null(strstr(f->out, "trial: watchdog-mux (Proxmox VE's HA) owns /dev/watchdog, and HA's "
 				       "fencing needs it: gpupt leaves it alone, so a hang of this boot is not caught\n"));
 	wd = read_rel(f, "dev/watchdog");
@@ -589,9 +593,7 @@ static void test_agent_rolls_back_at_the_deadline(void **state)
 	put(f, "proc/uptime", "601.25 10.00\n");
 	put(f, "dev/watchdog", "");
 	n_watchdog_timeouts = 0;
-	assert_int_equal(RUN(f, gpupt_cmd_trial_agent, "trial-agent"), 0);
-	load(f, &t);
-	assert_int_equal(t.state, GPUPT_TRIAL_ROLLED_BACK);
+	agent_ends(f, &t, GPUPT_TRIAL_ROLLED_BACK);
 	assert_string_equal(t.reason, "not confirmed within 10 minutes (600 s after boot): other devices: "
 				      "0000:02:00.0 (nvme) is now on vfio-pci");
 	/* 60 s for the check, then 10 minutes for a shutdown that stops the guests. */
@@ -686,9 +688,7 @@ static void test_agent_after_a_failed_trial_boot(void **state)
 	new_boot(f);
 	snprintf(line, sizeof(line), "cpu  1 2 3 4\nbtime %lld\n", t.id - 365 * 86400);
 	put(f, "proc/stat", line);
-	assert_int_equal(RUN(f, gpupt_cmd_trial_agent, "trial-agent"), 0);
-	load(f, &t);
-	assert_int_equal(t.state, GPUPT_TRIAL_ROLLED_BACK);
+	agent_ends(f, &t, GPUPT_TRIAL_ROLLED_BACK);
 	assert_string_equal(t.reason, "the trial boot did not reach gpupt's check (a panic, a hang or a reset "
 				      "before it); this boot came up with the old settings");
 	cfg = read_rel(f, "boot/grub/grub.cfg");
@@ -918,9 +918,7 @@ static void test_agent_bridge_without_its_nic(void **state)
 	nic_gone(f, "vmbr0", "enp3s0", "0000:03:00.0");
 	nic_gone(f, NULL, "enp4s0", "0000:04:00.0");
 	veth_add(f, "vmbr0", "veth100i0");
-	assert_int_equal(RUN(f, gpupt_cmd_trial_agent, "trial-agent"), 0);
-	load(f, &t);
-	assert_int_equal(t.state, GPUPT_TRIAL_ROLLED_BACK);
+	agent_ends(f, &t, GPUPT_TRIAL_ROLLED_BACK);
 	assert_string_equal(t.reason, "not confirmed within 10 minutes (600 s after boot): default route: vmbr0 "
 				      "(IPv4 and IPv6), the default route's interface at enable, is up with carrier, "
 				      "but no NIC under it has a link: enp3s0 (0000:03:00.0) is gone");
@@ -944,9 +942,7 @@ static void test_agent_wants_carrier(void **state)
 	bind_to(f, "0000:01:00.1", "vfio-pci");
 	/* The cable is out: the NIC is up without carrier. */
 	put(f, NET_DEV("0000:03:00.0") "/enp3s0/carrier", "0\n");
-	assert_int_equal(RUN(f, gpupt_cmd_trial_agent, "trial-agent"), 0);
-	load(f, &t);
-	assert_int_equal(t.state, GPUPT_TRIAL_ROLLED_BACK);
+	agent_ends(f, &t, GPUPT_TRIAL_ROLLED_BACK);
 	assert_string_equal(t.result[2], "FAIL default route: vmbr0 (IPv4 and IPv6), the default route's interface "
 					 "at enable, is up with carrier, but no NIC under it has a link: enp3s0 "
 					 "(0000:03:00.0) has no carrier");
@@ -957,9 +953,7 @@ static void test_agent_wants_carrier(void **state)
 	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
 	boot_bridged_trial(f, &t);
 	put(f, "sys/devices/virtual/net/vmbr0/carrier", "0\n");
-	assert_int_equal(RUN(f, gpupt_cmd_trial_agent, "trial-agent"), 0);
-	load(f, &t);
-	assert_int_equal(t.state, GPUPT_TRIAL_ROLLED_BACK);
+	agent_ends(f, &t, GPUPT_TRIAL_ROLLED_BACK);
 	assert_string_equal(t.result[2], "FAIL default route: vmbr0 (IPv4 and IPv6), the default route's interface "
 					 "at enable, is up but has no carrier");
 	free_bridged(f);
@@ -985,9 +979,7 @@ static void test_agent_confirms_a_bridged_host(void **state)
 	bind_to(f, "0000:01:00.0", "vfio-pci");
 	bind_to(f, "0000:01:00.1", "vfio-pci");
 	veth_add(f, "vmbr0", "veth100i0");
-	assert_int_equal(RUN(f, gpupt_cmd_trial_agent, "trial-agent"), 0);
-	load(f, &t);
-	assert_int_equal(t.state, GPUPT_TRIAL_CONFIRMED);
+	agent_ends(f, &t, GPUPT_TRIAL_CONFIRMED);
 	assert_string_equal(t.result[2], "PASS default route: vmbr0 (IPv4 and IPv6), the default route's interface "
 					 "at enable, is up with carrier, through enp3s0 (0000:03:00.0)");
 	free_bridged(f);
@@ -1027,9 +1019,7 @@ static void test_bond_and_vlan(void **state)
 	boot_bridged_trial(f, &t);
 	bind_to(f, "0000:04:00.0", "vfio-pci");
 	nic_gone(f, NULL, "enp4s0", "0000:04:00.0");
-	assert_int_equal(RUN(f, gpupt_cmd_trial_agent, "trial-agent"), 0);
-	load(f, &t);
-	assert_int_equal(t.state, GPUPT_TRIAL_CONFIRMED);
+	agent_ends(f, &t, GPUPT_TRIAL_CONFIRMED);
 	assert_string_equal(t.result[2], "PASS default route: vmbr0 (IPv4 and IPv6), the default route's interface "
 					 "at enable, is up with carrier, through enp3s0 (0000:03:00.0)");
 	free_bridged(f);
@@ -1055,9 +1045,7 @@ static void test_ipv6_only(void **state)
 	/* No router advertisement yet: link-local routes only. */
 	put(f, "proc/net/ipv6_route", "fe800000000000000000000000000000 40 00000000000000000000000000000000 00 "
 				      "00000000000000000000000000000000 00000100 00000002 00000000 00000001    vmbr0\n");
-	assert_int_equal(RUN(f, gpupt_cmd_trial_agent, "trial-agent"), 0);
-	load(f, &t);
-	assert_int_equal(t.state, GPUPT_TRIAL_ROLLED_BACK);
+	agent_ends(f, &t, GPUPT_TRIAL_ROLLED_BACK);
 	assert_string_equal(t.result[2], "FAIL default route: vmbr0 (IPv6), the default route's interface at enable, "
 					 "is up with carrier but has no route (no address)");
 	free_bridged(f);
@@ -1391,9 +1379,7 @@ static void test_trial_entry_gone_before_its_boot(void **state)
 	new_boot(f);
 	snprintf(line, sizeof(line), "cpu  1 2 3 4\nbtime %lld\n", t.id + 120);
 	put(f, "proc/stat", line);
-	assert_int_equal(RUN(f, gpupt_cmd_trial_agent, "trial-agent"), 0);
-	load(f, &t);
-	assert_int_equal(t.state, GPUPT_TRIAL_ROLLED_BACK);
+	agent_ends(f, &t, GPUPT_TRIAL_ROLLED_BACK);
 	assert_string_equal(t.reason, "the trial never booted: its entry is gone from /boot/grub/grub.cfg "
 				      "(update-grub rewrote the file, as a kernel upgrade does), so the boot "
 				      "after enable was the old default; run `gpupt enable` again for a new trial");
@@ -1527,9 +1513,7 @@ static void test_agent_others_fail_only_on_what_matters(void **state)
 	bind_to(f, "0000:05:00.0", "xhci_hcd");
 	bind_to(f, "0000:07:00.0", "igb");
 	put(f, "dev/watchdog", "");
-	assert_int_equal(RUN(f, gpupt_cmd_trial_agent, "trial-agent"), 0);
-	load(f, &t);
-	assert_int_equal(t.state, GPUPT_TRIAL_CONFIRMED);
+	agent_ends(f, &t, GPUPT_TRIAL_CONFIRMED);
 	assert_string_equal(t.result[1], "PASS other devices: no storage or network function lost its driver, none "
 					 "went to vfio-pci; changed, harmless: 0000:05:00.0 (vfio-pci) is now on "
 					 "xhci_hcd; 0000:07:00.0 (vfio-pci) is now on igb");
@@ -1547,9 +1531,7 @@ static void test_agent_others_fail_only_on_what_matters(void **state)
 	bind_to(f, "0000:05:00.0", "vfio-pci");
 	assert_int_equal(unlinkat(f->h.rootfd, DEVS "0000:06:00.0/driver", 0), 0);
 	put(f, "proc/uptime", "601.25 10.00\n");
-	assert_int_equal(RUN(f, gpupt_cmd_trial_agent, "trial-agent"), 0);
-	load(f, &t);
-	assert_int_equal(t.state, GPUPT_TRIAL_ROLLED_BACK);
+	agent_ends(f, &t, GPUPT_TRIAL_ROLLED_BACK);
 	assert_string_equal(t.result[1], "FAIL other devices: 0000:05:00.0 (xhci_hcd) is now on vfio-pci; "
 					 "0000:06:00.0 (igb) lost its driver");
 	free_fixture(f);
@@ -1581,9 +1563,7 @@ static void test_agent_sees_every_function(void **state)
 	bind_to(f, "0000:01:00.1", "vfio-pci");
 	bind_to(f, "0000:81:00.0", "vfio-pci");
 	put(f, "proc/uptime", "601.25 10.00\n");
-	assert_int_equal(RUN(f, gpupt_cmd_trial_agent, "trial-agent"), 0);
-	load(f, &t);
-	assert_int_equal(t.state, GPUPT_TRIAL_ROLLED_BACK);
+	agent_ends(f, &t, GPUPT_TRIAL_ROLLED_BACK);
 	assert_string_equal(t.result[1], "FAIL other devices: 0000:81:00.0 (ice) is now on vfio-pci");
 	free_fixture(f);
 }
