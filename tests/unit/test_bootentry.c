@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "host/formats/bootentry.h"
+#include "tests/unit/fixture_file.h"
 
 #define CFG "tests/fixtures/host/grub-debian12.cfg"
 #define UUID "5b0f0a8e-55e4-4c2b-9d0e-3f1f2a6b7c8d"
@@ -25,19 +26,6 @@
 #define ENTRY_61_ID "gnulinux-6.1.0-18-amd64-advanced-" UUID
 #define LINUX_61 "linux\t/boot/vmlinuz-6.1.0-18-amd64 root=UUID=" UUID " ro  quiet " TOKENS "\n"
 #define LINUX_612 "linux\t/boot/vmlinuz-6.12.9-amd64 root=UUID=" UUID " ro  quiet " TOKENS "\n"
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = malloc(65536);
-
-	assert_non_null(f);
-	assert_non_null(buf);
-	*len = fread(buf, 1, 65535, f);
-	buf[*len] = '\0';
-	fclose(f);
-	return buf;
-}
 
 /* The fixture with its `set default="0"` line set to value. */
 static char *with_default(const char *value, size_t *len)

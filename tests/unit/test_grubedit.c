@@ -15,22 +15,10 @@
 #include <cmocka.h>
 
 #include "host/formats/grubedit.h"
+#include "tests/unit/fixture_file.h"
 
 #define FIX "tests/fixtures/host/"
 #define ADDRS "gpupt.addrs=0000:01:00.0=10de:1381,0000:01:00.1=10de:0fbc"
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = malloc(65536);
-
-	assert_non_null(f);
-	assert_non_null(buf);
-	*len = fread(buf, 1, 65535, f);
-	buf[*len] = '\0';
-	fclose(f);
-	return buf;
-}
 
 /* in with the first occurrence of from replaced by to (which must exist). */
 static char *replaced(const char *in, const char *from, const char *to)

@@ -17,23 +17,11 @@
 
 #include "host/formats/pvemap.h"
 #include "lib/macro.h"
+#include "tests/unit/fixture_file.h"
 
 #define FIX "tests/fixtures/host/"
 #define GPU_PVE1 "id=10de:1381,iommugroup=12,node=pve1,path=0000:01:00,subsystem-id=1043:8416"
 #define GPU_PVE2 "id=10de:1381,iommugroup=12,node=pve2,path=0000:01:00,subsystem-id=1043:8416"
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = malloc(65536);
-
-	assert_non_null(f);
-	assert_non_null(buf);
-	*len = fread(buf, 1, 65535, f);
-	buf[*len] = '\0';
-	fclose(f);
-	return buf;
-}
 
 /* Edit text (NUL-terminated) for node; returns the result (static buffer). */
 static const char *edit(const char *in, const char *name, const char *node, const char *const *v, unsigned n)
