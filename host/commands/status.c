@@ -702,7 +702,9 @@ int gpupt_cmd_status(struct gpupt_host *h, int argc, char **argv)
 	if (c->trial.state == GPUPT_TRIAL_PENDING && !c->in_trial)
 		c->trial_ready =
 			gpupt_trial_ready(h, &c->trial, c->trial_not_ready, sizeof(c->trial_not_ready));
-	c->trial_unit_ok = gpupt_trial_unit_enabled(h->rootfd, c->trial_unit_why, sizeof(c->trial_unit_why));
+	if (c->trial.state != GPUPT_TRIAL_NONE)
+		c->trial_unit_ok =
+			gpupt_trial_unit_enabled(h->rootfd, c->trial_unit_why, sizeof(c->trial_unit_why));
 	find_pending(c);
 	find_stale_initrd(c);
 	read_kmsg(c);
