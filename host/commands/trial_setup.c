@@ -256,7 +256,15 @@ static void print_trial_intro(struct run_ctx *c, const struct gpupt_oneshot *o, 
 			"only the trial entry names; the default entry keeps its image\n",
 			ti->k.image, ti->why, c->o.dry_run ? "would get" : "gets", ti->file);
 	fprintf(f, "  one-shot: %s\n", o->why);
-	if (strcmp(o->loader, "grub") == 0)
+	if (strcmp(o->loader, "uefi") == 0)
+		fprintf(f,
+			"  %s: /boot/vmlinuz-%s and %s%s to /%s/" GPUPT_EFI_TRIAL_DIR
+			", a boot option \"" GPUPT_EFI_TRIAL_LABEL
+			"\" (`efibootmgr -C`, BootOrder untouched) that starts them with the "
+			"default entry's command line and the above, then `efibootmgr -n` (BootNext) naming it\n",
+			c->o.dry_run ? "would copy" : "copies", ti->k.ver, ti->needed ? "/" : "",
+			ti->needed ? ti->file : ti->k.image, o->esp.dir);
+	else if (strcmp(o->loader, "grub") == 0)
 		fprintf(f, "  %s: the trial entry into /%s, then `grub-reboot %s`\n",
 			c->o.dry_run ? "would write" : "writes", GPUPT_GRUB_CFG, GPUPT_TRIAL_ENTRY_ID);
 	else
@@ -285,8 +293,7 @@ static int write_trial(struct run_ctx *c, const struct gpupt_oneshot *o, struct 
 			gpupt_file_remove(c->h->rootfd, ti->file);
 	}
 	if (r == 0)
-		r = gpupt_trial_entry_write(c->h, o, tokens, ti->needed ? ti->name : NULL, t->entry,
-					    sizeof(t->entry));
+		r = gpupt_trial_entry_write(c->h, o, tokens, ti->needed ? ti->name : NULL, t);
 	if (r < 0 && !t->entry[0] && t->image[0])
 		gpupt_file_remove(c->h->rootfd, t->image);
 	if (r == 0 && (r = gpupt_trial_save(c->h->rootfd, t)) < 0)
@@ -306,11 +313,19 @@ static void print_trial_done(struct run_ctx *c, const struct gpupt_trial *t)
 		gpupt_enable_print_summary_json(c, true);
 		return;
 	}
-	gpupt_msg(c->h->out,
-		  "trial boot ready (entry in /%s); reboot now. Within %u minutes of the boot the "
-		  "trial confirms itself or reboots into the old settings; `gpupt status` shows it, "
-		  "`gpupt confirm` and `gpupt rollback` end it by hand\n",
-		  t->entry, t->minutes);
+	if (t->has_efi_boot)
+		gpupt_msg(c->h->out,
+			  "trial boot ready (boot option Boot%04X \"" GPUPT_EFI_TRIAL_LABEL "\", its files in /%s, "
+			  "BootNext set); reboot now. Within %u minutes of the boot the trial confirms itself or "
+			  "reboots into the old settings; `gpupt status` shows it, `gpupt confirm` and `gpupt "
+			  "rollback` end it by hand\n",
+			  t->efi_boot, t->entry, t->minutes);
+	else
+		gpupt_msg(c->h->out,
+			  "trial boot ready (entry in /%s); reboot now. Within %u minutes of the boot the "
+			  "trial confirms itself or reboots into the old settings; `gpupt status` shows it, "
+			  "`gpupt confirm` and `gpupt rollback` end it by hand\n",
+			  t->entry, t->minutes);
 }
 
 int gpupt_enable_start_trial(struct run_ctx *c, const struct gpupt_devlist *l,
@@ -389,6 +404,11 @@ int gpupt_enable_start_trial(struct run_ctx *c, const struct gpupt_devlist *l,
 		goto out;
 	}
 	if (ti.needed && trial_image_room(c, &ti) < 0)
+		goto out;
+	/* The trial's own image is not built yet: the default one's size stands in for it. */
+	if (strcmp(o.loader, "uefi") == 0 &&
+	    ((!ti.k.ver[0] && gpupt_trial_kernel(c->h, &o, &ti.k) < 0) ||
+	     gpupt_trial_efi_room(c->h, &o, &ti.k, ti.k.image_file) < 0))
 		goto out;
 	if (c->o.dry_run || !c->h->json)
 		print_trial_intro(c, &o, t, source, tokens, &ti);

@@ -510,6 +510,41 @@ int gpupt_grubcfg_entry_image(const char *cfg, size_t len, const char *spec, cha
 	return r < 0 ? r : image_of(cfg, it.body, it.to, ver, image, isize);
 }
 
+int gpupt_grubcfg_entry_args(const char *cfg, size_t len, const char *spec, char *args, size_t size)
+{
+	struct menu_item it;
+	size_t eol, w, wfrom, n = 0;
+	int r = find_entry(cfg, 0, trial_begin(cfg, len), spec, &it);
+
+	if (r < 0)
+		return r;
+	eol = linux_line(cfg, &it);
+	if (!eol || !it.closed || !size)
+		return -ENOENT;
+	w = eol;
+	while (w > it.body && cfg[w - 1] != '\n')
+		w--;
+	next_word(cfg, eol, &w, &wfrom);      /* linux */
+	if (!next_word(cfg, eol, &w, &wfrom)) /* the kernel */
+		return -ENOENT;
+	args[0] = '\0';
+	while (next_word(cfg, eol, &w, &wfrom)) {
+		size_t k = w - wfrom;
+
+		for (size_t i = wfrom; i < w; i++)
+			if (strchr("$'\"\\`", cfg[i]) || (unsigned char)cfg[i] < ' ' || cfg[i] == 0x7f)
+				return -ENOTSUP;
+		if (n + (n ? 1 : 0) + k >= size)
+			return -ENOSPC;
+		if (n)
+			args[n++] = ' ';
+		memcpy(args + n, cfg + wfrom, k);
+		n += k;
+		args[n] = '\0';
+	}
+	return 0;
+}
+
 int gpupt_loader_entry_image(const char *entry, size_t len, char *ver, size_t vsize, char *image, size_t isize)
 {
 	size_t pos = 0, eol, w, wfrom;
@@ -675,4 +710,34 @@ int gpupt_efivar_string(const char *var, size_t len, char *val, size_t size)
 		return -ENOSPC;
 	val[n] = '\0';
 	return 0;
+}
+
+int gpupt_efivar_u16(const char *var, size_t len, unsigned *val)
+{
+	if (len != 6)
+		return -EINVAL;
+	*val = (unsigned)(unsigned char)var[4] | (unsigned)(unsigned char)var[5] << 8;
+	return 0;
+}
+
+int gpupt_efi_loadopt_label(const char *var, size_t len, char *label, size_t size)
+{
+	size_t at = 4 + 4 + 2, n = 0, fplen;
+
+	if (len < at || !size)
+		return -EINVAL;
+	fplen = (size_t)(unsigned char)var[8] | (size_t)(unsigned char)var[9] << 8;
+	for (; at + 1 < len; at += 2) {
+		unsigned c = (unsigned)(unsigned char)var[at] | (unsigned)(unsigned char)var[at + 1] << 8;
+
+		if (c == 0) {
+			label[n] = '\0';
+			/* The file path list follows the NUL; a longer one than what is left is damage. */
+			return fplen > len - at - 2 ? -EINVAL : 0;
+		}
+		if (n + 1 >= size)
+			return -ENOSPC;
+		label[n++] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+	}
+	return -EINVAL;
 }

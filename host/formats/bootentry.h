@@ -92,6 +92,15 @@ long gpupt_loader_entry_trial(const char *entry, size_t len, const char *title, 
 int gpupt_grubcfg_entry_image(const char *cfg, size_t len, const char *spec, char *ver, size_t vsize,
 			      char *image, size_t isize);
 
+/*
+ * The command line of the entry spec names: the words after the kernel on
+ * its `linux` line, as one string.  0, -ENOENT (no such entry or line),
+ * -ENOTSUP (a word GRUB would expand or unquote: $, quotes, a backslash:
+ * what the kernel gets is not what the file says), -ENOSPC, or
+ * find_entry's errors.
+ */
+int gpupt_grubcfg_entry_args(const char *cfg, size_t len, const char *spec, char *args, size_t size);
+
 /* The same for a loader entry: ver from its `version` line. */
 int gpupt_loader_entry_image(const char *entry, size_t len, char *ver, size_t vsize, char *image, size_t isize);
 
@@ -114,5 +123,21 @@ size_t gpupt_grubcfg_trial_offset(const char *cfg, size_t len);
  * ASCII), -ENOSPC.
  */
 int gpupt_efivar_string(const char *var, size_t len, char *val, size_t size);
+
+/*
+ * A UINT16 variable as efivarfs shows it (BootNext, BootCurrent): 4 bytes
+ * of attributes, then the value, little-endian.  0, or -EINVAL (not 6
+ * bytes).
+ */
+int gpupt_efivar_u16(const char *var, size_t len, unsigned *val);
+
+/*
+ * The description of a Boot#### option as efivarfs shows it: 4 bytes of
+ * variable attributes, then EFI_LOAD_OPTION (UINT32 Attributes, UINT16
+ * FilePathListLength, Description: UTF-16LE up to a NUL).  Into label as
+ * ASCII, every other character as '?': 0, -EINVAL (cut short, no NUL, or a
+ * file path list longer than what is left), -ENOSPC.
+ */
+int gpupt_efi_loadopt_label(const char *var, size_t len, char *label, size_t size);
 
 #endif

@@ -228,6 +228,29 @@ static bool key_is(const char *k, size_t kn, const char *name)
 	return strlen(name) == kn && memcmp(k, name, kn) == 0;
 }
 
+/* Four hex digits, as efibootmgr names a Boot#### option. */
+static bool parse_bootnum(const char *v, size_t vn, struct gpupt_trial *t)
+{
+	unsigned x = 0;
+
+	if (vn != 4 || t->has_efi_boot)
+		return false;
+	for (size_t i = 0; i < vn; i++) {
+		char c = v[i];
+		unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
+			     : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
+			     : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+						    : 16;
+
+		if (d > 15)
+			return false;
+		x = x << 4 | d;
+	}
+	t->efi_boot = x;
+	t->has_efi_boot = true;
+	return true;
+}
+
 /* One "key value" line of a file of that version into t; false when it is not understood. */
 static bool parse_line(const char *k, size_t kn, const char *v, size_t vn, unsigned version,
 		       struct gpupt_trial *t)
@@ -254,6 +277,8 @@ static bool parse_line(const char *k, size_t kn, const char *v, size_t vn, unsig
 		return copy_value(v, vn, t->entry, sizeof(t->entry));
 	if (key_is(k, kn, "image"))
 		return path_ok(v, vn) && copy_value(v, vn, t->image, sizeof(t->image));
+	if (key_is(k, kn, "efi-boot"))
+		return parse_bootnum(v, vn, t);
 	if (key_is(k, kn, "oneshot")) {
 		t->oneshot_late = vn == 4 && memcmp(v, "late", 4) == 0;
 		return t->oneshot_late || (vn == 10 && memcmp(v, "guaranteed", 10) == 0);
@@ -399,6 +424,12 @@ size_t gpupt_trial_format(const struct gpupt_trial *t, char *buf, size_t size)
 	put_number(buf, size, &n, "minutes", t->minutes);
 	put_line(buf, size, &n, "loader", t->loader);
 	put_line(buf, size, &n, "entry", t->entry);
+	if (t->has_efi_boot) {
+		char num[8];
+
+		snprintf(num, sizeof(num), "%04X", t->efi_boot & 0xffff);
+		put_line(buf, size, &n, "efi-boot", num);
+	}
 	put_line(buf, size, &n, "oneshot", t->oneshot_late ? "late" : "guaranteed");
 	if (t->image[0])
 		put_line(buf, size, &n, "image", t->image);

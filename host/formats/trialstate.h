@@ -11,8 +11,11 @@
  *   boot 0c7bd6b5-5e8a-...         the boot that set it up (/proc/sys/kernel/random/boot_id;
  *                                  optional: older files and hosts without it)
  *   minutes 10                     the deadline, counted from the trial kernel's start
- *   loader grub|systemd-boot
- *   entry boot/grub/grub.cfg       the file holding the trial entry
+ *   loader grub|systemd-boot|uefi
+ *   entry boot/grub/grub.cfg       the file holding the trial entry (uefi: the ESP's
+ *                                  folder holding the trial's kernel and image)
+ *   efi-boot 0004                  uefi: the firmware's boot option (Boot0004) the
+ *                                  trial boots through BootNext (optional)
  *   oneshot guaranteed|late        late: the boot loader cannot clear it itself
  *   image boot/gpupt-trial.initrd.img-6.1.0-18-amd64
  *                                  the trial's own initramfs image, which only the
@@ -87,6 +90,8 @@ struct gpupt_trial {
 	char loader[GPUPT_TRIAL_NAME];
 	char entry[GPUPT_TRIAL_TEXT];
 	char image[GPUPT_TRIAL_TEXT]; /* "" when the trial boots the default entry's image */
+	bool has_efi_boot;
+	unsigned efi_boot; /* Boot#### of a uefi trial */
 	bool oneshot_late;
 	bool grub_in_place, unsafe_interrupts, force;
 	char sel[GPUPT_TRIAL_MAX_SEL][GPUPT_TRIAL_NAME];

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 
 #include "host/formats/bootentry.h"
@@ -80,11 +81,34 @@ static void grub_probe(struct gpupt_host *h, const char *target, char *out, size
 	out[strcspn(out, "\n")] = '\0';
 }
 
+/*
+ * Where GRUB cannot clear next_entry, the firmware's BootNext can: the
+ * trial boots a copy of GRUB's default entry through the kernel's EFI stub.
+ * Without it, out stays late and says why there is no firmware one-shot
+ * either.
+ */
+static void firmware_oneshot(struct gpupt_host *h, const char *abstraction, const char *fs,
+			     struct gpupt_oneshot *out)
+{
+	char efi[512];
+	size_t n = strlen(out->why);
+
+	if (gpupt_efi_probe(h->rootfd, &out->esp, efi, sizeof(efi)) < 0) {
+		snprintf(out->why + n, sizeof(out->why) - n, "; and no firmware one-shot: %s", efi);
+		return;
+	}
+	out->loader = "uefi";
+	out->kind = GPUPT_ONESHOT_GUARANTEED;
+	snprintf(out->why, sizeof(out->why),
+		 "%s (GRUB cannot clear its own next_entry where /boot/grub is: %s%s%s)", efi,
+		 fs[0] ? fs : "file system unknown", abstraction[0] ? " on " : "", abstraction);
+}
+
 void gpupt_oneshot_probe(struct gpupt_host *h, const struct gpupt_bootloader *b, struct gpupt_oneshot *out)
 {
 	char abstraction[128], fs[64];
 
-	out->loader = NULL;
+	memset(out, 0, sizeof(*out));
 	out->kind = GPUPT_ONESHOT_NONE;
 	if (!b) {
 		snprintf(out->why, sizeof(out->why), "no supported boot loader found");
@@ -104,6 +128,8 @@ void gpupt_oneshot_probe(struct gpupt_host *h, const struct gpupt_bootloader *b,
 		grub_probe(h, "abstraction", abstraction, sizeof(abstraction));
 		grub_probe(h, "fs", fs, sizeof(fs));
 		out->kind = gpupt_oneshot_grub_decide(abstraction, fs, out->why, sizeof(out->why));
+		if (out->kind == GPUPT_ONESHOT_LATE)
+			firmware_oneshot(h, abstraction, fs, out);
 	}
 }
 
@@ -367,11 +393,315 @@ static int sdboot_kernel(struct gpupt_host *h, struct gpupt_trial_kernel *k)
 		       : 0;
 }
 
+/* ---- the firmware's one-shot (loader uefi) ---- */
+
+/*
+ * The kernel's own limit (COMMAND_LINE_SIZE on x86); the EFI stub cuts a
+ * longer one short.
+ */
+enum { EFI_COPY_MAX = 1 << 30, KERNEL_CMDLINE_MAX = 2048 };
+
+/* DIR/NAME of the trial's files on the ESP, relative to the root. */
+static int efi_file(const char *dir, const char *name, char *path, size_t size)
+{
+	return gpupt_path_join(path, size, dir, name, (const char *)NULL) < 0 ? -ENAMETOOLONG : 0;
+}
+
+static unsigned long long file_size(int rootfd, const char *path)
+{
+	struct stat st;
+
+	return gpupt_path_stat(rootfd, path, &st, true) == 0 && st.st_size > 0
+		       ? (unsigned long long)st.st_size
+		       : 0;
+}
+
+static void kernel_file(const struct gpupt_trial_kernel *k, char *path, size_t size)
+{
+	snprintf(path, size, "boot/vmlinuz-%s", k->ver);
+}
+
+static unsigned long long mib(unsigned long long bytes)
+{
+	return (bytes + (1 << 20) - 1) >> 20;
+}
+
+int gpupt_trial_efi_room(struct gpupt_host *h, const struct gpupt_oneshot *o,
+			 const struct gpupt_trial_kernel *k, const char *image_file)
+{
+	char kernel[GPUPT_PATH_MAX], dir[GPUPT_PATH_MAX], old[GPUPT_PATH_MAX];
+	unsigned long long ksize, isize, have;
+	struct statvfs vfs;
+	int fd, r;
+
+	kernel_file(k, kernel, sizeof(kernel));
+	ksize = file_size(h->rootfd, kernel);
+	isize = file_size(h->rootfd, image_file);
+	if (!ksize) {
+		gpupt_msg(h->err, "the trial's kernel /%s is missing or empty; nothing was written\n", kernel);
+		return -ENOENT;
+	}
+	fd = gpupt_path_open_dir(h->rootfd, o->esp.dir);
+	r = fd < 0 ? fd : fstatvfs(fd, &vfs) < 0 ? -errno : 0;
+	if (fd >= 0)
+		gpupt_path_close_dir(fd);
+	if (r < 0) {
+		gpupt_msg(h->err, "cannot tell the free space of the ESP /%s: %s; nothing was written\n",
+			  o->esp.dir, strerror(-r));
+		return r;
+	}
+	have = (unsigned long long)vfs.f_bavail * vfs.f_frsize;
+	/* Copies an earlier trial left are replaced. */
+	if (gpupt_path_join(dir, sizeof(dir), o->esp.dir, GPUPT_EFI_TRIAL_DIR, (const char *)NULL) < 0)
+		return -ENAMETOOLONG;
+	if (efi_file(dir, GPUPT_EFI_TRIAL_KERNEL, old, sizeof(old)) == 0)
+		have += file_size(h->rootfd, old);
+	if (efi_file(dir, GPUPT_EFI_TRIAL_IMAGE, old, sizeof(old)) == 0)
+		have += file_size(h->rootfd, old);
+	if (have >= ksize + isize + (1 << 20))
+		return 0;
+	gpupt_msg(h->err,
+		  "the trial boots through the firmware, from the ESP: /%s (%llu MiB) and /%s (%llu MiB) go to "
+		  "/%s, and the ESP /%s has %llu MiB free, %llu MiB needed with 1 MiB to spare: make room on "
+		  "the ESP, or add --no-trial; nothing was written\n",
+		  kernel, mib(ksize), image_file, mib(isize), dir, o->esp.dir, have >> 20,
+		  mib(ksize + isize + (1 << 20)));
+	return -ENOSPC;
+}
+
+static int copy_file(struct gpupt_host *h, const char *from, const char *to)
+{
+	char *buf = NULL;
+	size_t len;
+	int r = gpupt_read_file_alloc(h->rootfd, from, EFI_COPY_MAX, GPUPT_READ_REGULAR, &buf, &len);
+
+	if (r == 0)
+		r = gpupt_file_write_atomic(h->rootfd, to, buf, len, 0644);
+	if (r < 0)
+		gpupt_msg(h->err, "cannot copy /%s to /%s: %s\n", from, to, strerror(-r));
+	free(buf);
+	return r;
+}
+
+/* Take the trial's copies off the ESP, and their folder when it is empty. */
+static int remove_efi_files(struct gpupt_host *h, const char *dir)
+{
+	static const char *const names[] = { GPUPT_EFI_TRIAL_KERNEL, GPUPT_EFI_TRIAL_IMAGE };
+	char path[GPUPT_PATH_MAX];
+	int r = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (efi_file(dir, names[i], path, sizeof(path)) == 0 &&
+		    gpupt_file_remove(h->rootfd, path) < 0) {
+			gpupt_msg(h->err, "cannot remove /%s from the ESP; remove it by hand\n", path);
+			r = -EIO;
+		}
+	if (r == 0 && gpupt_dir_remove(h->rootfd, dir) < 0)
+		gpupt_msg(h->err, "/%s is not empty: left as it is\n", dir);
+	return r;
+}
+
+/* The default entry's command line, the trial's tokens, and the image on the ESP. */
+static int efi_cmdline(struct gpupt_host *h, const char *tokens, char *cmdline, size_t size)
+{
+	char *cfg = NULL, spec[GPUPT_GRUB_SPEC_MAX], args[KERNEL_CMDLINE_MAX];
+	size_t len;
+	int r = grub_cfg_and_default(h, &cfg, &len, spec, sizeof(spec)), n;
+
+	if (r < 0)
+		return r;
+	r = gpupt_grubcfg_entry_args(cfg, len, spec, args, sizeof(args));
+	free(cfg);
+	if (r < 0) {
+		gpupt_msg(h->err, "cannot take the command line of GRUB's default entry from /%s: %s\n",
+			  GPUPT_GRUB_CFG,
+			  r == -ENOTSUP ? "its linux line holds words GRUB expands or unquotes ($, quotes, "
+					  "backslashes), so what the kernel gets is not known"
+					: strerror(-r));
+		return r;
+	}
+	n = snprintf(cmdline, size, "initrd=" GPUPT_EFI_TRIAL_INITRD " %s%s%s", args,
+		     args[0] ? " " : "", tokens);
+	if (n < 0 || (size_t)n >= size || (size_t)n >= KERNEL_CMDLINE_MAX) {
+		gpupt_msg(h->err, "the trial's command line would be longer than the kernel takes (%d bytes)\n",
+			  KERNEL_CMDLINE_MAX - 1);
+		return -E2BIG;
+	}
+	return 0;
+}
+
+/* Nothing of an earlier trial, or of anyone else's one-shot, may be in the way. */
+static int efi_way_clear(struct gpupt_host *h)
+{
+	unsigned nums[4], next;
+	int n = gpupt_efi_trial_options(h->rootfd, nums, ARRAY_SIZE(nums));
+
+	if (n > 0) {
+		gpupt_msg(h->err,
+			  "a boot option labelled \"" GPUPT_EFI_TRIAL_LABEL "\" is already there (Boot%04X), left "
+			  "by an earlier trial: remove it with `efibootmgr -b %04X -B`, then try again\n",
+			  nums[0], nums[0]);
+		return -EEXIST;
+	}
+	if (n < 0) {
+		gpupt_msg(h->err, "cannot read the firmware's boot options in /%s: %s\n",
+			  GPUPT_EFIVARS, strerror(-n));
+		return n;
+	}
+	if (gpupt_efi_bootnext(h->rootfd, &next) == 0) {
+		gpupt_msg(h->err,
+			  "BootNext is set (Boot%04X): the firmware's next boot is chosen already; clear it with "
+			  "`efibootmgr -N`, then try again\n",
+			  next);
+		return -EBUSY;
+	}
+	return 0;
+}
+
+static int run_said(struct gpupt_host *h, const char *const *argv);
+
+/* Delete Boot#### num, when it is gpupt's trial option still (the numbers are the firmware's to reuse). */
+static int efi_option_delete(struct gpupt_host *h, unsigned num)
+{
+	char hex[8], label[64];
+	const char *argv[] = { "efibootmgr", "-q", "-b", hex, "-B", NULL };
+
+	if (gpupt_efi_option_label(h->rootfd, num, label, sizeof(label)) < 0)
+		return 0;
+	if (strcmp(label, GPUPT_EFI_TRIAL_LABEL) != 0) {
+		gpupt_msg(h->err, "Boot%04X is no longer gpupt's trial option (its label is \"%s\"): left alone\n",
+			  num, label);
+		return 0;
+	}
+	snprintf(hex, sizeof(hex), "%04X", num & 0xffff);
+	return run_said(h, argv);
+}
+
+/* Clear BootNext when it names the trial's option (the firmware clears it when it boots it). */
+static int efi_bootnext_clear(struct gpupt_host *h, const struct gpupt_trial *t)
+{
+	const char *argv[] = { "efibootmgr", "-q", "-N", NULL };
+	unsigned next;
+
+	if (!t->has_efi_boot || gpupt_efi_bootnext(h->rootfd, &next) < 0 || next != t->efi_boot)
+		return 0;
+	return run_said(h, argv);
+}
+
+/*
+ * Set BootNext and read it back: a firmware that does not keep it (or an
+ * efivarfs that lies) would boot as always, and the trial never.
+ */
+static int efi_bootnext_set(struct gpupt_host *h, const struct gpupt_trial *t)
+{
+	char hex[8], read_back[32] = "does not read back";
+	const char *argv[] = { "efibootmgr", "-q", "-n", hex, NULL };
+	unsigned next;
+	int r, got;
+
+	if (!t->has_efi_boot)
+		return -EINVAL;
+	snprintf(hex, sizeof(hex), "%04X", t->efi_boot & 0xffff);
+	r = run_said(h, argv);
+	if (r < 0)
+		return r;
+	got = gpupt_efi_bootnext(h->rootfd, &next);
+	if (got == 0 && next == t->efi_boot)
+		return 0;
+	if (got == 0)
+		snprintf(read_back, sizeof(read_back), "reads back as Boot%04X", next & 0xffff);
+	gpupt_msg(h->err,
+		  "BootNext %s after `efibootmgr -n %s`: the firmware does not keep it, so the trial would "
+		  "never boot\n",
+		  read_back, hex);
+	return -EIO;
+}
+
+static int efi_option_create(struct gpupt_host *h, const struct gpupt_efi_esp *esp,
+			     const char *cmdline, struct gpupt_trial *t)
+{
+	char part[16];
+	unsigned nums[4];
+	const char *argv[] = {
+		"efibootmgr",
+		"-q",
+		"-C",
+		"-d",
+		esp->disk,
+		"-p",
+		part,
+		"-L",
+		GPUPT_EFI_TRIAL_LABEL,
+		"-l",
+		GPUPT_EFI_TRIAL_LOADER,
+		"-u",
+		cmdline,
+		NULL
+	};
+	int r, n;
+
+	snprintf(part, sizeof(part), "%u", esp->part);
+	r = run_said(h, argv);
+	if (r < 0)
+		return r;
+	n = gpupt_efi_trial_options(h->rootfd, nums, ARRAY_SIZE(nums));
+	if (n != 1) {
+		gpupt_msg(h->err, "efibootmgr made %s boot option labelled \"" GPUPT_EFI_TRIAL_LABEL "\"\n",
+			  n > 1 ? "more than one" : "no");
+		for (int i = 0; i < n && i < (int)ARRAY_SIZE(nums); i++)
+			efi_option_delete(h, nums[i]);
+		return -EIO;
+	}
+	t->efi_boot = nums[0];
+	t->has_efi_boot = true;
+	return 0;
+}
+
+static int write_efi_entry(struct gpupt_host *h, const struct gpupt_oneshot *o, const char *tokens,
+			   const char *image_name, struct gpupt_trial *t)
+{
+	struct gpupt_trial_kernel k;
+	char cmdline[KERNEL_CMDLINE_MAX], kernel[GPUPT_PATH_MAX], image[GPUPT_PATH_MAX], dir[GPUPT_PATH_MAX];
+	char to[GPUPT_PATH_MAX];
+	int r = efi_way_clear(h);
+
+	if (r == 0)
+		r = efi_cmdline(h, tokens, cmdline, sizeof(cmdline));
+	if (r == 0)
+		r = grub_kernel(h, &k);
+	if (r < 0)
+		return r;
+	kernel_file(&k, kernel, sizeof(kernel));
+	if (image_name)
+		snprintf(image, sizeof(image), "%.*s%s",
+			 (int)(strrchr(k.image_file, '/') ? strrchr(k.image_file, '/') + 1 - k.image_file : 0),
+			 k.image_file, image_name);
+	else
+		snprintf(image, sizeof(image), "%s", k.image_file);
+	if (gpupt_path_join(dir, sizeof(dir), o->esp.dir, GPUPT_EFI_TRIAL_DIR, (const char *)NULL) < 0 ||
+	    snprintf(t->entry, sizeof(t->entry), "%s", dir) >= (int)sizeof(t->entry))
+		return -ENAMETOOLONG;
+	r = efi_file(dir, GPUPT_EFI_TRIAL_KERNEL, to, sizeof(to));
+	if (r == 0)
+		r = copy_file(h, kernel, to);
+	if (r == 0)
+		r = efi_file(dir, GPUPT_EFI_TRIAL_IMAGE, to, sizeof(to));
+	if (r == 0)
+		r = copy_file(h, image, to);
+	if (r == 0)
+		r = efi_option_create(h, &o->esp, cmdline, t);
+	if (r < 0) {
+		remove_efi_files(h, dir);
+		t->entry[0] = '\0';
+	}
+	return r;
+}
+
 int gpupt_trial_kernel(struct gpupt_host *h, const struct gpupt_oneshot *o, struct gpupt_trial_kernel *k)
 {
 	int r = -ENOTSUP;
 
-	if (o->loader && strcmp(o->loader, "grub") == 0)
+	if (o->loader && (strcmp(o->loader, "grub") == 0 || strcmp(o->loader, "uefi") == 0))
 		r = grub_kernel(h, k);
 	else if (o->loader && strcmp(o->loader, "systemd-boot") == 0)
 		r = sdboot_kernel(h, k);
@@ -383,7 +713,7 @@ int gpupt_trial_kernel(struct gpupt_host *h, const struct gpupt_oneshot *o, stru
 
 int gpupt_trial_entry_source(struct gpupt_host *h, const struct gpupt_oneshot *o, char *source, size_t size)
 {
-	if (o->loader && strcmp(o->loader, "grub") == 0)
+	if (o->loader && (strcmp(o->loader, "grub") == 0 || strcmp(o->loader, "uefi") == 0))
 		return grub_source(h, source, size);
 	if (o->loader && strcmp(o->loader, "systemd-boot") == 0)
 		return sdboot_source(h, source, size);
@@ -391,18 +721,25 @@ int gpupt_trial_entry_source(struct gpupt_host *h, const struct gpupt_oneshot *o
 }
 
 int gpupt_trial_entry_write(struct gpupt_host *h, const struct gpupt_oneshot *o, const char *tokens,
-			    const char *image_name, char *entry, size_t size)
+			    const char *image_name, struct gpupt_trial *t)
 {
 	if (o->loader && strcmp(o->loader, "grub") == 0)
-		return write_grub_entry(h, tokens, image_name, entry, size);
+		return write_grub_entry(h, tokens, image_name, t->entry, sizeof(t->entry));
 	if (o->loader && strcmp(o->loader, "systemd-boot") == 0)
-		return write_sdboot_entry(h, tokens, image_name, entry, size);
+		return write_sdboot_entry(h, tokens, image_name, t->entry, sizeof(t->entry));
+	if (o->loader && strcmp(o->loader, "uefi") == 0)
+		return write_efi_entry(h, o, tokens, image_name, t);
 	return -ENOTSUP;
 }
 
 static bool is_grub(const struct gpupt_trial *t)
 {
 	return strcmp(t->loader, "grub") == 0;
+}
+
+static bool is_uefi(const struct gpupt_trial *t)
+{
+	return strcmp(t->loader, "uefi") == 0;
 }
 
 static int run_said(struct gpupt_host *h, const char *const *argv)
@@ -424,6 +761,8 @@ int gpupt_trial_oneshot_set(struct gpupt_host *h, const struct gpupt_trial *t)
 	const char *grub[] = { "grub-reboot", GPUPT_TRIAL_ENTRY_ID, NULL };
 	const char *sdboot[] = { "bootctl", "set-oneshot", GPUPT_TRIAL_ENTRY_ID ".conf", NULL };
 
+	if (is_uefi(t))
+		return efi_bootnext_set(h, t);
 	return run_said(h, is_grub(t) ? grub : sdboot);
 }
 
@@ -437,6 +776,8 @@ int gpupt_trial_oneshot_clear(struct gpupt_host *h, const struct gpupt_trial *t)
 	 * deleted it when it started the trial, and bootctl fails to remove a
 	 * variable that is not there).
 	 */
+	if (is_uefi(t))
+		return efi_bootnext_clear(h, t);
 	if (!gpupt_path_exists(h->rootfd, is_grub(t) ? GPUPT_GRUBENV : GPUPT_ONESHOT_EFIVAR))
 		return 0;
 	return run_said(h, is_grub(t) ? grub : sdboot);
@@ -464,17 +805,29 @@ static int remove_grub_entry(struct gpupt_host *h, const char *path)
 	return r;
 }
 
+/* The boot option first: one that pointed at missing files would fail to load (harmless, but untidy). */
+static int remove_efi_entry(struct gpupt_host *h, const struct gpupt_trial *t)
+{
+	int r = t->has_efi_boot ? efi_option_delete(h, t->efi_boot) : 0;
+
+	if (t->entry[0] && remove_efi_files(h, t->entry) < 0 && r == 0)
+		r = -EIO;
+	return r;
+}
+
 int gpupt_trial_entry_remove(struct gpupt_host *h, const struct gpupt_trial *t)
 {
-	int r = is_grub(t) ? remove_grub_entry(h, t->entry) : gpupt_file_remove(h->rootfd, t->entry);
 	int c = gpupt_trial_oneshot_clear(h, t);
+	int r = is_grub(t)   ? remove_grub_entry(h, t->entry)
+		: is_uefi(t) ? remove_efi_entry(h, t)
+			     : gpupt_file_remove(h->rootfd, t->entry);
 
 	/* The trial's own image goes with its entry (a kernel removal may have taken it already). */
 	if (t->image[0] && gpupt_file_remove(h->rootfd, t->image) < 0 &&
 	    gpupt_path_exists(h->rootfd, t->image))
 		gpupt_msg(h->err, "cannot remove the trial's image /%s; remove it by hand\n", t->image);
 
-	if (r < 0 && !is_grub(t))
+	if (r < 0 && !is_grub(t) && !is_uefi(t))
 		gpupt_msg(h->err, "cannot remove /%s: %s\n", t->entry, strerror(-r));
 	return r < 0 ? r : c;
 }
@@ -485,6 +838,13 @@ static bool trial_entry_there(struct gpupt_host *h, const struct gpupt_trial *t)
 	size_t len;
 	bool there;
 
+	if (is_uefi(t)) {
+		char kernel[GPUPT_PATH_MAX];
+
+		return t->has_efi_boot && gpupt_efi_option_is_trial(h->rootfd, t->efi_boot) &&
+		       efi_file(t->entry, GPUPT_EFI_TRIAL_KERNEL, kernel, sizeof(kernel)) == 0 &&
+		       gpupt_path_exists(h->rootfd, kernel);
+	}
 	if (!is_grub(t))
 		return gpupt_path_exists(h->rootfd, t->entry);
 	if (gpupt_read_file_alloc(h->rootfd, t->entry, CFG_MAX, GPUPT_READ_REGULAR, &cfg, &len) < 0)
@@ -502,6 +862,13 @@ static void oneshot_value(struct gpupt_host *h, const struct gpupt_trial *t, cha
 	int r;
 
 	val[0] = '\0';
+	if (is_uefi(t)) {
+		unsigned next;
+
+		if (gpupt_efi_bootnext(h->rootfd, &next) == 0)
+			snprintf(val, size, "Boot%04X", next);
+		return;
+	}
 	if (gpupt_read_file_alloc(h->rootfd, is_grub(t) ? GPUPT_GRUBENV : GPUPT_ONESHOT_EFIVAR,
 				  CFG_MAX, GPUPT_READ_REGULAR, &buf, &len) < 0)
 		return;
@@ -514,9 +881,17 @@ static void oneshot_value(struct gpupt_host *h, const struct gpupt_trial *t, cha
 
 enum gpupt_trial_ready gpupt_trial_ready(struct gpupt_host *h, const struct gpupt_trial *t, char *why, size_t size)
 {
-	const char *want = is_grub(t) ? GPUPT_TRIAL_ENTRY_ID : GPUPT_TRIAL_ENTRY_ID ".conf";
-	char val[GPUPT_TRIAL_NAME];
+	char want[GPUPT_TRIAL_NAME], val[GPUPT_TRIAL_NAME];
 
+	snprintf(want, sizeof(want), "%s", is_grub(t) ? GPUPT_TRIAL_ENTRY_ID : GPUPT_TRIAL_ENTRY_ID ".conf");
+	if (is_uefi(t))
+		snprintf(want, sizeof(want), "Boot%04X", t->efi_boot & 0xffff);
+	if (!trial_entry_there(h, t) && is_uefi(t)) {
+		snprintf(why, size,
+			 "its boot option %s (\"" GPUPT_EFI_TRIAL_LABEL "\") or its kernel in /%s is gone",
+			 want, t->entry);
+		return GPUPT_TRIAL_ENTRY_GONE;
+	}
 	if (!trial_entry_there(h, t)) {
 		snprintf(why, size,
 			 is_grub(t) ? "its entry is gone from /%s (update-grub rewrote the file, as a kernel "
@@ -528,7 +903,9 @@ enum gpupt_trial_ready gpupt_trial_ready(struct gpupt_host *h, const struct gpup
 	oneshot_value(h, t, val, sizeof(val));
 	if (strcmp(val, want) != 0) {
 		snprintf(why, size, "the one-shot does not name it: %s is %s%s%s, not %s",
-			 is_grub(t) ? "grubenv's next_entry" : "LoaderEntryOneShot",
+			 is_grub(t)   ? "grubenv's next_entry"
+			 : is_uefi(t) ? "BootNext"
+				      : "LoaderEntryOneShot",
 			 val[0] ? "\"" : "", val[0] ? val : "unset", val[0] ? "\"" : "", want);
 		return GPUPT_TRIAL_ONESHOT_GONE;
 	}

@@ -20,6 +20,7 @@
 #include "host/host.h"
 #include "host/model/bootloader.h"
 #include "host/model/devices.h"
+#include "host/model/efiboot.h"
 #include "host/model/select.h"
 #include "host/model/trialfile.h"
 
@@ -39,8 +40,9 @@ enum gpupt_oneshot_kind {
 
 struct gpupt_oneshot {
 	enum gpupt_oneshot_kind kind;
-	const char *loader; /* "grub", "systemd-boot", or NULL */
-	char why[320];	    /* for a person: the mechanism, or why there is none */
+	const char *loader; /* "grub", "systemd-boot", "uefi" (GRUB's entry, BootNext), or NULL */
+	char why[768];	    /* for a person: the mechanism, or why there is none */
+	struct gpupt_efi_esp esp; /* uefi: where the trial's files go */
 };
 
 /*
@@ -51,7 +53,11 @@ struct gpupt_oneshot {
  */
 enum gpupt_oneshot_kind gpupt_oneshot_grub_decide(const char *abstraction, const char *fs, char *why, size_t size);
 
-/* The one-shot this host's boot loader b offers (runs grub-probe for GRUB). */
+/*
+ * The one-shot this host's boot loader b offers (runs grub-probe for GRUB).
+ * Where GRUB cannot clear its own, a UEFI host gets the firmware's
+ * (efiboot.h): loader "uefi", which boots a copy of GRUB's default entry.
+ */
 void gpupt_oneshot_probe(struct gpupt_host *h, const struct gpupt_bootloader *b, struct gpupt_oneshot *out);
 
 /*
@@ -82,11 +88,22 @@ int gpupt_trial_kernel(struct gpupt_host *h, const struct gpupt_oneshot *o, stru
  * Write the trial entry with tokens added: into grub.cfg, or a copy of the
  * newest kernel's loader entry as ESP/loader/entries/gpupt-trial.conf; with
  * image_name (a file name, or NULL), its initrd line names that file
- * instead of the entry's image.  entry gets the file's path (relative to
- * the root).  0 or -errno, said on err.
+ * instead of the entry's image.  uefi: the kernel and image copied to
+ * ESP/EFI/gpupt/ and a boot option "gpupt trial" that starts them with the
+ * default entry's command line and tokens (its number into t->efi_boot).
+ * t->entry gets the file's path (relative to the root).  0 or -errno,
+ * said on err.
  */
 int gpupt_trial_entry_write(struct gpupt_host *h, const struct gpupt_oneshot *o, const char *tokens,
-			    const char *image_name, char *entry, size_t size);
+			    const char *image_name, struct gpupt_trial *t);
+
+/*
+ * uefi: is there room on the ESP for the trial's kernel and the image
+ * image_file (relative to the root)?  0, or -ENOSPC said on err with the
+ * figures (other errors said too).
+ */
+int gpupt_trial_efi_room(struct gpupt_host *h, const struct gpupt_oneshot *o,
+			 const struct gpupt_trial_kernel *k, const char *image_file);
 
 /* Take the trial entry (and the trial's own image) away again and clear the one-shot; 0 or -errno, said on err. */
 int gpupt_trial_entry_remove(struct gpupt_host *h, const struct gpupt_trial *t);

@@ -37,7 +37,9 @@ int gpupt_trial_load(int rootfd, struct gpupt_trial *t, FILE *err)
 			  "/%s is damaged (%s): gpupt does not trust it. Remove it; if a trial boot was "
 			  "set up, also take its entry away by hand: GRUB: `update-grub` and `grub-editenv "
 			  "/boot/grub/grubenv unset next_entry`; systemd-boot: remove "
-			  "loader/entries/gpupt-trial.conf on the ESP and run `bootctl set-oneshot ''`\n",
+			  "loader/entries/gpupt-trial.conf on the ESP and run `bootctl set-oneshot ''`; "
+			  "UEFI: `efibootmgr` lists the option \"gpupt trial\": `efibootmgr -b XXXX -B` "
+			  "deletes it, `efibootmgr -N` clears BootNext, and remove EFI/gpupt on the ESP\n",
 			  GPUPT_TRIAL_PATH, why);
 	if (r < 0)
 		memset(t, 0, sizeof(*t));

@@ -28,3 +28,4 @@ SHELL_SCRIPTS += tests/cli/test-binder.sh tests/cli/test-gpupt.sh tests/cli/test
 # (pseudo_fixture.h): the trial's network rules read both.
 TEST_LDFLAGS_pseudofiles := -Wl,--wrap=fstat
 TEST_LDFLAGS_trial := -Wl,--wrap=fstat,--wrap=ioctl,--wrap=fstatvfs
+TEST_LDFLAGS_trial_uefi := -Wl,--wrap=fstat,--wrap=fstatvfs

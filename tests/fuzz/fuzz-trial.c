@@ -81,11 +81,16 @@ static void check_entry_and_route(const char *in, size_t len)
 {
 	size_t size = len + 4096;
 	char *a = malloc(size), iface[32];
+	unsigned num;
 
 	if (a)
 		(void)gpupt_loader_entry_trial(in, len, "gpupt trial boot", "iommu=pt", a, size);
 	if (a && gpupt_efivar_string(in, len, a, 64) == 0)
 		FUZZ_CHECK(strlen(a) < 64 && strlen(a) <= len / 2);
+	if (a && gpupt_efi_loadopt_label(in, len, a, 64) == 0)
+		FUZZ_CHECK(strlen(a) < 64 && strlen(a) <= len / 2);
+	if (gpupt_efivar_u16(in, len, &num) == 0)
+		FUZZ_CHECK(num <= 0xffff && len == 6);
 	free(a);
 	if (gpupt_route_default_iface(in, len, iface, sizeof(iface)) == 0)
 		FUZZ_CHECK(gpupt_route_has_iface(in, len, iface) && gpupt_ifname_ok(iface, strlen(iface)));

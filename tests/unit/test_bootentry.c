@@ -283,6 +283,46 @@ static void test_entry_image(void **state)
 	assert_string_equal(image, "/m/6.12.9-amd64/initrd.img-6.12.9-amd64");
 }
 
+/* The words after the kernel on the default entry's linux line; none GRUB would expand. */
+static void test_entry_args(void **state)
+{
+	static const char cfg[] = "menuentry 'A' --id a {\n\tlinux\t/boot/vmlinuz-6.1 root=/dev/mapper/pve-root ro  "
+				  "quiet\n}\nmenuentry 'B' --id b {\n\tlinux /vmlinuz-6.2 root=$root ro\n}\n"
+				  "menuentry 'C' --id c {\n\tlinux /vmlinuz-6.3\n}\n"
+				  "menuentry 'D' --id d {\n\tlinux /vmlinuz-6.4 'a b'\n}\n";
+	char args[64];
+
+	(void)state;
+	assert_int_equal(gpupt_grubcfg_entry_args(cfg, sizeof(cfg) - 1, "a", args, sizeof(args)), 0);
+	assert_string_equal(args, "root=/dev/mapper/pve-root ro quiet");
+	assert_int_equal(gpupt_grubcfg_entry_args(cfg, sizeof(cfg) - 1, "b", args, sizeof(args)), -ENOTSUP);
+	assert_int_equal(gpupt_grubcfg_entry_args(cfg, sizeof(cfg) - 1, "c", args, sizeof(args)), 0);
+	assert_string_equal(args, "");
+	assert_int_equal(gpupt_grubcfg_entry_args(cfg, sizeof(cfg) - 1, "d", args, sizeof(args)), -ENOTSUP);
+	assert_int_equal(gpupt_grubcfg_entry_args(cfg, sizeof(cfg) - 1, "a", args, 10), -ENOSPC);
+	assert_int_equal(gpupt_grubcfg_entry_args(cfg, sizeof(cfg) - 1, "e", args, sizeof(args)), -ENOENT);
+}
+
+/* BootNext and a Boot#### option's description, as efivarfs shows them. */
+static void test_efi_variables(void **state)
+{
+	static const char opt[] = "\x07\0\0\0\x01\0\0\0\x04\0g\0p\0\xe9\0\0\0\x7f\xff\x04\0";
+	char label[8];
+	unsigned v;
+
+	(void)state;
+	assert_int_equal(gpupt_efivar_u16("\x07\0\0\0\x02\x01", 6, &v), 0);
+	assert_int_equal(v, 0x102);
+	assert_int_equal(gpupt_efivar_u16("\x07\0\0\0\x02", 5, &v), -EINVAL);
+	assert_int_equal(gpupt_efi_loadopt_label(opt, sizeof(opt) - 1, label, sizeof(label)), 0);
+	assert_string_equal(label, "gp?"); /* not ASCII: '?' */
+	/* Cut inside the description, or inside the file path list after it. */
+	assert_int_equal(gpupt_efi_loadopt_label(opt, 14, label, sizeof(label)), -EINVAL);
+	assert_int_equal(gpupt_efi_loadopt_label(opt, sizeof(opt) - 2, label, sizeof(label)), -EINVAL);
+	assert_int_equal(gpupt_efi_loadopt_label(opt, sizeof(opt) - 1, label, 3), -ENOSPC);
+	assert_int_equal(gpupt_efi_loadopt_label(opt, 3, label, sizeof(label)), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -295,6 +335,8 @@ int main(void)
 		cmocka_unit_test(test_header_options_are_kept),
 		cmocka_unit_test(test_unclosed_entry),
 		cmocka_unit_test(test_grubenv),
+		cmocka_unit_test(test_entry_args),
+		cmocka_unit_test(test_efi_variables),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

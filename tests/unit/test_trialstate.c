@@ -187,6 +187,31 @@ static void test_bad_uplinks(void **state)
 	assert_int_equal(parse(body, &t), -EBADMSG);
 }
 
+/* The firmware's boot option of a uefi trial: four hex digits, once. */
+static void test_efi_boot(void **state)
+{
+	static const char *const bad[] = { "efi-boot 002\n", "efi-boot 00002\n", "efi-boot 00G2\n",
+					    "efi-boot 0002\nefi-boot 0003\n", "efi-boot \n" };
+	static struct gpupt_trial t;
+	char body[1024], out[8192];
+	size_t n;
+
+	(void)state;
+	assert_int_equal(parse(BODY("3", ""), &t), 0);
+	assert_false(t.has_efi_boot);
+	assert_int_equal(parse(BODY("3", "efi-boot 00aF\n"), &t), 0);
+	assert_true(t.has_efi_boot);
+	assert_int_equal(t.efi_boot, 0xaf);
+	n = gpupt_trial_format(&t, out, sizeof(out));
+	assert_true(n < sizeof(out));
+	out[n] = '\0';
+	assert_non_null(strstr(out, "\nefi-boot 00AF\n"));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(body, sizeof(body), BODY("3", "%s"), bad[i]);
+		assert_int_equal(parse(body, &t), -EBADMSG);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -194,6 +219,7 @@ int main(void)
 		cmocka_unit_test(test_older_versions_are_read),
 		cmocka_unit_test(test_bad_classes),
 		cmocka_unit_test(test_boot_id),
+		cmocka_unit_test(test_efi_boot),
 		cmocka_unit_test(test_bad_uplinks),
 	};
 

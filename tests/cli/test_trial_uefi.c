@@ -1,0 +1,434 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The trial through the firmware's one-shot (host/model/efiboot.h) on
+ * Proxmox VE's ext4 layout (tests/fixtures/host/boot-root.sh pve-lvm: GRUB
+ * with /boot on LVM, UEFI, the ESP at /boot/efi): enable sets it up without
+ * asking, a copy of GRUB's default entry as a Boot#### option and BootNext;
+ * confirm, rollback, disable and a trial that never booted leave the
+ * firmware's variables and the ESP byte for byte as before; and each way it
+ * is refused (BIOS, no efivarfs, Secure Boot, an ESP too full, a firmware
+ * that does not keep BootNext, an option left by an earlier trial).  The
+ * fake efibootmgr writes efivarfs as the real one does.
+ */
+#define _XOPEN_SOURCE 700
+#include "tests/cli/boot_fixture.h"
+#include "tests/cli/pseudo_fixture.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+
+#include "host/formats/trialstate.h"
+#include "host/model/trial.h"
+
+#define TOKENS "intel_iommu=on iommu=pt " ADDRS
+#define EFIVARS "sys/firmware/efi/efivars/"
+#define GLOBAL "-8be4df61-93ca-11d2-aa0d-00e098032b8c"
+#define BOOTNEXT EFIVARS "BootNext" GLOBAL
+#define BOOT2 EFIVARS "Boot0002" GLOBAL
+#define ESP_DIR "boot/efi/EFI/gpupt"
+
+/* With -Wl,--wrap=fstatvfs: a file system with fake_free_bytes free (when not -1). */
+int __real_fstatvfs(int fd, struct statvfs *vfs);
+int __wrap_fstatvfs(int fd, struct statvfs *vfs);
+static long long fake_free_bytes = -1;
+
+int __wrap_fstatvfs(int fd, struct statvfs *vfs)
+{
+	int r = __real_fstatvfs(fd, vfs);
+
+	if (r == 0 && fake_free_bytes >= 0)
+		vfs->f_bavail = (fsblkcnt_t)(fake_free_bytes / (long long)vfs->f_frsize);
+	return r;
+}
+
+static void put(struct fx *f, const char *rel, const char *text, size_t n)
+{
+	assert_int_equal(gpupt_file_write_atomic(f->h.rootfd, rel, text, n, 0644), 0);
+}
+
+static void load(struct fx *f, struct gpupt_trial *t)
+{
+	assert_int_equal(gpupt_trial_load(f->h.rootfd, t, stderr), 0);
+}
+
+/*
+ * Does line count?  The test's own boots change /proc; the lock file stays
+ * (an flock(2) file is never removed: another writer may wait on it).
+ */
+static bool counts(const char *line, const char *skip)
+{
+	return strncmp(line, "/proc/", 6) != 0 && strncmp(line, "/var/lib/gpupt/lock ", 20) != 0 &&
+	       strncmp(line, "/var/lib ", 9) != 0 && strncmp(line, "/var/lib/gpupt ", 15) != 0 &&
+	       (!skip || strncmp(line, skip, strlen(skip)) != 0);
+}
+
+/* Lines of a that are not in b (counting ones only), said on stderr with mark; how many. */
+static unsigned lines_not_in(const char *a, const char *b, const char *skip, char mark)
+{
+	unsigned n = 0;
+
+	for (const char *p = a; *p; p = strchr(p, '\n') + 1) {
+		char *line = strndup(p, strcspn(p, "\n") + 1);
+
+		if (counts(line, skip) && !strstr(b, line)) {
+			fprintf(stderr, "%c %s", mark, line);
+			n++;
+		}
+		free(line);
+	}
+	return n;
+}
+
+/* The tree is as it was before (but /proc, the lock and what skip starts), the lines that differ said. */
+static void same_tree(struct fx *f, const char *before, const char *skip)
+{
+	char *now = snapshot(f, NULL);
+	unsigned n = lines_not_in(before, now, skip, '-') + lines_not_in(now, before, skip, '+');
+
+	free(now);
+	if (n)
+		fail_msg("the tree changed (%u lines)", n);
+}
+
+static struct fx *uefi_fixture(const char *boot)
+{
+	struct fx *f = make_fixture("seed", boot, NULL);
+
+	pseudo_root_set(f->root);
+	pseudo = true;
+	return f;
+}
+
+/* A boot after the one that set the trial up: another boot_id; the trial's marker when trial. */
+static void next_boot(struct fx *f, const struct gpupt_trial *t, bool trial)
+{
+	static unsigned boots;
+	char line[512];
+	int n;
+
+	n = snprintf(line, sizeof(line), "6f1e2d3c-4b5a-4968-8776-%012u\n", ++boots);
+	put(f, "proc/sys/kernel/random/boot_id", line, (size_t)n);
+	if (trial)
+		n = snprintf(line, sizeof(line),
+			     "initrd=\\EFI\\gpupt\\initrd.img root=UUID=x ro quiet " TOKENS
+			     " panic=10 gpupt.trial=%lld\n",
+			     t->id);
+	else
+		n = snprintf(line, sizeof(line), "BOOT_IMAGE=/boot/vmlinuz-6.12.9-amd64 root=UUID=x ro quiet\n");
+	put(f, "proc/cmdline", line, (size_t)n);
+	n = snprintf(line, sizeof(line), "cpu  1 2 3 4\nbtime %lld\n", t->id + 60);
+	put(f, "proc/stat", line, (size_t)n);
+}
+
+/* The firmware starts the option BootNext names, and deletes BootNext first. */
+static void firmware_boots_the_trial(struct fx *f, const struct gpupt_trial *t)
+{
+	assert_int_equal(unlinkat(f->h.rootfd, BOOTNEXT, 0), 0);
+	next_boot(f, t, true);
+}
+
+static void test_enable_sets_up_bootnext(void **state)
+{
+	struct fx *f = uefi_fixture("pve-lvm");
+	struct gpupt_trial t;
+	char *before = snapshot(f, NULL), *c, *cfg_before = read_rel(f, "boot/grub/grub.cfg"), *x, *y;
+	char want[1024];
+
+	(void)state;
+	/* Proxmox VE's default: no --trial, no question. */
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_non_null(strstr(f->out, "  one-shot: the firmware's BootNext: a boot option (/dev/nvme0n1, partition 1) "
+				       "that starts the kernel from /boot/efi/EFI/gpupt;"));
+	assert_non_null(strstr(f->out, "(GRUB cannot clear its own next_entry where /boot/grub is: ext2 on lvm)\n"));
+	assert_non_null(strstr(f->out, "  copies: /boot/vmlinuz-6.12.9-amd64 and /boot/gpupt-trial.initrd.img-6.12.9-amd64 "
+				       "to /boot/efi/EFI/gpupt, a boot option \"gpupt trial\""));
+	load(f, &t);
+	assert_string_equal(t.loader, "uefi");
+	assert_string_equal(t.entry, ESP_DIR);
+	assert_false(t.oneshot_late);
+	assert_true(t.has_efi_boot);
+	assert_int_equal(t.efi_boot, 2);
+	assert_string_equal(t.image, "boot/gpupt-trial.initrd.img-6.12.9-amd64");
+	/* The kernel and the trial's own image, copied byte for byte. */
+	x = read_rel(f, ESP_DIR "/vmlinuz");
+	y = read_rel(f, "boot/vmlinuz-6.12.9-amd64");
+	assert_string_equal(x, y);
+	free(x);
+	free(y);
+	x = read_rel(f, ESP_DIR "/initrd.img");
+	y = read_rel(f, t.image);
+	assert_string_equal(x, y);
+	free(x);
+	free(y);
+	/* The option: GRUB's default entry's command line, the trial's tokens, the image on the ESP. */
+	c = calls(f);
+	snprintf(want, sizeof(want),
+		 "efibootmgr -q -C -d /dev/nvme0n1 -p 1 -L gpupt trial -l \\EFI\\gpupt\\vmlinuz -u "
+		 "initrd=\\EFI\\gpupt\\initrd.img root=UUID=5b0f0a8e-55e4-4c2b-9d0e-3f1f2a6b7c8d ro quiet " TOKENS
+		 " panic=10 gpupt.trial=%lld\nefibootmgr -q -n 0002\n",
+		 t.id);
+	assert_non_null(strstr(c, want));
+	assert_null(strstr(c, "grub-reboot"));
+	assert_null(strstr(c, "update-grub"));
+	assert_null(strstr(c, "update-initramfs"));
+	free(c);
+	assert_true(gpupt_efi_option_is_trial(f->h.rootfd, 2));
+	{
+		unsigned next;
+
+		assert_int_equal(gpupt_efi_bootnext(f->h.rootfd, &next), 0);
+		assert_int_equal(next, 2);
+	}
+	/* Nothing else: BootOrder, GRUB's files and the default image as they were. */
+	x = read_rel(f, "boot/grub/grub.cfg");
+	assert_string_equal(x, cfg_before);
+	free(x);
+	assert_null(read_rel(f, "etc/gpupt.conf"));
+	assert_int_equal(RUN(f, gpupt_cmd_status, "status"), 1);
+	assert_non_null(strstr(f->out, "; reboot to start it, or"));
+	/* The trial boot confirms: the option, its files and the trial's image go; the new default is GRUB's. */
+	firmware_boots_the_trial(f, &t);
+	assert_int_equal(RUN(f, gpupt_cmd_confirm, "confirm"), 0);
+	assert_false(gpupt_path_exists(f->h.rootfd, BOOT2));
+	assert_false(gpupt_path_exists(f->h.rootfd, ESP_DIR));
+	assert_false(gpupt_path_exists(f->h.rootfd, t.image));
+	assert_non_null(x = read_rel(f, "etc/default/grub.d/gpupt.cfg"));
+	free(x);
+	c = calls(f);
+	assert_non_null(strstr(c, "efibootmgr -q -b 0002 -B\n"));
+	assert_null(strstr(c, "efibootmgr -q -N")); /* the firmware deleted BootNext */
+	assert_non_null(strstr(c, "update-grub"));
+	free(c);
+	/* disable: every file as before enable, the firmware's variables included. */
+	assert_int_equal(RUN(f, gpupt_cmd_disable, "disable", "--yes"), 0);
+	same_tree(f, before, "/var/lib");
+	free(before);
+	free(cfg_before);
+	free_fixture(f);
+}
+
+/* rollback, disable and a trial that never booted: the firmware's variables and the ESP byte for byte. */
+static void test_every_way_back_is_byte_identical(void **state)
+{
+	struct fx *f = uefi_fixture("pve-lvm");
+	struct gpupt_trial t;
+	char *before = snapshot(f, NULL), *c;
+
+	(void)state;
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_rollback, "rollback", "--no-reboot"), 0);
+	c = calls(f);
+	assert_non_null(strstr(c, "efibootmgr -q -N\nefibootmgr -q -b 0002 -B\n"));
+	free(c);
+	same_tree(f, before, "/var/lib");
+
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_disable, "disable", "--yes"), 0);
+	assert_non_null(strstr(f->out, "the pending trial of"));
+	same_tree(f, before, "/var/lib");
+
+	/* The firmware could not start the option (it went on with BootOrder): the agent cleans up. */
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	load(f, &t);
+	assert_int_equal(unlinkat(f->h.rootfd, BOOTNEXT, 0), 0);
+	next_boot(f, &t, false);
+	assert_int_equal(RUN(f, gpupt_cmd_trial_agent, "trial-agent"), 0);
+	load(f, &t);
+	assert_int_equal(t.state, GPUPT_TRIAL_ROLLED_BACK);
+	assert_non_null(strstr(t.reason, "the trial boot did not reach gpupt's check"));
+	same_tree(f, before, "/var/lib");
+	free(before);
+	free_fixture(f);
+}
+
+/* An option whose number the firmware gave to another since is left alone. */
+static void test_foreign_option_is_left_alone(void **state)
+{
+	struct fx *f = uefi_fixture("pve-lvm");
+	static const char other[] = "\x07\0\0\0\x01\0\0\0\x04\0o\0t\0h\0e\0r\0\0\0\x7f\xff\x04\0";
+	char *c;
+
+	(void)state;
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	put(f, BOOT2, other, sizeof(other) - 1);
+	assert_int_equal(RUN(f, gpupt_cmd_rollback, "rollback", "--no-reboot"), 0);
+	assert_non_null(strstr(f->err, "Boot0002 is no longer gpupt's trial option (its label is \"other\"): left alone"));
+	assert_true(gpupt_path_exists(f->h.rootfd, BOOT2));
+	c = calls(f);
+	assert_null(strstr(c, "-B"));
+	free(c);
+	free_fixture(f);
+}
+
+/* BIOS with /boot on LVM: no firmware one-shot; enable explains and asks, as before. */
+static void test_bios_lvm_still_asks(void **state)
+{
+	struct fx *f = uefi_fixture("pve-lvm-bios");
+	char *before = snapshot(f, NULL);
+
+	(void)state;
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 2);
+	assert_non_null(strstr(f->err, "a one-shot boot is not guaranteed here: GRUB cannot write its environment block "
+				       "where /boot/grub is (ext2 on lvm)"));
+	assert_non_null(strstr(f->err, "; and no firmware one-shot: the host did not boot through UEFI"));
+	assert_non_null(strstr(f->err, "Add --trial to take that risk"));
+	same_tree(f, before, NULL);
+	RUN(f, gpupt_cmd_check, "check");
+	assert_non_null(strstr(f->out, "one-shot not guaranteed: GRUB cannot write"));
+	free(before);
+	free_fixture(f);
+}
+
+/* Each refusal of the firmware's one-shot falls back to the question, and says why. */
+static void refused_with(const char *why, void (*change)(struct fx *))
+{
+	struct fx *f = uefi_fixture("pve-lvm");
+	char *before;
+
+	change(f);
+	before = snapshot(f, NULL);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 2);
+	assert_non_null(strstr(f->err, "a one-shot boot is not guaranteed here: GRUB cannot write"));
+	if (!strstr(f->err, why))
+		fail_msg("no \"%s\" in: %s", why, f->err);
+	same_tree(f, before, NULL);
+	RUN(f, gpupt_cmd_check, "check");
+	assert_non_null(strstr(f->out, why));
+	free(before);
+	free_fixture(f);
+}
+
+/* efivarfs not mounted: the folder is there, empty. */
+static void no_efivars(struct fx *f)
+{
+	int fd = openat(f->h.rootfd, EFIVARS, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fdopendir(fd);
+	struct dirent *e;
+
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.')
+			assert_int_equal(unlinkat(fd, e->d_name, 0), 0);
+	closedir(d);
+}
+
+static void secure_boot_on(struct fx *f)
+{
+	put(f, EFIVARS "SecureBoot" GLOBAL, "\x06\0\0\0\x01", 5);
+}
+
+static void no_efibootmgr(struct fx *f)
+{
+	assert_int_equal(unlinkat(f->h.rootfd, "usr/bin/efibootmgr", 0), 0);
+}
+
+static void test_refusals(void **state)
+{
+	(void)state;
+	refused_with("; and no firmware one-shot: the firmware's variables cannot be read (no BootOrder or "
+		     "BootCurrent under /sys/firmware/efi/efivars: efivarfs is not mounted)",
+		     no_efivars);
+	refused_with("; and no firmware one-shot: Secure Boot is on: the firmware starts only images signed by a key "
+		     "in its db",
+		     secure_boot_on);
+	refused_with("; and no firmware one-shot: efibootmgr is not installed (`apt install efibootmgr`)",
+		     no_efibootmgr);
+}
+
+static void test_esp_too_full(void **state)
+{
+	struct fx *f = uefi_fixture("pve-lvm");
+	char *before = snapshot(f, NULL);
+
+	(void)state;
+	fake_free_bytes = 1 << 20;
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 1);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--dry-run", "01:00"), 1);
+	fake_free_bytes = -1;
+	assert_non_null(strstr(f->err, "the trial boots through the firmware, from the ESP: /boot/vmlinuz-6.12.9-amd64 "
+				       "(1 MiB) and /boot/initrd.img-6.12.9-amd64 (1 MiB) go to /boot/efi/EFI/gpupt, and "
+				       "the ESP /boot/efi has 1 MiB free, 2 MiB needed with 1 MiB to spare: make room on "
+				       "the ESP, or add --no-trial; nothing was written\n"));
+	same_tree(f, before, NULL);
+	free(before);
+	free_fixture(f);
+}
+
+/* A firmware (or an efivarfs) that does not keep BootNext: nothing stays set up. */
+static void test_bootnext_not_kept(void **state)
+{
+	struct fx *f = uefi_fixture("pve-lvm");
+	char *before = snapshot(f, NULL), *c;
+
+	(void)state;
+	setenv("GPUPT_FAKE_EFI_FORGET", "1", 1);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 1);
+	unsetenv("GPUPT_FAKE_EFI_FORGET");
+	assert_non_null(strstr(f->err, "BootNext does not read back after `efibootmgr -n 0002`: the firmware does not "
+				       "keep it, so the trial would never boot\n"));
+	c = calls(f);
+	assert_non_null(strstr(c, "efibootmgr -q -n 0002\nefibootmgr -q -b 0002 -B\n"));
+	free(c);
+	same_tree(f, before, NULL);
+	free(before);
+	free_fixture(f);
+}
+
+/* An earlier trial's option, or someone else's BootNext: refused before anything is written. */
+static void test_nothing_in_the_way(void **state)
+{
+	struct fx *f = uefi_fixture("pve-lvm");
+	static const char old[] =
+		"\x07\0\0\0\x01\0\0\0\x04\0g\0p\0u\0p\0t\0 \0t\0r\0i\0a\0l\0\0\0\x7f\xff\x04\0";
+	char *before;
+
+	(void)state;
+	put(f, EFIVARS "Boot0007" GLOBAL, old, sizeof(old) - 1);
+	before = snapshot(f, NULL);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 1);
+	assert_non_null(strstr(f->err, "a boot option labelled \"gpupt trial\" is already there (Boot0007), left by an "
+				       "earlier trial: remove it with `efibootmgr -b 0007 -B`, then try again\n"));
+	same_tree(f, before, NULL);
+	assert_int_equal(unlinkat(f->h.rootfd, EFIVARS "Boot0007" GLOBAL, 0), 0);
+	put(f, BOOTNEXT, "\x07\0\0\0\x01\0", 6);
+	free(before);
+	before = snapshot(f, NULL);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 1);
+	assert_non_null(strstr(f->err, "BootNext is set (Boot0001): the firmware's next boot is chosen already; clear it "
+				       "with `efibootmgr -N`, then try again\n"));
+	same_tree(f, before, NULL);
+	free(before);
+	free_fixture(f);
+}
+
+/* A damaged state file names the firmware's option among what to take away by hand. */
+static void test_damaged_state_says_efibootmgr(void **state)
+{
+	struct fx *f = uefi_fixture("pve-lvm");
+
+	(void)state;
+	put(f, GPUPT_TRIAL_PATH, "gpupt-trial 3\nstate pending\nloader uefi\nefi-boot 0002\nend 00\n", 58);
+	assert_int_equal(RUN(f, gpupt_cmd_rollback, "rollback"), 1);
+	assert_non_null(strstr(f->err, "UEFI: `efibootmgr` lists the option \"gpupt trial\": `efibootmgr -b XXXX -B` "
+				       "deletes it, `efibootmgr -N` clears BootNext, and remove EFI/gpupt on the ESP\n"));
+	free_fixture(f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_enable_sets_up_bootnext),
+		cmocka_unit_test(test_every_way_back_is_byte_identical),
+		cmocka_unit_test(test_foreign_option_is_left_alone),
+		cmocka_unit_test(test_bios_lvm_still_asks),
+		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_esp_too_full),
+		cmocka_unit_test(test_bootnext_not_kept),
+		cmocka_unit_test(test_nothing_in_the_way),
+		cmocka_unit_test(test_damaged_state_says_efibootmgr),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
