@@ -97,6 +97,10 @@ void binder_bind_all(struct binder *b);
 
 /* modprobe.c: 0 when loaded (or already), -errno otherwise; logged. */
 int binder_load_driver(struct binder *b);
+/* modprobe -q module, bounded as for the driver; 0 or -errno (logged). */
+int binder_modprobe(struct binder *b, const char *module);
+/* watchdog.c: a trial boot's gpupt.watchdog=MODULE:SECONDS (logged; never stops the boot). */
+void binder_arm_watchdog(struct binder *b);
 /* Settle b->driver on the spelling sysfs uses (vfio_pci -> vfio-pci); 1 when loaded. */
 int binder_resolve_driver(struct binder *b);
 void binder_sleep_ms(long ms);

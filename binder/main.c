@@ -258,6 +258,8 @@ static int run(struct binder *b)
 		binder_logs(b, LOG_INFO, "gpupt.off: binding nothing", (const char *)NULL);
 		return 0;
 	}
+	/* Before anything that could hang: a trial boot's watchdog. */
+	binder_arm_watchdog(b);
 	if (!pick_driver(b))
 		return 1;
 	if (b->cfg.n_ids == 0 && b->cfg.n_addrs == 0) {

@@ -66,9 +66,9 @@ static int wait_bounded(pid_t pid, unsigned long wait_ms)
 	return -ETIMEDOUT;
 }
 
-static int run_modprobe(struct binder *b)
+static int run_modprobe(struct binder *b, const char *module)
 {
-	char *const argv[] = { (char *)b->modprobe, (char *)"-q", b->driver, NULL };
+	char *const argv[] = { (char *)b->modprobe, (char *)"-q", (char *)module, NULL };
 	char *const envp[] = { (char *)"PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
 	pid_t pid;
 
@@ -86,23 +86,24 @@ static int run_modprobe(struct binder *b)
 	return wait_bounded(pid, b->modprobe_wait_ms);
 }
 
-static void log_status(struct binder *b, int st)
+static void log_status(struct binder *b, const char *module, int st)
 {
 	struct msg m;
 
 	msg_init(&m);
-	msg_cat(&m, b->modprobe, " -q ", b->driver, (const char *)NULL);
+	msg_cat(&m, b->modprobe, " -q ", module, (const char *)NULL);
 	if (st == -ETIMEDOUT) {
 		msg_str(&m, " still runs after ");
 		msg_dec(&m, b->modprobe_wait_ms);
-		msg_str(&m, " ms; going on (the driver binds the devices when it loads)");
+		msg_str(&m, strcmp(module, b->driver) == 0
+				    ? " ms; going on (the driver binds the devices when it loads)"
+				    : " ms; going on");
 	} else if (st < 0) {
 		msg_cat(&m, " could not run: ", binder_strerror(-st), (const char *)NULL);
 	} else {
 		msg_str(&m, " failed with status ");
 		msg_dec(&m, (unsigned long)st);
-		msg_cat(&m, ": is ", b->driver, " in the initramfs (update-initramfs -u)?",
-			(const char *)NULL);
+		msg_cat(&m, ": is ", module, " in the initramfs (update-initramfs -u)?", (const char *)NULL);
 	}
 	binder_log(b, LOG_ERR, &m);
 }
@@ -132,11 +133,27 @@ int binder_load_driver(struct binder *b)
 	}
 	binder_logs(b, LOG_INFO, "loading ", b->driver, ": ", b->modprobe, " -q ", b->driver,
 		    (const char *)NULL);
-	st = run_modprobe(b);
+	st = run_modprobe(b, b->driver);
 	if (st != 0) {
-		log_status(b, st);
+		log_status(b, b->driver, st);
 		return st < 0 ? st : -EIO;
 	}
 	b->driver_loaded = binder_resolve_driver(b) == 1;
 	return 0;
+}
+
+int binder_modprobe(struct binder *b, const char *module)
+{
+	int st;
+
+	if (!b->modprobe) {
+		binder_logs(b, LOG_WARNING, module,
+			    ": modprobe is not run with --root unless --modprobe is given",
+			    (const char *)NULL);
+		return -ENOENT;
+	}
+	st = run_modprobe(b, module);
+	if (st != 0)
+		log_status(b, module, st);
+	return st == 0 ? 0 : st < 0 ? st : -EIO;
 }

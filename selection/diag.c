@@ -152,6 +152,10 @@ static void put_problem(struct gpupt_strbuf *b, const struct gpupt_diag *d)
 		put_quoted(b, d);
 		gpupt_strbuf_puts(b, " is not keep or release; setting ignored (the default is release)");
 		break;
+	case GPUPT_DIAG_BAD_WATCHDOG:
+		put_quoted(b, d);
+		gpupt_strbuf_puts(b, " is not MODULE:SECONDS (a module name, 30 to 3600 seconds); no watchdog armed");
+		break;
 	case GPUPT_DIAG_EMPTY_VALUE:
 		gpupt_strbuf_puts(b, "empty value; ");
 		gpupt_strbuf_puts(b, setting_result(d));

@@ -32,5 +32,7 @@ void gpupt_config_merge(const struct gpupt_config *cmdline, const struct gpupt_c
 	m.driver[GPUPT_DRIVER_MAX] = '\0';
 	m.debug = cmdline->debug >= 0 ? cmdline->debug : conf->debug;
 	m.fb = cmdline->fb != GPUPT_FB_UNSET ? cmdline->fb : conf->fb;
+	memcpy(m.watchdog_module, cmdline->watchdog_module, sizeof(m.watchdog_module));
+	m.watchdog_sec = cmdline->watchdog_sec;
 	*out = m;
 }

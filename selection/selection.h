@@ -60,7 +60,17 @@ struct gpupt_config {
 	bool off;			   /* gpupt.off / gpupt=off / gpupt.off=1 */
 	int debug;			   /* -1 unset, 0, 1 */
 	int fb;				   /* enum gpupt_fb_mode */
+	/*
+	 * gpupt.watchdog=MODULE:SECONDS (command line only; a trial boot's):
+	 * the binder loads MODULE, arms /dev/watchdog for SECONDS and lets go
+	 * of it, so that the boot is reset unless gpupt-trial.service takes it
+	 * over in time.  "" and 0: not set.
+	 */
+	char watchdog_module[GPUPT_DRIVER_MAX + 1];
+	unsigned watchdog_sec;
 };
+
+enum { GPUPT_WATCHDOG_SEC_MIN = 30, GPUPT_WATCHDOG_SEC_MAX = 3600 };
 
 #define GPUPT_DEFAULT_DRIVER "vfio-pci"
 
@@ -71,6 +81,7 @@ enum gpupt_diag_code {
 	GPUPT_DIAG_BAD_DRIVER,	    /* not [a-z0-9_-]{1,31} */
 	GPUPT_DIAG_BAD_BOOL,	    /* debug/off value not 0/1/yes/no/on/off/true/false */
 	GPUPT_DIAG_BAD_FB,	    /* fb value not keep/release */
+	GPUPT_DIAG_BAD_WATCHDOG,    /* watchdog value not MODULE:SECONDS */
 	GPUPT_DIAG_EMPTY_VALUE,	    /* "gpupt.ids=" or "ids =" */
 	GPUPT_DIAG_UNKNOWN_KEY,	    /* gpupt.foo=..., or conf key foo */
 	GPUPT_DIAG_TOO_MANY_IDS,    /* capacity reached; entry dropped */

@@ -23,7 +23,7 @@ static const struct {
 	{ "ids", GPUPT_SET_IDS, false },       { "addrs", GPUPT_SET_ADDRS, false },
 	{ "driver", GPUPT_SET_DRIVER, false }, { "off", GPUPT_SET_OFF, true },
 	{ "debug", GPUPT_SET_DEBUG, false },   { "fb", GPUPT_SET_FB, false },
-	{ "trial", GPUPT_SET_TRIAL, true },
+	{ "trial", GPUPT_SET_TRIAL, true },    { "watchdog", GPUPT_SET_WATCHDOG, true },
 };
 
 enum gpupt_setting gpupt_setting_lookup(const char *name, size_t len, bool in_conf)
@@ -261,10 +261,45 @@ static int apply_fb(const struct gpupt_setting_src *src, const char *val, size_t
 	return 0;
 }
 
+/* A module's name as modprobe takes it: [A-Za-z0-9_-], 1 to 31 (iTCO_wdt has capitals). */
+static bool module_name_ok(const char *s, size_t n)
+{
+	if (n == 0 || n > GPUPT_DRIVER_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '-'))
+			return false;
+	return true;
+}
+
+/* MODULE:SECONDS, MODULE a module's name, SECONDS within the bounds. */
+static int apply_watchdog(const struct gpupt_setting_src *src, const char *val, size_t len,
+			  struct gpupt_config *c, struct gpupt_diags *diags)
+{
+	const char *colon = memchr(val, ':', len);
+	size_t mlen = colon ? (size_t)(colon - val) : len;
+	unsigned long sec = 0;
+
+	for (size_t i = mlen + 1; colon && i < len && sec <= GPUPT_WATCHDOG_SEC_MAX; i++)
+		sec = val[i] >= '0' && val[i] <= '9' ? sec * 10 + (unsigned long)(val[i] - '0')
+						     : GPUPT_WATCHDOG_SEC_MAX + 1UL;
+	if (!colon || mlen + 1 == len || !module_name_ok(val, mlen) || sec < GPUPT_WATCHDOG_SEC_MIN ||
+	    sec > GPUPT_WATCHDOG_SEC_MAX) {
+		gpupt_diag_add(diags, GPUPT_DIAG_BAD_WATCHDOG, src, val, len);
+		return 0;
+	}
+	memcpy(c->watchdog_module, val, mlen);
+	c->watchdog_module[mlen] = '\0';
+	c->watchdog_sec = (unsigned)sec;
+	return 1;
+}
+
 int gpupt_setting_apply(enum gpupt_setting s, const struct gpupt_setting_src *src, const char *val,
 			size_t val_len, struct gpupt_config *c, struct gpupt_diags *diags)
 {
-	bool needs_value = s == GPUPT_SET_IDS || s == GPUPT_SET_ADDRS || s == GPUPT_SET_DRIVER || s == GPUPT_SET_FB;
+	bool needs_value = s == GPUPT_SET_IDS || s == GPUPT_SET_ADDRS || s == GPUPT_SET_DRIVER ||
+			   s == GPUPT_SET_FB || s == GPUPT_SET_WATCHDOG;
 
 	if (s == GPUPT_SET_OFF || s == GPUPT_SET_ENABLE)
 		return apply_off(s == GPUPT_SET_ENABLE, src, val, val_len, c, diags);
@@ -285,6 +320,8 @@ int gpupt_setting_apply(enum gpupt_setting s, const struct gpupt_setting_src *sr
 		return apply_fb(src, val, val_len, c, diags);
 	case GPUPT_SET_TRIAL:
 		return 0; /* gpupt-trial.service reads it; the binder binds as the other keys say */
+	case GPUPT_SET_WATCHDOG:
+		return apply_watchdog(src, val, val_len, c, diags);
 	default:
 		gpupt_diag_add(diags, GPUPT_DIAG_UNKNOWN_KEY, src, val, val_len);
 		return 0;

@@ -19,7 +19,8 @@ enum gpupt_setting {
 	GPUPT_SET_ENABLE, /* gpupt=BOOL: false means off */
 	GPUPT_SET_DEBUG,
 	GPUPT_SET_FB,
-	GPUPT_SET_TRIAL, /* gpupt.trial=ID: the host tool's trial boot marker; nothing to bind */
+	GPUPT_SET_TRIAL,    /* gpupt.trial=ID: the host tool's trial boot marker; nothing to bind */
+	GPUPT_SET_WATCHDOG, /* gpupt.watchdog=MODULE:SECONDS: a trial boot's watchdog */
 };
 
 /* Where a setting came from: the key as typed and the conf line (0: cmdline). */

@@ -209,20 +209,29 @@ static void check_loader(struct check_ctx *c)
 static void check_oneshot(struct check_ctx *c)
 {
 	const struct gpupt_bootloader *b = gpupt_bootloader_detect(c->h->rootfd);
-	bool watchdog = gpupt_path_exists(c->h->rootfd, "dev/watchdog");
 	bool mux = gpupt_watchdog_mux(c->h->rootfd);
+	char module[GPUPT_DRIVER_MAX + 1], hang[256];
 	struct gpupt_oneshot o;
 
 	if (!b)
 		return;
+	if (mux)
+		snprintf(hang, sizeof(hang),
+			 "watchdog-mux (Proxmox VE's HA) owns /dev/watchdog, so the trial leaves "
+			 "it alone: a hang needs a power cycle");
+	else if (gpupt_watchdog_module(c->h->rootfd, module, sizeof(module)) == 0)
+		snprintf(hang, sizeof(hang),
+			 "the trial's initramfs arms /dev/watchdog (%s) until gpupt-trial.service takes it over: "
+			 "a hang is reset, but for one in the kernel's own start, before the initramfs runs",
+			 module);
+	else
+		snprintf(hang, sizeof(hang),
+			 "no /dev/watchdog: a hang needs a power cycle (softdog, or the board's "
+			 "watchdog driver, loaded before enable, catches it)");
 	gpupt_oneshot_probe(c->h, b, &o);
 	if (o.kind == GPUPT_ONESHOT_GUARANTEED)
 		report(c, PASS, "trial boot", NULL,
-		       "one-shot guaranteed: %s; a panic falls back (panic=10); %s", o.why,
-		       mux ? "watchdog-mux (Proxmox VE's HA) owns /dev/watchdog, so the trial leaves it "
-			     "alone: a hang needs a power cycle"
-		       : watchdog ? "/dev/watchdog catches a hang once the trial's check runs"
-				  : "no /dev/watchdog: a hang needs a power cycle");
+		       "one-shot guaranteed: %s; a panic falls back (panic=10); %s", o.why, hang);
 	else if (o.kind == GPUPT_ONESHOT_LATE)
 		report(c, WARN, "trial boot",
 		       "`gpupt enable --trial` takes that risk (keep a console at hand), or put /boot/grub on "

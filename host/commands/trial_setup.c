@@ -73,14 +73,42 @@ int gpupt_enable_cancel_trial(struct run_ctx *c)
 	return r;
 }
 
-/* The trial's command-line tokens: enable's, panic=10 and the marker. */
-static int trial_tokens(const struct want *w, long long id, char *out, size_t size)
+/*
+ * The trial boot's watchdog: the host's first one, armed by gpupt-bind in
+ * the trial's initramfs for the trial's deadline, unless watchdog-mux
+ * (Proxmox VE's HA) owns /dev/watchdog.
+ */
+struct trial_watchdog {
+	bool mux;
+	char module[GPUPT_DRIVER_MAX + 1]; /* "" for none */
+	unsigned sec;
+};
+
+static void trial_watchdog(struct run_ctx *c, unsigned minutes, struct trial_watchdog *wd)
+{
+	memset(wd, 0, sizeof(*wd));
+	wd->mux = gpupt_watchdog_mux(c->h->rootfd);
+	if (wd->mux || gpupt_watchdog_module(c->h->rootfd, wd->module, sizeof(wd->module)) < 0) {
+		wd->module[0] = '\0';
+		return;
+	}
+	wd->sec = MIN(MAX(minutes * 60, (unsigned)GPUPT_WATCHDOG_SEC_MIN), (unsigned)GPUPT_WATCHDOG_SEC_MAX);
+}
+
+/* The trial's command-line tokens: enable's, the watchdog's, panic=10 and the marker. */
+static int trial_tokens(const struct want *w, const struct trial_watchdog *wd, long long id, char *out, size_t size)
 {
 	size_t n = 0;
 	int m;
 
 	for (size_t i = 0; i < w->t.n; i++) {
 		m = snprintf(out + n, size - n, "%s ", w->t.tok[i]);
+		if (m < 0 || (size_t)m >= size - n)
+			return -ENOSPC;
+		n += (size_t)m;
+	}
+	if (wd->module[0]) {
+		m = snprintf(out + n, size - n, "gpupt.watchdog=%s:%u ", wd->module, wd->sec);
 		if (m < 0 || (size_t)m >= size - n)
 			return -ENOSPC;
 		n += (size_t)m;
@@ -242,8 +270,24 @@ static void route_summary(const struct gpupt_trial *t, char *buf, size_t size)
 		snprintf(buf + n, size - n, " (no NIC found under it)");
 }
 
-static void print_trial_intro(struct run_ctx *c, const struct gpupt_oneshot *o, const struct gpupt_trial *t,
-			      const char *source, const char *tokens, const struct trial_image *ti)
+static void print_watchdog(FILE *f, const struct trial_watchdog *wd)
+{
+	if (wd->module[0])
+		fprintf(f,
+			"  watchdog: gpupt-bind loads %s in the trial's initramfs and arms /dev/watchdog for %u s; "
+			"a boot that hangs before gpupt-trial.service takes it over is reset\n",
+			wd->module, wd->sec);
+	else if (wd->mux)
+		fprintf(f, "  watchdog: none: watchdog-mux (Proxmox VE's HA) owns /dev/watchdog, and gpupt leaves "
+			   "it alone; a trial boot that hangs needs a power cycle\n");
+	else
+		fprintf(f, "  watchdog: none: this host has no /dev/watchdog (load its driver, or softdog, before "
+			   "enable); a trial boot that hangs needs a power cycle\n");
+}
+
+static void print_trial_intro(struct run_ctx *c, const struct gpupt_oneshot *o,
+			      const struct gpupt_trial *t, const char *source, const char *tokens,
+			      const struct trial_image *ti, const struct trial_watchdog *wd)
 {
 	FILE *f = c->h->out;
 	char route[GPUPT_TRIAL_TEXT];
@@ -270,6 +314,7 @@ static void print_trial_intro(struct run_ctx *c, const struct gpupt_oneshot *o, 
 	else
 		fprintf(f, "  %s: the trial entry loader/entries/%s.conf on the ESP, then `bootctl set-oneshot %s.conf`\n",
 			c->o.dry_run ? "would write" : "writes", GPUPT_TRIAL_ENTRY_ID, GPUPT_TRIAL_ENTRY_ID);
+	print_watchdog(f, wd);
 	route_summary(t, route, sizeof(route));
 	fprintf(f,
 		"  gpupt-trial.service then checks, within %u minutes of the boot: the selected devices on "
@@ -335,6 +380,7 @@ int gpupt_enable_start_trial(struct run_ctx *c, const struct gpupt_devlist *l,
 	struct gpupt_lock lock = { -1 };
 	struct gpupt_oneshot o;
 	struct trial_image ti;
+	struct trial_watchdog wd;
 	char tokens[GPUPT_TRIAL_TOKENS], source[GPUPT_GRUB_SPEC_MAX + GPUPT_PATH_MAX], why[320];
 	int r, status = 1;
 
@@ -393,7 +439,8 @@ int gpupt_enable_start_trial(struct run_ctx *c, const struct gpupt_devlist *l,
 	if (trial_fill(c, &o, l, s, sels, n_sels, t) < 0)
 		goto out;
 	c->trial = t;
-	if (trial_tokens(w, t->id, tokens, sizeof(tokens)) < 0)
+	trial_watchdog(c, t->minutes, &wd);
+	if (trial_tokens(w, &wd, t->id, tokens, sizeof(tokens)) < 0)
 		goto out;
 	snprintf(t->tokens, sizeof(t->tokens), "%s", tokens);
 	if (!t->route[0] && !t->route6[0])
@@ -411,7 +458,7 @@ int gpupt_enable_start_trial(struct run_ctx *c, const struct gpupt_devlist *l,
 	     gpupt_trial_efi_room(c->h, &o, &ti.k, ti.k.image_file) < 0))
 		goto out;
 	if (c->o.dry_run || !c->h->json)
-		print_trial_intro(c, &o, t, source, tokens, &ti);
+		print_trial_intro(c, &o, t, source, tokens, &ti, &wd);
 	if (c->o.dry_run) {
 		status = gpupt_enable_carry_out(c);
 		goto out;

@@ -225,25 +225,42 @@ static bool binds_the_same(const struct basis *b, const struct record *r)
 	return gpupt_config_equal(&with_image, &with_new);
 }
 
-/* Is the driver the next boot binds to in the image, or built into the kernel? */
-static bool has_driver(int rootfd, const char *ver, const struct basis *b, const struct record *r,
-		       char *module, size_t size)
+/* Is module (its '-' made '_' here) in the image's record, or built into the kernel? */
+static bool image_has(int rootfd, const char *ver, const struct record *r, char *module)
 {
-	struct gpupt_config next;
 	enum gpupt_module_state st = GPUPT_MODULE_MISSING;
 	const char *name = module;
 
-	gpupt_config_merge(&b->cmdline, &b->conf, &next);
-	effective(&next);
-	if (next.off || (next.n_ids == 0 && next.n_addrs == 0))
-		return true; /* nothing to bind: no driver is loaded */
-	snprintf(module, size, "%s", next.driver);
 	for (char *p = module; *p; p++)
 		*p = *p == '-' ? '_' : *p;
 	for (unsigned i = 0; i < r->n_modules; i++)
 		if (strcmp(r->modules[i], module) == 0)
 			return true;
 	return gpupt_modules_lookup(rootfd, ver, &name, 1, &st) == 0 && st == GPUPT_MODULE_BUILTIN;
+}
+
+/* Is the driver the next boot binds to in the image, or built into the kernel? */
+static bool has_driver(int rootfd, const char *ver, const struct basis *b, const struct record *r,
+		       char *module, size_t size)
+{
+	struct gpupt_config next;
+
+	gpupt_config_merge(&b->cmdline, &b->conf, &next);
+	effective(&next);
+	if (next.off || (next.n_ids == 0 && next.n_addrs == 0))
+		return true; /* nothing to bind: no driver is loaded */
+	snprintf(module, size, "%s", next.driver);
+	return image_has(rootfd, ver, r, module);
+}
+
+/* The module of a trial boot's watchdog (gpupt.watchdog=) is in the image, or built in, or none is asked for. */
+static bool has_watchdog(int rootfd, const char *ver, const struct basis *b, const struct record *r,
+			 char *module, size_t size)
+{
+	if (!b->cmdline.watchdog_module[0])
+		return true;
+	snprintf(module, size, "%s", b->cmdline.watchdog_module);
+	return image_has(rootfd, ver, r, module);
 }
 
 static void judge(int rootfd, const char *ver, const struct basis *b, const struct record *r,
@@ -261,6 +278,8 @@ static void judge(int rootfd, const char *ver, const struct basis *b, const stru
 		decide(out, true, "the image's gpupt-bind is not the installed /%s", GPUPT_BINDER_PATH);
 	else if (!has_driver(rootfd, ver, b, r, module, sizeof(module)))
 		decide(out, true, "the image lacks the driver module %s", module);
+	else if (!has_watchdog(rootfd, ver, b, r, module, sizeof(module)))
+		decide(out, true, "the image lacks the trial's watchdog module %s", module);
 	else if (!binds_the_same(b, r))
 		decide(out, true, "its copy of /etc/gpupt.conf would bind differently%s", "");
 	else

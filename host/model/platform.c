@@ -195,3 +195,20 @@ bool gpupt_watchdog_mux(int rootfd)
 	       gpupt_path_exists(rootfd, "lib/systemd/system/watchdog-mux.service") ||
 	       gpupt_path_exists(rootfd, "usr/lib/systemd/system/watchdog-mux.service");
 }
+
+int gpupt_watchdog_module(int rootfd, char *module, size_t size)
+{
+	char link[256], identity[64];
+	ssize_t n = gpupt_path_readlink(rootfd, "sys/class/watchdog/watchdog0/device/driver/module",
+					link, sizeof(link));
+
+	if (n > 0) {
+		const char *base = strrchr(link, '/') ? strrchr(link, '/') + 1 : link;
+		return gpupt_path_name_ok(base) && snprintf(module, size, "%s", base) < (int)size ? 0 : -ENOENT;
+	}
+	/* softdog registers no device of its own. */
+	if (gpupt_read_file(rootfd, "sys/class/watchdog/watchdog0/identity", identity, sizeof(identity), 0) >= 0 &&
+	    strncmp(identity, "Software Watchdog", 17) == 0)
+		return snprintf(module, size, "softdog") < (int)size ? 0 : -ENOENT;
+	return -ENOENT;
+}

@@ -61,4 +61,12 @@ int gpupt_boot_id(int rootfd, char *out, size_t size);
  */
 bool gpupt_watchdog_mux(int rootfd);
 
+/*
+ * The module of the host's first watchdog (/dev/watchdog is watchdog0):
+ * its device's driver's module, or softdog for the software watchdog,
+ * into module.  0, or -ENOENT (no watchdog, or one built in: no module
+ * to load in a trial's initramfs).
+ */
+int gpupt_watchdog_module(int rootfd, char *module, size_t size);
+
 #endif

@@ -187,6 +187,52 @@ check_rc 1
 check_log "<3>gpupt: $T/modprobe -q vfio-pci still runs after 200 ms; going on (the driver binds the devices when it loads)"
 check_file $DEVS/$GPU/driver_override vfio-pci
 
+# ---- a trial boot's watchdog (gpupt.watchdog=MODULE:SECONDS) ----
+# Loaded first, before anything that could hang; the fixture's dev/watchdog
+# is a file, which takes no ioctl: the binder says so and binds as always.
+begin watchdog
+seed_host
+fx_driver vfio-pci
+fx_cmdline "gpupt.ids=10de:1381 gpupt.watchdog=i6300esb:600 gpupt.trial=5"
+: >"$R/dev/watchdog"
+run
+check_modprobe "-q i6300esb"
+check_log "<3>gpupt: watchdog: /dev/watchdog takes no timeout: "
+check_log "this trial boot has no watchdog"
+check_file $DEVS/$GPU/driver_override vfio-pci
+# Its module loaded already: no modprobe; no device: said, and the binding goes on.
+begin watchdog-loaded
+seed_host
+fx_driver vfio-pci
+mkdir -p "$R/sys/module/iTCO_wdt"
+fx_cmdline "gpupt.ids=10de:1381 gpupt.watchdog=iTCO_wdt:300"
+run
+check_modprobe none
+check_log "<3>gpupt: watchdog: cannot open /dev/watchdog: "
+check_file $DEVS/$GPU/driver_override vfio-pci
+# The second pass (after udev) arms nothing; gpupt.off arms nothing; a dry run says what it would do.
+begin watchdog-late
+seed_host
+fx_driver vfio-pci
+fx_cmdline "gpupt.ids=10de:1381 gpupt.watchdog=i6300esb:600"
+GPUPT_PASS=late run
+check_modprobe none
+check_no_log "watchdog"
+fx_cmdline "gpupt.off gpupt.watchdog=i6300esb:600"
+run
+check_modprobe none
+check_no_log "watchdog"
+fx_cmdline "gpupt.ids=10de:1381 gpupt.watchdog=i6300esb:600"
+run --dry-run
+check_modprobe none
+checks=$((checks + 1))
+grep -qF "would arm the watchdog: i6300esb, /dev/watchdog for 600 s" "$T/out" ||
+	fail "the dry run did not say what it would arm: $(cat "$T/out")"
+fx_cmdline "gpupt.ids=10de:1381 gpupt.watchdog=i6300esb:5"
+run
+check_modprobe none
+check_log "is not MODULE:SECONDS (a module name, 30 to 3600 seconds); no watchdog armed"
+
 # ---- driver loaded: no modprobe; vfio_pci spelled with '_' ----
 begin loaded
 seed_host

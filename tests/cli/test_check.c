@@ -15,7 +15,7 @@
 #define OK_GRUB "PASS  boot loader: GRUB: the command line comes from /etc/default/grub and /etc/default/grub.d/\n"
 #define OK_TRIAL "PASS  trial boot: one-shot guaranteed: GRUB's next_entry (grub-reboot); GRUB clears it" \
 	" before it boots the entry (ext2); a panic falls back (panic=10); no /dev/watchdog: a hang" \
-	" needs a power cycle\n"
+	" needs a power cycle (softdog, or the board's watchdog driver, loaded before enable, catches it)\n"
 #define OK_MOD61 "PASS  vfio modules: 6.1.0-18-amd64: vfio, vfio_iommu_type1, vfio_pci, vfio_virqfd\n"
 #define OK_NOSEL "PASS  selected devices: nothing selected yet (`gpupt enable SEL` selects devices)\n"
 #define OK_NOROUTE "PASS  network uplink: no default route (IPv4 or IPv6): no NIC to keep from vfio-pci; a" \

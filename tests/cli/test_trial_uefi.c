@@ -416,6 +416,51 @@ static void test_damaged_state_says_efibootmgr(void **state)
 	free_fixture(f);
 }
 
+/* The host's watchdog: the trial's initramfs arms it (gpupt.watchdog=), unless watchdog-mux owns it. */
+static void test_trial_arms_the_watchdog(void **state)
+{
+	struct fx *f = uefi_fixture("pve-lvm");
+	struct gpupt_trial t;
+	char *c;
+
+	(void)state;
+	assert_int_equal(gpupt_mkdir_parents(f->h.rootfd, "sys/devices/pci0000:00/0000:00:07.0/watchdog/watchdog0"), 0);
+	assert_int_equal(gpupt_mkdir_parents(f->h.rootfd, "sys/bus/pci/drivers/i6300esb"), 0);
+	assert_int_equal(gpupt_mkdir_parents(f->h.rootfd, "sys/module/i6300esb"), 0);
+	assert_int_equal(gpupt_mkdir_parents(f->h.rootfd, "sys/class/watchdog"), 0);
+	assert_int_equal(symlinkat("../../devices/pci0000:00/0000:00:07.0/watchdog/watchdog0", f->h.rootfd,
+				   "sys/class/watchdog/watchdog0"),
+			 0);
+	assert_int_equal(symlinkat("../../../bus/pci/drivers/i6300esb", f->h.rootfd,
+				   "sys/devices/pci0000:00/0000:00:07.0/driver"),
+			 0);
+	assert_int_equal(symlinkat("../../../../module/i6300esb", f->h.rootfd, "sys/bus/pci/drivers/i6300esb/module"), 0);
+	assert_int_equal(symlinkat("../..", f->h.rootfd,
+				   "sys/devices/pci0000:00/0000:00:07.0/watchdog/watchdog0/device"),
+			 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "--trial=5", "01:00"), 0);
+	assert_non_null(strstr(f->out, "  watchdog: gpupt-bind loads i6300esb in the trial's initramfs and arms "
+				       "/dev/watchdog for 300 s; a boot that hangs before gpupt-trial.service takes it "
+				       "over is reset\n"));
+	load(f, &t);
+	assert_non_null(strstr(t.tokens, " gpupt.watchdog=i6300esb:300 panic=10 gpupt.trial="));
+	c = calls(f);
+	assert_non_null(strstr(c, " gpupt.watchdog=i6300esb:300 panic=10 gpupt.trial="));
+	free(c);
+	assert_int_equal(RUN(f, gpupt_cmd_rollback, "rollback", "--no-reboot"), 0);
+	RUN(f, gpupt_cmd_check, "check");
+	assert_non_null(strstr(f->out, "the trial's initramfs arms /dev/watchdog (i6300esb) until gpupt-trial.service "
+				       "takes it over: a hang is reset, but for one in the kernel's own start"));
+	/* Proxmox VE's HA owns /dev/watchdog: left alone, and said. */
+	put(f, "lib/systemd/system/watchdog-mux.service", "[Unit]\n", 8);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_non_null(strstr(f->out, "  watchdog: none: watchdog-mux (Proxmox VE's HA) owns /dev/watchdog, and gpupt "
+				       "leaves it alone; a trial boot that hangs needs a power cycle\n"));
+	load(f, &t);
+	assert_null(strstr(t.tokens, "gpupt.watchdog="));
+	free_fixture(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -428,6 +473,7 @@ int main(void)
 		cmocka_unit_test(test_bootnext_not_kept),
 		cmocka_unit_test(test_nothing_in_the_way),
 		cmocka_unit_test(test_damaged_state_says_efibootmgr),
+		cmocka_unit_test(test_trial_arms_the_watchdog),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

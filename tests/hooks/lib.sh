@@ -86,6 +86,7 @@ DEP
 kernel/drivers/vfio/vfio.ko.xz: kernel/drivers/iommu/iommufd/iommufd.ko.xz
 kernel/drivers/vfio/vfio_iommu_type1.ko.xz: kernel/drivers/vfio/vfio.ko.xz
 kernel/drivers/vfio/pci/vfio-pci.ko.xz: kernel/drivers/vfio/pci/vfio-pci-core.ko.xz kernel/drivers/vfio/vfio.ko.xz
+kernel/drivers/watchdog/i6300esb.ko.xz:
 DEP
 		echo kernel/drivers/pci/pcieportdrv.ko >"$1/modules.builtin"
 		;;

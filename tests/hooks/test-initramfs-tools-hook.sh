@@ -96,6 +96,25 @@ end" "$(cat "$records/6.12.0-test" 2>&1)"
 assert_eq "6.1's record stays" "gpupt-initramfs 1" "$(head -n 1 "$records/6.1.0-test")"
 assert_eq "no temp file left" "6.1.0-test 6.12.0-test " "$(listing "$records")"
 
+# The host's watchdog goes into the image (a trial boot's gpupt-bind arms it):
+# its device's driver's module, when the kernel has it; softdog by its identity.
+wd=$scratch/wdstate/sys/class/watchdog/watchdog0
+mkdir -p "$wd" "$scratch/wdstate/sys/devices/pci0000:00/0000:00:07.0" "$scratch/wdstate/sys/bus/pci/drivers/i6300esb"
+ln -s ../../../bus/pci/drivers/i6300esb "$scratch/wdstate/sys/devices/pci0000:00/0000:00:07.0/driver"
+ln -s ../../../../module/i6300esb "$scratch/wdstate/sys/bus/pci/drivers/i6300esb/module"
+ln -s ../../../devices/pci0000:00/0000:00:07.0 "$wd/device"
+state=$scratch/wdstate run_hook wd612 6.12
+assert_eq "the host's watchdog module (6.12 has i6300esb)" \
+	"manual_add_modules vfio vfio_iommu_type1 vfio_pci i6300esb" "$(cat "$calls")"
+state=$scratch/wdstate run_hook wd61 6.1
+assert_eq "not when the kernel lacks it (6.1 here)" \
+	"manual_add_modules vfio vfio_iommu_type1 vfio_pci vfio_virqfd pci_stub" "$(cat "$calls")"
+rm "$wd/device"
+echo "Software Watchdog" >"$wd/identity"
+state=$scratch/wdstate run_hook wdsoft 6.12
+assert_eq "softdog, not in this kernel: left out" \
+	"manual_add_modules vfio vfio_iommu_type1 vfio_pci" "$(cat "$calls")"
+
 # A conf without a final newline is recorded as it is, byte for byte.
 conf_end='' run_hook raw 6.12 'addrs = 01:00'
 assert_eq "record of a conf without a final newline" "conf 13

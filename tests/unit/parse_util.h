@@ -54,6 +54,9 @@ static void render(const struct gpupt_config *c, char *out, size_t size)
 		n += (size_t)snprintf(out + n, size - n, "%sdebug=%d", n ? " " : "", c->debug);
 	if (c->fb != GPUPT_FB_UNSET)
 		n += (size_t)snprintf(out + n, size - n, "%sfb=%d", n ? " " : "", c->fb);
+	if (c->watchdog_sec)
+		n += (size_t)snprintf(out + n, size - n, "%swatchdog=%s:%u", n ? " " : "", c->watchdog_module,
+				      c->watchdog_sec);
 	if (c->off)
 		snprintf(out + n, size - n, "%soff", n ? " " : "");
 }
@@ -62,7 +65,7 @@ static void render(const struct gpupt_config *c, char *out, size_t size)
 static const char *diag_code_name(enum gpupt_diag_code code)
 {
 	static const char *const names[] = {
-		"BAD_ID", "BAD_ADDR", "BAD_FINGERPRINT", "BAD_DRIVER", "BAD_BOOL", "BAD_FB",
+		"BAD_ID", "BAD_ADDR", "BAD_FINGERPRINT", "BAD_DRIVER", "BAD_BOOL", "BAD_FB", "BAD_WATCHDOG",
 		"EMPTY_VALUE", "UNKNOWN_KEY", "TOO_MANY_IDS", "TOO_MANY_ADDRS", "BAD_LINE",
 		"UNCLOSED_QUOTE",
 	};
