@@ -388,10 +388,17 @@ static void print_trial(struct status_ctx *c)
 	if (t->state == GPUPT_TRIAL_NONE)
 		return;
 	format_time(t->id, when, sizeof(when));
-	if (t->state == GPUPT_TRIAL_PENDING) {
+	if (t->state == GPUPT_TRIAL_PENDING && t->has_efi_boot) {
+		fprintf(c->h->out,
+			"Trial boot: pending (set up %s, the firmware's boot option Boot%04X with its files in /%s, "
+			"deadline %u minutes after its boot); ",
+			when, t->efi_boot & 0xffff, t->entry, t->minutes);
+	} else if (t->state == GPUPT_TRIAL_PENDING) {
 		fprintf(c->h->out,
 			"Trial boot: pending (set up %s, entry in /%s, deadline %u minutes after its boot); ",
 			when, t->entry, t->minutes);
+	}
+	if (t->state == GPUPT_TRIAL_PENDING) {
 		if (c->in_trial && !c->trial_unit_ok)
 			fprintf(c->h->out,
 				"this is the trial boot, but nothing checks it: %s. Until then end it by hand: "
@@ -443,6 +450,12 @@ static void json_trial(struct status_ctx *c, struct gpupt_json *j)
 	gpupt_json_kv_int(j, "minutes", t->minutes);
 	gpupt_json_kv_str(j, "loader", t->loader);
 	gpupt_json_kv_str(j, "entry", t->entry);
+	if (t->has_efi_boot) {
+		char num[8];
+
+		snprintf(num, sizeof(num), "%04X", t->efi_boot & 0xffff);
+		gpupt_json_kv_str(j, "efi_boot", num);
+	}
 	gpupt_json_kv_bool(j, "oneshot_guaranteed", !t->oneshot_late);
 	gpupt_json_kv_bool(j, "this_boot", c->in_trial);
 	gpupt_json_kv_bool(j, "checked", c->trial_unit_ok);

@@ -187,7 +187,13 @@ static void test_enable_sets_up_bootnext(void **state)
 	free(x);
 	assert_null(read_rel(f, "etc/gpupt.conf"));
 	assert_int_equal(RUN(f, gpupt_cmd_status, "status"), 1);
-	assert_non_null(strstr(f->out, "; reboot to start it, or"));
+	assert_non_null(strstr(f->out, ", the firmware's boot option Boot0002 with its files in /boot/efi/EFI/gpupt, "
+				       "deadline 10 minutes after its boot); reboot to start it, or"));
+	f->h.json = true;
+	assert_int_equal(RUN(f, gpupt_cmd_status, "status"), 1);
+	f->h.json = false;
+	assert_non_null(strstr(f->out, "\"entry\":\"boot/efi/EFI/gpupt\",\"efi_boot\":\"0002\","));
+	assert_non_null(strstr(f->out, "\"next_boot\":true"));
 	/* The trial boot confirms: the option, its files and the trial's image go; the new default is GRUB's. */
 	firmware_boots_the_trial(f, &t);
 	assert_int_equal(RUN(f, gpupt_cmd_confirm, "confirm"), 0);
@@ -233,6 +239,9 @@ static void test_every_way_back_is_byte_identical(void **state)
 	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
 	load(f, &t);
 	assert_int_equal(unlinkat(f->h.rootfd, BOOTNEXT, 0), 0);
+	/* Before that boot, status tells: BootNext is gone (a firmware that dropped it, or someone's -N). */
+	assert_int_equal(RUN(f, gpupt_cmd_status, "status"), 1);
+	assert_non_null(strstr(f->out, "the one-shot does not name it: BootNext is unset, not Boot0002"));
 	next_boot(f, &t, false);
 	assert_int_equal(RUN(f, gpupt_cmd_trial_agent, "trial-agent"), 0);
 	load(f, &t);
