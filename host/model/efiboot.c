@@ -74,6 +74,9 @@ static int esp_partition(int rootfd, unsigned maj, unsigned min, struct gpupt_ef
 	n = gpupt_path_readlink(rootfd, dev, link, sizeof(link));
 	if (n < 0)
 		return (int)n;
+	if ((size_t)n >= sizeof(link))
+		return -ENAMETOOLONG;
+	link[n] = '\0'; /* readlink does not end it */
 	snprintf(dev, sizeof(dev), "sys/dev/block/%u:%u/partition", maj, min);
 	if (gpupt_read_file(rootfd, dev, num, sizeof(num), 0) < 0)
 		return -ENOTBLK;

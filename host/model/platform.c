@@ -202,8 +202,11 @@ int gpupt_watchdog_module(int rootfd, char *module, size_t size)
 	ssize_t n = gpupt_path_readlink(rootfd, "sys/class/watchdog/watchdog0/device/driver/module",
 					link, sizeof(link));
 
-	if (n > 0) {
-		const char *base = strrchr(link, '/') ? strrchr(link, '/') + 1 : link;
+	if (n > 0 && (size_t)n < sizeof(link)) {
+		const char *base;
+
+		link[n] = '\0'; /* readlink does not end it */
+		base = strrchr(link, '/') ? strrchr(link, '/') + 1 : link;
 		return gpupt_path_name_ok(base) && snprintf(module, size, "%s", base) < (int)size ? 0 : -ENOENT;
 	}
 	/* softdog registers no device of its own. */
