@@ -2,7 +2,7 @@
 # their own disks (firmware -> GRUB or systemd-boot -> kernel) under QEMU.
 # Needs root; installs its own dependencies (deps.txt).  Images are cached
 # outside the clone (JOURNEY_CACHE, default /var/cache/gpupt-tests/journey).
-#   make check-journey                           all five legs
+#   make check-journey                           every leg
 #   make check-journey JOURNEY_LEGS=uefi-sdboot  one leg
 JOURNEY_LEGS ?=
 
