@@ -196,6 +196,39 @@ bool gpupt_watchdog_mux(int rootfd)
 	       gpupt_path_exists(rootfd, "usr/lib/systemd/system/watchdog-mux.service");
 }
 
+/*
+ * The module that registered a driver named name: sys/module/MOD/drivers/
+ * holds "BUS:NAME" for each driver MOD registers.
+ */
+static int module_of_driver(int rootfd, const char *name, char *module, size_t size)
+{
+	DIR *d = gpupt_path_opendir(rootfd, "sys/module");
+	struct dirent *e;
+	char path[512];
+	int r = -ENOENT;
+
+	while (d && r < 0 && (e = readdir(d)) != NULL) {
+		DIR *drv;
+		struct dirent *f;
+
+		if (e->d_name[0] == '.' ||
+		    snprintf(path, sizeof(path), "sys/module/%s/drivers", e->d_name) >= (int)sizeof(path))
+			continue;
+		drv = gpupt_path_opendir(rootfd, path);
+		while (drv && r < 0 && (f = readdir(drv)) != NULL) {
+			const char *colon = strchr(f->d_name, ':');
+
+			if (colon && strcmp(colon + 1, name) == 0 && gpupt_path_name_ok(e->d_name))
+				r = snprintf(module, size, "%s", e->d_name) < (int)size ? 0 : -ENAMETOOLONG;
+		}
+		if (drv)
+			closedir(drv);
+	}
+	if (d)
+		closedir(d);
+	return r;
+}
+
 int gpupt_watchdog_module(int rootfd, char *module, size_t size)
 {
 	char link[256], identity[64];
@@ -209,9 +242,16 @@ int gpupt_watchdog_module(int rootfd, char *module, size_t size)
 		base = strrchr(link, '/') ? strrchr(link, '/') + 1 : link;
 		return gpupt_path_name_ok(base) && snprintf(module, size, "%s", base) < (int)size ? 0 : -ENOENT;
 	}
-	/* softdog registers no device of its own. */
-	if (gpupt_read_file(rootfd, "sys/class/watchdog/watchdog0/identity", identity, sizeof(identity), 0) >= 0 &&
-	    strncmp(identity, "Software Watchdog", 17) == 0)
+	if (gpupt_read_file(rootfd, "sys/class/watchdog/watchdog0/identity", identity, sizeof(identity), 0) < 0)
+		return -ENOENT;
+	identity[strcspn(identity, "\n")] = '\0';
+	/* softdog registers no driver. */
+	if (strcmp(identity, "Software Watchdog") == 0)
 		return snprintf(module, size, "softdog") < (int)size ? 0 : -ENOENT;
-	return -ENOENT;
+	/*
+	 * A watchdog without a parent device (i6300esb: /sys/devices/virtual/
+	 * watchdog/watchdog0) has no device link: its identity is the name of
+	 * its driver, which its module lists.
+	 */
+	return module_of_driver(rootfd, identity, module, size);
 }

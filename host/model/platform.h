@@ -63,8 +63,9 @@ bool gpupt_watchdog_mux(int rootfd);
 
 /*
  * The module of the host's first watchdog (/dev/watchdog is watchdog0):
- * its device's driver's module, or softdog for the software watchdog,
- * into module.  0, or -ENOENT (no watchdog, or one built in: no module
+ * its device's driver's module; for one without a parent device (i6300esb
+ * registers a virtual one) the module whose drivers/ lists its identity;
+ * softdog for the software watchdog; into module.  0, or -ENOENT (no watchdog, or one built in: no module
  * to load in a trial's initramfs).
  */
 int gpupt_watchdog_module(int rootfd, char *module, size_t size);

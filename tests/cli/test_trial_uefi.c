@@ -20,6 +20,7 @@
 #include <sys/statvfs.h>
 
 #include "host/formats/trialstate.h"
+#include "host/model/platform.h"
 #include "host/model/trial.h"
 
 #define TOKENS "intel_iommu=on iommu=pt " ADDRS
@@ -433,19 +434,22 @@ static void test_trial_arms_the_watchdog(void **state)
 	char *c;
 
 	(void)state;
-	assert_int_equal(gpupt_mkdir_parents(f->h.rootfd, "sys/devices/pci0000:00/0000:00:07.0/watchdog/watchdog0"), 0);
-	assert_int_equal(gpupt_mkdir_parents(f->h.rootfd, "sys/bus/pci/drivers/i6300esb"), 0);
-	assert_int_equal(gpupt_mkdir_parents(f->h.rootfd, "sys/module/i6300esb"), 0);
+	/*
+	 * As Debian 12's 6.1 shows i6300esb's: a virtual device (no parent, no
+	 * device link), its identity the name of the PCI driver its module lists.
+	 */
+	assert_int_equal(gpupt_mkdir_parents(f->h.rootfd, "sys/devices/virtual/watchdog/watchdog0"), 0);
+	assert_int_equal(gpupt_mkdir_parents(f->h.rootfd, "sys/bus/pci/drivers/i6300ESB timer"), 0);
+	assert_int_equal(gpupt_mkdir_parents(f->h.rootfd, "sys/module/i6300esb/drivers"), 0);
+	assert_int_equal(gpupt_mkdir_parents(f->h.rootfd, "sys/module/e1000e/drivers"), 0);
 	assert_int_equal(gpupt_mkdir_parents(f->h.rootfd, "sys/class/watchdog"), 0);
-	assert_int_equal(symlinkat("../../devices/pci0000:00/0000:00:07.0/watchdog/watchdog0", f->h.rootfd,
-				   "sys/class/watchdog/watchdog0"),
+	assert_int_equal(symlinkat("../../devices/virtual/watchdog/watchdog0", f->h.rootfd, "sys/class/watchdog/watchdog0"),
 			 0);
-	assert_int_equal(symlinkat("../../../bus/pci/drivers/i6300esb", f->h.rootfd,
-				   "sys/devices/pci0000:00/0000:00:07.0/driver"),
+	put(f, "sys/devices/virtual/watchdog/watchdog0/identity", "i6300ESB timer\n", 15);
+	assert_int_equal(symlinkat("../../../bus/pci/drivers/e1000e", f->h.rootfd, "sys/module/e1000e/drivers/pci:e1000e"),
 			 0);
-	assert_int_equal(symlinkat("../../../../module/i6300esb", f->h.rootfd, "sys/bus/pci/drivers/i6300esb/module"), 0);
-	assert_int_equal(symlinkat("../..", f->h.rootfd,
-				   "sys/devices/pci0000:00/0000:00:07.0/watchdog/watchdog0/device"),
+	assert_int_equal(symlinkat("../../../bus/pci/drivers/i6300ESB timer", f->h.rootfd,
+				   "sys/module/i6300esb/drivers/pci:i6300ESB timer"),
 			 0);
 	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "--trial=5", "01:00"), 0);
 	assert_non_null(strstr(f->out, "  watchdog: gpupt-bind loads i6300esb in the trial's initramfs and arms "
@@ -470,6 +474,41 @@ static void test_trial_arms_the_watchdog(void **state)
 	free_fixture(f);
 }
 
+/* iTCO_wdt's has a parent device: its driver's module; softdog's has neither: its identity. */
+static void test_watchdog_module(void **state)
+{
+	struct fx *f = uefi_fixture("pve-lvm");
+	char m[32];
+
+	(void)state;
+	assert_int_equal(gpupt_watchdog_module(f->h.rootfd, m, sizeof(m)), -ENOENT);
+	assert_int_equal(gpupt_mkdir_parents(f->h.rootfd, "sys/devices/platform/iTCO_wdt.1.auto/watchdog/watchdog0"), 0);
+	assert_int_equal(gpupt_mkdir_parents(f->h.rootfd, "sys/bus/platform/drivers/iTCO_wdt"), 0);
+	assert_int_equal(gpupt_mkdir_parents(f->h.rootfd, "sys/module/iTCO_wdt"), 0);
+	assert_int_equal(gpupt_mkdir_parents(f->h.rootfd, "sys/class/watchdog"), 0);
+	assert_int_equal(symlinkat("../../devices/platform/iTCO_wdt.1.auto/watchdog/watchdog0", f->h.rootfd,
+				   "sys/class/watchdog/watchdog0"),
+			 0);
+	assert_int_equal(symlinkat("../..", f->h.rootfd, "sys/devices/platform/iTCO_wdt.1.auto/watchdog/watchdog0/device"),
+			 0);
+	assert_int_equal(symlinkat("../../../bus/platform/drivers/iTCO_wdt", f->h.rootfd,
+				   "sys/devices/platform/iTCO_wdt.1.auto/driver"),
+			 0);
+	assert_int_equal(symlinkat("../../../../module/iTCO_wdt", f->h.rootfd, "sys/bus/platform/drivers/iTCO_wdt/module"),
+			 0);
+	put(f, "sys/devices/platform/iTCO_wdt.1.auto/watchdog/watchdog0/identity", "iTCO_wdt\n", 9);
+	assert_int_equal(gpupt_watchdog_module(f->h.rootfd, m, sizeof(m)), 0);
+	assert_string_equal(m, "iTCO_wdt");
+	assert_int_equal(unlinkat(f->h.rootfd, "sys/devices/platform/iTCO_wdt.1.auto/watchdog/watchdog0/device", 0), 0);
+	put(f, "sys/devices/platform/iTCO_wdt.1.auto/watchdog/watchdog0/identity", "Software Watchdog\n", 18);
+	assert_int_equal(gpupt_watchdog_module(f->h.rootfd, m, sizeof(m)), 0);
+	assert_string_equal(m, "softdog");
+	/* An identity no module lists: none (enable then says there is no watchdog to arm). */
+	put(f, "sys/devices/platform/iTCO_wdt.1.auto/watchdog/watchdog0/identity", "mystery\n", 8);
+	assert_int_equal(gpupt_watchdog_module(f->h.rootfd, m, sizeof(m)), -ENOENT);
+	free_fixture(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -483,6 +522,7 @@ int main(void)
 		cmocka_unit_test(test_nothing_in_the_way),
 		cmocka_unit_test(test_damaged_state_says_efibootmgr),
 		cmocka_unit_test(test_trial_arms_the_watchdog),
+		cmocka_unit_test(test_watchdog_module),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -96,19 +96,31 @@ end" "$(cat "$records/6.12.0-test" 2>&1)"
 assert_eq "6.1's record stays" "gpupt-initramfs 1" "$(head -n 1 "$records/6.1.0-test")"
 assert_eq "no temp file left" "6.1.0-test 6.12.0-test " "$(listing "$records")"
 
-# The host's watchdog goes into the image (a trial boot's gpupt-bind arms it):
-# its device's driver's module, when the kernel has it; softdog by its identity.
-wd=$scratch/wdstate/sys/class/watchdog/watchdog0
-mkdir -p "$wd" "$scratch/wdstate/sys/devices/pci0000:00/0000:00:07.0" "$scratch/wdstate/sys/bus/pci/drivers/i6300esb"
-ln -s ../../../bus/pci/drivers/i6300esb "$scratch/wdstate/sys/devices/pci0000:00/0000:00:07.0/driver"
-ln -s ../../../../module/i6300esb "$scratch/wdstate/sys/bus/pci/drivers/i6300esb/module"
-ln -s ../../../devices/pci0000:00/0000:00:07.0 "$wd/device"
+# The host's watchdog goes into the image (a trial boot's gpupt-bind arms it),
+# when the kernel has it: as Debian's 6.1 shows i6300esb's (a virtual device
+# whose identity its module's drivers/ lists), one with a parent device
+# (its driver's module), and softdog by its identity.
+wd=$scratch/wdstate/sys/devices/virtual/watchdog/watchdog0
+mkdir -p "$wd" "$scratch/wdstate/sys/class/watchdog" "$scratch/wdstate/sys/module/i6300esb/drivers" \
+	"$scratch/wdstate/sys/bus/pci/drivers/i6300ESB timer"
+ln -s ../../devices/virtual/watchdog/watchdog0 "$scratch/wdstate/sys/class/watchdog/watchdog0"
+ln -s "../../../bus/pci/drivers/i6300ESB timer" "$scratch/wdstate/sys/module/i6300esb/drivers/pci:i6300ESB timer"
+echo "i6300ESB timer" >"$wd/identity"
 state=$scratch/wdstate run_hook wd612 6.12
 assert_eq "the host's watchdog module (6.12 has i6300esb)" \
 	"manual_add_modules vfio vfio_iommu_type1 vfio_pci i6300esb" "$(cat "$calls")"
 state=$scratch/wdstate run_hook wd61 6.1
 assert_eq "not when the kernel lacks it (6.1 here)" \
 	"manual_add_modules vfio vfio_iommu_type1 vfio_pci vfio_virqfd pci_stub" "$(cat "$calls")"
+mkdir -p "$scratch/wdstate/sys/devices/pci0000:00/0000:00:07.0"
+ln -s ../../../bus/pci/drivers/other "$scratch/wdstate/sys/devices/pci0000:00/0000:00:07.0/driver"
+mkdir -p "$scratch/wdstate/sys/bus/pci/drivers/other"
+ln -s ../../../../module/i6300esb "$scratch/wdstate/sys/bus/pci/drivers/other/module"
+ln -s ../../../pci0000:00/0000:00:07.0 "$wd/device"
+echo "another identity" >"$wd/identity"
+state=$scratch/wdstate run_hook wdparent 6.12
+assert_eq "a parent device: its driver's module" \
+	"manual_add_modules vfio vfio_iommu_type1 vfio_pci i6300esb" "$(cat "$calls")"
 rm "$wd/device"
 echo "Software Watchdog" >"$wd/identity"
 state=$scratch/wdstate run_hook wdsoft 6.12
