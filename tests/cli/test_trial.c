@@ -11,6 +11,7 @@
 #define _XOPEN_SOURCE 700
 #include "tests/cli/boot_fixture.h"
 #include "tests/cli/pseudo_fixture.h"
+#include "tests/cli/statvfs_fixture.h"
 
 #include <linux/watchdog.h>
 #include <stdarg.h>
@@ -31,20 +32,6 @@
  * timeouts the agent sets on it are recorded (and granted), every other
  * ioctl goes through.
  */
-/* With -Wl,--wrap=fstatvfs: a file system with fake_free_bytes free (when not -1). */
-int __real_fstatvfs(int fd, struct statvfs *vfs);
-int __wrap_fstatvfs(int fd, struct statvfs *vfs);
-static long long fake_free_bytes = -1;
-
-int __wrap_fstatvfs(int fd, struct statvfs *vfs)
-{
-	int r = __real_fstatvfs(fd, vfs);
-
-	if (r == 0 && fake_free_bytes >= 0)
-		vfs->f_bavail = (fsblkcnt_t)(fake_free_bytes / (long long)vfs->f_frsize);
-	return r;
-}
-
 int __real_ioctl(int fd, unsigned long req, ...);
 int __wrap_ioctl(int fd, unsigned long req, ...);
 static int watchdog_timeouts[8];

@@ -13,6 +13,7 @@
 #define _XOPEN_SOURCE 700
 #include "tests/cli/boot_fixture.h"
 #include "tests/cli/pseudo_fixture.h"
+#include "tests/cli/statvfs_fixture.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -29,20 +30,6 @@
 #define BOOTNEXT EFIVARS "BootNext" GLOBAL
 #define BOOT2 EFIVARS "Boot0002" GLOBAL
 #define ESP_DIR "boot/efi/EFI/gpupt"
-
-/* With -Wl,--wrap=fstatvfs: a file system with fake_free_bytes free (when not -1). */
-int __real_fstatvfs(int fd, struct statvfs *vfs);
-int __wrap_fstatvfs(int fd, struct statvfs *vfs);
-static long long fake_free_bytes = -1;
-
-int __wrap_fstatvfs(int fd, struct statvfs *vfs)
-{
-	int r = __real_fstatvfs(fd, vfs);
-
-	if (r == 0 && fake_free_bytes >= 0)
-		vfs->f_bavail = (fsblkcnt_t)(fake_free_bytes / (long long)vfs->f_frsize);
-	return r;
-}
 
 static void put(struct fx *f, const char *rel, const char *text, size_t n)
 {
