@@ -393,6 +393,14 @@ static void print_trial(struct status_ctx *c)
 			"Trial boot: pending (set up %s, the firmware's boot option Boot%04X with its files in /%s, "
 			"deadline %u minutes after its boot); ",
 			when, t->efi_boot & 0xffff, t->entry, t->minutes);
+	} else if (t->state == GPUPT_TRIAL_PENDING && t->n_esp) {
+		fprintf(c->h->out,
+			"Trial boot: pending (set up %s, entry %s and its files in " GPUPT_EFI_TRIAL_DIR
+			" on proxmox-boot-tool's ESP%s",
+			when, t->entry, t->n_esp == 1 ? "" : "s");
+		for (size_t i = 0; i < t->n_esp; i++)
+			fprintf(c->h->out, "%s%s", i ? ", " : " ", t->esp[i]);
+		fprintf(c->h->out, ", deadline %u minutes after its boot); ", t->minutes);
 	} else if (t->state == GPUPT_TRIAL_PENDING) {
 		fprintf(c->h->out,
 			"Trial boot: pending (set up %s, entry in /%s, deadline %u minutes after its boot); ",
@@ -455,6 +463,13 @@ static void json_trial(struct status_ctx *c, struct gpupt_json *j)
 
 		snprintf(num, sizeof(num), "%04X", t->efi_boot & 0xffff);
 		gpupt_json_kv_str(j, "efi_boot", num);
+	}
+	if (t->n_esp) {
+		gpupt_json_key(j, "esps");
+		gpupt_json_begin_array(j);
+		for (size_t i = 0; i < t->n_esp; i++)
+			gpupt_json_str(j, t->esp[i]);
+		gpupt_json_end_array(j);
 	}
 	gpupt_json_kv_bool(j, "oneshot_guaranteed", !t->oneshot_late);
 	gpupt_json_kv_bool(j, "this_boot", c->in_trial);

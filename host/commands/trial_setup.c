@@ -17,6 +17,7 @@
 #include "conf/conf.h"
 #include "host/commands/enable.h"
 #include "host/formats/bootentry.h"
+#include "host/model/pbtesp.h"
 #include "host/model/platform.h"
 #include "host/model/uplink.h"
 #include "lib/macro.h"
@@ -308,6 +309,13 @@ static void print_trial_intro(struct run_ctx *c, const struct gpupt_oneshot *o,
 			"default entry's command line and the above, then `efibootmgr -n` (BootNext) naming it\n",
 			c->o.dry_run ? "would copy" : "copies", ti->k.ver, ti->needed ? "/" : "",
 			ti->needed ? ti->file : ti->k.image, o->esp.dir);
+	else if (strcmp(o->loader, "pbt") == 0)
+		fprintf(f,
+			"  %s: on each ESP, mounted in turn at /" GPUPT_ESP_MOUNTS "/UUID: /boot/vmlinuz-%s and "
+			"%s%s to " GPUPT_EFI_TRIAL_DIR " and the trial entry " GPUPT_PBT_TRIAL_ENTRY
+			" (/%s's first line and the above); then `bootctl set-oneshot %s.conf`\n",
+			c->o.dry_run ? "would copy" : "copies", ti->k.ver, ti->needed ? "/" : "",
+			ti->needed ? ti->file : ti->k.image, GPUPT_KERNEL_CMDLINE, GPUPT_TRIAL_ENTRY_ID);
 	else if (strcmp(o->loader, "grub") == 0)
 		fprintf(f, "  %s: the trial entry into /%s, then `grub-reboot %s`\n",
 			c->o.dry_run ? "would write" : "writes", GPUPT_GRUB_CFG, GPUPT_TRIAL_ENTRY_ID);
@@ -358,7 +366,14 @@ static void print_trial_done(struct run_ctx *c, const struct gpupt_trial *t)
 		gpupt_enable_print_summary_json(c, true);
 		return;
 	}
-	if (t->has_efi_boot)
+	if (t->n_esp)
+		gpupt_msg(c->h->out,
+			  "trial boot ready (entry %s and its files in " GPUPT_EFI_TRIAL_DIR
+			  " on %zu ESP%s, LoaderEntryOneShot set); reboot now. Within %u minutes of the boot the "
+			  "trial confirms itself or reboots into the old settings; `gpupt status` shows it, "
+			  "`gpupt confirm` and `gpupt rollback` end it by hand\n",
+			  t->entry, t->n_esp, t->n_esp == 1 ? "" : "s", t->minutes);
+	else if (t->has_efi_boot)
 		gpupt_msg(c->h->out,
 			  "trial boot ready (boot option Boot%04X \"" GPUPT_EFI_TRIAL_LABEL "\", its files in /%s, "
 			  "BootNext set); reboot now. Within %u minutes of the boot the trial confirms itself or "
@@ -453,9 +468,12 @@ int gpupt_enable_start_trial(struct run_ctx *c, const struct gpupt_devlist *l,
 	if (ti.needed && trial_image_room(c, &ti) < 0)
 		goto out;
 	/* The trial's own image is not built yet: the default one's size stands in for it. */
+	if ((strcmp(o.loader, "uefi") == 0 || strcmp(o.loader, "pbt") == 0) && !ti.k.ver[0] &&
+	    gpupt_trial_kernel(c->h, &o, &ti.k) < 0)
+		goto out;
+	/* pbt's ESPs are measured once they are mounted, each in turn. */
 	if (strcmp(o.loader, "uefi") == 0 &&
-	    ((!ti.k.ver[0] && gpupt_trial_kernel(c->h, &o, &ti.k) < 0) ||
-	     gpupt_trial_efi_room(c->h, &o, &ti.k, ti.k.image_file) < 0))
+	    gpupt_trial_efi_room(c->h, o.esp.dir, &ti.k, ti.k.image_file) < 0)
 		goto out;
 	if (c->o.dry_run || !c->h->json)
 		print_trial_intro(c, &o, t, source, tokens, &ti, &wd);

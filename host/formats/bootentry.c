@@ -5,8 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "host/formats/bootentry.h"
+#include "lib/macro.h"
 
 struct sink {
 	char *out;
@@ -740,4 +742,85 @@ int gpupt_efi_loadopt_label(const char *var, size_t len, char *label, size_t siz
 		label[n++] = c >= 0x20 && c < 0x7f ? (char)c : '?';
 	}
 	return -EINVAL;
+}
+
+static bool is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f');
+}
+
+bool gpupt_vfat_uuid_ok(const char *v, size_t n)
+{
+	if (n != GPUPT_VFAT_UUID_LEN || v[4] != '-')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (i != 4 && !is_hex(v[i]))
+			return false;
+	return true;
+}
+
+static bool uuid_listed(char (*uuids)[GPUPT_VFAT_UUID_LEN + 1], size_t n, const char *v)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strncasecmp(uuids[i], v, GPUPT_VFAT_UUID_LEN) == 0)
+			return true;
+	return false;
+}
+
+size_t gpupt_pbt_uuids(const char *buf, size_t len, char (*uuids)[GPUPT_VFAT_UUID_LEN + 1], size_t max,
+		       size_t *skipped)
+{
+	size_t pos = 0, eol, n = 0;
+
+	*skipped = 0;
+	while (pos < len) {
+		size_t next = line_at(buf, len, pos, &eol), from = pos, to = eol;
+
+		pos = next;
+		trim(buf, &from, &to);
+		if (from == to)
+			continue;
+		if (!gpupt_vfat_uuid_ok(buf + from, to - from)) {
+			(*skipped)++;
+			continue;
+		}
+		if (uuid_listed(uuids, MIN(n, max), buf + from))
+			continue;
+		if (n < max) {
+			memcpy(uuids[n], buf + from, GPUPT_VFAT_UUID_LEN);
+			uuids[n][GPUPT_VFAT_UUID_LEN] = '\0';
+		}
+		n++;
+	}
+	return n;
+}
+
+int gpupt_loader_conf_default(const char *conf, size_t len, char *pattern, size_t size)
+{
+	size_t pos = 0, eol;
+	int r = -ENOENT;
+
+	while (pos < len) {
+		size_t next = line_at(conf, len, pos, &eol), from = pos, to = eol;
+
+		pos = next;
+		trim(conf, &from, &to);
+		if (!line_key(conf, from, to, "default"))
+			continue;
+		from += 7;
+		trim(conf, &from, &to);
+		/* systemd-boot takes a value's quotes off when it starts and ends with one. */
+		if (to - from >= 2 && conf[from] == '"' && conf[to - 1] == '"') {
+			from++;
+			to--;
+		}
+		if (to - from >= size) {
+			r = -ENOSPC;
+			continue;
+		}
+		memcpy(pattern, conf + from, to - from);
+		pattern[to - from] = '\0';
+		r = 0;
+	}
+	return r;
 }

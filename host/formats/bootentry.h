@@ -140,4 +140,27 @@ int gpupt_efivar_u16(const char *var, size_t len, unsigned *val);
  */
 int gpupt_efi_loadopt_label(const char *var, size_t len, char *label, size_t size);
 
+/* A FAT volume serial as blkid and proxmox-boot-tool write it: "XXXX-XXXX", hex digits. */
+#define GPUPT_VFAT_UUID_LEN 9
+bool gpupt_vfat_uuid_ok(const char *v, size_t n);
+
+/*
+ * proxmox-boot-tool's list of the ESPs it manages (/etc/kernel/proxmox-boot-uuids):
+ * a FAT serial per line.  As proxmox-boot-tool does, blank lines are
+ * skipped, and so are lines that are no FAT serial (counted in *skipped).
+ * The serials go to uuids (at most max, each GPUPT_VFAT_UUID_LEN + 1
+ * bytes), a serial listed twice once.  Returns how many there are (may
+ * exceed max).
+ */
+size_t gpupt_pbt_uuids(const char *buf, size_t len, char (*uuids)[GPUPT_VFAT_UUID_LEN + 1], size_t max,
+		       size_t *skipped);
+
+/*
+ * systemd-boot's loader.conf: the pattern of its last `default` line
+ * (quotes taken off, as systemd-boot takes them), into pattern.  0,
+ * -ENOENT (no such line: systemd-boot then boots the first entry of its
+ * sorted list), -ENOSPC.
+ */
+int gpupt_loader_conf_default(const char *conf, size_t len, char *pattern, size_t size);
+
 #endif

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "host/formats/bootentry.h"
 #include "host/formats/net.h"
 #include "host/formats/trialstate.h"
 #include "lib/macro.h"
@@ -279,6 +280,9 @@ static bool parse_line(const char *k, size_t kn, const char *v, size_t vn, unsig
 		return path_ok(v, vn) && copy_value(v, vn, t->image, sizeof(t->image));
 	if (key_is(k, kn, "efi-boot"))
 		return parse_bootnum(v, vn, t);
+	if (key_is(k, kn, "esp"))
+		return t->n_esp < GPUPT_TRIAL_MAX_ESPS && gpupt_vfat_uuid_ok(v, vn) &&
+		       copy_value(v, vn, t->esp[t->n_esp++], GPUPT_TRIAL_ESP);
 	if (key_is(k, kn, "oneshot")) {
 		t->oneshot_late = vn == 4 && memcmp(v, "late", 4) == 0;
 		return t->oneshot_late || (vn == 10 && memcmp(v, "guaranteed", 10) == 0);
@@ -430,6 +434,8 @@ size_t gpupt_trial_format(const struct gpupt_trial *t, char *buf, size_t size)
 		snprintf(num, sizeof(num), "%04X", t->efi_boot & 0xffff);
 		put_line(buf, size, &n, "efi-boot", num);
 	}
+	for (size_t i = 0; i < t->n_esp; i++)
+		put_line(buf, size, &n, "esp", t->esp[i]);
 	put_line(buf, size, &n, "oneshot", t->oneshot_late ? "late" : "guaranteed");
 	if (t->image[0])
 		put_line(buf, size, &n, "image", t->image);

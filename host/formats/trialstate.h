@@ -11,11 +11,14 @@
  *   boot 0c7bd6b5-5e8a-...         the boot that set it up (/proc/sys/kernel/random/boot_id;
  *                                  optional: older files and hosts without it)
  *   minutes 10                     the deadline, counted from the trial kernel's start
- *   loader grub|systemd-boot|uefi
+ *   loader grub|systemd-boot|uefi|pbt
  *   entry boot/grub/grub.cfg       the file holding the trial entry (uefi: the ESP's
- *                                  folder holding the trial's kernel and image)
+ *                                  folder holding the trial's kernel and image; pbt:
+ *                                  the entry's path on each ESP)
  *   efi-boot 0004                  uefi: the firmware's boot option (Boot0004) the
  *                                  trial boots through BootNext (optional)
+ *   esp 5A1B-2C3D                  pbt: an ESP of proxmox-boot-tool's (its FAT serial)
+ *                                  that holds the trial entry (repeated)
  *   oneshot guaranteed|late        late: the boot loader cannot clear it itself
  *   image boot/gpupt-trial.initrd.img-6.1.0-18-amd64
  *                                  the trial's own initramfs image, which only the
@@ -72,6 +75,8 @@ enum {
 	GPUPT_TRIAL_MAX_UPLINKS = 8,
 	GPUPT_TRIAL_CHAIN = 160, /* "vmbr0 bond0 enp3s0 0000:03:00.0" */
 	GPUPT_BOOT_ID_LEN = 36,	 /* "0c7bd6b5-5e8a-4b9f-9d3c-2a1e0f6b7c8d" */
+	GPUPT_TRIAL_MAX_ESPS = 8,
+	GPUPT_TRIAL_ESP = 10, /* "5A1B-2C3D" and its NUL */
 };
 
 #define GPUPT_TRIAL_CLASS_UNKNOWN UINT32_MAX
@@ -91,7 +96,9 @@ struct gpupt_trial {
 	char entry[GPUPT_TRIAL_TEXT];
 	char image[GPUPT_TRIAL_TEXT]; /* "" when the trial boots the default entry's image */
 	bool has_efi_boot;
-	unsigned efi_boot; /* Boot#### of a uefi trial */
+	unsigned efi_boot;				 /* Boot#### of a uefi trial */
+	char esp[GPUPT_TRIAL_MAX_ESPS][GPUPT_TRIAL_ESP]; /* pbt: the ESPs holding the entry */
+	size_t n_esp;
 	bool oneshot_late;
 	bool grub_in_place, unsafe_interrupts, force;
 	char sel[GPUPT_TRIAL_MAX_SEL][GPUPT_TRIAL_NAME];

@@ -8,12 +8,13 @@
 
 #include "host/formats/bootentry.h"
 #include "host/model/efiboot.h"
+#include "host/model/platform.h"
 #include "lib/macro.h"
 #include "lib/path.h"
 
 enum { VAR_MAX = 65536, MOUNTINFO_MAX = 1 << 20 };
 
-static bool secure_boot_on(int rootfd)
+bool gpupt_efi_secure_boot(int rootfd)
 {
 	char var[8];
 	int n = gpupt_read_file(rootfd, GPUPT_EFIVARS "/SecureBoot-" GPUPT_EFI_GLOBAL, var,
@@ -21,19 +22,6 @@ static bool secure_boot_on(int rootfd)
 
 	/* 4 bytes of attributes, then one byte: 1 when the firmware enforces it. */
 	return n == 5 && var[4] == 1;
-}
-
-static bool efibootmgr_installed(int rootfd)
-{
-	static const char *const dirs[] = { "usr/bin", "bin", "usr/sbin", "sbin" };
-	char path[64];
-
-	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
-		snprintf(path, sizeof(path), "%s/efibootmgr", dirs[i]);
-		if (gpupt_path_exists(rootfd, path))
-			return true;
-	}
-	return false;
 }
 
 /* The ESP's mountinfo line: its MAJ:MIN and mount point (relative), or -ENOENT. */
@@ -114,7 +102,7 @@ int gpupt_efi_probe(int rootfd, struct gpupt_efi_esp *esp, char *why, size_t siz
 			 GPUPT_EFIVARS);
 		return -ENOENT;
 	}
-	if (secure_boot_on(rootfd)) {
+	if (gpupt_efi_secure_boot(rootfd)) {
 		snprintf(why, size,
 			 "Secure Boot is on: the firmware starts only images signed by a key in its db, and "
 			 "Debian's and Proxmox VE's kernels are signed by a key only shim trusts, so a boot "
@@ -122,7 +110,7 @@ int gpupt_efi_probe(int rootfd, struct gpupt_efi_esp *esp, char *why, size_t siz
 			 "then boot as always, and the trial never)");
 		return -EPERM;
 	}
-	if (!efibootmgr_installed(rootfd)) {
+	if (!gpupt_program_installed(rootfd, "efibootmgr")) {
 		snprintf(why, size, "efibootmgr is not installed (`apt install efibootmgr`)");
 		return -ENOEXEC;
 	}

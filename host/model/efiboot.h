@@ -51,6 +51,9 @@ struct gpupt_efi_esp {
  */
 int gpupt_efi_probe(int rootfd, struct gpupt_efi_esp *esp, char *why, size_t size);
 
+/* Does the firmware enforce Secure Boot (the SecureBoot variable is 1)? */
+bool gpupt_efi_secure_boot(int rootfd);
+
 /* The description of Boot#### num, or -errno (-ENOENT: no such option). */
 int gpupt_efi_option_label(int rootfd, unsigned num, char *label, size_t size);
 

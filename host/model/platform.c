@@ -10,6 +10,8 @@
 
 #include "host/formats/trialstate.h"
 #include "host/model/platform.h"
+#include "lib/atomic.h"
+#include "lib/macro.h"
 #include "lib/path.h"
 
 void gpupt_kernel_parse(struct gpupt_kernel *k, const char *ver)
@@ -254,4 +256,16 @@ int gpupt_watchdog_module(int rootfd, char *module, size_t size)
 	 * its driver, which its module lists.
 	 */
 	return module_of_driver(rootfd, identity, module, size);
+}
+
+bool gpupt_program_installed(int rootfd, const char *name)
+{
+	static const char *const dirs[] = { "usr/bin", "bin", "usr/sbin", "sbin" };
+	char path[GPUPT_PATH_MAX];
+
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++)
+		if (gpupt_path_join(path, sizeof(path), dirs[i], name, (const char *)NULL) >= 0 &&
+		    gpupt_path_exists(rootfd, path))
+			return true;
+	return false;
 }

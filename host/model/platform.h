@@ -37,6 +37,9 @@ void gpupt_kernels_find(int rootfd, struct gpupt_kernels *out);
  */
 bool gpupt_kernels_have_simple_fb(int rootfd);
 
+/* Is the program name in usr/bin, bin, usr/sbin or sbin below the root? */
+bool gpupt_program_installed(int rootfd, const char *name);
+
 /* "GenuineIntel" in proc/cpuinfo. */
 bool gpupt_cpu_is_intel(int rootfd);
 

@@ -11,6 +11,7 @@
 
 #include "host/formats/bootentry.h"
 #include "host/formats/net.h"
+#include "host/model/pbtesp.h"
 #include "host/model/platform.h"
 #include "host/model/trial.h"
 #include "host/model/uplink.h"
@@ -112,10 +113,12 @@ void gpupt_oneshot_probe(struct gpupt_host *h, const struct gpupt_bootloader *b,
 	out->kind = GPUPT_ONESHOT_NONE;
 	if (!b) {
 		snprintf(out->why, sizeof(out->why), "no supported boot loader found");
+	} else if (strcmp(b->name, "proxmox-boot-tool (systemd-boot)") == 0) {
+		gpupt_pbt_oneshot_probe(h, out);
 	} else if (strncmp(b->name, "proxmox-boot-tool", 17) == 0) {
 		snprintf(out->why, sizeof(out->why),
-			 "%s copies kernels and entries to every ESP it manages; gpupt has no trial "
-			 "entry for it yet",
+			 "%s: proxmox-boot-tool boots GRUB from the ESPs it manages (a BIOS boot, or "
+			 "Secure Boot); gpupt has no trial for GRUB there yet",
 			 b->name);
 	} else if (gpupt_bootloader_is_kernel_install(b)) {
 		out->loader = "systemd-boot";
@@ -426,8 +429,8 @@ static unsigned long long mib(unsigned long long bytes)
 	return (bytes + (1 << 20) - 1) >> 20;
 }
 
-int gpupt_trial_efi_room(struct gpupt_host *h, const struct gpupt_oneshot *o,
-			 const struct gpupt_trial_kernel *k, const char *image_file)
+int gpupt_trial_efi_room(struct gpupt_host *h, const char *esp, const struct gpupt_trial_kernel *k,
+			 const char *image_file)
 {
 	char kernel[GPUPT_PATH_MAX], dir[GPUPT_PATH_MAX], old[GPUPT_PATH_MAX];
 	unsigned long long ksize, isize, have;
@@ -441,18 +444,18 @@ int gpupt_trial_efi_room(struct gpupt_host *h, const struct gpupt_oneshot *o,
 		gpupt_msg(h->err, "the trial's kernel /%s is missing or empty; nothing was written\n", kernel);
 		return -ENOENT;
 	}
-	fd = gpupt_path_open_dir(h->rootfd, o->esp.dir);
+	fd = gpupt_path_open_dir(h->rootfd, esp);
 	r = fd < 0 ? fd : fstatvfs(fd, &vfs) < 0 ? -errno : 0;
 	if (fd >= 0)
 		gpupt_path_close_dir(fd);
 	if (r < 0) {
 		gpupt_msg(h->err, "cannot tell the free space of the ESP /%s: %s; nothing was written\n",
-			  o->esp.dir, strerror(-r));
+			  esp, strerror(-r));
 		return r;
 	}
 	have = (unsigned long long)vfs.f_bavail * vfs.f_frsize;
 	/* Copies an earlier trial left are replaced. */
-	if (gpupt_path_join(dir, sizeof(dir), o->esp.dir, GPUPT_EFI_TRIAL_DIR, (const char *)NULL) < 0)
+	if (gpupt_path_join(dir, sizeof(dir), esp, GPUPT_EFI_TRIAL_DIR, (const char *)NULL) < 0)
 		return -ENAMETOOLONG;
 	if (efi_file(dir, GPUPT_EFI_TRIAL_KERNEL, old, sizeof(old)) == 0)
 		have += file_size(h->rootfd, old);
@@ -464,12 +467,12 @@ int gpupt_trial_efi_room(struct gpupt_host *h, const struct gpupt_oneshot *o,
 		  "the trial boots through the firmware, from the ESP: /%s (%llu MiB) and /%s (%llu MiB) go to "
 		  "/%s, and the ESP /%s has %llu MiB free, %llu MiB needed with 1 MiB to spare: make room on "
 		  "the ESP, or add --no-trial; nothing was written\n",
-		  kernel, mib(ksize), image_file, mib(isize), dir, o->esp.dir, have >> 20,
+		  kernel, mib(ksize), image_file, mib(isize), dir, esp, have >> 20,
 		  mib(ksize + isize + (1 << 20)));
 	return -ENOSPC;
 }
 
-static int copy_file(struct gpupt_host *h, const char *from, const char *to)
+int gpupt_trial_copy_file(struct gpupt_host *h, const char *from, const char *to)
 {
 	char *buf = NULL;
 	size_t len;
@@ -484,7 +487,7 @@ static int copy_file(struct gpupt_host *h, const char *from, const char *to)
 }
 
 /* Take the trial's copies off the ESP, and their folder when it is empty. */
-static int remove_efi_files(struct gpupt_host *h, const char *dir)
+int gpupt_trial_remove_efi_files(struct gpupt_host *h, const char *dir)
 {
 	static const char *const names[] = { GPUPT_EFI_TRIAL_KERNEL, GPUPT_EFI_TRIAL_IMAGE };
 	char path[GPUPT_PATH_MAX];
@@ -558,8 +561,6 @@ static int efi_way_clear(struct gpupt_host *h)
 	return 0;
 }
 
-static int run_said(struct gpupt_host *h, const char *const *argv);
-
 /* Delete Boot#### num, when it is gpupt's trial option still (the numbers are the firmware's to reuse). */
 static int efi_option_delete(struct gpupt_host *h, unsigned num)
 {
@@ -574,7 +575,7 @@ static int efi_option_delete(struct gpupt_host *h, unsigned num)
 		return 0;
 	}
 	snprintf(hex, sizeof(hex), "%04X", num & 0xffff);
-	return run_said(h, argv);
+	return gpupt_trial_run_said(h, argv);
 }
 
 /* Clear BootNext when it names the trial's option (the firmware clears it when it boots it). */
@@ -585,7 +586,7 @@ static int efi_bootnext_clear(struct gpupt_host *h, const struct gpupt_trial *t)
 
 	if (!t->has_efi_boot || gpupt_efi_bootnext(h->rootfd, &next) < 0 || next != t->efi_boot)
 		return 0;
-	return run_said(h, argv);
+	return gpupt_trial_run_said(h, argv);
 }
 
 /*
@@ -602,7 +603,7 @@ static int efi_bootnext_set(struct gpupt_host *h, const struct gpupt_trial *t)
 	if (!t->has_efi_boot)
 		return -EINVAL;
 	snprintf(hex, sizeof(hex), "%04X", t->efi_boot & 0xffff);
-	r = run_said(h, argv);
+	r = gpupt_trial_run_said(h, argv);
 	if (r < 0)
 		return r;
 	got = gpupt_efi_bootnext(h->rootfd, &next);
@@ -641,7 +642,7 @@ static int efi_option_create(struct gpupt_host *h, const struct gpupt_efi_esp *e
 	int r, n;
 
 	snprintf(part, sizeof(part), "%u", esp->part);
-	r = run_said(h, argv);
+	r = gpupt_trial_run_said(h, argv);
 	if (r < 0)
 		return r;
 	n = gpupt_efi_trial_options(h->rootfd, nums, ARRAY_SIZE(nums));
@@ -683,15 +684,15 @@ static int write_efi_entry(struct gpupt_host *h, const struct gpupt_oneshot *o, 
 		return -ENAMETOOLONG;
 	r = efi_file(dir, GPUPT_EFI_TRIAL_KERNEL, to, sizeof(to));
 	if (r == 0)
-		r = copy_file(h, kernel, to);
+		r = gpupt_trial_copy_file(h, kernel, to);
 	if (r == 0)
 		r = efi_file(dir, GPUPT_EFI_TRIAL_IMAGE, to, sizeof(to));
 	if (r == 0)
-		r = copy_file(h, image, to);
+		r = gpupt_trial_copy_file(h, image, to);
 	if (r == 0)
 		r = efi_option_create(h, &o->esp, cmdline, t);
 	if (r < 0) {
-		remove_efi_files(h, dir);
+		gpupt_trial_remove_efi_files(h, dir);
 		t->entry[0] = '\0';
 	}
 	return r;
@@ -705,6 +706,8 @@ int gpupt_trial_kernel(struct gpupt_host *h, const struct gpupt_oneshot *o, stru
 		r = grub_kernel(h, k);
 	else if (o->loader && strcmp(o->loader, "systemd-boot") == 0)
 		r = sdboot_kernel(h, k);
+	else if (o->loader && strcmp(o->loader, "pbt") == 0)
+		return gpupt_pbt_trial_kernel(h, k);
 	if (r < 0)
 		gpupt_msg(h->err, "cannot tell which kernel and initramfs image the trial entry boots: %s\n",
 			  strerror(-r));
@@ -717,6 +720,8 @@ int gpupt_trial_entry_source(struct gpupt_host *h, const struct gpupt_oneshot *o
 		return grub_source(h, source, size);
 	if (o->loader && strcmp(o->loader, "systemd-boot") == 0)
 		return sdboot_source(h, source, size);
+	if (o->loader && strcmp(o->loader, "pbt") == 0)
+		return gpupt_pbt_entry_source(h, source, size);
 	return -ENOTSUP;
 }
 
@@ -729,6 +734,8 @@ int gpupt_trial_entry_write(struct gpupt_host *h, const struct gpupt_oneshot *o,
 		return write_sdboot_entry(h, tokens, image_name, t->entry, sizeof(t->entry));
 	if (o->loader && strcmp(o->loader, "uefi") == 0)
 		return write_efi_entry(h, o, tokens, image_name, t);
+	if (o->loader && strcmp(o->loader, "pbt") == 0)
+		return gpupt_pbt_entry_write(h, tokens, image_name, t);
 	return -ENOTSUP;
 }
 
@@ -742,7 +749,12 @@ static bool is_uefi(const struct gpupt_trial *t)
 	return strcmp(t->loader, "uefi") == 0;
 }
 
-static int run_said(struct gpupt_host *h, const char *const *argv)
+static bool is_pbt(const struct gpupt_trial *t)
+{
+	return strcmp(t->loader, "pbt") == 0;
+}
+
+int gpupt_trial_run_said(struct gpupt_host *h, const char *const *argv)
 {
 	int r = gpupt_trial_run(h, argv, NULL, 0);
 
@@ -763,7 +775,7 @@ int gpupt_trial_oneshot_set(struct gpupt_host *h, const struct gpupt_trial *t)
 
 	if (is_uefi(t))
 		return efi_bootnext_set(h, t);
-	return run_said(h, is_grub(t) ? grub : sdboot);
+	return gpupt_trial_run_said(h, is_grub(t) ? grub : sdboot);
 }
 
 int gpupt_trial_oneshot_clear(struct gpupt_host *h, const struct gpupt_trial *t)
@@ -780,7 +792,7 @@ int gpupt_trial_oneshot_clear(struct gpupt_host *h, const struct gpupt_trial *t)
 		return efi_bootnext_clear(h, t);
 	if (!gpupt_path_exists(h->rootfd, is_grub(t) ? GPUPT_GRUBENV : GPUPT_ONESHOT_EFIVAR))
 		return 0;
-	return run_said(h, is_grub(t) ? grub : sdboot);
+	return gpupt_trial_run_said(h, is_grub(t) ? grub : sdboot);
 }
 
 static int remove_grub_entry(struct gpupt_host *h, const char *path)
@@ -810,7 +822,7 @@ static int remove_efi_entry(struct gpupt_host *h, const struct gpupt_trial *t)
 {
 	int r = t->has_efi_boot ? efi_option_delete(h, t->efi_boot) : 0;
 
-	if (t->entry[0] && remove_efi_files(h, t->entry) < 0 && r == 0)
+	if (t->entry[0] && gpupt_trial_remove_efi_files(h, t->entry) < 0 && r == 0)
 		r = -EIO;
 	return r;
 }
@@ -820,6 +832,7 @@ int gpupt_trial_entry_remove(struct gpupt_host *h, const struct gpupt_trial *t)
 	int c = gpupt_trial_oneshot_clear(h, t);
 	int r = is_grub(t)   ? remove_grub_entry(h, t->entry)
 		: is_uefi(t) ? remove_efi_entry(h, t)
+		: is_pbt(t)  ? gpupt_pbt_entry_remove(h, t)
 			     : gpupt_file_remove(h->rootfd, t->entry);
 
 	/* The trial's own image goes with its entry (a kernel removal may have taken it already). */
@@ -827,7 +840,7 @@ int gpupt_trial_entry_remove(struct gpupt_host *h, const struct gpupt_trial *t)
 	    gpupt_path_exists(h->rootfd, t->image))
 		gpupt_msg(h->err, "cannot remove the trial's image /%s; remove it by hand\n", t->image);
 
-	if (r < 0 && !is_grub(t) && !is_uefi(t))
+	if (r < 0 && !is_grub(t) && !is_uefi(t) && !is_pbt(t))
 		gpupt_msg(h->err, "cannot remove /%s: %s\n", t->entry, strerror(-r));
 	return r < 0 ? r : c;
 }
@@ -845,6 +858,8 @@ static bool trial_entry_there(struct gpupt_host *h, const struct gpupt_trial *t)
 		       efi_file(t->entry, GPUPT_EFI_TRIAL_KERNEL, kernel, sizeof(kernel)) == 0 &&
 		       gpupt_path_exists(h->rootfd, kernel);
 	}
+	if (is_pbt(t))
+		return gpupt_pbt_entry_there(h->rootfd, t);
 	if (!is_grub(t))
 		return gpupt_path_exists(h->rootfd, t->entry);
 	if (gpupt_read_file_alloc(h->rootfd, t->entry, CFG_MAX, GPUPT_READ_REGULAR, &cfg, &len) < 0)
@@ -890,6 +905,10 @@ enum gpupt_trial_ready gpupt_trial_ready(struct gpupt_host *h, const struct gpup
 		snprintf(why, size,
 			 "its boot option %s (\"" GPUPT_EFI_TRIAL_LABEL "\") or its kernel in /%s is gone",
 			 want, t->entry);
+		return GPUPT_TRIAL_ENTRY_GONE;
+	}
+	if (!trial_entry_there(h, t) && is_pbt(t)) {
+		snprintf(why, size, "an ESP that holds its entry (/%s) is gone", t->entry);
 		return GPUPT_TRIAL_ENTRY_GONE;
 	}
 	if (!trial_entry_there(h, t)) {

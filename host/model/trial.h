@@ -40,8 +40,9 @@ enum gpupt_oneshot_kind {
 
 struct gpupt_oneshot {
 	enum gpupt_oneshot_kind kind;
-	const char *loader; /* "grub", "systemd-boot", "uefi" (GRUB's entry, BootNext), or NULL */
-	char why[768];	    /* for a person: the mechanism, or why there is none */
+	const char *loader;	  /* "grub", "systemd-boot", "uefi" (GRUB's entry, BootNext), "pbt"
+			       (proxmox-boot-tool's ESPs, pbtesp.h), or NULL */
+	char why[768];		  /* for a person: the mechanism, or why there is none */
 	struct gpupt_efi_esp esp; /* uefi: where the trial's files go */
 };
 
@@ -98,12 +99,21 @@ int gpupt_trial_entry_write(struct gpupt_host *h, const struct gpupt_oneshot *o,
 			    const char *image_name, struct gpupt_trial *t);
 
 /*
- * uefi: is there room on the ESP for the trial's kernel and the image
- * image_file (relative to the root)?  0, or -ENOSPC said on err with the
- * figures (other errors said too).
+ * uefi, pbt: is there room on the ESP mounted at esp (relative to the root)
+ * for the trial's kernel and the image image_file (relative to the root)?
+ * 0, or -ENOSPC said on err with the figures (other errors said too).
  */
-int gpupt_trial_efi_room(struct gpupt_host *h, const struct gpupt_oneshot *o,
-			 const struct gpupt_trial_kernel *k, const char *image_file);
+int gpupt_trial_efi_room(struct gpupt_host *h, const char *esp, const struct gpupt_trial_kernel *k,
+			 const char *image_file);
+
+/* Copy a file below the root, atomically (0644).  0 or -errno, said on err. */
+int gpupt_trial_copy_file(struct gpupt_host *h, const char *from, const char *to);
+
+/* Take the trial's kernel and image out of dir (an ESP's EFI/gpupt), and dir when empty; said on err. */
+int gpupt_trial_remove_efi_files(struct gpupt_host *h, const char *dir);
+
+/* gpupt_trial_run, with a failure said on err: 0 or -EIO. */
+int gpupt_trial_run_said(struct gpupt_host *h, const char *const *argv);
 
 /* Take the trial entry (and the trial's own image) away again and clear the one-shot; 0 or -errno, said on err. */
 int gpupt_trial_entry_remove(struct gpupt_host *h, const struct gpupt_trial *t);

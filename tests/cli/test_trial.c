@@ -303,21 +303,21 @@ static void test_lvm_needs_an_explicit_choice(void **state)
 	free_fixture(f);
 }
 
-static void test_proxmox_boot_tool_has_no_trial(void **state)
+static void test_proxmox_boot_tool_grub_has_no_trial(void **state)
 {
-	struct fx *f = make_fixture("seed", "pve-sdboot", NULL);
+	struct fx *f = make_fixture("seed", "pve-grub", NULL);
 	char *before = snapshot(f, NULL);
 
 	(void)state;
 	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 1);
-	assert_non_null(strstr(f->err, "no trial boot here: proxmox-boot-tool (systemd-boot) copies kernels"));
+	assert_non_null(strstr(f->err, "no trial boot here: proxmox-boot-tool (GRUB): proxmox-boot-tool boots GRUB from the ESPs it manages"));
 	assert_non_null(strstr(f->err, "add --no-trial"));
 	assert_snapshot(f, before, NULL);
 	/* A dry run shows --no-trial's plan, the only way here, and exits 0. */
 	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--dry-run", "01:00"), 0);
-	assert_non_null(strstr(f->out, "no trial boot here: proxmox-boot-tool (systemd-boot) copies kernels"));
+	assert_non_null(strstr(f->out, "no trial boot here: proxmox-boot-tool (GRUB): proxmox-boot-tool boots GRUB from the ESPs it manages"));
 	assert_non_null(strstr(f->out, "a real run needs --no-trial, which makes these changes the default at once:\n"));
-	assert_non_null(strstr(f->out, "etc/kernel/cmdline"));
+	assert_non_null(strstr(f->out, "proxmox-boot-tool refresh"));
 	assert_snapshot(f, before, NULL);
 	free(before);
 	free_fixture(f);
@@ -1563,7 +1563,7 @@ int main(void)
 		cmocka_unit_test(test_lvm_needs_an_explicit_choice),
 		cmocka_unit_test(test_trial_needs_its_check),
 		cmocka_unit_test(test_trial_image_needs_room),
-		cmocka_unit_test(test_proxmox_boot_tool_has_no_trial),
+		cmocka_unit_test(test_proxmox_boot_tool_grub_has_no_trial),
 		cmocka_unit_test(test_bad_options),
 		cmocka_unit_test(test_disable_cancels),
 		cmocka_unit_test(test_confirm_equals_no_trial),

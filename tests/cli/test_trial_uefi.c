@@ -496,6 +496,279 @@ static void test_watchdog_module(void **state)
 	free_fixture(f);
 }
 
+/* ---- proxmox-boot-tool's ESPs (boot-root.sh pve-zfs): systemd-boot's one-shot ---- */
+
+#define ESP_A ".fake-esp/5A1B-2C3D/"
+#define ESP_B ".fake-esp/6C2D-3E4F/"
+#define ONESHOT EFIVARS "LoaderEntryOneShot-4a67b082-0a4c-41cf-b6c7-440b29bb8c4f"
+#define PBT_ENTRY "loader/entries/gpupt-trial.conf"
+
+/* Each ESP holds the trial entry (exactly) and the kernel and image it boots, byte for byte. */
+static void assert_esp_has_trial(struct fx *f, const char *esp, const struct gpupt_trial *t)
+{
+	char path[128], want[1024], *x, *y;
+
+	snprintf(path, sizeof(path), "%s" PBT_ENTRY, esp);
+	snprintf(want, sizeof(want),
+		 "title gpupt trial boot\nversion 6.12.9-amd64\noptions root=ZFS=rpool/ROOT/pve-1 boot=zfs quiet "
+		 TOKENS " panic=10 gpupt.trial=%lld\nlinux /EFI/gpupt/vmlinuz\ninitrd /EFI/gpupt/initrd.img\n",
+		 t->id);
+	x = read_rel(f, path);
+	assert_non_null(x);
+	assert_string_equal(x, want);
+	free(x);
+	snprintf(path, sizeof(path), "%sEFI/gpupt/vmlinuz", esp);
+	x = read_rel(f, path);
+	y = read_rel(f, "boot/vmlinuz-6.12.9-amd64");
+	assert_non_null(x);
+	assert_string_equal(x, y);
+	free(x);
+	free(y);
+	snprintf(path, sizeof(path), "%sEFI/gpupt/initrd.img", esp);
+	x = read_rel(f, path);
+	y = read_rel(f, t->image);
+	assert_non_null(x);
+	assert_string_equal(x, y);
+	free(x);
+	free(y);
+}
+
+static void assert_esps_clean(struct fx *f)
+{
+	assert_false(gpupt_path_exists(f->h.rootfd, ESP_A PBT_ENTRY));
+	assert_false(gpupt_path_exists(f->h.rootfd, ESP_A "EFI/gpupt"));
+	assert_false(gpupt_path_exists(f->h.rootfd, ESP_B PBT_ENTRY));
+	assert_false(gpupt_path_exists(f->h.rootfd, ESP_B "EFI/gpupt"));
+	/* Every ESP unmounted, the mount points gone. */
+	assert_false(gpupt_path_exists(f->h.rootfd, "run/gpupt"));
+}
+
+static void test_pbt_trial_on_every_esp(void **state)
+{
+	struct fx *f = uefi_fixture("pve-zfs");
+	struct gpupt_trial t;
+	char *before = snapshot(f, NULL), *cmdline = read_rel(f, "etc/kernel/cmdline"), *c, *x;
+
+	(void)state;
+	/* Proxmox VE on ZFS: the trial without --trial, no question. */
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_non_null(strstr(f->out, "  one-shot: systemd-boot's LoaderEntryOneShot (bootctl set-oneshot), with the "
+				       "trial entry on each ESP proxmox-boot-tool manages (5A1B-2C3D, 6C2D-3E4F); "
+				       "systemd-boot deletes it before it starts the entry\n"));
+	assert_non_null(strstr(f->out, "  copies: on each ESP, mounted in turn at /run/gpupt/esp/UUID: "
+				       "/boot/vmlinuz-6.12.9-amd64 and /boot/gpupt-trial.initrd.img-6.12.9-amd64 to "
+				       "EFI/gpupt and the trial entry loader/entries/gpupt-trial.conf"));
+	load(f, &t);
+	assert_string_equal(t.loader, "pbt");
+	assert_string_equal(t.entry, PBT_ENTRY);
+	assert_false(t.oneshot_late);
+	assert_int_equal(t.n_esp, 2);
+	assert_string_equal(t.esp[0], "5A1B-2C3D");
+	assert_string_equal(t.esp[1], "6C2D-3E4F");
+	assert_esp_has_trial(f, ESP_A, &t);
+	assert_esp_has_trial(f, ESP_B, &t);
+	assert_false(gpupt_path_exists(f->h.rootfd, "run/gpupt"));
+	x = read_rel(f, ONESHOT);
+	assert_memory_equal(x, "\x07\0\0\0g\0p\0u\0p\0t\0-\0t\0r\0i\0a\0l\0.\0c\0o\0n\0f\0\0\0", 38);
+	free(x);
+	c = calls(f);
+	assert_non_null(strstr(c, "mount -t vfat /dev/disk/by-uuid/5A1B-2C3D /run/gpupt/esp/5A1B-2C3D\n"
+				  "umount /run/gpupt/esp/5A1B-2C3D\n"
+				  "mount -t vfat /dev/disk/by-uuid/6C2D-3E4F /run/gpupt/esp/6C2D-3E4F\n"
+				  "umount /run/gpupt/esp/6C2D-3E4F\n"
+				  "bootctl set-oneshot gpupt-trial.conf\n"));
+	assert_null(strstr(c, "proxmox-boot-tool"));
+	free(c);
+	/* The default stays as it was until the confirm. */
+	x = read_rel(f, "etc/kernel/cmdline");
+	assert_string_equal(x, cmdline);
+	free(x);
+	assert_int_equal(RUN(f, gpupt_cmd_status, "status"), 1);
+	assert_non_null(strstr(f->out, ", entry loader/entries/gpupt-trial.conf and its files in EFI/gpupt on "
+				       "proxmox-boot-tool's ESPs 5A1B-2C3D, 6C2D-3E4F, deadline 10 minutes after its "
+				       "boot); reboot to start it"));
+	f->h.json = true;
+	assert_int_equal(RUN(f, gpupt_cmd_status, "status"), 1);
+	f->h.json = false;
+	assert_non_null(strstr(f->out, "\"loader\":\"pbt\",\"entry\":\"loader/entries/gpupt-trial.conf\","
+				       "\"esps\":[\"5A1B-2C3D\",\"6C2D-3E4F\"],"));
+	assert_non_null(strstr(f->out, "\"next_boot\":true"));
+	/* systemd-boot deletes the one-shot and boots the trial, which confirms. */
+	assert_int_equal(unlinkat(f->h.rootfd, ONESHOT, 0), 0);
+	next_boot(f, &t, true);
+	assert_int_equal(RUN(f, gpupt_cmd_confirm, "confirm"), 0);
+	assert_esps_clean(f);
+	assert_false(gpupt_path_exists(f->h.rootfd, t.image));
+	x = read_rel(f, "etc/kernel/cmdline");
+	assert_non_null(strstr(x, "root=ZFS=rpool/ROOT/pve-1 boot=zfs quiet intel_iommu=on iommu=pt " ADDRS));
+	free(x);
+	c = calls(f);
+	assert_non_null(strstr(c, "proxmox-boot-tool refresh\n"));
+	assert_null(strstr(c, "bootctl set-oneshot \n")); /* systemd-boot deleted it */
+	free(c);
+	/* disable: every file as before enable. */
+	assert_int_equal(RUN(f, gpupt_cmd_disable, "disable", "--yes"), 0);
+	same_tree(f, before, "/var/lib");
+	free(before);
+	free(cmdline);
+	free_fixture(f);
+}
+
+/* rollback, disable and a trial that never booted: every ESP byte for byte. */
+static void test_pbt_every_way_back(void **state)
+{
+	struct fx *f = uefi_fixture("pve-zfs");
+	struct gpupt_trial t;
+	char *before = snapshot(f, NULL), *c;
+
+	(void)state;
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_rollback, "rollback", "--no-reboot"), 0);
+	c = calls(f);
+	assert_non_null(strstr(c, "bootctl set-oneshot \n"));
+	free(c);
+	assert_esps_clean(f);
+	same_tree(f, before, "/var/lib");
+
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_disable, "disable", "--yes"), 0);
+	assert_non_null(strstr(f->out, "the pending trial of"));
+	same_tree(f, before, "/var/lib");
+
+	/* The boot was not the trial (someone picked the default in the menu): the agent cleans up. */
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	load(f, &t);
+	assert_int_equal(unlinkat(f->h.rootfd, ONESHOT, 0), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_status, "status"), 1);
+	assert_non_null(strstr(f->out, "the one-shot does not name it: LoaderEntryOneShot is unset, not gpupt-trial.conf"));
+	next_boot(f, &t, false);
+	assert_int_equal(RUN(f, gpupt_cmd_trial_agent, "trial-agent"), 0);
+	load(f, &t);
+	assert_int_equal(t.state, GPUPT_TRIAL_ROLLED_BACK);
+	same_tree(f, before, "/var/lib");
+	free(before);
+	free_fixture(f);
+}
+
+/* enable --yes on pve-zfs fails, having said want, and leaves every file as it was. */
+static void pbt_refused_with(const char *want, void (*change)(struct fx *), const char *env)
+{
+	struct fx *f = uefi_fixture("pve-zfs");
+	char *before;
+
+	change(f);
+	before = snapshot(f, NULL);
+	if (env)
+		putenv((char *)env);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 1);
+	if (env)
+		unsetenv(strchr(env, '=') ? "GPUPT_FAKE_MOUNT_FAIL" : env);
+	if (!strstr(f->err, want))
+		fail_msg("wanted \"%s\" in:\n%s", want, f->err);
+	assert_non_null(strstr(f->err, "nothing was written"));
+	assert_false(gpupt_path_exists(f->h.rootfd, "run/gpupt"));
+	same_tree(f, before, NULL);
+	free(before);
+	free_fixture(f);
+}
+
+static void nothing(struct fx *f)
+{
+	(void)f;
+}
+
+static void esp_b_without_default(struct fx *f)
+{
+	put(f, ESP_B "loader/loader.conf", "timeout 3\n", 10);
+}
+
+static void esp_b_default_everything(struct fx *f)
+{
+	put(f, ESP_B "loader/loader.conf", "timeout 3\ndefault \"*\"\n", 22);
+}
+
+static void esp_b_is_grub(struct fx *f)
+{
+	put(f, ESP_B "EFI/proxmox/grubx64.efi", "MZ", 2);
+}
+
+static void no_bootctl(struct fx *f)
+{
+	assert_int_equal(unlinkat(f->h.rootfd, "usr/bin/bootctl", 0), 0);
+}
+
+static void no_esp_there(struct fx *f)
+{
+	assert_int_equal(unlinkat(f->h.rootfd, "dev/disk/by-uuid/5A1B-2C3D", 0), 0);
+	assert_int_equal(unlinkat(f->h.rootfd, "dev/disk/by-uuid/6C2D-3E4F", 0), 0);
+}
+
+static void test_pbt_refusals(void **state)
+{
+	(void)state;
+	/* The second ESP fails: what went onto the first comes off again. */
+	pbt_refused_with("cannot mount the ESP 6C2D-3E4F (proxmox-boot-tool's)", nothing,
+			 "GPUPT_FAKE_MOUNT_FAIL=6C2D-3E4F");
+	pbt_refused_with("the ESP 6C2D-3E4F has no `default` line in loader/loader.conf: systemd-boot would boot "
+			 "the first entry of its sorted list, which could be the trial's",
+			 esp_b_without_default, NULL);
+	pbt_refused_with("loader/loader.conf on the ESP 6C2D-3E4F says `default *`, which names the trial entry "
+			 "too: it would boot every time",
+			 esp_b_default_everything, NULL);
+	pbt_refused_with("the ESP 6C2D-3E4F holds /EFI/proxmox/grubx64.efi: proxmox-boot-tool boots GRUB from it",
+			 esp_b_is_grub, NULL);
+	pbt_refused_with("no trial boot here: Secure Boot is on, and proxmox-boot-tool boots GRUB through shim "
+			 "there, not systemd-boot",
+			 secure_boot_on, NULL);
+	pbt_refused_with("no trial boot here: systemd-boot's variables are not visible (no LoaderInfo in "
+			 "/sys/firmware/efi/efivars: efivarfs is not mounted",
+			 no_efivars, NULL);
+	pbt_refused_with("no trial boot here: bootctl (which sets systemd-boot's one-shot) is not installed",
+			 no_bootctl, NULL);
+	pbt_refused_with("no trial boot here: /etc/kernel/proxmox-boot-uuids names no ESP that is there",
+			 no_esp_there, NULL);
+}
+
+static void test_pbt_esp_too_full(void **state)
+{
+	struct fx *f = uefi_fixture("pve-zfs");
+	char *before = snapshot(f, NULL);
+
+	(void)state;
+	fake_free_bytes = 1 << 20;
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 1);
+	fake_free_bytes = -1;
+	assert_non_null(strstr(f->err, "and the ESP /run/gpupt/esp/5A1B-2C3D has 1 MiB free, 2 MiB needed with 1 MiB "
+				       "to spare: make room on the ESP, or add --no-trial; nothing was written\n"));
+	assert_false(gpupt_path_exists(f->h.rootfd, "run/gpupt"));
+	same_tree(f, before, NULL);
+	free(before);
+	free_fixture(f);
+}
+
+/* An ESP listed but not there (a dead disk of a mirror), and a line that is no ESP: skipped, as proxmox-boot-tool skips them. */
+static void test_pbt_skips_what_pbt_skips(void **state)
+{
+	struct fx *f = uefi_fixture("pve-zfs");
+	struct gpupt_trial t;
+
+	(void)state;
+	put(f, "etc/kernel/proxmox-boot-uuids", "5A1B-2C3D\n\nnot-an-esp\n6C2D-3E4F\n", 35);
+	assert_int_equal(unlinkat(f->h.rootfd, "dev/disk/by-uuid/6C2D-3E4F", 0), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
+	assert_non_null(strstr(f->out, "manages (5A1B-2C3D), skipping what it skips in its list;"));
+	load(f, &t);
+	assert_int_equal(t.n_esp, 1);
+	assert_esp_has_trial(f, ESP_A, &t);
+	assert_false(gpupt_path_exists(f->h.rootfd, ESP_B PBT_ENTRY));
+	/* Before the boot, an ESP gone: status says the next boot may not be the trial. */
+	assert_int_equal(unlinkat(f->h.rootfd, "dev/disk/by-uuid/5A1B-2C3D", 0), 0);
+	assert_int_equal(RUN(f, gpupt_cmd_status, "status"), 1);
+	assert_non_null(strstr(f->out, "but the next boot is not the trial: an ESP that holds its entry "
+				       "(/loader/entries/gpupt-trial.conf) is gone"));
+	free_fixture(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -510,6 +783,11 @@ int main(void)
 		cmocka_unit_test(test_damaged_state_says_efibootmgr),
 		cmocka_unit_test(test_trial_arms_the_watchdog),
 		cmocka_unit_test(test_watchdog_module),
+		cmocka_unit_test(test_pbt_trial_on_every_esp),
+		cmocka_unit_test(test_pbt_every_way_back),
+		cmocka_unit_test(test_pbt_refusals),
+		cmocka_unit_test(test_pbt_esp_too_full),
+		cmocka_unit_test(test_pbt_skips_what_pbt_skips),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

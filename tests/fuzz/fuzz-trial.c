@@ -3,7 +3,7 @@
  * The trial's formats: the state file parses, formats and parses again to
  * the same text; a trial block added to grub.cfg (for the entry its
  * default names) comes out again to the original bytes, as does an
- * initrd path swapped to the trial's image and back; that entry's title, a loader entry's copy, a grubenv's variable, an EFI string variable, the default routes
+ * initrd path swapped to the trial's image and back; that entry's title, a loader entry's copy, a grubenv's variable, an EFI string variable, loader.conf's default, proxmox-boot-uuids, the default routes
  * of /proc/net/route and /proc/net/ipv6_route and a bond's list of slaves
  * never read past len.  The first byte picks which.
  */
@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "host/formats/bootentry.h"
 #include "host/formats/net.h"
@@ -76,6 +77,21 @@ static void check_grubcfg(const char *in, size_t len)
 	free(b);
 }
 
+/* Every serial kept is one, and none twice. */
+FUZZ_HARNESS
+static void check_pbt_uuids(const char *in, size_t len)
+{
+	char uuids[4][GPUPT_VFAT_UUID_LEN + 1];
+	size_t skipped, n = gpupt_pbt_uuids(in, len, uuids, 4, &skipped);
+
+	FUZZ_CHECK(n * (GPUPT_VFAT_UUID_LEN + 1) <= len + 1 && skipped <= len);
+	for (size_t i = 0; i < n && i < 4; i++) {
+		FUZZ_CHECK(gpupt_vfat_uuid_ok(uuids[i], strlen(uuids[i])));
+		for (size_t j = 0; j < i; j++)
+			FUZZ_CHECK(strcasecmp(uuids[i], uuids[j]) != 0);
+	}
+}
+
 FUZZ_HARNESS
 static void check_entry_and_route(const char *in, size_t len)
 {
@@ -91,6 +107,9 @@ static void check_entry_and_route(const char *in, size_t len)
 		FUZZ_CHECK(strlen(a) < 64 && strlen(a) <= len / 2);
 	if (gpupt_efivar_u16(in, len, &num) == 0)
 		FUZZ_CHECK(num <= 0xffff && len == 6);
+	if (a && gpupt_loader_conf_default(in, len, a, 64) == 0)
+		FUZZ_CHECK(strlen(a) < 64 && strlen(a) <= len);
+	check_pbt_uuids(in, len);
 	free(a);
 	if (gpupt_route_default_iface(in, len, iface, sizeof(iface)) == 0)
 		FUZZ_CHECK(gpupt_route_has_iface(in, len, iface) && gpupt_ifname_ok(iface, strlen(iface)));

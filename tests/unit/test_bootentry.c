@@ -323,6 +323,47 @@ static void test_efi_variables(void **state)
 	assert_int_equal(gpupt_efi_loadopt_label(opt, 3, label, sizeof(label)), -EINVAL);
 }
 
+/* proxmox-boot-uuids: what proxmox-boot-tool itself skips is skipped; a serial listed twice counts once. */
+static void test_pbt_uuids(void **state)
+{
+	static const char list[] = "5A1B-2C3D\n\n  6c2d-3e4f \r\n5a1b-2c3d\nsda2\n1234-56789\n7E3F-4A5B";
+	char uuids[2][GPUPT_VFAT_UUID_LEN + 1];
+	size_t skipped;
+
+	(void)state;
+	assert_true(gpupt_vfat_uuid_ok("5A1B-2C3D", 9));
+	assert_false(gpupt_vfat_uuid_ok("5A1B-2C3", 8));
+	assert_false(gpupt_vfat_uuid_ok("5A1B_2C3D", 9));
+	assert_false(gpupt_vfat_uuid_ok("5G1B-2C3D", 9));
+	/* Three, two of them kept (max 2); "sda2" and "1234-56789" are no FAT serial. */
+	assert_int_equal(gpupt_pbt_uuids(list, sizeof(list) - 1, uuids, 2, &skipped), 3);
+	assert_int_equal(skipped, 2);
+	assert_string_equal(uuids[0], "5A1B-2C3D");
+	assert_string_equal(uuids[1], "6c2d-3e4f");
+	/* Cut in the middle of the last serial: not one. */
+	assert_int_equal(gpupt_pbt_uuids(list, sizeof(list) - 3, uuids, 2, &skipped), 2);
+	assert_int_equal(skipped, 3);
+	assert_int_equal(gpupt_pbt_uuids("", 0, uuids, 2, &skipped), 0);
+}
+
+/* loader.conf: the last `default` line wins, its quotes off; `default` must be a word of its own. */
+static void test_loader_conf_default(void **state)
+{
+	static const char conf[] = "timeout 3\n#default nope\ndefault proxmox-*\n  default \"proxmox-6.8.conf\" \n"
+				   "defaults x\n";
+	char pattern[32];
+
+	(void)state;
+	assert_int_equal(gpupt_loader_conf_default(conf, sizeof(conf) - 1, pattern, sizeof(pattern)), 0);
+	assert_string_equal(pattern, "proxmox-6.8.conf");
+	/* Cut before the second default line: the first one. */
+	assert_int_equal(gpupt_loader_conf_default(conf, 45, pattern, sizeof(pattern)), 0);
+	assert_string_equal(pattern, "proxmox-*");
+	assert_int_equal(gpupt_loader_conf_default("timeout 3\n", 10, pattern, sizeof(pattern)), -ENOENT);
+	assert_int_equal(gpupt_loader_conf_default("#default a\n", 11, pattern, sizeof(pattern)), -ENOENT);
+	assert_int_equal(gpupt_loader_conf_default(conf, sizeof(conf) - 1, pattern, 8), -ENOSPC);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -337,6 +378,8 @@ int main(void)
 		cmocka_unit_test(test_grubenv),
 		cmocka_unit_test(test_entry_args),
 		cmocka_unit_test(test_efi_variables),
+		cmocka_unit_test(test_pbt_uuids),
+		cmocka_unit_test(test_loader_conf_default),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
