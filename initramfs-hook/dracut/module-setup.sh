@@ -12,8 +12,9 @@
 # drop-in.  Build-time problems are warnings: a failing module would stop
 # every kernel update.
 
-# GPUPT_BIND and GPUPT_CONF exist for the test suite only.  dracut sources
-# this file into its own shell, so every name of ours starts with gpupt_.
+# GPUPT_BIND, GPUPT_CONF and GPUPT_ROOT (where sys/ is) exist for the test
+# suite only.  dracut sources this file into its own shell, so every name of
+# ours starts with gpupt_.
 # dracutsysrootdir (the root the image is built from; inst adds it itself)
 # and srcmods (its /lib/modules/<kernel>) are dracut's.
 gpupt_bind=${GPUPT_BIND:-@BINDER@}
@@ -48,6 +49,32 @@ gpupt_conf_driver() {
 		"${dracutsysrootdir-}$gpupt_conf" | tail -n 1
 }
 
+# The host's watchdog (watchdog0), as gpupt enable finds it: its device's
+# driver's module; for one without a parent device (i6300esb's is virtual)
+# the module whose drivers/ lists its identity; softdog for the software
+# one.  A trial boot's gpupt.watchdog= makes the binder load it and arm
+# /dev/watchdog before anything can hang.
+gpupt_watchdog_module() {
+	gpupt_wd_sys=${GPUPT_ROOT:-}/sys/class/watchdog/watchdog0
+	if [ -L "$gpupt_wd_sys/device/driver/module" ]; then
+		gpupt_wd=$(readlink "$gpupt_wd_sys/device/driver/module") || return 0
+		echo "${gpupt_wd##*/}"
+		return 0
+	fi
+	[ -r "$gpupt_wd_sys/identity" ] || return 0
+	IFS= read -r gpupt_wd_id <"$gpupt_wd_sys/identity" || [ -n "$gpupt_wd_id" ] || return 0
+	if [ "$gpupt_wd_id" = "Software Watchdog" ]; then
+		echo softdog
+		return 0
+	fi
+	for gpupt_wd in "${GPUPT_ROOT:-}"/sys/module/*/drivers/*:"$gpupt_wd_id"; do
+		[ -e "$gpupt_wd" ] || [ -L "$gpupt_wd" ] || continue
+		gpupt_wd=${gpupt_wd%/drivers/*}
+		echo "${gpupt_wd##*/}"
+		return 0
+	done
+}
+
 # vfio-pci has no pci: alias, so hostonly mode would leave it out: hostonly=''.
 installkernel() {
 	gpupt_modules="vfio vfio_iommu_type1 vfio_pci"
@@ -62,6 +89,10 @@ installkernel() {
 	*" $gpupt_driver "*) ;;
 	*) [ -z "$gpupt_driver" ] || gpupt_modules="$gpupt_modules $gpupt_driver" ;;
 	esac
+	gpupt_watchdog=$(gpupt_watchdog_module | tr - _)
+	if [ -n "$gpupt_watchdog" ] && gpupt_kernel_has_module "$gpupt_watchdog"; then
+		gpupt_modules="$gpupt_modules $gpupt_watchdog"
+	fi
 	# shellcheck disable=SC2086 # one module name per word
 	hostonly='' instmods $gpupt_modules
 }

@@ -93,6 +93,19 @@ DEP
 	esac
 }
 
+# watchdog_state DIR: a sys/ under DIR whose watchdog0 is Debian 6.1's
+# i6300esb: a virtual device (no parent) whose identity i6300esb's module
+# lists in its drivers/.
+watchdog_state()
+{
+	wd_dir=$1/sys/devices/virtual/watchdog/watchdog0
+	mkdir -p "$wd_dir" "$1/sys/class/watchdog" "$1/sys/module/i6300esb/drivers" \
+		"$1/sys/bus/pci/drivers/i6300ESB timer"
+	ln -s ../../devices/virtual/watchdog/watchdog0 "$1/sys/class/watchdog/watchdog0"
+	ln -s "../../../bus/pci/drivers/i6300ESB timer" "$1/sys/module/i6300esb/drivers/pci:i6300ESB timer"
+	echo "i6300ESB timer" >"$wd_dir/identity"
+}
+
 finish()
 {
 	echo "$checks checks, $failures failed"

@@ -37,6 +37,7 @@ setup()
 		srcmods="$scratch/modules-$2/"
 		GPUPT_BIND="${bind:-$scratch/bin/gpupt-bind}"
 		GPUPT_CONF="$scratch/conf"
+		GPUPT_ROOT="${state:-$scratch/state}"
 		# shellcheck source=/dev/null
 		. "$moddir/module-setup.sh"
 		"$1"
@@ -59,6 +60,15 @@ assert_eq "installkernel 6.12" "instmods hostonly=[] vfio vfio_iommu_type1 vfio_
 setup installkernel 6.12 "driver = pci-stub"
 assert_eq "installkernel with driver = pci-stub" \
 	"instmods hostonly=[] vfio vfio_iommu_type1 vfio_pci pci_stub" "$(cat "$calls")"
+
+# The host's watchdog, when the kernel has it (a trial boot's gpupt-bind arms it).
+watchdog_state "$scratch/wdstate"
+state=$scratch/wdstate setup installkernel 6.12
+assert_eq "installkernel 6.12 with the host's watchdog" \
+	"instmods hostonly=[] vfio vfio_iommu_type1 vfio_pci i6300esb" "$(cat "$calls")"
+state=$scratch/wdstate setup installkernel 6.1
+assert_eq "installkernel 6.1 lacks it: left out" \
+	"instmods hostonly=[] vfio vfio_iommu_type1 vfio_pci vfio_virqfd pci_stub" "$(cat "$calls")"
 
 setup install 6.12 "ids = 10de:1381"
 assert_eq "install with conf" "inst $scratch/bin/gpupt-bind $binder

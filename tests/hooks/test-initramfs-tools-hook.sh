@@ -100,12 +100,8 @@ assert_eq "no temp file left" "6.1.0-test 6.12.0-test " "$(listing "$records")"
 # when the kernel has it: as Debian's 6.1 shows i6300esb's (a virtual device
 # whose identity its module's drivers/ lists), one with a parent device
 # (its driver's module), and softdog by its identity.
-wd=$scratch/wdstate/sys/devices/virtual/watchdog/watchdog0
-mkdir -p "$wd" "$scratch/wdstate/sys/class/watchdog" "$scratch/wdstate/sys/module/i6300esb/drivers" \
-	"$scratch/wdstate/sys/bus/pci/drivers/i6300ESB timer"
-ln -s ../../devices/virtual/watchdog/watchdog0 "$scratch/wdstate/sys/class/watchdog/watchdog0"
-ln -s "../../../bus/pci/drivers/i6300ESB timer" "$scratch/wdstate/sys/module/i6300esb/drivers/pci:i6300ESB timer"
-echo "i6300ESB timer" >"$wd/identity"
+watchdog_state "$scratch/wdstate"
+wd=$wd_dir
 state=$scratch/wdstate run_hook wd612 6.12
 assert_eq "the host's watchdog module (6.12 has i6300esb)" \
 	"manual_add_modules vfio vfio_iommu_type1 vfio_pci i6300esb" "$(cat "$calls")"

@@ -29,6 +29,7 @@ build_with()
 		warning() { echo "warning $*" >>"$calls"; }
 		GPUPT_BIND="${bind:-$scratch/bin/gpupt-bind}"
 		GPUPT_CONF="$scratch/conf"
+		GPUPT_ROOT="${state:-$scratch/state}"
 		# shellcheck source=/dev/null
 		. "$install_file"
 		build
@@ -55,6 +56,16 @@ assert_eq "build with a conf driver" "add_binary $scratch/bin/gpupt-bind $binder
 add_file $scratch/conf /etc/gpupt.conf
 $modules
 add_module my-stub?
+add_runscript " "$(cat "$calls")"
+
+# The host's watchdog (a trial boot's gpupt-bind arms it), optional as the
+# kernel may lack it.
+watchdog_state "$scratch/wdstate"
+state=$scratch/wdstate build_with "ids = 10de:1381"
+assert_eq "build with the host's watchdog" "add_binary $scratch/bin/gpupt-bind $binder
+add_file $scratch/conf /etc/gpupt.conf
+$modules
+add_module i6300esb?
 add_runscript " "$(cat "$calls")"
 
 build_with
