@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <time.h>
 
 #include "conf/conf.h"
@@ -204,24 +203,19 @@ static int trial_image_plan(struct run_ctx *c, const struct gpupt_oneshot *o, co
 static int trial_image_room(struct run_ctx *c, const struct trial_image *ti)
 {
 	char dir[GPUPT_PATH_MAX];
-	struct statvfs vfs;
 	struct stat st;
 	unsigned long long need = 1 << 20, have;
-	int fd, r;
+	int r;
 
 	snprintf(dir, sizeof(dir), "%.*s", (int)(strlen(ti->file) - strlen(ti->name) - 1), ti->file);
 	if (gpupt_path_stat(c->h->rootfd, ti->k.image_file, &st, true) == 0 && st.st_size > 0)
 		need = MAX(need, (unsigned long long)st.st_size * 3 / 2);
-	fd = gpupt_path_open_dir(c->h->rootfd, dir);
-	r = fd < 0 ? fd : fstatvfs(fd, &vfs) < 0 ? -errno : 0;
-	if (fd >= 0)
-		gpupt_path_close_dir(fd);
+	r = gpupt_dir_free_bytes(c->h->rootfd, dir, &have);
 	if (r < 0) {
 		gpupt_msg(c->h->err, "cannot tell the free space of /%s: %s; nothing was written\n",
 			  dir, strerror(-r));
 		return r;
 	}
-	have = (unsigned long long)vfs.f_bavail * vfs.f_frsize;
 	if (have >= need)
 		return 0;
 	gpupt_msg(c->h->err,

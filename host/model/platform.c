@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "host/formats/trialstate.h"
@@ -268,4 +269,18 @@ bool gpupt_program_installed(int rootfd, const char *name)
 		    gpupt_path_exists(rootfd, path))
 			return true;
 	return false;
+}
+
+int gpupt_dir_free_bytes(int rootfd, const char *dir, unsigned long long *bytes)
+{
+	struct statvfs vfs;
+	int fd = gpupt_path_open_dir(rootfd, dir), r;
+
+	if (fd < 0)
+		return fd;
+	r = fstatvfs(fd, &vfs) < 0 ? -errno : 0;
+	gpupt_path_close_dir(fd);
+	if (r == 0)
+		*bytes = (unsigned long long)vfs.f_bavail * vfs.f_frsize;
+	return r;
 }

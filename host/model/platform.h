@@ -37,6 +37,9 @@ void gpupt_kernels_find(int rootfd, struct gpupt_kernels *out);
  */
 bool gpupt_kernels_have_simple_fb(int rootfd);
 
+/* The bytes free to us on the file system of dir (below the root): 0, or -errno. */
+int gpupt_dir_free_bytes(int rootfd, const char *dir, unsigned long long *bytes);
+
 /* Is the program name in usr/bin, bin, usr/sbin or sbin below the root? */
 bool gpupt_program_installed(int rootfd, const char *name);
 

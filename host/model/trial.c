@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <time.h>
 
 #include "host/formats/bootentry.h"
@@ -434,8 +433,7 @@ int gpupt_trial_efi_room(struct gpupt_host *h, const char *esp, const struct gpu
 {
 	char kernel[GPUPT_PATH_MAX], dir[GPUPT_PATH_MAX], old[GPUPT_PATH_MAX];
 	unsigned long long ksize, isize, have;
-	struct statvfs vfs;
-	int fd, r;
+	int r;
 
 	kernel_file(k, kernel, sizeof(kernel));
 	ksize = file_size(h->rootfd, kernel);
@@ -444,16 +442,12 @@ int gpupt_trial_efi_room(struct gpupt_host *h, const char *esp, const struct gpu
 		gpupt_msg(h->err, "the trial's kernel /%s is missing or empty; nothing was written\n", kernel);
 		return -ENOENT;
 	}
-	fd = gpupt_path_open_dir(h->rootfd, esp);
-	r = fd < 0 ? fd : fstatvfs(fd, &vfs) < 0 ? -errno : 0;
-	if (fd >= 0)
-		gpupt_path_close_dir(fd);
+	r = gpupt_dir_free_bytes(h->rootfd, esp, &have);
 	if (r < 0) {
 		gpupt_msg(h->err, "cannot tell the free space of the ESP /%s: %s; nothing was written\n",
 			  esp, strerror(-r));
 		return r;
 	}
-	have = (unsigned long long)vfs.f_bavail * vfs.f_frsize;
 	/* Copies an earlier trial left are replaced. */
 	if (gpupt_path_join(dir, sizeof(dir), esp, GPUPT_EFI_TRIAL_DIR, (const char *)NULL) < 0)
 		return -ENAMETOOLONG;
