@@ -749,11 +749,12 @@ static void test_pbt_esp_too_full(void **state)
 /* An ESP listed but not there (a dead disk of a mirror), and a line that is no ESP: skipped, as proxmox-boot-tool skips them. */
 static void test_pbt_skips_what_pbt_skips(void **state)
 {
+	static const char list[] = "5A1B-2C3D\n\nnot-an-esp\n6C2D-3E4F\n";
 	struct fx *f = uefi_fixture("pve-zfs");
 	struct gpupt_trial t;
 
 	(void)state;
-	put(f, "etc/kernel/proxmox-boot-uuids", "5A1B-2C3D\n\nnot-an-esp\n6C2D-3E4F\n", 35);
+	put(f, "etc/kernel/proxmox-boot-uuids", list, sizeof(list) - 1);
 	assert_int_equal(unlinkat(f->h.rootfd, "dev/disk/by-uuid/6C2D-3E4F", 0), 0);
 	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
 	assert_non_null(strstr(f->out, "manages (5A1B-2C3D), skipping what it skips in its list;"));
