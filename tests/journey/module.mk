@@ -7,7 +7,7 @@
 JOURNEY_LEGS ?=
 
 SHELL_SCRIPTS += tests/journey/run tests/journey/mkimage tests/journey/steps \
-	tests/journey/agent
+	tests/journey/agent tests/journey/proxmox-boot-tool
 
 check-journey: all
 	sh tests/journey/run $(JOURNEY_LEGS)
