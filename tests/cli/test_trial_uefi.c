@@ -203,18 +203,22 @@ static void test_enable_sets_up_bootnext(void **state)
 	free_fixture(f);
 }
 
-/* rollback, disable and a trial that never booted: the firmware's variables and the ESP byte for byte. */
-static void test_every_way_back_is_byte_identical(void **state)
+/*
+ * rollback, disable, and a trial that never booted (its one-shot gone before
+ * the boot, which was not the trial: the agent cleans up) each leave every
+ * file as before enable, byte for byte.  The rollback runs rollback_runs;
+ * without its one-shot, status says unset_says.
+ */
+static void every_way_back(const char *boot, const char *rollback_runs, const char *oneshot, const char *unset_says)
 {
-	struct fx *f = uefi_fixture("pve-lvm");
+	struct fx *f = uefi_fixture(boot);
 	struct gpupt_trial t;
 	char *before = snapshot(f, NULL), *c;
 
-	(void)state;
 	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
 	assert_int_equal(RUN(f, gpupt_cmd_rollback, "rollback", "--no-reboot"), 0);
 	c = calls(f);
-	assert_non_null(strstr(c, "efibootmgr -q -N\nefibootmgr -q -b 0002 -B\n"));
+	assert_non_null(strstr(c, rollback_runs));
 	free(c);
 	same_tree(f, before, "/var/lib");
 
@@ -223,13 +227,11 @@ static void test_every_way_back_is_byte_identical(void **state)
 	assert_non_null(strstr(f->out, "the pending trial of"));
 	same_tree(f, before, "/var/lib");
 
-	/* The firmware could not start the option (it went on with BootOrder): the agent cleans up. */
 	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
 	load(f, &t);
-	assert_int_equal(unlinkat(f->h.rootfd, BOOTNEXT, 0), 0);
-	/* Before that boot, status tells: BootNext is gone (a firmware that dropped it, or someone's -N). */
+	assert_int_equal(unlinkat(f->h.rootfd, oneshot, 0), 0);
 	assert_int_equal(RUN(f, gpupt_cmd_status, "status"), 1);
-	assert_non_null(strstr(f->out, "the one-shot does not name it: BootNext is unset, not Boot0002"));
+	assert_non_null(strstr(f->out, unset_says));
 	next_boot(f, &t, false);
 	assert_int_equal(RUN(f, gpupt_cmd_trial_agent, "trial-agent"), 0);
 	load(f, &t);
@@ -238,6 +240,18 @@ static void test_every_way_back_is_byte_identical(void **state)
 	same_tree(f, before, "/var/lib");
 	free(before);
 	free_fixture(f);
+}
+
+/*
+ * BootNext: the firmware could not start the option (it went on with
+ * BootOrder), or someone's `efibootmgr -N`; the variables and the ESP byte
+ * for byte.
+ */
+static void test_every_way_back_is_byte_identical(void **state)
+{
+	(void)state;
+	every_way_back("pve-lvm", "efibootmgr -q -N\nefibootmgr -q -b 0002 -B\n", BOOTNEXT,
+		       "the one-shot does not name it: BootNext is unset, not Boot0002");
 }
 
 /* An option whose number the firmware gave to another since is left alone. */
@@ -614,40 +628,12 @@ static void test_pbt_trial_on_every_esp(void **state)
 	free_fixture(f);
 }
 
-/* rollback, disable and a trial that never booted: every ESP byte for byte. */
+/* Every ESP byte for byte: the trial boot's one-shot gone (someone picked the default in the menu). */
 static void test_pbt_every_way_back(void **state)
 {
-	struct fx *f = uefi_fixture("pve-zfs");
-	struct gpupt_trial t;
-	char *before = snapshot(f, NULL), *c;
-
 	(void)state;
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
-	assert_int_equal(RUN(f, gpupt_cmd_rollback, "rollback", "--no-reboot"), 0);
-	c = calls(f);
-	assert_non_null(strstr(c, "bootctl set-oneshot \n"));
-	free(c);
-	assert_esps_clean(f);
-	same_tree(f, before, "/var/lib");
-
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
-	assert_int_equal(RUN(f, gpupt_cmd_disable, "disable", "--yes"), 0);
-	assert_non_null(strstr(f->out, "the pending trial of"));
-	same_tree(f, before, "/var/lib");
-
-	/* The boot was not the trial (someone picked the default in the menu): the agent cleans up. */
-	assert_int_equal(RUN(f, gpupt_cmd_enable, "enable", "--yes", "01:00"), 0);
-	load(f, &t);
-	assert_int_equal(unlinkat(f->h.rootfd, ONESHOT, 0), 0);
-	assert_int_equal(RUN(f, gpupt_cmd_status, "status"), 1);
-	assert_non_null(strstr(f->out, "the one-shot does not name it: LoaderEntryOneShot is unset, not gpupt-trial.conf"));
-	next_boot(f, &t, false);
-	assert_int_equal(RUN(f, gpupt_cmd_trial_agent, "trial-agent"), 0);
-	load(f, &t);
-	assert_int_equal(t.state, GPUPT_TRIAL_ROLLED_BACK);
-	same_tree(f, before, "/var/lib");
-	free(before);
-	free_fixture(f);
+	every_way_back("pve-zfs", "bootctl set-oneshot \n", ONESHOT,
+		       "the one-shot does not name it: LoaderEntryOneShot is unset, not gpupt-trial.conf");
 }
 
 /* enable --yes on pve-zfs fails, having said want, and leaves every file as it was. */
