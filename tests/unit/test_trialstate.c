@@ -212,6 +212,38 @@ static void test_efi_boot(void **state)
 	}
 }
 
+/* proxmox-boot-tool's ESPs of a pbt trial: FAT serials, at most GPUPT_TRIAL_MAX_ESPS. */
+static void test_esps(void **state)
+{
+	static const char *const bad[] = { "esp 5A1B2C3D\n", "esp 5A1B-2C3\n", "esp 5A1B-2C3D-\n",
+					    "esp ../../sda2\n", "esp \n" };
+	static struct gpupt_trial t;
+	char body[1024], out[8192];
+	size_t n;
+
+	(void)state;
+	assert_int_equal(parse(BODY("3", "esp 5A1B-2C3D\nesp 6c2d-3e4f\n"), &t), 0);
+	assert_int_equal(t.n_esp, 2);
+	assert_string_equal(t.esp[1], "6c2d-3e4f");
+	n = gpupt_trial_format(&t, out, sizeof(out));
+	assert_true(n < sizeof(out));
+	out[n] = '\0';
+	assert_non_null(strstr(out, "\nesp 5A1B-2C3D\nesp 6c2d-3e4f\n"));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(body, sizeof(body), BODY("3", "%s"), bad[i]);
+		assert_int_equal(parse(body, &t), -EBADMSG);
+	}
+	body[0] = '\0';
+	for (int i = 0; i <= GPUPT_TRIAL_MAX_ESPS; i++)
+		snprintf(body + strlen(body), sizeof(body) - strlen(body), "esp 0000-000%d\n", i);
+	{
+		char full[2048];
+
+		snprintf(full, sizeof(full), BODY("3", "%s"), body);
+		assert_int_equal(parse(full, &t), -EBADMSG);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -220,6 +252,7 @@ int main(void)
 		cmocka_unit_test(test_bad_classes),
 		cmocka_unit_test(test_boot_id),
 		cmocka_unit_test(test_efi_boot),
+		cmocka_unit_test(test_esps),
 		cmocka_unit_test(test_bad_uplinks),
 	};
 
