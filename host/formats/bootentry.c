@@ -691,27 +691,46 @@ long gpupt_loader_entry_trial(const char *entry, size_t len, const char *title, 
 	return sink_end(&s);
 }
 
-int gpupt_efivar_string(const char *var, size_t len, char *val, size_t size)
+/*
+ * UTF-16LE from s[at] up to a NUL or len into out as ASCII; a character
+ * outside printable ASCII is an error (strict) or '?'.  Returns the offset
+ * just past the NUL, or -ENODATA when there is none (out then holds all of
+ * it), -EINVAL, -ENOSPC.
+ */
+static long utf16_to_ascii(const char *s, size_t len, size_t at, bool strict, char *out, size_t size)
 {
 	size_t n = 0;
 
-	if (len < 4 || (len - 4) % 2)
-		return -EINVAL;
-	for (size_t i = 4; i < len; i += 2) {
-		unsigned char lo = (unsigned char)var[i], hi = (unsigned char)var[i + 1];
-
-		if (!lo && !hi)
-			break;
-		if (hi || lo > 0x7e || lo < 0x20)
-			return -EINVAL;
-		if (n + 1 >= size)
-			return -ENOSPC;
-		val[n++] = (char)lo;
-	}
 	if (!size)
 		return -ENOSPC;
-	val[n] = '\0';
-	return 0;
+	for (; at + 1 < len; at += 2) {
+		unsigned c = (unsigned)(unsigned char)s[at] | (unsigned)(unsigned char)s[at + 1] << 8;
+
+		if (c == 0) {
+			out[n] = '\0';
+			return (long)(at + 2);
+		}
+		if (c < 0x20 || c > 0x7e) {
+			if (strict)
+				return -EINVAL;
+			c = '?';
+		}
+		if (n + 1 >= size)
+			return -ENOSPC;
+		out[n++] = (char)c;
+	}
+	out[n] = '\0';
+	return -ENODATA;
+}
+
+int gpupt_efivar_string(const char *var, size_t len, char *val, size_t size)
+{
+	long r;
+
+	if (len < 4 || (len - 4) % 2)
+		return -EINVAL;
+	r = utf16_to_ascii(var, len, 4, true, val, size);
+	return r >= 0 || r == -ENODATA ? 0 : (int)r;
 }
 
 int gpupt_efivar_u16(const char *var, size_t len, unsigned *val)
@@ -724,24 +743,17 @@ int gpupt_efivar_u16(const char *var, size_t len, unsigned *val)
 
 int gpupt_efi_loadopt_label(const char *var, size_t len, char *label, size_t size)
 {
-	size_t at = 4 + 4 + 2, n = 0, fplen;
+	size_t fplen;
+	long end;
 
-	if (len < at || !size)
+	if (len < 4 + 4 + 2 || !size)
 		return -EINVAL;
 	fplen = (size_t)(unsigned char)var[8] | (size_t)(unsigned char)var[9] << 8;
-	for (; at + 1 < len; at += 2) {
-		unsigned c = (unsigned)(unsigned char)var[at] | (unsigned)(unsigned char)var[at + 1] << 8;
-
-		if (c == 0) {
-			label[n] = '\0';
-			/* The file path list follows the NUL; a longer one than what is left is damage. */
-			return fplen > len - at - 2 ? -EINVAL : 0;
-		}
-		if (n + 1 >= size)
-			return -ENOSPC;
-		label[n++] = c >= 0x20 && c < 0x7f ? (char)c : '?';
-	}
-	return -EINVAL;
+	end = utf16_to_ascii(var, len, 4 + 4 + 2, false, label, size);
+	if (end < 0)
+		return end == -ENODATA ? -EINVAL : (int)end;
+	/* The file path list follows the NUL; a longer one than what is left is damage. */
+	return fplen > len - (size_t)end ? -EINVAL : 0;
 }
 
 static bool is_hex(char c)
