@@ -119,14 +119,19 @@ static int confirm_trial(struct gpupt_host *h, struct gpupt_trial *t, const char
 
 	gpupt_msg(h->out, "confirming the trial of %lld: %s\n", t->id, why);
 	r = gpupt_trial_entry_remove(h, t);
-	if (r == 0)
-		r = run_enable(h, t);
 	if (r != 0) {
+		/* ending it tries the removal once more */
 		gpupt_trial_end(h, t, GPUPT_TRIAL_ROLLED_BACK, reason);
 		gpupt_msg(h->err, "%s\n", reason);
 		return 1;
 	}
-	gpupt_trial_end(h, t, GPUPT_TRIAL_CONFIRMED, why);
+	/* The entry is gone: each end below only records (on ESPs it would be mounted again). */
+	if (run_enable(h, t) != 0) {
+		gpupt_trial_record_end(h, t, GPUPT_TRIAL_ROLLED_BACK, reason);
+		gpupt_msg(h->err, "%s\n", reason);
+		return 1;
+	}
+	gpupt_trial_record_end(h, t, GPUPT_TRIAL_CONFIRMED, why);
 	gpupt_msg(h->out, "the new settings are the default now; `gpupt disable` takes them back\n");
 	return 0;
 }

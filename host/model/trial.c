@@ -956,8 +956,14 @@ bool gpupt_trial_unit_enabled(int rootfd, char *why, size_t size)
 
 int gpupt_trial_end(struct gpupt_host *h, struct gpupt_trial *t, enum gpupt_trial_state state, const char *reason)
 {
-	int r = gpupt_trial_entry_remove(h, t);
+	int r = gpupt_trial_entry_remove(h, t), saved = gpupt_trial_record_end(h, t, state, reason);
 
+	return saved < 0 ? saved : r;
+}
+
+int gpupt_trial_record_end(struct gpupt_host *h, struct gpupt_trial *t, enum gpupt_trial_state state,
+			   const char *reason)
+{
 	t->state = state;
 	t->changed = (long long)time(NULL);
 	snprintf(t->reason, sizeof(t->reason), "%s", reason);
@@ -966,7 +972,7 @@ int gpupt_trial_end(struct gpupt_host *h, struct gpupt_trial *t, enum gpupt_tria
 			  GPUPT_TRIAL_PATH, reason);
 		return -EIO;
 	}
-	return r;
+	return 0;
 }
 
 /* ---- snapshot and health ---- */

@@ -125,6 +125,13 @@ int gpupt_trial_entry_remove(struct gpupt_host *h, const struct gpupt_trial *t);
 int gpupt_trial_end(struct gpupt_host *h, struct gpupt_trial *t, enum gpupt_trial_state state,
 		    const char *reason);
 
+/*
+ * The same when the entry is gone already (the confirm takes it away before
+ * it enables): only the state file, saved.  0 or -EIO, said on err.
+ */
+int gpupt_trial_record_end(struct gpupt_host *h, struct gpupt_trial *t, enum gpupt_trial_state state,
+			   const char *reason);
+
 enum gpupt_trial_ready {
 	GPUPT_TRIAL_READY,	  /* the entry is there and the one-shot names it */
 	GPUPT_TRIAL_ENTRY_GONE,	  /* update-grub rewrote grub.cfg, or the loader entry was removed */
